@@ -1,0 +1,53 @@
+# dsplaybook: `make demo` and `make test` are all a new machine needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CORES ?= all
+INSTALLED := $(VENV)/.installed
+MIRROR := resources/mirror/fashion-mnist
+
+.PHONY: setup demo run test lint format report bench clean
+
+# Create .venv if missing and install the pinned library with its test extra.
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $@
+
+# Offline Fashion-MNIST from Debian's package, used as the default mirror.
+$(MIRROR)/train-images-idx3-ubyte.gz:
+	bash scripts/fetch-debian-fashion-mnist.sh $(MIRROR)
+
+setup: $(INSTALLED) $(MIRROR)/train-images-idx3-ubyte.gz
+
+demo: setup  ## set up, then run the whole workflow on the embedded default config
+	$(BIN)/snakemake --cores $(CORES)
+
+run: setup  ## run a target: make run TARGET=results/data/fashion_mnist.h5
+	$(BIN)/snakemake --cores $(CORES) $(TARGET)
+
+test: $(INSTALLED)  ## lint, then the whole test suite
+	$(MAKE) lint
+	$(BIN)/pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/snakefmt --check Snakefile workflow/
+	$(BIN)/snakemake --lint
+
+format: $(INSTALLED)
+	$(BIN)/ruff format .
+	$(BIN)/snakefmt Snakefile workflow/
+
+report: setup
+	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/snakemake --report results/report.html
+
+bench: setup
+	for script in bench/*.py; do $(BIN)/python "$$script" || exit 1; done
+
+clean:
+	rm -rf results logs benchmarks .snakemake

@@ -1,0 +1,18 @@
+# dsplaybook: five practical data-science techniques as reproducible file targets.
+# Run `snakemake --cores 2` (or `make demo`); see README.md for targets and config.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        all_targets(),

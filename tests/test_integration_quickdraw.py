@@ -1,0 +1,52 @@
+"""Real QuickDraw bitmaps through the mirror setting (development and CI machines only).
+
+The project never depends on ../shared; this test uses it the way a cluster user would
+use a pre-staged folder: as `quickdraw.mirror`, with no URL to fall back on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import SHARED_DATA, WorkflowRun
+from dsplaybook.datasets import read_mnist_style
+
+QUICKDRAW_MIRROR = SHARED_DATA / "quickdraw"
+CATEGORIES = ["eyeglasses", "hat", "laptop", "snowman"]
+
+pytestmark = [
+    pytest.mark.workflow,
+    pytest.mark.skipif(
+        not all((QUICKDRAW_MIRROR / f"{c}.npy").exists() for c in CATEGORIES),
+        reason=f"real QuickDraw bitmaps not present at {QUICKDRAW_MIRROR} (CI/dev machines only)",
+    ),
+]
+
+
+def test_real_quickdraw_categories_build_through_the_mirror(tmp_path):
+    run = WorkflowRun(workdir=tmp_path / "work", configfile=tmp_path / "qd.yaml")
+    run.workdir.mkdir()
+    run.write_config(
+        {
+            "datasets": ["quickdraw"],
+            "quickdraw": {
+                "source": "official",
+                "categories": CATEGORIES,
+                "per_category": 5000,
+                "url": "",
+                "mirror": str(QUICKDRAW_MIRROR),
+            },
+        }
+    )
+    run.snakemake()
+    data = read_mnist_style(run.workdir / "results/data/quickdraw.h5")
+    assert data.x_train.shape == (16000, 28, 28) and data.x_test.shape == (4000, 28, 28)
+    assert data.class_names == tuple(CATEGORIES)
+    assert np.bincount(data.y_test).tolist() == [1000] * 4
+    assert not data.synthetic and "QuickDraw" in data.source
+    # the first drawing of "hat" in the mirror is somewhere in the combined set
+    first_hat = np.load(QUICKDRAW_MIRROR / "hat.npy", mmap_mode="r")[0].reshape(28, 28)
+    hats = np.concatenate([data.x_train[data.y_train == 1], data.x_test[data.y_test == 1]])
+    assert any(np.array_equal(first_hat, h) for h in hats)
+    assert (run.workdir / "results/data/quickdraw_samples.png").stat().st_size > 10_000

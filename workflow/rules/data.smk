@@ -1,0 +1,136 @@
+# Data branch: verified downloads -> MNIST-style HDF5 -> sample pictures.
+# Download URL and mirror are read by the scripts from config, not params: the
+# content is checksummed, so moving a mirror must not trigger a re-download.
+
+
+wildcard_constraints:
+    part="|".join(FASHION_MNIST_FILES),
+    category="[A-Za-z0-9_'-]+",
+    dataset="[a-z0-9_]+",
+
+
+rule download_fashion_mnist:
+    output:
+        idx="resources/fashion_mnist/{part}",
+    log:
+        "logs/data/download_fashion_mnist/{part}.log",
+    benchmark:
+        "benchmarks/data/download_fashion_mnist/{part}.tsv"
+    conda:
+        "../../envs/data.yaml"
+    resources:
+        mem_mb=500,
+        runtime=30,
+    params:
+        sha256=fashion_mnist_sha256,
+    script:
+        "../scripts/download_fashion_mnist.py"
+
+
+rule download_quickdraw:
+    output:
+        npy="resources/quickdraw/official/{category}.npy",
+    log:
+        "logs/data/download_quickdraw/{category}.log",
+    benchmark:
+        "benchmarks/data/download_quickdraw/{category}.tsv"
+    conda:
+        "../../envs/data.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=60,
+    params:
+        category=quickdraw_category_name,
+    script:
+        "../scripts/download_quickdraw.py"
+
+
+rule draw_synthetic_doodles:
+    output:
+        npy="resources/quickdraw/synthetic/{category}.npy",
+    log:
+        "logs/data/draw_synthetic_doodles/{category}.log",
+    benchmark:
+        "benchmarks/data/draw_synthetic_doodles/{category}.tsv"
+    conda:
+        "../../envs/data.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        category=quickdraw_category_name,
+        n_drawings=config["quickdraw"]["per_category"],
+        seed=config["seed"],
+    script:
+        "../scripts/draw_synthetic_doodles.py"
+
+
+rule build_fashion_mnist:
+    input:
+        train_images="resources/fashion_mnist/train-images-idx3-ubyte",
+        train_labels="resources/fashion_mnist/train-labels-idx1-ubyte",
+        test_images="resources/fashion_mnist/t10k-images-idx3-ubyte",
+        test_labels="resources/fashion_mnist/t10k-labels-idx1-ubyte",
+    output:
+        h5="results/data/fashion_mnist.h5",
+    log:
+        "logs/data/build_fashion_mnist.log",
+    benchmark:
+        "benchmarks/data/build_fashion_mnist.tsv"
+    conda:
+        "../../envs/data.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/build_fashion_mnist.py"
+
+
+rule build_quickdraw:
+    input:
+        categories=quickdraw_category_files,
+    output:
+        h5=f"results/data/{QUICKDRAW_ID}.h5",
+    log:
+        f"logs/data/build_{QUICKDRAW_ID}.log",
+    benchmark:
+        f"benchmarks/data/build_{QUICKDRAW_ID}.tsv"
+    conda:
+        "../../envs/data.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=10,
+    params:
+        categories=config["quickdraw"]["categories"],
+        per_category=config["quickdraw"]["per_category"],
+        test_fraction=config["quickdraw"]["test_fraction"],
+        seed=config["seed"],
+        source=config["quickdraw"]["source"],
+    script:
+        "../scripts/build_quickdraw.py"
+
+
+rule plot_dataset_samples:
+    input:
+        h5="results/data/{dataset}.h5",
+    output:
+        png=report(
+            "results/data/{dataset}_samples.png",
+            caption="../report/dataset_samples.rst",
+            category="Data",
+            subcategory="{dataset}",
+        ),
+    log:
+        "logs/data/plot_dataset_samples/{dataset}.log",
+    benchmark:
+        "benchmarks/data/plot_dataset_samples/{dataset}.tsv"
+    conda:
+        "../../envs/data.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        per_class=config["samples_per_class"],
+        seed=config["seed"],
+    script:
+        "../scripts/plot_dataset_samples.py"
