@@ -159,6 +159,11 @@ def tiny_config(fm_mirror: Path, checksums: dict, qd_mirror: Path) -> dict:
             "mirror": str(qd_mirror),
         },
         "samples_per_class": 3,
+        "lineups": {
+            "n_lineups": 4,
+            "demo_pool_teams": 6,
+            "simulation": {"n_sims": 500, "portfolio_size": 2},
+        },
     }
 
 

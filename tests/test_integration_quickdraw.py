@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import SHARED_DATA, WorkflowRun
+
 from dsplaybook.datasets import read_mnist_style
 
 QUICKDRAW_MIRROR = SHARED_DATA / "quickdraw"

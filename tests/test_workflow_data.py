@@ -16,6 +16,13 @@ OUTPUTS = [
     "results/data/fashion_mnist_samples.png",
     "results/data/quickdraw.h5",
     "results/data/quickdraw_samples.png",
+    "results/optimization/bookcases.json",
+    "results/optimization/bookcases.png",
+    "results/lineups/demo_synthetic/lineups.csv",
+    "results/lineups/demo_synthetic/exposure.csv",
+    "results/lineups/demo_synthetic/summary.csv",
+    "results/lineups/demo_synthetic/portfolio.csv",
+    "results/lineups/demo_synthetic/score_distributions.png",
 ]
 
 

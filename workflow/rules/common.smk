@@ -86,5 +86,57 @@ def data_targets():
     )
 
 
+# ---- lineups ----------------------------------------------------------------
+
+
+def player_pool_csv(wildcards):
+    """A configured export, or the generated demo pool when the path is empty."""
+    pools = config["lineups"]["pools"]
+    if wildcards.pool not in pools:
+        raise WorkflowError(
+            f"results/lineups/{wildcards.pool}: no pool of that name; add it to lineups.pools"
+        )
+    return pools[wildcards.pool] or "resources/fantasy/demo_synthetic.csv"
+
+
+def lineup_pool_settings(wildcards):
+    """How the pool CSV is read and filtered."""
+    cfg = config["lineups"]
+    return {
+        "projection_column": cfg["projection_column"],
+        "drop_injured": cfg["drop_injured"],
+        "injury_statuses": cfg["injury_statuses"],
+    }
+
+
+def lineup_settings(wildcards):
+    keys = (
+        "n_lineups max_overlap stack avoid_opposing_defense max_exposure max_per_team "
+        "lock exclude"
+    ).split()
+    return {
+        **lineup_pool_settings(wildcards),
+        **{k: config["lineups"][k] for k in keys},
+    }
+
+
+def lineup_targets():
+    pools = list(config["lineups"]["pools"])
+    return [
+        "results/optimization/bookcases.json",
+        "results/optimization/bookcases.png",
+    ] + expand(
+        "results/lineups/{pool}/{name}",
+        pool=pools,
+        name=[
+            "lineups.csv",
+            "exposure.csv",
+            "summary.csv",
+            "portfolio.csv",
+            "score_distributions.png",
+        ],
+    )
+
+
 def all_targets():
-    return data_targets()
+    return data_targets() + lineup_targets()

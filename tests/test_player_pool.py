@@ -1,0 +1,96 @@
+import pandas as pd
+import pytest
+
+from dsplaybook.demo_pool import demo_pool
+from dsplaybook.errors import InputError
+from dsplaybook.player_pool import drop_injured, read_player_pool
+
+FANDUEL = (
+    "Id,Position,First Name,Last Name,FPPG,Played,Salary,Game,Team,Opponent,"
+    "Injury Indicator,Injury Details\n"
+    "1,QB,Aaron,Rodgers,26.1,4,9200,GB@SF,GB,SF,,\n"
+    "2,WR,Julio,Jones,28.3,4,9400,HOU@ATL,ATL,HOU,Q,Hamstring\n"
+    "3,D,Denver,Broncos,17.7,4,4700,DEN@MIN,DEN,MIN,O,\n"
+)
+DRAFTKINGS = (
+    "Position,Name + ID,Name,ID,Roster Position,Salary,Game Info,TeamAbbrev,AvgPointsPerGame\n"
+    'QB,Tom Brady (1),Tom Brady,1,QB,"7,100",NE@DAL 10/11/2015 04:25PM ET,NE,24.5\n'
+    "DST,Cowboys (2),Cowboys,2,DST,3000,NE@DAL 10/11/2015 04:25PM ET,DAL,7.1\n"
+)
+
+
+def _write(tmp_path, text, name="pool.csv"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_fanduel_export_is_normalised(tmp_path):
+    pool = read_player_pool(_write(tmp_path, FANDUEL))
+    assert pool["name"].tolist() == ["Aaron Rodgers", "Julio Jones", "Denver Broncos"]
+    assert pool["salary"].tolist() == [9200, 9400, 4700]
+    assert pool["projection"].tolist() == [26.1, 28.3, 17.7]
+    assert pool["opponent"].tolist() == ["SF", "HOU", "MIN"]
+
+
+def test_draftkings_export_derives_opponent_and_parses_salary(tmp_path):
+    pool = read_player_pool(_write(tmp_path, DRAFTKINGS))
+    assert pool["opponent"].tolist() == ["DAL", "NE"]
+    assert pool["salary"].tolist() == [7100, 3000]
+    assert pool["position"].tolist() == ["QB", "DST"]
+
+
+def test_configurable_projection_column(tmp_path):
+    text = FANDUEL.replace("FPPG", "Expected Points")
+    assert read_player_pool(_write(tmp_path, text), "Expected Points")["projection"].iloc[0] == 26.1
+    assert read_player_pool(_write(tmp_path, text))["projection"].iloc[0] == 26.1  # auto
+
+
+def test_drop_injured(tmp_path):
+    pool = drop_injured(read_player_pool(_write(tmp_path, FANDUEL)), ["O", "IR"])
+    assert pool["id"].tolist() == ["1", "2"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "fragment"),
+    [
+        (lambda t: t.replace("9400", "lots"), "row 3 column 'Salary': 'lots' is not a number"),
+        (lambda t: t.replace("26.1", ""), "row 2 column 'FPPG'"),
+        (lambda t: t.replace("\n3,D", "\n2,D"), "row 4 column 'id': id '2' already used on row 3"),
+        (lambda t: t.replace(",Team,", ",Squad,"), "column 'Team' is missing"),
+        (
+            lambda t: t.replace("\n1,QB", "\n1,FB"),
+            "row 2 column 'Position': 'FB' is not a position",
+        ),
+        (lambda t: t.replace("FPPG", "Points"), "no projection column"),
+        (lambda t: "a;b\n1;2\n", "neither a FanDuel export"),
+    ],
+    ids=[
+        "salary",
+        "projection",
+        "duplicate",
+        "missing-column",
+        "position",
+        "no-projection",
+        "format",
+    ],
+)
+def test_malformed_exports_give_one_line_naming_row_and_column(tmp_path, edit, fragment):
+    path = _write(tmp_path, edit(FANDUEL), "broken.csv")
+    with pytest.raises(InputError) as err:
+        read_player_pool(path, positions=["QB", "RB", "WR", "TE", "K", "D"])
+    assert fragment in str(err.value)
+    assert "broken.csv" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_demo_pool_reads_back_and_is_seeded(tmp_path):
+    frame = demo_pool(n_teams=4, seed=3)
+    assert frame.equals(demo_pool(n_teams=4, seed=3))
+    assert not frame.equals(demo_pool(n_teams=4, seed=4))
+    path = tmp_path / "demo.csv"
+    frame.to_csv(path, index=False)
+    pool = read_player_pool(path, positions=["QB", "RB", "WR", "TE", "K", "D"])
+    assert len(pool) == 4 * 16
+    assert (pool["name"].str.startswith("Synthetic")).all()
+    assert set(pool["opponent"]) == set(pool["team"])
+    assert isinstance(pool, pd.DataFrame)

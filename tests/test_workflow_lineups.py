@@ -1,0 +1,110 @@
+"""The lineups branch through real snakemake: demo pool, bad pool, and the real FanDuel pool."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import SHARED_DATA, WorkflowRun
+
+from dsplaybook.lineup_checks import portfolio_violations
+from dsplaybook.lineup_milp import LineupSettings
+from dsplaybook.lineup_tables import lineups_from_table
+from dsplaybook.player_pool import read_player_pool
+from dsplaybook.roster_rules import PRESETS
+
+pytestmark = pytest.mark.workflow
+FANDUEL_POOL = SHARED_DATA / "fantasy" / "fanduel_nfl_2015_w4.csv"
+
+
+def _run(tmp_path, lineups_config, targets, check=True):
+    run = WorkflowRun(workdir=tmp_path / "work", configfile=tmp_path / "c.yaml")
+    run.workdir.mkdir(exist_ok=True)
+    run.write_config({"datasets": [], "lineups": lineups_config})
+    return run, run.snakemake(*targets, check=check)
+
+
+def test_demo_pool_lineups_obey_every_rule_and_are_deterministic(tmp_path):
+    config = {"n_lineups": 6, "demo_pool_teams": 6, "simulation": {"n_sims": 400}}
+    run, _ = _run(tmp_path, config, ["results/lineups/demo_synthetic/portfolio.csv"])
+    out = run.workdir / "results/lineups/demo_synthetic"
+    table = pd.read_csv(out / "lineups.csv", dtype={"id": str})
+    pool = read_player_pool(run.workdir / "resources/fantasy/demo_synthetic.csv")
+    pool = pool[~pool["injury"].isin(["O", "D", "IR"])].reset_index(drop=True)
+    settings = LineupSettings(
+        n_lineups=6,
+        max_overlap=6,
+        stack=True,
+        avoid_opposing_defense=True,
+        max_exposure=0.6,
+        max_per_team=4,
+    )
+    lineups = lineups_from_table(pool, table)
+    assert len(lineups) == 6
+    assert portfolio_violations(pool, lineups, PRESETS["fanduel_nfl"], settings) == []
+    first = {p.name: p.read_bytes() for p in out.iterdir()}
+    run.snakemake("--forceall", "results/lineups/demo_synthetic/portfolio.csv")
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.suffix == ".csv"} == {
+        k: v for k, v in first.items() if k.endswith(".csv")
+    }
+    # only what the target needs was built
+    assert not (run.workdir / "results/optimization").exists()
+
+
+def test_malformed_pool_fails_with_one_line_and_no_output(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(FANDUEL_POOL_HEADER + "1,QB,A,B,10,9000,GB,SF\n2,WR,C,D,8,cheap,GB,SF\n")
+    run, result = _run(
+        tmp_path, {"pools": {"bad": str(bad)}}, ["results/lineups/bad/lineups.csv"], check=False
+    )
+    assert result.returncode != 0
+    lines = {line for line in result.stderr.splitlines() if line.startswith("dsplaybook error")}
+    assert lines == {
+        f"dsplaybook error: {bad}: row 3 column 'Salary': 'cheap' is not a number; fix the export"
+    }
+    assert not (run.workdir / "results/lineups/bad").exists()
+
+
+def test_infeasible_rules_fail_naming_the_group(tmp_path):
+    run, result = _run(
+        tmp_path,
+        {"demo_pool_teams": 4, "n_lineups": 30, "max_overlap": 1},
+        ["results/lineups/demo_synthetic/lineups.csv"],
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "'overlap with earlier lineups' cannot be met" in result.stderr
+    assert not (run.workdir / "results/lineups/demo_synthetic/lineups.csv").exists()
+
+
+FANDUEL_POOL_HEADER = "Id,Position,First Name,Last Name,Expected Points,Salary,Team,Opponent\n"
+
+
+@pytest.mark.skipif(
+    not FANDUEL_POOL.exists(),
+    reason=f"real FanDuel pool not present at {FANDUEL_POOL} (CI/dev only)",
+)
+def test_real_fanduel_pool_best_lineup_and_150_lineups(tmp_path):
+    config = {
+        "pools": {"fanduel_2015_w4": str(FANDUEL_POOL)},
+        "n_lineups": 150,
+        "max_overlap": 6,
+        "stack": False,
+        "avoid_opposing_defense": False,
+        "max_exposure": 1.0,
+        "max_per_team": None,
+        "simulation": {"n_sims": 1000},
+    }
+    run, _ = _run(tmp_path, config, ["results/lineups/fanduel_2015_w4/portfolio.csv"])
+    out = run.workdir / "results/lineups/fanduel_2015_w4"
+    summary = pd.read_csv(out / "summary.csv")
+    assert len(summary) == 150
+    # Known answer from an independent solver (pydfs-lineup-optimizer with PuLP/CBC, same
+    # rules; see docs/benchmarks.md): the best lineup scores 178.2 for $59,800.
+    assert summary["points"].iloc[0] == pytest.approx(178.2)
+    assert summary["salary"].iloc[0] == 59_800
+    pool = read_player_pool(FANDUEL_POOL)
+    lineups = lineups_from_table(pool, pd.read_csv(out / "lineups.csv", dtype={"id": str}))
+    settings = LineupSettings(n_lineups=150, max_overlap=6)
+    assert portfolio_violations(pool, lineups, PRESETS["fanduel_nfl"], settings) == []
+    portfolio = pd.read_csv(out / "portfolio.csv")
+    assert portfolio["portfolio_rank"].notna().sum() == 5

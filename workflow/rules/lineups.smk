@@ -1,0 +1,95 @@
+# Decisions branch: the bookcase LP and fantasy lineups as a MILP (cvxpy + HiGHS).
+
+
+rule solve_bookcases:
+    output:
+        plan="results/optimization/bookcases.json",
+        plot=report(
+            "results/optimization/bookcases.png",
+            caption="../report/bookcases.rst",
+            category="Optimisation",
+        ),
+    log:
+        "logs/optimization/solve_bookcases.log",
+    benchmark:
+        "benchmarks/optimization/solve_bookcases.tsv"
+    conda:
+        "../../envs/optimization.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        problem=config["optimization"]["bookcases"],
+    script:
+        "../scripts/solve_bookcases.py"
+
+
+rule make_demo_pool:
+    output:
+        csv="resources/fantasy/demo_synthetic.csv",
+    log:
+        "logs/lineups/make_demo_pool.log",
+    conda:
+        "../../envs/optimization.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        n_teams=config["lineups"]["demo_pool_teams"],
+        seed=config["seed"],
+    script:
+        "../scripts/make_demo_pool.py"
+
+
+rule optimize_lineups:
+    input:
+        pool=player_pool_csv,
+    output:
+        lineups="results/lineups/{pool}/lineups.csv",
+        exposure="results/lineups/{pool}/exposure.csv",
+        summary="results/lineups/{pool}/summary.csv",
+    log:
+        "logs/lineups/optimize_lineups/{pool}.log",
+    benchmark:
+        "benchmarks/lineups/optimize_lineups/{pool}.tsv"
+    conda:
+        "../../envs/optimization.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=60,
+    params:
+        roster=config["lineups"]["roster"],
+        settings=lineup_settings,
+    script:
+        "../scripts/optimize_lineups.py"
+
+
+rule simulate_lineups:
+    input:
+        pool=player_pool_csv,
+        lineups="results/lineups/{pool}/lineups.csv",
+    output:
+        portfolio="results/lineups/{pool}/portfolio.csv",
+        plot=report(
+            "results/lineups/{pool}/score_distributions.png",
+            caption="../report/score_distributions.rst",
+            category="Optimisation",
+            subcategory="{pool}",
+        ),
+    log:
+        "logs/lineups/simulate_lineups/{pool}.log",
+    benchmark:
+        "benchmarks/lineups/simulate_lineups/{pool}.tsv"
+    conda:
+        "../../envs/optimization.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=20,
+    params:
+        roster=config["lineups"]["roster"],
+        pool_settings=lineup_pool_settings,
+        simulation=config["lineups"]["simulation"],
+        seed=config["seed"],
+    script:
+        "../scripts/simulate_lineups.py"
