@@ -11,6 +11,8 @@ configfile: "config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/lineups.smk"
+include: "workflow/rules/represent.smk"
+include: "workflow/rules/label_budget.smk"
 
 
 rule all:

@@ -79,3 +79,18 @@ def read_mnist_style(path: str | Path) -> MnistStyle:
     except OSError as err:
         raise InputError(f"{path}: not a readable HDF5 file ({err}); rebuild it") from err
     return MnistStyle(**arrays, class_names=class_names, source=source, synthetic=synthetic)
+
+
+def training_subset(data: MnistStyle, n: int) -> MnistStyle:
+    """The first ``n`` training images (0 = all); the test set is untouched."""
+    if n <= 0 or n >= len(data.x_train):
+        return data
+    return MnistStyle(
+        data.x_train[:n],
+        data.y_train[:n],
+        data.x_test,
+        data.y_test,
+        data.class_names,
+        data.source,
+        data.synthetic,
+    )

@@ -20,6 +20,26 @@ def _check_config_semantics(cfg):
             "config: key 'quickdraw.categories': two names differ only by space/underscore; "
             "keep one of them"
         )
+    lb, labelling = cfg["label_budget"], cfg["labelling"]
+    if labelling["budget"] not in lb["budgets"]:
+        raise ConfigError(
+            f"config: key 'labelling.budget': {labelling['budget']} is not one of "
+            f"label_budget.budgets {lb['budgets']}; pick one of those"
+        )
+    if labelling["features"] not in ["best", *lb["features"]]:
+        raise ConfigError(
+            f"config: key 'labelling.features': {labelling['features']!r}; use best or one of "
+            f"label_budget.features {lb['features']}"
+        )
+    if labelling["method"] not in ["best", *lb["methods"]]:
+        raise ConfigError(
+            f"config: key 'labelling.method': {labelling['method']!r}; use best or one of "
+            f"label_budget.methods {lb['methods']}"
+        )
+    if (labelling["features"] == "best") != (labelling["method"] == "best"):
+        raise ConfigError(
+            "config: keys 'labelling.features'/'labelling.method': set both to best or name both"
+        )
     if qd["source"] == "synthetic":
         unknown = [c for c in qd["categories"] if c not in synthetic_doodles.SHAPES]
         if unknown:
@@ -138,5 +158,75 @@ def lineup_targets():
     )
 
 
+# ---- representations and label budget ---------------------------------------
+
+
+def training_gpus():
+    """GPUs to request for training rules: none unless represent.gpu is on, because a
+    gpu request makes sbatch fail on clusters without GPUs."""
+    return 1 if config["represent"]["gpu"] else 0
+
+
+def vae2d_params():
+    return {**config["represent"]["vae2d"], "latent": 2, "kind": "dense"}
+
+
+def representation_model(wildcards):
+    folder = f"results/represent/{wildcards.dataset}"
+    if wildcards.learned == "pca":
+        return f"{folder}/pca.pkl"
+    return f"{folder}/{wildcards.learned}_encoder.keras"
+
+
+def sweep_features_file(wildcards):
+    if wildcards.features == "raw":
+        return []
+    return f"results/represent/{wildcards.dataset}/{wildcards.features}_features.npz"
+
+
+def sweep_params():
+    keys = ("budgets", "draws", "pool_size", "knn")
+    return {k: config["label_budget"][k] for k in keys}
+
+
+def sweep_cells():
+    skip = set(config["label_budget"]["skip"])
+    return [
+        (f, m)
+        for f in config["label_budget"]["features"]
+        for m in config["label_budget"]["methods"]
+        if f"{f}:{m}" not in skip
+    ]
+
+
+def sweep_cell_files(wildcards):
+    return [
+        f"results/label_budget/{wildcards.dataset}/cells/{f}__{m}.csv"
+        for f, m in sweep_cells()
+    ]
+
+
+def labelling_feature_files(wildcards):
+    return [
+        f"results/represent/{wildcards.dataset}/{f}_features.npz"
+        for f in config["label_budget"]["features"]
+        if f != "raw"
+    ]
+
+
+def learning_targets():
+    names = [
+        "label_budget/{dataset}/sweep.csv",
+        "label_budget/{dataset}/summary.csv",
+        "label_budget/{dataset}/learning_curves.png",
+        "label_budget/{dataset}/learning_curves.svg",
+        "represent/{dataset}/reconstructions.png",
+        "represent/{dataset}/latent_map.png",
+        "labels/{dataset}/labels.csv",
+        "labels/{dataset}/coverage.png",
+    ]
+    return expand([f"results/{name}" for name in names], dataset=dataset_ids())
+
+
 def all_targets():
-    return data_targets() + lineup_targets()
+    return data_targets() + lineup_targets() + learning_targets()

@@ -1,0 +1,49 @@
+"""Feature files: learned representations of the train and test images (.npz).
+
+Unsupervised models are fitted on the training images only; the test images are
+only ever embedded with the finished model.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import numpy as np
+from sklearn.decomposition import PCA
+
+from dsplaybook.atomic import atomic_path
+from dsplaybook.datasets import MnistStyle
+from dsplaybook.errors import InputError
+
+
+def flat_pixels(images: np.ndarray) -> np.ndarray:
+    """uint8 N×28×28 -> float32 N×784 in [0, 1] (the 'raw' features)."""
+    return images.reshape(len(images), -1).astype(np.float32) / 255.0
+
+
+def fit_pca(data: MnistStyle, n_components: int, seed: int) -> PCA:
+    return PCA(n_components=n_components, random_state=seed).fit(flat_pixels(data.x_train))
+
+
+def save_pickle(obj: object, dest: str | Path) -> None:
+    with atomic_path(dest) as tmp, open(tmp, "wb") as fh:
+        pickle.dump(obj, fh, protocol=5)
+
+
+def load_pickle(path: str | Path) -> object:
+    with open(path, "rb") as fh:
+        return pickle.load(fh)
+
+
+def write_features(dest: str | Path, train: np.ndarray, test: np.ndarray) -> None:
+    with atomic_path(dest) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, train=train.astype(np.float32), test=test.astype(np.float32))
+
+
+def read_features(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        with np.load(path) as npz:
+            return npz["train"], npz["test"]
+    except (OSError, KeyError, ValueError) as err:
+        raise InputError(f"{path}: not a feature file ({err}); delete it and re-run") from err

@@ -1,0 +1,67 @@
+"""Learning-curve picture: accuracy vs labels (log x), mean ± sd band per method."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from dsplaybook.atomic import atomic_path  # noqa: E402
+
+# Reference points quoted in the product brief (Fashion-MNIST), drawn for comparison.
+REFERENCES = {
+    "fashion_mnist": [
+        ("SVM raw (ref.)", [(100, 0.44)]),
+        ("AE + SVM (ref.)", [(100, 0.59), (1000, 0.78)]),
+        ("RF (ref.)", [(1000, 0.80)]),
+        ("CVAE + SVM (ref.)", [(500, 0.80)]),
+    ]
+}
+
+
+def plot_learning_curves(
+    summary: pd.DataFrame, dataset: str, png: str | Path, svg: str | Path, top: int = 8
+) -> None:
+    """One line per (features, method); the ``top`` best at the largest budget are drawn."""
+    summary = summary.assign(curve=summary["features"] + " + " + summary["method"])
+    largest = summary["budget"].max()
+    ranked = summary[summary["budget"] == largest].sort_values("accuracy_mean", ascending=False)[
+        "curve"
+    ]
+    curves = list(ranked[:top])
+    fig, ax = plt.subplots(figsize=(8, 5.5))
+    cmap = plt.get_cmap("tab10")
+    for i, curve in enumerate(curves):
+        rows = summary[summary["curve"] == curve].sort_values("budget")
+        sd = rows["accuracy_sd"].fillna(0)
+        ax.plot(rows["budget"], rows["accuracy_mean"], "o-", color=cmap(i % 10), label=curve, ms=4)
+        ax.fill_between(
+            rows["budget"],
+            rows["accuracy_mean"] - sd,
+            rows["accuracy_mean"] + sd,
+            color=cmap(i % 10),
+            alpha=0.15,
+        )
+    for name, points in REFERENCES.get(dataset, []):
+        xs, ys = zip(*points, strict=True)
+        ax.plot(xs, ys, "k", marker="x", ls=":", lw=0.8, ms=7, alpha=0.6)
+        ax.annotate(name, (xs[-1], ys[-1]), xytext=(4, -10), textcoords="offset points", fontsize=7)
+    ax.set_xscale("log")
+    ax.set_xticks(sorted(summary["budget"].unique()))
+    ax.get_xaxis().set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax.set_xlabel("labelled training images")
+    ax.set_ylabel("test accuracy (mean ± sd over draws)")
+    ax.set_title(
+        f"{dataset}: accuracy vs labels (best {len(curves)} of {summary['curve'].nunique()})"
+    )
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    for dest, fmt in ((png, "png"), (svg, "svg")):
+        with atomic_path(dest) as tmp:
+            fig.savefig(tmp, format=fmt, dpi=100, metadata={"Date": None} if fmt == "svg" else None)
+    plt.close(fig)

@@ -1,0 +1,178 @@
+# Representations learned without labels: PCA, dense autoencoder, conv VAE, 2-D VAE.
+# Fitted on training images only; `embed_features` writes train/test features.
+
+
+wildcard_constraints:
+    features="raw|pca|autoencoder|cvae",
+    learned="pca|autoencoder|cvae",
+
+
+rule fit_pca:
+    input:
+        h5="results/data/{dataset}.h5",
+    output:
+        model="results/represent/{dataset}/pca.pkl",
+    log:
+        "logs/represent/fit_pca/{dataset}.log",
+    benchmark:
+        "benchmarks/represent/fit_pca/{dataset}.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=15,
+    params:
+        n_components=config["represent"]["pca_components"],
+        train_subset=config["represent"]["train_subset"],
+        seed=config["seed"],
+    script:
+        "../scripts/fit_pca.py"
+
+
+rule train_autoencoder:
+    input:
+        h5="results/data/{dataset}.h5",
+    output:
+        encoder="results/represent/{dataset}/autoencoder_encoder.keras",
+        decoder="results/represent/{dataset}/autoencoder_decoder.keras",
+        history="results/represent/{dataset}/autoencoder_history.json",
+    log:
+        "logs/represent/train_autoencoder/{dataset}.log",
+    benchmark:
+        "benchmarks/represent/train_autoencoder/{dataset}.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    threads: 2
+    resources:
+        mem_mb=6000,
+        runtime=60,
+        gpu=training_gpus(),
+    params:
+        model=config["represent"]["autoencoder"],
+        train_subset=config["represent"]["train_subset"],
+        seed=config["seed"],
+    script:
+        "../scripts/train_autoencoder.py"
+
+
+rule train_cvae:
+    input:
+        h5="results/data/{dataset}.h5",
+    output:
+        encoder="results/represent/{dataset}/cvae_encoder.keras",
+        decoder="results/represent/{dataset}/cvae_decoder.keras",
+        history="results/represent/{dataset}/cvae_history.json",
+    log:
+        "logs/represent/train_cvae/{dataset}.log",
+    benchmark:
+        "benchmarks/represent/train_cvae/{dataset}.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    threads: 2
+    resources:
+        mem_mb=8000,
+        runtime=120,
+        gpu=training_gpus(),
+    params:
+        model=config["represent"]["cvae"],
+        train_subset=config["represent"]["train_subset"],
+        seed=config["seed"],
+    script:
+        "../scripts/train_vae.py"
+
+
+rule train_vae2d:
+    input:
+        h5="results/data/{dataset}.h5",
+    output:
+        encoder="results/represent/{dataset}/vae2d_encoder.keras",
+        decoder="results/represent/{dataset}/vae2d_decoder.keras",
+        history="results/represent/{dataset}/vae2d_history.json",
+    log:
+        "logs/represent/train_vae2d/{dataset}.log",
+    benchmark:
+        "benchmarks/represent/train_vae2d/{dataset}.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    threads: 2
+    resources:
+        mem_mb=6000,
+        runtime=60,
+        gpu=training_gpus(),
+    params:
+        model=vae2d_params(),
+        train_subset=config["represent"]["train_subset"],
+        seed=config["seed"],
+    script:
+        "../scripts/train_vae.py"
+
+
+rule embed_features:
+    input:
+        h5="results/data/{dataset}.h5",
+        model=representation_model,
+    output:
+        features="results/represent/{dataset}/{learned}_features.npz",
+    log:
+        "logs/represent/embed_features/{dataset}_{learned}.log",
+    benchmark:
+        "benchmarks/represent/embed_features/{dataset}_{learned}.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    threads: 2
+    resources:
+        mem_mb=6000,
+        runtime=30,
+    script:
+        "../scripts/embed_features.py"
+
+
+rule plot_reconstructions:
+    input:
+        h5="results/data/{dataset}.h5",
+        ae_encoder="results/represent/{dataset}/autoencoder_encoder.keras",
+        ae_decoder="results/represent/{dataset}/autoencoder_decoder.keras",
+        cvae_encoder="results/represent/{dataset}/cvae_encoder.keras",
+        cvae_decoder="results/represent/{dataset}/cvae_decoder.keras",
+    output:
+        png=report(
+            "results/represent/{dataset}/reconstructions.png",
+            caption="../report/reconstructions.rst",
+            category="Representations",
+            subcategory="{dataset}",
+        ),
+    log:
+        "logs/represent/plot_reconstructions/{dataset}.log",
+    conda:
+        "../../envs/learning.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=10,
+    params:
+        n_images=config["represent"]["reconstruction_images"],
+        seed=config["seed"],
+    script:
+        "../scripts/plot_reconstructions.py"
+
+
+rule plot_latent_map:
+    input:
+        h5="results/data/{dataset}.h5",
+        encoder="results/represent/{dataset}/vae2d_encoder.keras",
+    output:
+        png=report(
+            "results/represent/{dataset}/latent_map.png",
+            caption="../report/latent_map.rst",
+            category="Representations",
+            subcategory="{dataset}",
+        ),
+    log:
+        "logs/represent/plot_latent_map/{dataset}.log",
+    conda:
+        "../../envs/learning.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=10,
+    script:
+        "../scripts/plot_latent_map.py"
