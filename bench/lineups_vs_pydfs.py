@@ -75,7 +75,8 @@ def main() -> None:
         f"pool: {pool_csv.name}, {len(pool)} players; {n_lineups} lineups, overlap <= {max_overlap}"
     )
     print(
-        f"dsplaybook (cvxpy + HiGHS): {ours_s:7.1f} s  total {sum(points):.1f}  best {points[0]:.1f}"
+        f"dsplaybook (cvxpy + HiGHS): {ours_s:7.1f} s  total {sum(points):.1f}  "
+        f"best {points[0]:.1f}"
     )
     print(
         f"pydfs (PuLP + CBC):         {ref['seconds']:7.1f} s  total {ref['total_points']:.1f}  "

