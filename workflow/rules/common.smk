@@ -38,7 +38,7 @@ def _check_config_semantics(cfg):
         )
     if (labelling["features"] == "best") != (labelling["method"] == "best"):
         raise ConfigError(
-            "config: keys 'labelling.features'/'labelling.method': set both to best or name both"
+            "config: keys 'labelling.features' and 'labelling.method': set both to best or name both"
         )
     if qd["source"] == "synthetic":
         unknown = [c for c in qd["categories"] if c not in synthetic_doodles.SHAPES]
