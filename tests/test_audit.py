@@ -1,0 +1,124 @@
+"""The generic leakage audit on tables built so the right answer is known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dsplaybook.aftershock_data import LABEL, STRESS_COLUMNS, network_inputs, stress_metrics
+from dsplaybook.aftershock_models import one_neuron, random_forest, stress_metric
+from dsplaybook.aftershock_synthetic import SyntheticSettings, generate
+from dsplaybook.audit import duplicates_across_split, run_audit, split_scores
+
+
+def _table(leaky: bool, seed: int = 1) -> pd.DataFrame:
+    split, grids = generate(
+        SyntheticSettings(n_events=16, half_width_km=30, leaky=leaky, seed=seed)
+    )
+    meta = split.set_index("Name")
+    return pd.concat(
+        [
+            g.assign(file=n, earthquake=meta.loc[n, "ID"], split=meta.loc[n, "Original"].lower())
+            for n, g in grids.items()
+        ],
+        ignore_index=True,
+    )
+
+
+FAST_MODELS = {
+    "one neuron": one_neuron(),
+    "random forest": random_forest(n_estimators=20, seed=0),
+    "von Mises": stress_metric("von_mises"),
+}
+
+
+def _audit(table):
+    return run_audit(
+        table,
+        label=LABEL,
+        split="split",
+        group="earthquake",
+        features=list(STRESS_COLUMNS),
+        duplicate_columns=["x", "y", "z", LABEL],
+        models=FAST_MODELS,
+        n_resplits=3,
+        seed=0,
+    )
+
+
+def test_leaky_split_is_flagged_for_group_overlap_and_duplicates():
+    table = _table(leaky=True)
+    result = _audit(table)
+    truth = table.groupby("earthquake")["split"].nunique()
+    assert result.groups_on_both_sides == sorted(truth[truth > 1].index)
+    assert result.groups_on_both_sides  # the generator did put an event on both sides
+    assert any(f.startswith("FLAG group overlap") for f in result.flags)
+    assert result.exact_duplicates > 0
+    assert len(result.resplit_scores) == 3 * len(FAST_MODELS)
+
+
+def test_clean_split_flags_nothing():
+    result = _audit(_table(leaky=False))
+    assert result.flags == [], result.flags
+    assert result.findings[0] == "No leakage found: every check passed."
+
+
+def _column_model(column):
+    return lambda train: lambda frame: frame[column].to_numpy()
+
+
+def test_inversion_is_flagged_only_for_informative_models():
+    table = pd.DataFrame(
+        {
+            LABEL: [0, 1, 0, 1, 0, 1, 0, 1],
+            "split": ["train"] * 4 + ["test"] * 4,
+            "good": [0.2, 0.9, 0.6, 0.5, 0.1, 0.9, 0.2, 0.8],  # train AUC 0.75, test 1.0
+            "noise": [0.5, 0.4, 0.3, 0.2, 0.1, 0.9, 0.2, 0.8],  # train AUC 0.0: not informative
+        }
+    )
+    models = {c: _column_model(c) for c in ("good", "noise")}
+    scores = split_scores(table, LABEL, "split", models, margin=0.005).set_index("model")
+    assert scores.loc["good", "train_auc"] == 0.75 and scores.loc["good", "test_auc"] == 1.0
+    assert bool(scores.loc["good", "inverted"]) and not bool(scores.loc["noise", "inverted"])
+
+
+def test_duplicates_exact_and_near():
+    table = pd.DataFrame(
+        {
+            "split": ["train", "train", "test", "test", "test"],
+            "a": [1.0, 2.0, 1.0, 2.0004, 7.0],
+            "b": [10.0, 20.0, 10.0, 20.0, 70.0],
+        }
+    )
+    assert duplicates_across_split(table, "split", ["a", "b"], significant=3) == (1, 2)
+
+
+def test_a_leaked_target_column_is_flagged():
+    table = _table(leaky=False)
+    table["leak"] = table[LABEL] + np.random.default_rng(0).normal(0, 0.01, len(table))
+    result = run_audit(
+        table,
+        label=LABEL,
+        split="split",
+        group="earthquake",
+        features=["leak"],
+        duplicate_columns=["x", "y", "z"],
+        models={"von Mises": stress_metric("von_mises")},
+        n_resplits=2,
+    )
+    assert any(f.startswith("FLAG leaked feature: leak") for f in result.flags)
+
+
+def test_network_inputs_and_metrics_follow_the_study():
+    table = _table(leaky=False).head(50)
+    inputs = network_inputs(table)
+    assert inputs.shape == (50, 12)
+    assert np.allclose(inputs[:, :6], np.abs(table[list(STRESS_COLUMNS)].to_numpy()) / 1e6)
+    assert np.allclose(inputs[:, 6:], -inputs[:, :6])
+    metrics = stress_metrics(table)
+    assert (metrics["max_shear"] >= 0).all() and (metrics["von_mises"] >= 0).all()
+    # von Mises = sqrt(3) × max shear for pure shear: check one analytic case
+    pure = pd.DataFrame({c: [0.0] for c in STRESS_COLUMNS}).assign(stresses_full_xy=[2.0])
+    m = stress_metrics(pure).iloc[0]
+    assert m["max_shear"] == pytest.approx(2.0) and m["von_mises"] == pytest.approx(2 * np.sqrt(3))
