@@ -13,6 +13,7 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/lineups.smk"
 include: "workflow/rules/represent.smk"
 include: "workflow/rules/label_budget.smk"
+include: "workflow/rules/aftershock.smk"
 
 
 rule all:

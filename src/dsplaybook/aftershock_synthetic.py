@@ -10,7 +10,8 @@ the real data is what matters for the audit:
   into patches, every patch is a point double couple whose stress decays as 1/r³ with
   the four-lobed double-couple pattern (see ``_patch_stress``);
 * aftershocks drawn once per *earthquake* with a probability that rises with the von
-  Mises stress of the event's reference slip model (signal strength varies by event),
+  Mises stress of the event's reference slip model (productivity and signal strength
+  vary by event, and a cell-level noise term stands for what stress does not explain),
   so every version of an event carries the same aftershocks, as in the study, where all
   slip models of one earthquake share one aftershock catalogue;
 * the study's file-level random split, which puts versions of one event on both sides
@@ -106,7 +107,8 @@ def generate(s: SyntheticSettings) -> tuple[pd.DataFrame, dict[str, pd.DataFrame
         reference = _fault_stress(cells, center, strike, dip, rake, length, slip)
         # one aftershock catalogue per earthquake, shared by all its slip models
         strength = rng.uniform(0.8, 2.5)
-        logit = -4.2 + strength * (np.log10(_von_mises(reference) + 1.0) - 5.0) * 1.6
+        productivity = rng.normal(-4.2, 0.8)  # events differ in how many aftershocks they have
+        logit = productivity + strength * (np.log10(_von_mises(reference) + 1.0) - 5.0) * 1.6
         logit = logit + rng.normal(0, 1.0, len(cells))  # what stress does not explain
         labels = (rng.random(len(cells)) < 1 / (1 + np.exp(-logit))).astype(int)
         n_versions = int(rng.integers(1, s.max_versions + 1)) if s.leaky else 1

@@ -32,8 +32,9 @@ class AuditResult:
     exact_duplicates: int
     near_duplicates: int
     leaky_features: pd.DataFrame  # feature, auc
-    resplit_scores: pd.DataFrame  # model, resplit, auc
+    resplit_scores: pd.DataFrame  # model, resplit, train_auc, auc
     findings: list[str] = field(default_factory=list)
+    test_scores: dict = field(default_factory=dict)  # model -> (labels, scores) on test
 
     @property
     def flags(self) -> list[str]:
@@ -53,6 +54,7 @@ def split_scores(
     models: dict[str, Model],
     margin: float,
     informative: float = 0.6,
+    keep: dict | None = None,
 ) -> pd.DataFrame:
     """Train and test AUC per model; ``inverted`` when an informative model (train AUC of
     at least ``informative``) scores more than ``margin`` higher on the test set."""
@@ -60,10 +62,13 @@ def split_scores(
     rows = []
     for name, fit in models.items():
         score = fit(train)
+        test_scores = score(test)
         tr, te = (
             auc(train[label].to_numpy(), score(train)),
-            auc(test[label].to_numpy(), score(test)),
+            auc(test[label].to_numpy(), test_scores),
         )
+        if keep is not None:
+            keep[name] = (test[label].to_numpy(), test_scores)
         inverted = bool(te > tr + margin and tr >= informative)
         rows.append({"model": name, "train_auc": tr, "test_auc": te, "inverted": inverted})
     return pd.DataFrame(rows)
@@ -125,6 +130,7 @@ def grouped_resplits(
                 {
                     "model": name,
                     "resplit": k,
+                    "train_auc": auc(train[label].to_numpy(), score(train)),
                     "auc": auc(test[label].to_numpy(), score(test)),
                 }
             )
@@ -152,7 +158,8 @@ def run_audit(
     missing = [c for c in (label, split, group, *features) if c not in table.columns]
     if missing:
         raise ValueError(f"audit: column {missing[0]!r} is not in the table")
-    scores = split_scores(table, label, split, models, inversion_margin, informative_auc)
+    kept: dict = {}
+    scores = split_scores(table, label, split, models, inversion_margin, informative_auc, kept)
     both = groups_across_split(table, split, group)
     exact, near = duplicates_across_split(table, split, duplicate_columns, near_significant)
     leaks = leaky_features(table, label, features, leak_threshold)
@@ -165,6 +172,7 @@ def run_audit(
         near_duplicates=near,
         leaky_features=leaks,
         resplit_scores=resplits,
+        test_scores=kept,
     )
     result.findings = _findings(result, table, split, group, n_resplits)
     return result
@@ -213,3 +221,34 @@ def _findings(
     if not any(f.startswith("FLAG") for f in out):
         out.insert(0, "No leakage found: every check passed.")
     return out
+
+
+def model_selection_table(
+    table: pd.DataFrame,
+    *,
+    label: str,
+    split: str,
+    group: str,
+    candidates: dict[str, tuple[dict, Model]],
+    n_splits: int,
+    test_size: float,
+    seed: int,
+) -> pd.DataFrame:
+    """Each candidate's AUC on the original test set and over grouped re-splits: a leaky
+    split can pick a different 'best' model than a grouped one."""
+    models = {name: fit for name, (_, fit) in candidates.items()}
+    original = split_scores(table, label, split, models, margin=0.0).set_index("model")
+    grouped = grouped_resplits(table, label, group, models, n_splits, test_size, seed)
+    grouped = grouped.groupby("model")["auc"].agg(["mean", "std"])
+    rows = []
+    for name, (params, _) in candidates.items():
+        rows.append(
+            {
+                "candidate": name,
+                "parameters": " ".join(f"{k}={v}" for k, v in params.items()),
+                "original_test_auc": original.loc[name, "test_auc"],
+                "grouped_auc_mean": grouped.loc[name, "mean"],
+                "grouped_auc_sd": grouped.loc[name, "std"],
+            }
+        )
+    return pd.DataFrame(rows)

@@ -40,6 +40,11 @@ def _check_config_semantics(cfg):
         raise ConfigError(
             "config: keys 'labelling.features' and 'labelling.method': set both to best or name both"
         )
+    if cfg["aftershock"]["source"] == "files" and not cfg["aftershock"]["split_list"]:
+        raise ConfigError(
+            "config: key 'aftershock.split_list': required when aftershock.source is files; "
+            "point it at the study's names_train_ids.csv"
+        )
     if qd["source"] == "synthetic":
         unknown = [c for c in qd["categories"] if c not in synthetic_doodles.SHAPES]
         if unknown:
@@ -228,5 +233,35 @@ def learning_targets():
     return expand([f"results/{name}" for name in names], dataset=dataset_ids())
 
 
+# ---- aftershock audit -------------------------------------------------------
+
+
+def aftershock_grid_names():
+    """File names in the configured split list (source: files), read at parse time."""
+    from dsplaybook.aftershock_data import read_split_list
+    from dsplaybook.errors import InputError
+
+    try:
+        return list(read_split_list(config["aftershock"]["split_list"])["Name"])
+    except (InputError, OSError) as err:
+        sys.exit(f"dsplaybook error: aftershock.split_list: {err}")
+
+
+def aftershock_inputs(wildcards):
+    if config["aftershock"]["source"] == "synthetic":
+        return {"grids": "resources/aftershock/synthetic"}
+    return {
+        "split_list": config["aftershock"]["split_list"],
+        "grid_files": expand(
+            "resources/aftershock/grids/{grid_file}", grid_file=aftershock_grid_names()
+        ),
+    }
+
+
+def aftershock_targets():
+    names = ["audit.md", "auc_table.csv", "roc.png", "train_vs_test.png"]
+    return [f"results/aftershock/{name}" for name in names]
+
+
 def all_targets():
-    return data_targets() + lineup_targets() + learning_targets()
+    return data_targets() + lineup_targets() + learning_targets() + aftershock_targets()
