@@ -148,6 +148,7 @@ def tiny_workflow(tmp_path: Path) -> WorkflowRun:
 def tiny_config(fm_mirror: Path, checksums: dict, qd_mirror: Path) -> dict:
     return {
         "seed": 7,
+        "branches": ["data", "lineups"],
         "download": {"attempts": 1, "backoff_s": 0, "timeout_s": 5},
         "fashion_mnist": {"url": "", "mirror": str(fm_mirror), "sha256": checksums},
         "quickdraw": {

@@ -104,3 +104,10 @@ def test_confidence_and_coverage_curve(digits):
     # confident predictions are more accurate than all predictions
     confident = curve[curve["coverage"] >= 0.3].iloc[-1]
     assert confident["accuracy"] > curve["accuracy"].iloc[0]
+
+
+def test_budget_larger_than_the_pool_is_a_one_line_error():
+    from dsplaybook.errors import InputError
+
+    with pytest.raises(InputError, match="2000 labels exceed the 60 training images"):
+        draw_labelled(60, 2000, 0)

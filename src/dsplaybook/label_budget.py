@@ -22,6 +22,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.semi_supervised import LabelSpreading, SelfTrainingClassifier
 from sklearn.svm import SVC
 
+from dsplaybook.errors import InputError
+
 SUPERVISED = ("logreg", "svm", "rf", "gb")
 SEMI_SUPERVISED = ("labelspread", "selftrain")
 METHODS = SUPERVISED + SEMI_SUPERVISED
@@ -46,7 +48,10 @@ def draw_labelled(n_train: int, budget: int, seed: int) -> np.ndarray:
     """Seeded random choice of training images to label (no stratification: a real
     annotator does not know the classes before labelling)."""
     if budget > n_train:
-        raise ValueError(f"budget {budget} exceeds the {n_train} training images")
+        raise InputError(
+            f"label_budget.budgets: {budget} labels exceed the {n_train} training images; "
+            "lower the budgets"
+        )
     return np.sort(np.random.default_rng(seed).choice(n_train, size=budget, replace=False))
 
 

@@ -264,4 +264,11 @@ def aftershock_targets():
 
 
 def all_targets():
-    return data_targets() + lineup_targets() + learning_targets() + aftershock_targets()
+    """Targets of the branches listed in config `branches`."""
+    per_branch = {
+        "data": data_targets,
+        "lineups": lineup_targets,
+        "label_budget": learning_targets,
+        "aftershock": aftershock_targets,
+    }
+    return [t for branch in config["branches"] for t in per_branch[branch]()]
