@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 from sklearn.semi_supervised import LabelSpreading, SelfTrainingClassifier
 from sklearn.svm import SVC
 
@@ -61,12 +61,31 @@ def draw_pool(n_train: int, labelled: np.ndarray, size: int, seed: int) -> np.nd
     return np.sort(np.random.default_rng(seed + 1).choice(rest, size=size, replace=False))
 
 
+class GlobalScaler(TransformerMixin, BaseEstimator):
+    """Centre each feature, then divide *all* features by one overall standard deviation.
+
+    Per-feature standardisation inflates near-constant dimensions (border pixels, PCA's
+    last components, a VAE's collapsed latent units) to unit variance, i.e. to noise of
+    the same weight as the informative ones; on Fashion-MNIST it cost conv-VAE + SVM 19
+    points at 100 labels. One global scale keeps the representation's own geometry.
+    """
+
+    def fit(self, x, y=None):  # noqa: ANN001
+        x = np.asarray(x, dtype=np.float64)
+        self.mean_ = x.mean(axis=0)
+        self.scale_ = float((x - self.mean_).std()) or 1.0
+        return self
+
+    def transform(self, x):  # noqa: ANN001
+        return (np.asarray(x, dtype=np.float64) - self.mean_) / self.scale_
+
+
 def make_classifier(method: str, seed: int, threads: int = 1, knn: int = 10):
     """A fresh scikit-learn estimator for ``method`` (semi-supervised ones take -1 labels)."""
     if method == "logreg":
-        return make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=3000))
+        return make_pipeline(GlobalScaler(), LogisticRegression(C=0.1, max_iter=3000))
     if method == "svm":
-        return make_pipeline(StandardScaler(), SVC(kernel="rbf", C=10, gamma="scale"))
+        return make_pipeline(GlobalScaler(), SVC(kernel="rbf", C=10, gamma="scale"))
     if method == "rf":
         return RandomForestClassifier(n_estimators=300, random_state=seed, n_jobs=threads)
     if method == "gb":
@@ -75,12 +94,12 @@ def make_classifier(method: str, seed: int, threads: int = 1, knn: int = 10):
         )
     if method == "labelspread":
         return make_pipeline(
-            StandardScaler(), LabelSpreading(kernel="knn", n_neighbors=knn, alpha=0.2, max_iter=200)
+            GlobalScaler(), LabelSpreading(kernel="knn", n_neighbors=knn, alpha=0.2, max_iter=200)
         )
     if method == "selftrain":
         base = LogisticRegression(C=0.1, max_iter=3000)
         return make_pipeline(
-            StandardScaler(), SelfTrainingClassifier(base, threshold=0.9, max_iter=10)
+            GlobalScaler(), SelfTrainingClassifier(base, threshold=0.9, max_iter=10)
         )
     raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
 
