@@ -16,11 +16,10 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import pandas as pd  # noqa: E402
 
 from dsplaybook.aftershock_data import LABEL, STRESS_COLUMNS  # noqa: E402
 from dsplaybook.aftershock_models import study_models  # noqa: E402
-from dsplaybook.aftershock_synthetic import SyntheticSettings, generate  # noqa: E402
+from dsplaybook.aftershock_synthetic import SyntheticSettings, as_table, generate  # noqa: E402
 from dsplaybook.audit import run_audit  # noqa: E402
 
 
@@ -30,14 +29,7 @@ def main() -> None:
     resplits = int(sys.argv[3]) if len(sys.argv) > 3 else 10
     started = time.perf_counter()
     split, grids = generate(SyntheticSettings(n_events=n_events, seed=0))
-    meta = split.set_index("Name")
-    table = pd.concat(
-        [
-            g.assign(file=n, earthquake=meta.loc[n, "ID"], split=meta.loc[n, "Original"].lower())
-            for n, g in grids.items()
-        ],
-        ignore_index=True,
-    )
+    table = as_table(split, grids)
     generated = time.perf_counter() - started
     started = time.perf_counter()
     result = run_audit(

@@ -6,12 +6,11 @@ runs once per module and every assertion reads the same audit.
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from dsplaybook.aftershock_data import LABEL, STRESS_COLUMNS
 from dsplaybook.aftershock_models import one_neuron, published_network
-from dsplaybook.aftershock_synthetic import SyntheticSettings, generate
+from dsplaybook.aftershock_synthetic import SyntheticSettings, as_table, generate
 from dsplaybook.audit import run_audit
 
 NET, ONE = "neural network (6x50)", "one neuron (summed |stress|)"
@@ -19,14 +18,7 @@ NET, ONE = "neural network (6x50)", "one neuron (summed |stress|)"
 
 def _audit(leaky: bool):
     split, grids = generate(SyntheticSettings(leaky=leaky, seed=0))
-    meta = split.set_index("Name")
-    table = pd.concat(
-        [
-            g.assign(file=n, earthquake=meta.loc[n, "ID"], split=meta.loc[n, "Original"].lower())
-            for n, g in grids.items()
-        ],
-        ignore_index=True,
-    )
+    table = as_table(split, grids)
     models = {NET: published_network(epochs=5, seed=0), ONE: one_neuron()}
     return run_audit(
         table,

@@ -8,7 +8,7 @@ import pytest
 
 from dsplaybook.aftershock_data import LABEL, STRESS_COLUMNS, network_inputs, stress_metrics
 from dsplaybook.aftershock_models import one_neuron, random_forest, stress_metric
-from dsplaybook.aftershock_synthetic import SyntheticSettings, generate
+from dsplaybook.aftershock_synthetic import SyntheticSettings, as_table, generate
 from dsplaybook.audit import duplicates_across_split, run_audit, split_scores
 
 
@@ -16,14 +16,7 @@ def _table(leaky: bool, seed: int = 1) -> pd.DataFrame:
     split, grids = generate(
         SyntheticSettings(n_events=16, half_width_km=30, leaky=leaky, seed=seed)
     )
-    meta = split.set_index("Name")
-    return pd.concat(
-        [
-            g.assign(file=n, earthquake=meta.loc[n, "ID"], split=meta.loc[n, "Original"].lower())
-            for n, g in grids.items()
-        ],
-        ignore_index=True,
-    )
+    return as_table(split, grids)
 
 
 FAST_MODELS = {

@@ -29,6 +29,7 @@ def test_real_quickdraw_categories_build_through_the_mirror(tmp_path):
     run.workdir.mkdir()
     run.write_config(
         {
+            "branches": ["data"],
             "datasets": ["quickdraw"],
             "quickdraw": {
                 "source": "official",

@@ -173,3 +173,19 @@ def write(split: pd.DataFrame, grids: dict[str, pd.DataFrame], folder: str | Pat
     for name, grid in grids.items():
         grid.to_csv(folder / name, index=False, float_format="%.6g")
     split.to_csv(folder / "names_train_ids.csv", index=False)
+
+
+def as_table(split: pd.DataFrame, grids: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """All grids in one table with ``file``, ``earthquake`` and ``split`` (like load_grids)."""
+    meta = split.set_index("Name")
+    return pd.concat(
+        [
+            grid.assign(
+                file=name,
+                earthquake=str(meta.loc[name, "ID"]),
+                split=meta.loc[name, "Original"].lower(),
+            )
+            for name, grid in grids.items()
+        ],
+        ignore_index=True,
+    )
