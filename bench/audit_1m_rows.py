@@ -17,10 +17,8 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-from dsplaybook.aftershock_data import LABEL, STRESS_COLUMNS  # noqa: E402
-from dsplaybook.aftershock_models import study_models  # noqa: E402
+from dsplaybook.aftershock_models import audit_study, study_models  # noqa: E402
 from dsplaybook.aftershock_synthetic import SyntheticSettings, as_table, generate  # noqa: E402
-from dsplaybook.audit import run_audit  # noqa: E402
 
 
 def main() -> None:
@@ -32,17 +30,7 @@ def main() -> None:
     table = as_table(split, grids)
     generated = time.perf_counter() - started
     started = time.perf_counter()
-    result = run_audit(
-        table,
-        label=LABEL,
-        split="split",
-        group="earthquake",
-        features=list(STRESS_COLUMNS),
-        duplicate_columns=["x", "y", "z", LABEL],
-        models=study_models(epochs, 0, 2),
-        n_resplits=resplits,
-        seed=0,
-    )
+    result = audit_study(table, study_models(epochs, 0, 2), n_resplits=resplits, seed=0)
     audited = time.perf_counter() - started
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"

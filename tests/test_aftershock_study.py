@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from dsplaybook.aftershock_data import LABEL, STRESS_COLUMNS
-from dsplaybook.aftershock_models import one_neuron, published_network
+from dsplaybook.aftershock_models import audit_study, one_neuron, published_network
 from dsplaybook.aftershock_synthetic import SyntheticSettings, as_table, generate
-from dsplaybook.audit import run_audit
 
 NET, ONE = "neural network (6x50)", "one neuron (summed |stress|)"
 
@@ -20,17 +18,7 @@ def _audit(leaky: bool):
     split, grids = generate(SyntheticSettings(leaky=leaky, seed=0))
     table = as_table(split, grids)
     models = {NET: published_network(epochs=5, seed=0), ONE: one_neuron()}
-    return run_audit(
-        table,
-        label=LABEL,
-        split="split",
-        group="earthquake",
-        features=list(STRESS_COLUMNS),
-        duplicate_columns=["x", "y", "z", LABEL],
-        models=models,
-        n_resplits=5,
-        seed=0,
-    )
+    return audit_study(table, models, n_resplits=5, seed=0)
 
 
 @pytest.fixture(scope="module")

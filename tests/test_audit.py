@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from dsplaybook.aftershock_data import LABEL, STRESS_COLUMNS, network_inputs, stress_metrics
-from dsplaybook.aftershock_models import one_neuron, random_forest, stress_metric
+from dsplaybook.aftershock_models import audit_study, one_neuron, random_forest, stress_metric
 from dsplaybook.aftershock_synthetic import SyntheticSettings, as_table, generate
 from dsplaybook.audit import duplicates_across_split, run_audit, split_scores
 
@@ -27,17 +27,7 @@ FAST_MODELS = {
 
 
 def _audit(table):
-    return run_audit(
-        table,
-        label=LABEL,
-        split="split",
-        group="earthquake",
-        features=list(STRESS_COLUMNS),
-        duplicate_columns=["x", "y", "z", LABEL],
-        models=FAST_MODELS,
-        n_resplits=3,
-        seed=0,
-    )
+    return audit_study(table, FAST_MODELS, n_resplits=3, seed=0)
 
 
 def test_leaky_split_is_flagged_for_group_overlap_and_duplicates():

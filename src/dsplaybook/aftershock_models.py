@@ -104,3 +104,24 @@ def study_models(epochs: int, seed: int, threads: int, forest_trees: int = 100) 
         "von Mises": stress_metric("von_mises"),
         "Coulomb": stress_metric("coulomb"),
     }
+
+
+def audit_study(
+    table: pd.DataFrame, models: dict, n_resplits: int, seed: int, test_size: float = 0.2
+):
+    """The leakage audit as the study's data needs it: label aftershocksyn, the study's
+    split, earthquakes as groups, the six stresses as features, a cell = (x, y, z, label)."""
+    from dsplaybook.audit import run_audit
+
+    return run_audit(
+        table,
+        label=LABEL,
+        split="split",
+        group="earthquake",
+        features=list(STRESS_COLUMNS),
+        duplicate_columns=["x", "y", "z", LABEL],
+        models=models,
+        n_resplits=n_resplits,
+        test_size=test_size,
+        seed=seed,
+    )

@@ -13,9 +13,14 @@ def main() -> None:
 
     p = snakemake.params
     keras_runtime.configure(p.seed, snakemake.threads)
-    from dsplaybook.aftershock_data import LABEL, STRESS_COLUMNS, load_grids
-    from dsplaybook.aftershock_models import one_neuron, random_forest, study_models
-    from dsplaybook.audit import model_selection_table, run_audit
+    from dsplaybook.aftershock_data import LABEL, load_grids
+    from dsplaybook.aftershock_models import (
+        audit_study,
+        one_neuron,
+        random_forest,
+        study_models,
+    )
+    from dsplaybook.audit import model_selection_table
     from dsplaybook.audit_report import auc_table, markdown, plot_roc, plot_train_vs_test
 
     if p.source == "synthetic":
@@ -36,16 +41,7 @@ def main() -> None:
     )
     common = dict(label=LABEL, split="split", group="earthquake")
     models = study_models(p.epochs, p.seed, snakemake.threads, p.trees)
-    result = run_audit(
-        table,
-        **common,
-        features=list(STRESS_COLUMNS),
-        duplicate_columns=["x", "y", "z", LABEL],
-        models=models,
-        n_resplits=p.resplits,
-        test_size=p.test_size,
-        seed=p.seed,
-    )
+    result = audit_study(table, models, p.resplits, p.seed, p.test_size)
     candidates = {
         f"random forest, leaf {leaf}": (
             {"trees": p.trees, "min_samples_leaf": leaf},
