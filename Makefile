@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= all
+ARGS ?=  # extra snakemake arguments, e.g. ARGS="--config branches=[data,lineups]"
 INSTALLED := $(VENV)/.installed
 MIRROR := resources/mirror/fashion-mnist
 
@@ -23,10 +24,10 @@ $(MIRROR)/train-images-idx3-ubyte.gz:
 setup: $(INSTALLED) $(MIRROR)/train-images-idx3-ubyte.gz
 
 demo: setup  ## set up, then run the whole workflow on the embedded default config
-	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/snakemake --cores $(CORES) $(ARGS)
 
 run: setup  ## run a target: make run TARGET=results/data/fashion_mnist.h5
-	$(BIN)/snakemake --cores $(CORES) $(TARGET)
+	$(BIN)/snakemake --cores $(CORES) $(ARGS) $(TARGET)
 
 test: $(INSTALLED)  ## lint, then the whole test suite
 	$(MAKE) lint

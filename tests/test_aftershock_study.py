@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import pytest
 
-from dsplaybook.aftershock_models import audit_study, one_neuron, published_network
+from dsplaybook.aftershock_models import (
+    NETWORK,
+    ONE_NEURON,
+    audit_study,
+    one_neuron,
+    published_network,
+)
 from dsplaybook.aftershock_synthetic import SyntheticSettings, as_table, generate
 
-NET, ONE = "neural network (6x50)", "one neuron (summed |stress|)"
+NET, ONE = NETWORK, ONE_NEURON
 
 
 def _audit(leaky: bool):
@@ -44,6 +50,9 @@ def test_one_neuron_matches_the_network_under_grouped_resplits(leaky):
     grouped = leaky.resplit_scores.groupby("model")["auc"].mean()
     assert abs(grouped[ONE] - grouped[NET]) < 0.03
     assert grouped[NET] > 0.7  # both genuinely predictive, far above 0.5
+    assert any(
+        f.startswith("Simple vs deep:") and "matches the network" in f for f in leaky.findings
+    )
 
 
 def test_clean_synthetic_set_flags_nothing():
