@@ -111,3 +111,17 @@ def test_budget_larger_than_the_pool_is_a_one_line_error():
 
     with pytest.raises(InputError, match="2000 labels exceed the 60 training images"):
         draw_labelled(60, 2000, 0)
+
+
+def test_labelling_svm_gives_calibrated_confidences(digits):
+    from dsplaybook.pool_labelling import fit_for_labelling
+
+    (x_tr, x_te), (y_tr, y_te) = digits["pca"], digits["y"]
+    labelled = draw_labelled(len(x_tr), 300, 5)
+    model = fit_for_labelling("svm", x_tr, y_tr, labelled, np.array([], int), 5, 1, 10)
+    predicted, confidence = confidences(model, x_te)
+    curve = coverage_curve(y_te, predicted, confidence)
+    high = curve[curve["threshold"] == 0.9].iloc[0]
+    # confidences reach the top of the scale, and the confident share is more accurate
+    assert high["coverage"] > 0.1  # a softmax of decision values never reached 0.8
+    assert high["accuracy"] > curve["accuracy"].iloc[0]
