@@ -10,6 +10,7 @@ rule make_synthetic_aftershocks:
         "benchmarks/aftershock/make_synthetic_aftershocks.tsv"
     conda:
         "../../envs/learning.yaml"
+    threads: 1
     resources:
         mem_mb=4000,
         runtime=10,
@@ -26,6 +27,7 @@ rule download_aftershock_grid:
         "logs/aftershock/download_aftershock_grid/{grid_file}.log",
     conda:
         "../../envs/data.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=30,

@@ -18,6 +18,7 @@ rule download_fashion_mnist:
         "benchmarks/data/download_fashion_mnist/{part}.tsv"
     conda:
         "../../envs/data.yaml"
+    threads: 1
     resources:
         mem_mb=500,
         runtime=30,
@@ -36,6 +37,7 @@ rule download_quickdraw:
         "benchmarks/data/download_quickdraw/{category}.tsv"
     conda:
         "../../envs/data.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=60,
@@ -54,6 +56,7 @@ rule draw_synthetic_doodles:
         "benchmarks/data/draw_synthetic_doodles/{category}.tsv"
     conda:
         "../../envs/data.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
@@ -79,6 +82,7 @@ rule build_fashion_mnist:
         "benchmarks/data/build_fashion_mnist.tsv"
     conda:
         "../../envs/data.yaml"
+    threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
@@ -97,6 +101,7 @@ rule build_quickdraw:
         f"benchmarks/data/build_{QUICKDRAW_ID}.tsv"
     conda:
         "../../envs/data.yaml"
+    threads: 1
     resources:
         mem_mb=4000,
         runtime=10,
@@ -126,6 +131,7 @@ rule plot_dataset_samples:
         "benchmarks/data/plot_dataset_samples/{dataset}.tsv"
     conda:
         "../../envs/data.yaml"
+    threads: 1
     resources:
         mem_mb=2000,
         runtime=10,

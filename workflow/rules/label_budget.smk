@@ -40,6 +40,7 @@ rule aggregate_sweep:
         "logs/label_budget/aggregate_sweep/{dataset}.log",
     conda:
         "../../envs/learning.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
@@ -64,6 +65,7 @@ rule plot_learning_curves:
         "logs/label_budget/plot_learning_curves/{dataset}.log",
     conda:
         "../../envs/learning.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=5,

@@ -15,6 +15,7 @@ rule solve_bookcases:
         "benchmarks/optimization/solve_bookcases.tsv"
     conda:
         "../../envs/optimization.yaml"
+    threads: 1
     resources:
         mem_mb=500,
         runtime=5,
@@ -31,6 +32,7 @@ rule make_demo_pool:
         "logs/lineups/make_demo_pool.log",
     conda:
         "../../envs/optimization.yaml"
+    threads: 1
     resources:
         mem_mb=500,
         runtime=5,
@@ -83,6 +85,7 @@ rule simulate_lineups:
         "benchmarks/lineups/simulate_lineups/{pool}.tsv"
     conda:
         "../../envs/optimization.yaml"
+    threads: 1
     resources:
         mem_mb=4000,
         runtime=20,

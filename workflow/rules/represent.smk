@@ -146,6 +146,7 @@ rule plot_reconstructions:
         "logs/represent/plot_reconstructions/{dataset}.log",
     conda:
         "../../envs/learning.yaml"
+    threads: 1
     resources:
         mem_mb=4000,
         runtime=10,
@@ -171,6 +172,7 @@ rule plot_latent_map:
         "logs/represent/plot_latent_map/{dataset}.log",
     conda:
         "../../envs/learning.yaml"
+    threads: 1
     resources:
         mem_mb=4000,
         runtime=10,
