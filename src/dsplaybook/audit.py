@@ -188,9 +188,9 @@ def _findings(
         if row.inverted:
             out.append(
                 f"FLAG train/test inversion: {row.model} scores AUC {row.test_auc:.3f} on the test "
-                f"set but only {row.train_auc:.3f} on its own training set, a gap no grouped "
-                "re-split shows; a test set easier than the training data usually shares "
-                "information with it."
+                f"set but only {row.train_auc:.3f} on its own training set, a wider gap than the "
+                "grouped re-splits show (mean + 1 sd); a test set easier than the training "
+                "data usually shares information with it."
             )
     if r.groups_on_both_sides:
         n_rows = int(table[group].isin(r.groups_on_both_sides).sum())
