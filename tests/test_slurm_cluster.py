@@ -57,22 +57,42 @@ def slurm():
     subprocess.run(["bash", str(SCRIPT), "stop"], capture_output=True, timeout=60)
 
 
-def _sacct_jobs() -> list[tuple[int, str]]:
-    """(job id, state) of every job the accounting database knows."""
+def _submitted(result) -> set[int]:  # noqa: ANN001
+    """SLURM job ids that Snakemake reports having submitted with sbatch."""
+    text = result.stdout + result.stderr
+    return {int(j) for j in re.findall(r"submitted with SLURM jobid (\d+)", text)}
+
+
+def _sacct_states(job_ids: set[int], since: str) -> dict[int, str]:
+    """State of each job in the accounting database, counting only records since
+    ``since`` (job ids restart when a test cluster's controller state is reset)."""
     out = subprocess.run(
-        ["sacct", "-X", "-n", "-P", "-a", "-S", "2000-01-01", "-o", "JobID,State"],
+        [
+            "sacct",
+            "-X",
+            "-n",
+            "-P",
+            "-S",
+            since,
+            "-j",
+            ",".join(map(str, sorted(job_ids))),
+            "-o",
+            "JobID,State",
+        ],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    return [
-        (int(job), state.split()[0]) for job, state in (line.split("|") for line in out.split())
-    ]
+    return {
+        int(job): state.split()[0]
+        for job, state in (line.split("|", 1) for line in out.splitlines() if line.strip())
+    }
 
 
-def _jobs_since(before: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    last = max((job for job, _ in before), default=0)
-    return [(job, state) for job, state in _sacct_jobs() if job > last]
+def _now() -> str:
+    return subprocess.run(
+        ["date", "+%Y-%m-%dT%H:%M:%S"], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def _files(root: Path) -> dict[str, object]:
@@ -94,16 +114,14 @@ def _files(root: Path) -> dict[str, object]:
 
 
 def test_jobs_go_through_sbatch_and_match_a_local_run(slurm, tiny_workflow, tmp_path):
-    before = _sacct_jobs()
+    since = _now()
     result = tiny_workflow.snakemake(*SLURM_ARGS, *TARGETS)
-    jobs = _jobs_since(before)
-    submitted = {
-        int(j)
-        for j in re.findall(r"submitted with SLURM jobid (\d+)", result.stdout + result.stderr)
-    }
-    assert jobs and all(state == "COMPLETED" for _, state in jobs), jobs
-    # 4 downloads, the HDF5 build and the bookcase LP: every one through sbatch
-    assert {job for job, _ in jobs} == submitted and len(submitted) == 6
+    submitted = _submitted(result)
+    # 4 downloads, the HDF5 build and the bookcase LP: every one through sbatch ...
+    assert len(submitted) == 6, result.stdout + result.stderr
+    # ... and every one on record in sacct as completed
+    states = _sacct_states(submitted, since)
+    assert set(states) == submitted and set(states.values()) == {"COMPLETED"}, states
 
     local = WorkflowRun(workdir=tmp_path / "local", configfile=tiny_workflow.configfile)
     local.workdir.mkdir()
@@ -115,10 +133,10 @@ def test_a_failing_job_is_reported_as_failed(slurm, tiny_workflow):
     config = yaml.safe_load(tiny_workflow.configfile.read_text())
     config["fashion_mnist"]["sha256"]["t10k-labels-idx1-ubyte"] = "0" * 64
     tiny_workflow.write_config(config)
-    before = _sacct_jobs()
+    since = _now()
     result = tiny_workflow.snakemake(*SLURM_ARGS, "--retries", "0", TARGETS[0], check=False)
     assert result.returncode != 0
     assert "dsplaybook error: could not obtain t10k-labels-idx1-ubyte" in result.stderr
-    states = [state for _, state in _jobs_since(before)]
+    states = list(_sacct_states(_submitted(result), since).values())
     assert "FAILED" in states, states
     assert not (tiny_workflow.workdir / TARGETS[0]).exists()
