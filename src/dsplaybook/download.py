@@ -47,6 +47,11 @@ class RetryPolicy:
     backoff_s: float = 2.0
     timeout_s: float = 60.0
 
+    @classmethod
+    def from_config(cls, download: dict) -> RetryPolicy:
+        """From the config's ``download`` section (attempts, backoff_s, timeout_s)."""
+        return cls(download["attempts"], download["backoff_s"], download["timeout_s"])
+
 
 def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
     digest = hashlib.sha256()

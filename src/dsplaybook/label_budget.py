@@ -80,12 +80,18 @@ class GlobalScaler(TransformerMixin, BaseEstimator):
         return (np.asarray(x, dtype=np.float64) - self.mean_) / self.scale_
 
 
-def make_classifier(method: str, seed: int, threads: int = 1, knn: int = 10):
+def make_classifier(
+    method: str, seed: int, threads: int = 1, knn: int = 10, probability: bool = False
+):
     """A fresh scikit-learn estimator for ``method`` (semi-supervised ones take -1 labels)."""
     if method == "logreg":
         return make_pipeline(GlobalScaler(), LogisticRegression(C=0.1, max_iter=3000))
     if method == "svm":
-        return make_pipeline(GlobalScaler(), SVC(kernel="rbf", C=10, gamma="scale"))
+        return make_pipeline(
+            GlobalScaler(),
+            # probability=True adds Platt scaling (used for confidences when labelling)
+            SVC(kernel="rbf", C=10, gamma="scale", probability=probability, random_state=seed),
+        )
     if method == "rf":
         return RandomForestClassifier(n_estimators=300, random_state=seed, n_jobs=threads)
     if method == "gb":

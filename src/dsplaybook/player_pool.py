@@ -165,3 +165,15 @@ def drop_injured(pool: pd.DataFrame, statuses: Iterable[str]) -> pd.DataFrame:
     """Remove players whose injury indicator is one of ``statuses`` (e.g. O, D, IR)."""
     statuses = {s.upper() for s in statuses}
     return pool[~pool["injury"].str.upper().isin(statuses)].reset_index(drop=True)
+
+
+def load_pool(
+    path: str | Path, settings: dict, positions: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """Read an export and, if ``settings['drop_injured']``, drop the players whose injury
+    indicator is in ``settings['injury_statuses']``; ``settings`` also names the
+    ``projection_column`` (the workflow's `lineups` pool settings)."""
+    pool = read_player_pool(path, settings["projection_column"], positions)
+    if settings["drop_injured"]:
+        pool = drop_injured(pool, settings["injury_statuses"])
+    return pool

@@ -6,10 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.special import softmax
-from sklearn.pipeline import make_pipeline
-from sklearn.svm import SVC
 
-from dsplaybook.label_budget import SEMI_SUPERVISED, GlobalScaler, fit_method
+from dsplaybook.label_budget import SEMI_SUPERVISED, fit_method, make_classifier
 
 
 def best_cell(summary: pd.DataFrame, budget: int) -> tuple[str, str]:
@@ -62,10 +60,7 @@ def fit_for_labelling(method: str, x_train, y_train, labelled, pool, seed, threa
     """Fit the chosen method. An SVM gets Platt-scaled probabilities here, because the
     softmax of its one-vs-rest decision values is far from a calibrated confidence."""
     if method == "svm":
-        model = make_pipeline(
-            GlobalScaler(),
-            SVC(kernel="rbf", C=10, gamma="scale", probability=True, random_state=seed),
-        )
+        model = make_classifier("svm", seed, threads, knn, probability=True)
         return model.fit(x_train[labelled], y_train[labelled])
     x_pool = x_train[pool] if method in SEMI_SUPERVISED else x_train[:0]
     return fit_method(method, x_train[labelled], y_train[labelled], x_pool, seed, threads, knn)

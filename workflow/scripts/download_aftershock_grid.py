@@ -23,14 +23,14 @@ def check_grid(path: Path) -> None:
 def main() -> None:
     log_to_file(snakemake.log[0])
     name = snakemake.wildcards.grid_file
-    cfg, dl = snakemake.config["aftershock"], snakemake.config["download"]
+    cfg = snakemake.config["aftershock"]
     fetch_verified(
         snakemake.output.grid,
         url=cfg["url"].rstrip("/") + "/" + name if cfg["url"] else None,
         mirror_files=[Path(cfg["mirror"]) / name] if cfg["mirror"] else (),
         check=check_grid,
         fix_hint=f"set aftershock.mirror to a folder holding {name} or aftershock.url",
-        retry=RetryPolicy(dl["attempts"], dl["backoff_s"], dl["timeout_s"]),
+        retry=RetryPolicy.from_config(snakemake.config["download"]),
     )
 
 

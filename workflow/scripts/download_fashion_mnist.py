@@ -9,7 +9,7 @@ from dsplaybook.logs import log_to_file
 def main() -> None:
     log_to_file(snakemake.log[0])
     part = snakemake.wildcards.part
-    cfg, dl = snakemake.config["fashion_mnist"], snakemake.config["download"]
+    cfg = snakemake.config["fashion_mnist"]
     mirror = cfg["mirror"]
     fetch_verified(
         snakemake.output.idx,
@@ -20,7 +20,7 @@ def main() -> None:
             f"set fashion_mnist.mirror to a folder holding {part}.gz "
             "(e.g. run `make setup` for Debian's copy) or check the network/URL"
         ),
-        retry=RetryPolicy(dl["attempts"], dl["backoff_s"], dl["timeout_s"]),
+        retry=RetryPolicy.from_config(snakemake.config["download"]),
     )
 
 

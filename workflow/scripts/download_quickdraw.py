@@ -9,7 +9,7 @@ from dsplaybook.logs import log_to_file
 def main() -> None:
     log_to_file(snakemake.log[0])
     category = snakemake.params.category
-    cfg, dl = snakemake.config["quickdraw"], snakemake.config["download"]
+    cfg = snakemake.config["quickdraw"]
     fetch_verified(
         snakemake.output.npy,
         url=quickdraw.category_url(cfg["url"], category) if cfg["url"] else None,
@@ -19,7 +19,7 @@ def main() -> None:
             f"check that {category!r} is a QuickDraw category (exact spelling, spaces allowed) "
             f"or set quickdraw.mirror to a folder holding '{category}.npy'"
         ),
-        retry=RetryPolicy(dl["attempts"], dl["backoff_s"], dl["timeout_s"]),
+        retry=RetryPolicy.from_config(snakemake.config["download"]),
     )
 
 

@@ -6,7 +6,7 @@ from dsplaybook.lineup_checks import portfolio_violations
 from dsplaybook.lineup_milp import LineupSettings, optimize_lineups
 from dsplaybook.lineup_tables import exposure_table, lineups_table, summary_table
 from dsplaybook.logs import log_to_file
-from dsplaybook.player_pool import drop_injured, read_player_pool
+from dsplaybook.player_pool import load_pool
 from dsplaybook.roster_rules import rules_from_config
 
 
@@ -14,12 +14,11 @@ def main() -> None:
     log = log_to_file(snakemake.log[0])
     cfg = dict(snakemake.params.settings)
     rules = rules_from_config(snakemake.params.roster)
-    pool = read_player_pool(snakemake.input.pool, cfg.pop("projection_column"), rules.positions)
-    statuses = cfg.pop("injury_statuses")
-    if cfg.pop("drop_injured"):
-        before = len(pool)
-        pool = drop_injured(pool, statuses)
-        log.info("dropped %d injured players (%s)", before - len(pool), ", ".join(statuses))
+    pool_settings = {
+        k: cfg.pop(k) for k in ("projection_column", "drop_injured", "injury_statuses")
+    }
+    pool = load_pool(snakemake.input.pool, pool_settings, rules.positions)
+    log.info("%d players after dropping injured: %s", len(pool), pool_settings["drop_injured"])
     settings = LineupSettings(
         **{**cfg, "lock": tuple(cfg["lock"]), "exclude": tuple(cfg["exclude"])}
     )

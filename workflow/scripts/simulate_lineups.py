@@ -8,7 +8,7 @@ from dsplaybook.lineup_plots import plot_score_distributions
 from dsplaybook.lineup_simulation import SimulationSettings, build_portfolio, simulate_player_scores
 from dsplaybook.lineup_tables import lineups_from_table
 from dsplaybook.logs import log_to_file
-from dsplaybook.player_pool import drop_injured, read_player_pool
+from dsplaybook.player_pool import load_pool
 from dsplaybook.roster_rules import rules_from_config
 
 
@@ -16,11 +16,7 @@ def main() -> None:
     log = log_to_file(snakemake.log[0])
     p = snakemake.params
     rules = rules_from_config(p.roster)
-    pool = read_player_pool(
-        snakemake.input.pool, p.pool_settings["projection_column"], rules.positions
-    )
-    if p.pool_settings["drop_injured"]:
-        pool = drop_injured(pool, p.pool_settings["injury_statuses"])
+    pool = load_pool(snakemake.input.pool, p.pool_settings, rules.positions)
     table = pd.read_csv(snakemake.input.lineups, dtype={"id": str})
     lineups = lineups_from_table(pool, table)
     settings = SimulationSettings(**p.simulation, seed=p.seed)
