@@ -14,6 +14,7 @@ include: "workflow/rules/lineups.smk"
 include: "workflow/rules/represent.smk"
 include: "workflow/rules/label_budget.smk"
 include: "workflow/rules/aftershock.smk"
+include: "workflow/rules/dadc.smk"
 
 
 rule all:

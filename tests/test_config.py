@@ -42,3 +42,21 @@ def test_defaults_fill_nested_keys_without_overriding_given_ones():
     assert config["quickdraw"]["per_category"] == 99
     assert config["quickdraw"]["test_fraction"] == 0.2
     assert config["download"]["attempts"] == 3
+
+
+def test_numbers_given_as_text_by_snakemake_config_are_read_as_numbers():
+    # `--config 'quickdraw={per_category: 5000}'` reaches the workflow as text
+    config = validate_config(
+        {
+            "quickdraw": {"per_category": "5000", "test_fraction": "0.25"},
+            "label_budget": {"budgets": ["100", "200"]},
+            "lineups": {"stack": "false"},
+        },
+        SCHEMA,
+    )
+    assert config["quickdraw"]["per_category"] == 5000
+    assert config["quickdraw"]["test_fraction"] == 0.25
+    assert config["label_budget"]["budgets"] == [100, 200]
+    assert config["lineups"]["stack"] is False
+    with pytest.raises(ConfigError, match="key 'quickdraw.per_category': '5k'"):
+        validate_config({"quickdraw": {"per_category": "5k"}}, SCHEMA)

@@ -16,18 +16,45 @@ import yaml
 from dsplaybook.errors import ConfigError
 
 
+def _scalar_from_text(value: Any, schema: Mapping) -> Any:
+    """Snakemake's ``--config key={nested: 5}`` hands nested values over as text ('5');
+    turn text into the number/boolean the schema asks for when it reads as one."""
+    kind = schema.get("type")
+    if not isinstance(value, str) or kind not in ("integer", "number", "boolean"):
+        return value
+    text = value.strip()
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(text.lower(), value)
+    try:
+        number = float(text) if kind == "number" else int(text)
+    except ValueError:
+        return value
+    return number
+
+
 def _extend_with_defaults(validator_class: type) -> type:
-    """The jsonschema recipe: fill ``default`` values while validating."""
+    """The jsonschema recipe: fill ``default`` values while validating (and read numbers
+    given as text, see ``_scalar_from_text``)."""
     validate_properties = validator_class.VALIDATORS["properties"]
+    validate_items = validator_class.VALIDATORS["items"]
 
     def set_defaults(validator, properties, instance, schema):  # noqa: ANN001
         if isinstance(instance, dict):
             for name, sub in properties.items():
                 if "default" in sub and name not in instance:
                     instance[name] = _copy(sub["default"])
+                elif name in instance:
+                    instance[name] = _scalar_from_text(instance[name], sub)
         yield from validate_properties(validator, properties, instance, schema)
 
-    return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
+    def coerce_items(validator, items, instance, schema):  # noqa: ANN001
+        if isinstance(instance, list) and isinstance(items, Mapping):
+            instance[:] = [_scalar_from_text(v, items) for v in instance]
+        yield from validate_items(validator, items, instance, schema)
+
+    return jsonschema.validators.extend(
+        validator_class, {"properties": set_defaults, "items": coerce_items}
+    )
 
 
 def _copy(value: Any) -> Any:

@@ -47,3 +47,10 @@ def read_features(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
             return npz["train"], npz["test"]
     except (OSError, KeyError, ValueError) as err:
         raise InputError(f"{path}: not a feature file ({err}); delete it and re-run") from err
+
+
+def train_test_matrices(data: MnistStyle, features_path: str | Path | None):
+    """Training and test matrices: a feature file's, or raw pixels when no file is given."""
+    if not features_path:
+        return flat_pixels(data.x_train), flat_pixels(data.x_test)
+    return read_features(features_path)

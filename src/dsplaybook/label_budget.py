@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
@@ -87,11 +88,13 @@ def make_classifier(
     if method == "logreg":
         return make_pipeline(GlobalScaler(), LogisticRegression(C=0.1, max_iter=3000))
     if method == "svm":
-        return make_pipeline(
-            GlobalScaler(),
-            # probability=True adds Platt scaling (used for confidences when labelling)
-            SVC(kernel="rbf", C=10, gamma="scale", probability=probability, random_state=seed),
-        )
+        svm = SVC(kernel="rbf", C=10, gamma="scale", random_state=seed)
+        if probability:
+            # Platt scaling on 5-fold out-of-fold decision values, one SVM refitted on all
+            # data: what SVC(probability=True) did, in the form scikit-learn 1.9 asks for
+            # (passing `probability` to SVC at all is deprecated and warns).
+            svm = CalibratedClassifierCV(svm, method="sigmoid", cv=5, ensemble=False)
+        return make_pipeline(GlobalScaler(), svm)
     if method == "rf":
         return RandomForestClassifier(n_estimators=300, random_state=seed, n_jobs=threads)
     if method == "gb":

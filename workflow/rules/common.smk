@@ -263,6 +263,69 @@ def aftershock_targets():
     return [f"results/aftershock/{name}" for name in names]
 
 
+# ---- dynamic adversarial data collection ------------------------------------
+
+
+def dadc_scale():
+    """The configured scale (demo or full): rounds, round_budget, initial_labels, seeds."""
+    return config["dadc"]["scales"][config["dadc"]["scale"]]
+
+
+def dadc_loop_model():
+    """Only the keys the chosen kind uses, so editing the other kind's knobs reruns nothing."""
+    model = config["dadc"]["model"]
+    if model["kind"] == "cnn":
+        return {"kind": "cnn", "cnn": model["cnn"]}
+    return {
+        "kind": "classifier",
+        "features": model["features"],
+        "method": model["method"],
+    }
+
+
+def dadc_settings():
+    return {
+        **dadc_scale(),
+        "kmeans_sample": config["dadc"]["kmeans_sample"],
+        "model": dadc_loop_model(),
+    }
+
+
+def _feature_file(dataset, features):
+    if features == "raw":
+        return []
+    return f"results/represent/{dataset}/{features}_features.npz"
+
+
+def dadc_model_features(wildcards):
+    model = config["dadc"]["model"]
+    features = "raw" if model["kind"] == "cnn" else model["features"]
+    return _feature_file(wildcards.dataset, features)
+
+
+def dadc_reference_features(wildcards):
+    return _feature_file(wildcards.dataset, config["dadc"]["hard_test"]["features"])
+
+
+def dadc_threads():
+    """A CNN trains on two threads; a scikit-learn loop model on one (runs go in parallel)."""
+    return 2 if config["dadc"]["model"]["kind"] == "cnn" else 1
+
+
+def dadc_run_files(wildcards):
+    return expand(
+        "results/dadc/{dataset}/runs/{strategy}/seed{replicate}.csv",
+        dataset=wildcards.dataset,
+        strategy=config["dadc"]["strategies"],
+        replicate=range(dadc_scale()["seeds"]),
+    )
+
+
+def dadc_targets():
+    names = ["rounds.csv", "summary.csv", "summary.txt", "error_vs_labels.png"]
+    return expand("results/dadc/{dataset}/{name}", dataset=dataset_ids(), name=names)
+
+
 def all_targets():
     """Targets of the branches listed in config `branches`."""
     per_branch = {
@@ -270,5 +333,6 @@ def all_targets():
         "lineups": lineup_targets,
         "label_budget": learning_targets,
         "aftershock": aftershock_targets,
+        "dadc": dadc_targets,
     }
     return [t for branch in config["branches"] for t in per_branch[branch]()]

@@ -10,7 +10,7 @@ from dsplaybook.atomic import atomic_path
 from dsplaybook.coverage_plot import plot_coverage
 from dsplaybook.datasets import read_mnist_style
 from dsplaybook.errors import exit_on_input_error
-from dsplaybook.features import flat_pixels, read_features
+from dsplaybook.features import train_test_matrices
 from dsplaybook.label_budget import draw_labelled, draw_pool, draw_seed
 from dsplaybook.logs import log_to_file
 from dsplaybook.pool_labelling import best_cell, confidences, coverage_curve, fit_for_labelling
@@ -26,13 +26,12 @@ def main() -> None:
         features, method = best_cell(summary, budget)
     else:
         features, method = p.labelling["features"], p.labelling["method"]
-    if features == "raw":
-        x_train, x_test = flat_pixels(data.x_train), flat_pixels(data.x_test)
-    else:
+    path = None  # raw pixels
+    if features != "raw":
         path = next(
             f for f in snakemake.input.features if Path(f).name == f"{features}_features.npz"
         )
-        x_train, x_test = read_features(path)
+    x_train, x_test = train_test_matrices(data, path)
     seed = draw_seed(p.seed, budget, 0)  # the sweep's first draw at this budget
     labelled = draw_labelled(len(x_train), budget, seed)
     pool = draw_pool(len(x_train), labelled, p.sweep["pool_size"], seed)

@@ -3,7 +3,7 @@
 from dsplaybook.atomic import atomic_path
 from dsplaybook.datasets import read_mnist_style
 from dsplaybook.errors import exit_on_input_error
-from dsplaybook.features import flat_pixels, read_features
+from dsplaybook.features import train_test_matrices
 from dsplaybook.label_budget import SweepSettings, run_cell
 from dsplaybook.logs import log_to_file
 
@@ -12,10 +12,8 @@ def main() -> None:
     log = log_to_file(snakemake.log[0])
     w, p = snakemake.wildcards, snakemake.params
     data = read_mnist_style(snakemake.input.h5)
-    if w.features == "raw":
-        x_train, x_test = flat_pixels(data.x_train), flat_pixels(data.x_test)
-    else:
-        x_train, x_test = read_features(snakemake.input.features)
+    features = None if w.features == "raw" else snakemake.input.features
+    x_train, x_test = train_test_matrices(data, features)
     settings = SweepSettings(
         budgets=tuple(p.sweep["budgets"]),
         draws=p.sweep["draws"],

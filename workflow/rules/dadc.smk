@@ -1,0 +1,96 @@
+# Dynamic adversarial data collection (DADC) vs standard collection and active learning:
+# a hard test subset, one job per (strategy, seed) run, then aggregate and plot.
+
+
+wildcard_constraints:
+    strategy="standard|adversarial|uncertainty|uncertainty_kmeans",
+    replicate="[0-9]+",
+
+
+rule build_hard_test_set:
+    input:
+        h5="results/data/{dataset}.h5",
+        features=dadc_reference_features,
+    output:
+        table="results/dadc/{dataset}/hard_test.csv",
+    log:
+        "logs/dadc/build_hard_test_set/{dataset}.log",
+    benchmark:
+        "benchmarks/dadc/build_hard_test_set/{dataset}.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    threads: 2
+    resources:
+        mem_mb=6000,
+        runtime=30,
+    params:
+        reference=config["dadc"]["hard_test"],
+        seed=config["seed"],
+    script:
+        "../scripts/build_hard_test_set.py"
+
+
+rule simulate_dadc:
+    input:
+        h5="results/data/{dataset}.h5",
+        features=dadc_model_features,
+        hard="results/dadc/{dataset}/hard_test.csv",
+    output:
+        rounds="results/dadc/{dataset}/runs/{strategy}/seed{replicate}.csv",
+        picks="results/dadc/{dataset}/picks/{strategy}/seed{replicate}.csv",
+    log:
+        "logs/dadc/simulate_dadc/{dataset}/{strategy}_seed{replicate}.log",
+    benchmark:
+        "benchmarks/dadc/simulate_dadc/{dataset}/{strategy}_seed{replicate}.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    threads: dadc_threads()
+    resources:
+        mem_mb=4000,
+        runtime=120,
+    params:
+        dadc=dadc_settings(),
+        seed=config["seed"],
+    script:
+        "../scripts/simulate_dadc.py"
+
+
+rule aggregate_dadc:
+    input:
+        runs=dadc_run_files,
+    output:
+        rounds="results/dadc/{dataset}/rounds.csv",
+        summary="results/dadc/{dataset}/summary.csv",
+        line="results/dadc/{dataset}/summary.txt",
+    log:
+        "logs/dadc/aggregate_dadc/{dataset}.log",
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/aggregate_dadc.py"
+
+
+rule plot_dadc:
+    input:
+        rounds="results/dadc/{dataset}/rounds.csv",
+    output:
+        png=report(
+            "results/dadc/{dataset}/error_vs_labels.png",
+            caption="../report/dadc.rst",
+            category="Adversarial data collection",
+            subcategory="{dataset}",
+        ),
+    log:
+        "logs/dadc/plot_dadc/{dataset}.log",
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/plot_dadc.py"

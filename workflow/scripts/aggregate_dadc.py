@@ -1,0 +1,26 @@
+"""Rule aggregate_dadc: all runs in one table, the final-round comparison, a summary line."""
+
+import pandas as pd
+
+from dsplaybook.atomic import atomic_path
+from dsplaybook.dadc_report import final_round_summary, summary_line
+from dsplaybook.errors import exit_on_input_error
+from dsplaybook.logs import log_to_file
+
+
+def main() -> None:
+    log = log_to_file(snakemake.log[0])
+    rounds = pd.concat([pd.read_csv(f) for f in snakemake.input.runs], ignore_index=True)
+    rounds = rounds.sort_values(["strategy", "replicate", "round"], kind="stable")
+    summary = final_round_summary(rounds)
+    line = summary_line(snakemake.wildcards.dataset, summary)
+    log.info("%s", line)
+    with atomic_path(snakemake.output.rounds) as tmp:
+        rounds.to_csv(tmp, index=False)
+    with atomic_path(snakemake.output.summary) as tmp:
+        summary.to_csv(tmp, index=False)
+    with atomic_path(snakemake.output.line) as tmp:
+        tmp.write_text(line + "\n", encoding="utf-8")
+
+
+exit_on_input_error(main, snakemake.log[0])
