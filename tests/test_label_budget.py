@@ -125,3 +125,15 @@ def test_labelling_svm_gives_calibrated_confidences(digits):
     # confidences reach the top of the scale, and the confident share is more accurate
     assert high["coverage"] > 0.1  # a softmax of decision values never reached 0.8
     assert high["accuracy"] > curve["accuracy"].iloc[0]
+
+
+def test_learning_curve_picture_keeps_the_winner_at_every_budget():
+    from dsplaybook.learning_curves import curves_to_draw
+
+    rows = []
+    for k in range(10):  # curve k is k-th best at 2000 labels, but curve 9 wins at 100
+        rows.append(["f", f"m{k}", 2000, 0.9 - 0.01 * k])
+        rows.append(["f", f"m{k}", 100, 0.8 if k == 9 else 0.5])
+    summary = pd.DataFrame(rows, columns=["features", "method", "budget", "accuracy_mean"])
+    curves = curves_to_draw(summary, top=3)
+    assert curves == ["f + m0", "f + m1", "f + m2", "f + m9"]

@@ -105,3 +105,11 @@ def test_too_many_labels_for_the_pool_is_one_clear_error(dadc_run):
     assert "exceed the 4000 pool images; lower them" in result.stdout + result.stderr
     # the finished results survive the failed run
     assert np.isfinite(pd.read_csv(dadc_run.workdir / TARGETS[0])["test_error"]).all()
+
+
+def test_report_holds_the_dadc_plot_with_its_caption(dadc_run):
+    report = dadc_run.workdir / "report.html"
+    dadc_run.snakemake("--report", str(report))
+    html = report.read_text(encoding="utf-8")
+    assert "error_vs_labels.png" in html
+    assert "Dynamic adversarial data collection on" in html

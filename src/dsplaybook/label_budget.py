@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
@@ -88,13 +87,11 @@ def make_classifier(
     if method == "logreg":
         return make_pipeline(GlobalScaler(), LogisticRegression(C=0.1, max_iter=3000))
     if method == "svm":
-        svm = SVC(kernel="rbf", C=10, gamma="scale", random_state=seed)
-        if probability:
-            # Platt scaling on 5-fold out-of-fold decision values, one SVM refitted on all
-            # data: what SVC(probability=True) did, in the form scikit-learn 1.9 asks for
-            # (passing `probability` to SVC at all is deprecated and warns).
-            svm = CalibratedClassifierCV(svm, method="sigmoid", cv=5, ensemble=False)
-        return make_pipeline(GlobalScaler(), svm)
+        # scikit-learn 1.9 warns whenever `probability` is passed, so only pass it when on
+        extra = {"probability": True} if probability else {}
+        return make_pipeline(
+            GlobalScaler(), SVC(kernel="rbf", C=10, gamma="scale", random_state=seed, **extra)
+        )
     if method == "rf":
         return RandomForestClassifier(n_estimators=300, random_state=seed, n_jobs=threads)
     if method == "gb":

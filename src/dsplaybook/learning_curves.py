@@ -23,16 +23,25 @@ REFERENCES = {
 }
 
 
+def curves_to_draw(summary: pd.DataFrame, top: int = 8) -> list[str]:
+    """The ``top`` best (features + method) curves at the largest budget, plus the best at
+    every other budget, so the winner at 100 labels is never left off the picture."""
+    summary = summary.assign(curve=summary["features"] + " + " + summary["method"])
+    largest = summary[summary["budget"] == summary["budget"].max()]
+    curves = list(largest.sort_values("accuracy_mean", ascending=False)["curve"][:top])
+    for _, at_budget in summary.groupby("budget"):
+        best = at_budget.sort_values(["accuracy_mean", "curve"], ascending=[False, True])
+        if best["curve"].iloc[0] not in curves:
+            curves.append(best["curve"].iloc[0])
+    return curves
+
+
 def plot_learning_curves(
     summary: pd.DataFrame, dataset: str, png: str | Path, svg: str | Path, top: int = 8
 ) -> None:
-    """One line per (features, method); the ``top`` best at the largest budget are drawn."""
+    """One line per (features, method) of ``curves_to_draw``, mean ± sd band."""
+    curves = curves_to_draw(summary, top)
     summary = summary.assign(curve=summary["features"] + " + " + summary["method"])
-    largest = summary["budget"].max()
-    ranked = summary[summary["budget"] == largest].sort_values("accuracy_mean", ascending=False)[
-        "curve"
-    ]
-    curves = list(ranked[:top])
     fig, ax = plt.subplots(figsize=(8, 5.5))
     cmap = plt.get_cmap("tab10")
     for i, curve in enumerate(curves):
