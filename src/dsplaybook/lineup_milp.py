@@ -152,7 +152,9 @@ class _StaticModel:
         if bound is not None:
             constraints.append(self.projection @ self.x <= bound + 1e-6)
         problem = cp.Problem(cp.Maximize(self.projection @ self.x), constraints)
-        problem.solve(solver=cp.HIGHS)
+        # RINS/RENS sub-MIPs rarely find better lineups here than HiGHS's other heuristics,
+        # and cost 17% of the time on 60 real FanDuel lineups (same optima).
+        problem.solve(solver=cp.HIGHS, mip_heuristic_run_rins=False, mip_heuristic_run_rens=False)
         if problem.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
             return None
         return np.flatnonzero(np.round(self.x.value) > 0.5)
