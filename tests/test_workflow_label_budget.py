@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import WorkflowRun, real_digits
+from conftest import real_digits_workflow
 
 pytestmark = pytest.mark.workflow
 
@@ -25,15 +25,10 @@ TARGETS = [
 
 @pytest.fixture(scope="module")
 def digits_run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("label_budget")
-    checksums = real_digits(root / "mirror")
-    run = WorkflowRun(workdir=root / "work", configfile=root / "c.yaml")
-    run.workdir.mkdir()
-    run.write_config(
+    run = real_digits_workflow(
+        tmp_path_factory.mktemp("label_budget"),
         {
             "seed": 3,
-            "datasets": ["fashion_mnist"],
-            "fashion_mnist": {"url": "", "mirror": str(root / "mirror"), "sha256": checksums},
             "represent": {
                 "train_subset": 2000,
                 "pca_components": 30,
@@ -51,7 +46,7 @@ def digits_run(tmp_path_factory):
                 "pool_size": 1500,
             },
             "labelling": {"budget": 100},
-        }
+        },
     )
     run.snakemake(*TARGETS)
     return run
