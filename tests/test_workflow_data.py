@@ -69,6 +69,16 @@ def test_bad_config_value_stops_with_one_line(tiny_workflow):
     assert not (tiny_workflow.workdir / "results").exists()
 
 
+def test_kmeans_sample_smaller_than_the_initial_set_stops_with_one_line(tiny_workflow):
+    result = tiny_workflow.snakemake("-n", "--config", "dadc={kmeans_sample: 10}", check=False)
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if "dsplaybook error" in line]
+    assert errors == [
+        "dsplaybook error: config: key 'dadc.kmeans_sample': 10 images cannot seed 50 k-means "
+        "clusters (dadc.scales.demo.initial_labels); raise kmeans_sample"
+    ]
+
+
 def test_corrupt_download_fails_with_one_line_and_no_output(tiny_workflow, tmp_path):
     mirror = tmp_path / "mirror" / "fashion-mnist"
     packed = (mirror / "train-labels-idx1-ubyte.gz").read_bytes()

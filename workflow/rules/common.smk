@@ -45,6 +45,17 @@ def _check_config_semantics(cfg):
             "config: key 'aftershock.split_list': required when aftershock.source is files; "
             "point it at the study's names_train_ids.csv"
         )
+    dadc = cfg["dadc"]
+    scale = dadc["scales"][dadc["scale"]]
+    if (
+        "uncertainty_kmeans" in dadc["strategies"]
+        and dadc["kmeans_sample"] < scale["initial_labels"]
+    ):
+        raise ConfigError(
+            f"config: key 'dadc.kmeans_sample': {dadc['kmeans_sample']} images cannot seed "
+            f"{scale['initial_labels']} k-means clusters (dadc.scales.{dadc['scale']}."
+            "initial_labels); raise kmeans_sample"
+        )
     if qd["source"] == "synthetic":
         unknown = [c for c in qd["categories"] if c not in synthetic_doodles.SHAPES]
         if unknown:
