@@ -57,7 +57,7 @@ def main() -> None:
     out = subprocess.run(
         [
             str(pydfs_python()),
-            str(REPO / "bench" / "pydfs_reference.py"),
+            str(REPO / "bench" / "_pydfs_reference.py"),
             str(pool_csv),
             str(n_lineups),
             str(max_overlap),

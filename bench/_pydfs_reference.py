@@ -2,7 +2,7 @@
 
 Runs inside its own virtual environment (bench/lineups_vs_pydfs.py creates it), never in
 the project's. Prints one JSON line: lineups, seconds, total and best points.
-Usage: python pydfs_reference.py POOL.csv N_LINEUPS MAX_OVERLAP PROJECTION_COLUMN
+Usage: python _pydfs_reference.py POOL.csv N_LINEUPS MAX_OVERLAP PROJECTION_COLUMN
 """
 
 import csv
