@@ -23,10 +23,14 @@ REFERENCES = {
 }
 
 
+def _with_curve_names(summary: pd.DataFrame) -> pd.DataFrame:
+    return summary.assign(curve=summary["features"] + " + " + summary["method"])
+
+
 def curves_to_draw(summary: pd.DataFrame, top: int = 8) -> list[str]:
     """The ``top`` best (features + method) curves at the largest budget, plus the best at
     every other budget, so the winner at 100 labels is never left off the picture."""
-    summary = summary.assign(curve=summary["features"] + " + " + summary["method"])
+    summary = _with_curve_names(summary)
     largest = summary[summary["budget"] == summary["budget"].max()]
     curves = list(largest.sort_values("accuracy_mean", ascending=False)["curve"][:top])
     for _, at_budget in summary.groupby("budget"):
@@ -41,7 +45,7 @@ def plot_learning_curves(
 ) -> None:
     """One line per (features, method) of ``curves_to_draw``, mean ± sd band."""
     curves = curves_to_draw(summary, top)
-    summary = summary.assign(curve=summary["features"] + " + " + summary["method"])
+    summary = _with_curve_names(summary)
     fig, ax = plt.subplots(figsize=(8, 5.5))
     cmap = plt.get_cmap("tab10")
     for i, curve in enumerate(curves):

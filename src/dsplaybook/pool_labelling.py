@@ -23,15 +23,11 @@ def best_cell(summary: pd.DataFrame, budget: int) -> tuple[str, str]:
 
 def confidences(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
     """Predicted class and its probability (softmax of the decision values if needed)."""
-    if hasattr(model, "predict_proba"):
-        try:
-            proba = model.predict_proba(x)
-        except AttributeError:
-            proba = softmax(model.decision_function(x), axis=1)
-    else:
+    try:
+        proba = model.predict_proba(x)
+    except AttributeError:  # an SVM without probability estimates
         proba = softmax(model.decision_function(x), axis=1)
-    classes = model.classes_ if hasattr(model, "classes_") else model[-1].classes_
-    return classes[np.argmax(proba, axis=1)], proba.max(axis=1)
+    return model.classes_[np.argmax(proba, axis=1)], proba.max(axis=1)
 
 
 def coverage_curve(

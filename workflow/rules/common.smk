@@ -194,10 +194,15 @@ def representation_model(wildcards):
     return f"{folder}/{wildcards.learned}_encoder.keras"
 
 
-def sweep_features_file(wildcards):
-    if wildcards.features == "raw":
+def feature_file(dataset, features):
+    """The learned feature file a rule reads; none for raw pixels."""
+    if features == "raw":
         return []
-    return f"results/represent/{wildcards.dataset}/{wildcards.features}_features.npz"
+    return f"results/represent/{dataset}/{features}_features.npz"
+
+
+def sweep_features_file(wildcards):
+    return feature_file(wildcards.dataset, wildcards.features)
 
 
 def sweep_params():
@@ -224,7 +229,7 @@ def sweep_cell_files(wildcards):
 
 def labelling_feature_files(wildcards):
     return [
-        f"results/represent/{wildcards.dataset}/{f}_features.npz"
+        feature_file(wildcards.dataset, f)
         for f in config["label_budget"]["features"]
         if f != "raw"
     ]
@@ -302,20 +307,14 @@ def dadc_settings():
     }
 
 
-def _feature_file(dataset, features):
-    if features == "raw":
-        return []
-    return f"results/represent/{dataset}/{features}_features.npz"
-
-
 def dadc_model_features(wildcards):
     model = config["dadc"]["model"]
     features = "raw" if model["kind"] == "cnn" else model["features"]
-    return _feature_file(wildcards.dataset, features)
+    return feature_file(wildcards.dataset, features)
 
 
 def dadc_reference_features(wildcards):
-    return _feature_file(wildcards.dataset, config["dadc"]["hard_test"]["features"])
+    return feature_file(wildcards.dataset, config["dadc"]["hard_test"]["features"])
 
 
 def dadc_threads():

@@ -22,8 +22,7 @@ def main() -> None:
     model = make_classifier(ref["method"], seed, snakemake.threads)
     model.fit(x_train[chosen], data.y_train[chosen])
     predicted = model.predict(x_test)
-    classes = model.classes_ if hasattr(model, "classes_") else model[-1].classes_
-    margins = true_class_margins(class_scores(model, x_test), data.y_test, classes)
+    margins = true_class_margins(class_scores(model, x_test), data.y_test, model.classes_)
     table = hard_test_table(data.y_test, predicted, margins, ref["fraction"])
     log.info(
         "reference %s on %s, %d labelled images: test accuracy %.4f; hard subset %d images, "
