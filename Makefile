@@ -8,7 +8,7 @@ ARGS ?=  # extra snakemake arguments, e.g. ARGS="--config branches=[data,lineups
 INSTALLED := $(VENV)/.installed
 MIRROR := resources/mirror/fashion-mnist
 
-.PHONY: setup demo run test lint format report bench clean
+.PHONY: setup demo run test test-fast lint format report bench clean
 
 # Create .venv if missing and install the pinned library with its test extra.
 $(INSTALLED): pyproject.toml
@@ -32,6 +32,9 @@ run: setup  ## run a target: make run TARGET=results/data/fashion_mnist.h5
 test: $(INSTALLED)  ## lint, then the whole test suite
 	$(MAKE) lint
 	$(BIN)/pytest
+
+test-fast: $(INSTALLED)  ## unit tests only (no snakemake runs): the inner loop, ~2 minutes
+	$(BIN)/pytest -m "not workflow"
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -19,9 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-from dsplaybook.lineup_milp import LineupSettings, optimize_lineups
-from dsplaybook.player_pool import read_player_pool
-from dsplaybook.roster_rules import PRESETS
+from dsplaybook.lineups.milp import LineupSettings, optimize_lineups
+from dsplaybook.lineups.player_pool import read_player_pool
+from dsplaybook.lineups.rosters import PRESETS
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH_VENV = REPO / ".venv-bench-pydfs"
@@ -47,7 +47,7 @@ def main() -> None:
 
     started = time.perf_counter()
     result = optimize_lineups(
-        pool, rules, LineupSettings(n_lineups=n_lineups, max_overlap=max_overlap)
+        pool, rules, LineupSettings.unconstrained(n_lineups=n_lineups, max_overlap=max_overlap)
     )
     ours_s = time.perf_counter() - started
     points = [float(pool["projection"].to_numpy()[lu].sum()) for lu in result.lineups]

@@ -2,7 +2,7 @@
 # A real single-node SLURM on 127.0.0.1 for the cluster tests (Debian, as root).
 #   scripts/slurm-local.sh install   apt-get the daemons (slurmctld slurmd munge slurmdbd mariadb)
 #   scripts/slurm-local.sh start     configure and start munge, MariaDB, slurmdbd, slurmctld, slurmd
-#   scripts/slurm-local.sh stop      stop them again
+#   scripts/slurm-local.sh stop      stop them again and remove slurm.conf (see stop())
 #   scripts/slurm-local.sh status    sinfo
 # Idempotent. No systemd is assumed: daemons are started directly.
 set -euo pipefail
@@ -101,6 +101,11 @@ stop() {
     for daemon in slurmd slurmctld slurmdbd; do pkill -x "$daemon" || true; done
     pkill -x mariadbd || true
     pkill -x munged || true
+    # With slurm.conf present but no controller, every `scontrol` waits ~10 s for it, and
+    # snakemake-executor-plugin-slurm runs `scontrol show config` when Snakemake imports
+    # it, i.e. at every snakemake start. Without the file scontrol fails at once; `start`
+    # writes it again.
+    rm -f /etc/slurm/slurm.conf
 }
 
 case "${1:-}" in

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 import yaml
 
-from dsplaybook.idx import encode_idx
+from dsplaybook.data.idx import encode_idx
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))

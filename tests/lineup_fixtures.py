@@ -7,9 +7,9 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from dsplaybook.lineup_checks import lineup_violations
-from dsplaybook.lineup_milp import LineupSettings
-from dsplaybook.roster_rules import RosterRules
+from dsplaybook.lineups.checks import lineup_violations
+from dsplaybook.lineups.milp import LineupSettings
+from dsplaybook.lineups.rosters import RosterRules
 
 
 def small_pool(counts: dict[str, int], teams: int = 4, seed: int = 0) -> pd.DataFrame:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from dsplaybook.aftershock_models import (
+from dsplaybook.audit.aftershock_models import (
     NETWORK,
     ONE_NEURON,
+    StudyNetwork,
     audit_study,
     one_neuron,
-    published_network,
 )
-from dsplaybook.aftershock_synthetic import SyntheticSettings, as_table, generate
+from dsplaybook.audit.aftershock_synthetic import SyntheticSettings, as_table, generate
 
 NET, ONE = NETWORK, ONE_NEURON
 
@@ -23,7 +23,7 @@ NET, ONE = NETWORK, ONE_NEURON
 def _audit(leaky: bool):
     split, grids = generate(SyntheticSettings(leaky=leaky, seed=0))
     table = as_table(split, grids)
-    models = {NET: published_network(epochs=5, seed=0), ONE: one_neuron()}
+    models = {NET: StudyNetwork(epochs=5, random_state=0), ONE: one_neuron()}
     return audit_study(table, models, n_resplits=5, seed=0)
 
 

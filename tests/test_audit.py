@@ -6,10 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dsplaybook.aftershock_data import LABEL, STRESS_COLUMNS, network_inputs, stress_metrics
-from dsplaybook.aftershock_models import audit_study, one_neuron, random_forest, stress_metric
-from dsplaybook.aftershock_synthetic import SyntheticSettings, as_table, generate
-from dsplaybook.audit import duplicates_across_split, run_audit, split_scores
+from dsplaybook.audit.aftershock_data import LABEL, STRESS_COLUMNS, network_inputs, stress_metrics
+from dsplaybook.audit.aftershock_models import (
+    StressMetric,
+    audit_study,
+    one_neuron,
+    random_forest,
+)
+from dsplaybook.audit.aftershock_synthetic import SyntheticSettings, as_table, generate
+from dsplaybook.audit.leakage import ColumnScore, duplicates_across_split, run_audit, split_scores
 
 
 def _table(leaky: bool, seed: int = 1) -> pd.DataFrame:
@@ -22,7 +27,7 @@ def _table(leaky: bool, seed: int = 1) -> pd.DataFrame:
 FAST_MODELS = {
     "one neuron": one_neuron(),
     "random forest": random_forest(n_estimators=20, seed=0),
-    "von Mises": stress_metric("von_mises"),
+    "von Mises": StressMetric("von_mises"),
 }
 
 
@@ -47,10 +52,6 @@ def test_clean_split_flags_nothing():
     assert result.findings[0] == "No leakage found: every check passed."
 
 
-def _column_model(column):
-    return lambda train: lambda frame: frame[column].to_numpy()
-
-
 def test_inversion_is_flagged_only_for_informative_models():
     table = pd.DataFrame(
         {
@@ -60,7 +61,7 @@ def test_inversion_is_flagged_only_for_informative_models():
             "noise": [0.5, 0.4, 0.3, 0.2, 0.1, 0.9, 0.2, 0.8],  # train AUC 0.0: not informative
         }
     )
-    models = {c: _column_model(c) for c in ("good", "noise")}
+    models = {c: ColumnScore(c) for c in ("good", "noise")}
     scores = split_scores(table, LABEL, "split", models, margin=0.005).set_index("model")
     assert scores.loc["good", "train_auc"] == 0.75 and scores.loc["good", "test_auc"] == 1.0
     assert bool(scores.loc["good", "inverted"]) and not bool(scores.loc["noise", "inverted"])
@@ -87,7 +88,7 @@ def test_a_leaked_target_column_is_flagged():
         group="earthquake",
         features=["leak"],
         duplicate_columns=["x", "y", "z"],
-        models={"von Mises": stress_metric("von_mises")},
+        models={"von Mises": StressMetric("von_mises")},
         n_resplits=2,
     )
     assert any(f.startswith("FLAG leaked feature: leak") for f in result.flags)
@@ -105,3 +106,57 @@ def test_network_inputs_and_metrics_follow_the_study():
     pure = pd.DataFrame({c: [0.0] for c in STRESS_COLUMNS}).assign(stresses_full_xy=[2.0])
     m = stress_metrics(pure).iloc[0]
     assert m["max_shear"] == pytest.approx(2.0) and m["von_mises"] == pytest.approx(2 * np.sqrt(3))
+
+
+def test_grouped_resplits_match_a_hand_written_group_split():
+    from sklearn.model_selection import GroupShuffleSplit
+
+    from dsplaybook.audit.leakage import auc, grouped_resplits, positive_scores
+
+    table = _table(leaky=True)
+    model = random_forest(n_estimators=10, seed=0)
+    got = grouped_resplits(table, LABEL, "earthquake", {"rf": model}, 3, 0.25, seed=4)
+    splits = GroupShuffleSplit(n_splits=3, test_size=0.25, random_state=4)
+    for k, (tr, te) in enumerate(splits.split(table, groups=table["earthquake"])):
+        train, test = table.iloc[tr], table.iloc[te]
+        assert not set(train["earthquake"]) & set(test["earthquake"])
+        fitted = random_forest(n_estimators=10, seed=0).fit(train, train[LABEL])
+        expected = auc(test[LABEL].to_numpy(), positive_scores(fitted, test))
+        assert got.loc[k, "auc"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    "name", ["../../../../escaped_grid.csv", "/tmp/x_grid.csv", "a/b.csv", ".."]
+)
+def test_split_list_names_that_leave_the_folder_are_rejected(tmp_path, name):
+    from dsplaybook.audit.aftershock_data import read_split_list
+    from dsplaybook.errors import InputError
+
+    path = tmp_path / "names.csv"
+    path.write_text(f"Name,Original,ID\nok_grid.csv,TRAIN,1\n{name},TEST,2\n")
+    with pytest.raises(InputError, match=r"row 3 column 'Name': .* is not a plain file name"):
+        read_split_list(path)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("abc", "'abc' is not a finite number"),
+        ("", "'' is not a finite number"),
+        ("inf", "'inf' is not a finite number"),
+        ("nan", "'nan' is not a finite number"),
+    ],
+)
+def test_grid_reader_quotes_the_bad_cell_as_written(tmp_path, cell, expected):
+    from dsplaybook.audit.aftershock_data import read_grid
+    from dsplaybook.errors import InputError
+
+    header = ["x", "y", "z", *STRESS_COLUMNS, LABEL]
+    rows = [",".join(["1"] * len(header)), ",".join([cell] + ["1"] * (len(header) - 1))]
+    path = tmp_path / "g_grid.csv"
+    path.write_text(",".join(header) + "\n" + "\n".join(rows) + "\n")
+    with pytest.raises(InputError, match=f"row 3 column 'x': {expected}"):
+        read_grid(path)
+    path.write_text(",".join(header) + "\n")
+    with pytest.raises(InputError, match="has a header but no rows"):
+        read_grid(path)

@@ -2,8 +2,8 @@ import itertools
 
 import pytest
 
-from dsplaybook.bookcases import BookcaseProblem, solve_bookcases
 from dsplaybook.errors import InputError
+from dsplaybook.lineups.bookcases import BookcaseProblem, solve_bookcases
 
 
 def test_known_answer():

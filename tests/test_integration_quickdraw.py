@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import SHARED_DATA, WorkflowRun
 
-from dsplaybook.datasets import read_mnist_style
+from dsplaybook.data.datasets import read_mnist_style
 
 QUICKDRAW_MIRROR = SHARED_DATA / "quickdraw"
 CATEGORIES = ["eyeglasses", "hat", "laptop", "snowman"]

@@ -8,17 +8,17 @@ import pytest
 from sklearn.decomposition import PCA
 from sklearn.model_selection import train_test_split
 
-from dsplaybook.label_budget import (
-    METHODS,
+from dsplaybook.learning.methods import METHODS, make_classifier
+from dsplaybook.learning.pool_labelling import best_cell, coverage_curve
+from dsplaybook.learning.scores import confidences
+from dsplaybook.learning.sweep import (
     SweepSettings,
     draw_labelled,
     draw_pool,
     draw_seed,
-    make_classifier,
     run_cell,
     summarise,
 )
-from dsplaybook.pool_labelling import best_cell, confidences, coverage_curve
 
 
 @pytest.fixture(scope="module")
@@ -114,11 +114,11 @@ def test_budget_larger_than_the_pool_is_a_one_line_error():
 
 
 def test_labelling_svm_gives_calibrated_confidences(digits):
-    from dsplaybook.pool_labelling import fit_for_labelling
+    from dsplaybook.learning.pool_labelling import fit_for_labelling
 
     (x_tr, x_te), (y_tr, y_te) = digits["pca"], digits["y"]
     labelled = draw_labelled(len(x_tr), 300, 5)
-    model = fit_for_labelling("svm", x_tr, y_tr, labelled, np.array([], int), 5, 1, 10)
+    model = fit_for_labelling("svm", x_tr, y_tr, labelled, np.array([], int), 5, 1, {})
     predicted, confidence = confidences(model, x_te)
     curve = coverage_curve(y_te, predicted, confidence)
     high = curve[curve["threshold"] == 0.9].iloc[0]
@@ -128,7 +128,7 @@ def test_labelling_svm_gives_calibrated_confidences(digits):
 
 
 def test_learning_curve_picture_keeps_the_winner_at_every_budget():
-    from dsplaybook.learning_curves import curves_to_draw
+    from dsplaybook.learning.curves import curves_to_draw
 
     rows = []
     for k in range(10):  # curve k is k-th best at 2000 labels, but curve 9 wins at 100

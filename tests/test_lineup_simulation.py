@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 from lineup_fixtures import small_pool
 
-from dsplaybook.lineup_milp import LineupSettings, optimize_lineups
-from dsplaybook.lineup_simulation import (
+from dsplaybook.lineups.milp import LineupSettings, optimize_lineups
+from dsplaybook.lineups.rosters import PRESETS
+from dsplaybook.lineups.simulation import (
     SimulationSettings,
     build_portfolio,
     correlation_matrix,
     simulate_player_scores,
 )
-from dsplaybook.roster_rules import PRESETS
 
 RULES = PRESETS["fanduel_nfl"]
 COUNTS = {"QB": 4, "RB": 6, "WR": 8, "TE": 4, "K": 3, "D": 4}
@@ -42,13 +42,18 @@ def test_simulation_is_seeded():
     assert np.array_equal(a, b) and not np.array_equal(a, c)
 
 
-def test_greedy_portfolio_is_within_the_coverage_bound_of_the_best():
+def _portfolio(n_lineups: int, settings: SimulationSettings):
     pool = small_pool(COUNTS, teams=4, seed=5).assign(salary=lambda d: d["salary"] * 0.8)
-    lineups = optimize_lineups(pool, RULES, LineupSettings(n_lineups=10, max_overlap=5)).lineups
-    s = SimulationSettings(n_sims=3000, portfolio_size=3, seed=4)
-    scores = simulate_player_scores(pool, RULES, s)
+    lineups = optimize_lineups(
+        pool, RULES, LineupSettings.unconstrained(n_lineups=n_lineups, max_overlap=5)
+    ).lineups
+    scores = simulate_player_scores(pool, RULES, settings)
     projected = np.array([pool["projection"].to_numpy()[lu].sum() for lu in lineups])
-    portfolio = build_portfolio(scores, lineups, projected, s)
+    return build_portfolio(scores, lineups, projected, settings), projected
+
+
+def test_greedy_portfolio_is_within_the_coverage_bound_of_the_best():
+    portfolio, _ = _portfolio(10, SimulationSettings(n_sims=3000, portfolio_size=3, seed=4))
     hits = portfolio.lineup_scores >= portfolio.target
     best = max(hits[:, list(c)].any(axis=1).mean() for c in itertools.combinations(range(10), 3))
     # greedy max-coverage is at least (1 - 1/e) of the optimum
@@ -58,3 +63,15 @@ def test_greedy_portfolio_is_within_the_coverage_bound_of_the_best():
     assert portfolio.hit_probability[-1] == pytest.approx(
         hits[:, portfolio.order].any(axis=1).mean()
     )
+
+
+def test_portfolio_table_ranks_exactly_the_chosen_lineups():
+    from dsplaybook.lineups.simulation import portfolio_table
+
+    portfolio, projected = _portfolio(6, SimulationSettings(n_sims=1000, portfolio_size=3, seed=2))
+    table = portfolio_table(portfolio, projected)
+    assert list(table["lineup"]) == [1, 2, 3, 4, 5, 6]
+    ranked = table.dropna(subset=["portfolio_rank"]).sort_values("portfolio_rank")
+    assert list(ranked["lineup"] - 1) == portfolio.order
+    assert list(ranked["portfolio_hit_probability"]) == portfolio.hit_probability
+    assert table["portfolio_rank"].isna().sum() == 6 - 3

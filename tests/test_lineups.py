@@ -8,9 +8,9 @@ import pytest
 from lineup_fixtures import all_valid_lineups, brute_force_sequence, small_pool
 
 from dsplaybook.errors import ConfigError, InputError
-from dsplaybook.lineup_checks import portfolio_violations
-from dsplaybook.lineup_milp import InfeasibleRules, LineupSettings, optimize_lineups
-from dsplaybook.roster_rules import PRESETS, RosterRules, rules_from_config
+from dsplaybook.lineups.checks import portfolio_violations
+from dsplaybook.lineups.milp import InfeasibleRules, LineupSettings, optimize_lineups
+from dsplaybook.lineups.rosters import PRESETS, RosterRules
 
 # A FanDuel-shaped roster small enough to enumerate: QB 1, RB 2, WR 2, TE 1, D 1.
 MINI = RosterRules(
@@ -20,7 +20,7 @@ MINI = RosterRules(
     slots={"QB": (1, 1), "RB": (2, 2), "WR": (2, 2), "TE": (1, 1), "D": (1, 1)},
 )
 # With a flex: RB 1–2, WR 2–3, TE 1–2 and 7 players in all.
-FLEX = rules_from_config(
+FLEX = RosterRules.from_config(
     {
         "salary_cap": 40_000,
         "slots": {"QB": 1, "RB": 1, "WR": 2, "TE": 1, "D": 1},
@@ -39,7 +39,7 @@ def _points(pool, lineup):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_single_lineup_is_optimal_against_exhaustive_search(rules, seed):
     pool = small_pool(POOL_COUNTS, seed=seed)
-    settings = LineupSettings()
+    settings = LineupSettings.unconstrained()
     best = max(_points(pool, c) for c in all_valid_lineups(pool, rules, settings))
     lineup = optimize_lineups(pool, rules, settings).lineups[0]
     assert _points(pool, lineup) == pytest.approx(best)
@@ -49,13 +49,13 @@ def test_single_lineup_is_optimal_against_exhaustive_search(rules, seed):
 @pytest.mark.parametrize(
     "settings",
     [
-        LineupSettings(stack=True),
-        LineupSettings(avoid_opposing_defense=True),
-        LineupSettings(max_per_team=2),
-        LineupSettings(stack=True, avoid_opposing_defense=True, max_per_team=3),
-        LineupSettings(lock=("p4",), exclude=("p0", "p9")),
+        LineupSettings.unconstrained(stack=True),
+        LineupSettings.unconstrained(avoid_opposing_defense=True),
+        LineupSettings.unconstrained(max_per_team=2),
+        LineupSettings.unconstrained(stack=True, avoid_opposing_defense=True, max_per_team=3),
+        LineupSettings.unconstrained(lock=("p4",), exclude=("p0", "p9")),
     ],
-    ids=["stack", "defence", "team-limit", "all-three", "lock-exclude"],
+    ids=["stack", "defense", "team-limit", "all-three", "lock-exclude"],
 )
 def test_constrained_lineup_is_optimal_and_valid(settings):
     pool = small_pool(POOL_COUNTS, seed=3)
@@ -69,14 +69,16 @@ def test_constraints_actually_bind():
     # The unconstrained optimum breaks the stacking rule on this pool; the constrained one
     # must be strictly worse, or the test proves nothing.
     pool = small_pool(POOL_COUNTS, seed=3)
-    free = optimize_lineups(pool, MINI, LineupSettings()).lineups[0]
-    stacked = optimize_lineups(pool, MINI, LineupSettings(stack=True, max_per_team=2)).lineups[0]
+    free = optimize_lineups(pool, MINI, LineupSettings.unconstrained()).lineups[0]
+    stacked = optimize_lineups(
+        pool, MINI, LineupSettings.unconstrained(stack=True, max_per_team=2)
+    ).lineups[0]
     assert _points(pool, stacked) < _points(pool, free)
 
 
 def test_sequence_with_overlap_matches_exhaustive_search():
     pool = small_pool(POOL_COUNTS, seed=4)
-    settings = LineupSettings(n_lineups=4, max_overlap=4)
+    settings = LineupSettings.unconstrained(n_lineups=4, max_overlap=4)
     result = optimize_lineups(pool, MINI, settings)
     got = [_points(pool, lineup) for lineup in result.lineups]
     assert got == pytest.approx(brute_force_sequence(pool, MINI, settings, 4))
@@ -86,7 +88,7 @@ def test_sequence_with_overlap_matches_exhaustive_search():
 
 def test_exposure_limit_holds_across_lineups():
     pool = small_pool(POOL_COUNTS, seed=5)
-    settings = LineupSettings(n_lineups=4, max_exposure=0.5)  # at most 2 of 4
+    settings = LineupSettings.unconstrained(n_lineups=4, max_exposure=0.5)  # at most 2 of 4
     result = optimize_lineups(pool, MINI, settings)
     counts = np.bincount(np.concatenate(result.lineups), minlength=len(pool))
     assert counts.max() == 2
@@ -96,10 +98,14 @@ def test_exposure_limit_holds_across_lineups():
 @pytest.mark.parametrize(
     ("rules", "settings", "group"),
     [
-        (MINI, LineupSettings(), "salary cap"),
-        (MINI, LineupSettings(lock=("p0", "p1")), "locked/excluded players"),
-        (MINI, LineupSettings(n_lineups=40, max_overlap=0), "overlap with earlier lineups"),
-        (MINI, LineupSettings(max_per_team=1), "max players per team"),
+        (MINI, LineupSettings.unconstrained(), "salary cap"),
+        (MINI, LineupSettings.unconstrained(lock=("p0", "p1")), "locked/excluded players"),
+        (
+            MINI,
+            LineupSettings.unconstrained(n_lineups=40, max_overlap=0),
+            "overlap with earlier lineups",
+        ),
+        (MINI, LineupSettings.unconstrained(max_per_team=1), "max players per team"),
     ],
     ids=["cap", "two-locked-QBs", "overlap", "team"],
 )
@@ -115,14 +121,16 @@ def test_infeasible_rules_name_the_group(rules, settings, group):
 
 
 def test_missing_position_is_named():
-    pool = small_pool({"QB": 2, "RB": 4, "WR": 4, "TE": 2}, seed=1)  # no defence
+    pool = small_pool({"QB": 2, "RB": 4, "WR": 4, "TE": 2}, seed=1)  # no defense
     with pytest.raises(InfeasibleRules, match="'roster size and positions' cannot be met"):
-        optimize_lineups(pool, MINI, LineupSettings())
+        optimize_lineups(pool, MINI, LineupSettings.unconstrained())
 
 
 def test_unknown_locked_player_is_an_input_error():
     with pytest.raises(InputError, match="'nobody' in lock/exclude is not in the pool"):
-        optimize_lineups(small_pool(POOL_COUNTS), MINI, LineupSettings(lock=("nobody",)))
+        optimize_lineups(
+            small_pool(POOL_COUNTS), MINI, LineupSettings.unconstrained(lock=("nobody",))
+        )
 
 
 def test_presets_match_the_sites():
@@ -143,9 +151,9 @@ def test_presets_match_the_sites():
 
 def test_bad_roster_config_is_one_line():
     with pytest.raises(ConfigError, match="unknown preset 'yahoo'"):
-        rules_from_config("yahoo")
+        RosterRules.from_config("yahoo")
     with pytest.raises(ConfigError, match="position 'FB' has no slot"):
-        rules_from_config(
+        RosterRules.from_config(
             {"salary_cap": 1, "slots": {"QB": 1}, "flex": [{"positions": ["FB"], "count": 1}]}
         )
 
@@ -154,7 +162,7 @@ def test_draftkings_preset_solves_a_dk_shaped_pool():
     pool = small_pool({"QB": 3, "RB": 6, "WR": 8, "TE": 3, "DST": 3}, seed=8)
     pool = pool.assign(salary=pool["salary"] * 0.75)
     rules = PRESETS["draftkings_nfl"]
-    settings = LineupSettings()
+    settings = LineupSettings.unconstrained()
     lineup = optimize_lineups(pool, rules, settings).lineups[0]
     assert portfolio_violations(pool, [lineup], rules, settings) == []
     assert isinstance(pool, pd.DataFrame)

@@ -1,9 +1,9 @@
 import pandas as pd
 import pytest
 
-from dsplaybook.demo_pool import demo_pool
 from dsplaybook.errors import InputError
-from dsplaybook.player_pool import drop_injured, read_player_pool
+from dsplaybook.lineups.demo_pool import demo_pool
+from dsplaybook.lineups.player_pool import drop_injured, read_player_pool
 
 FANDUEL = (
     "Id,Position,First Name,Last Name,FPPG,Played,Salary,Game,Team,Opponent,"
@@ -64,6 +64,9 @@ def test_drop_injured(tmp_path):
         ),
         (lambda t: t.replace("FPPG", "Points"), "no projection column"),
         (lambda t: "a;b\n1;2\n", "neither a FanDuel export"),
+        (lambda t: t.replace("28.3", "inf"), "row 3 column 'FPPG': 'inf' is not a finite number"),
+        (lambda t: t.replace("9400", "1e308"), "row 3 column 'Salary': '1e308' is out of range"),
+        (lambda t: t.replace("26.1", "-nan"), "row 2 column 'FPPG': '-nan' is not a number"),
     ],
     ids=[
         "salary",
@@ -73,6 +76,9 @@ def test_drop_injured(tmp_path):
         "position",
         "no-projection",
         "format",
+        "infinite-projection",
+        "absurd-salary",
+        "nan-projection",
     ],
 )
 def test_malformed_exports_give_one_line_naming_row_and_column(tmp_path, edit, fragment):

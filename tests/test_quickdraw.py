@@ -1,16 +1,16 @@
 import numpy as np
 import pytest
 
-from dsplaybook.download import ContentError
-from dsplaybook.errors import InputError
-from dsplaybook.quickdraw import (
+from dsplaybook.data.doodles import SHAPES, draw_category
+from dsplaybook.data.download import ContentError
+from dsplaybook.data.quickdraw import (
     category_filename,
     category_url,
     check_bitmap_file,
     combine_categories,
     load_category,
 )
-from dsplaybook.synthetic_doodles import SHAPES, draw_category
+from dsplaybook.errors import InputError
 
 
 def test_category_names_with_spaces():

@@ -20,6 +20,8 @@ def test_report_holds_every_plot_with_its_caption(tiny_workflow):
     tiny_workflow.snakemake("--report", str(report))
     html = report.read_text(encoding="utf-8")
     assert len(html) > 100_000  # self-contained: the pictures are embedded
+    # the workflow-level description says what each branch shows
+    assert "turns five practical data-science techniques" in html
     for plot, caption in PLOTS.items():
         assert (tiny_workflow.workdir / plot).exists()
         assert plot.rsplit("/", 1)[-1] in html, plot

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from conftest import REPO, WorkflowRun
 
-from dsplaybook.datasets import read_mnist_style
+from dsplaybook.data.datasets import read_mnist_style
 
 pytestmark = pytest.mark.workflow
 
@@ -140,3 +140,13 @@ def test_a_failing_job_is_reported_as_failed(slurm, tiny_workflow):
     states = list(_sacct_states(_submitted(result), since).values())
     assert "FAILED" in states, states
     assert not (tiny_workflow.workdir / TARGETS[0]).exists()
+
+
+def test_stopping_slurm_leaves_no_config_for_scontrol_to_wait_on(slurm):
+    """Runs last in this module. After `stop`, scontrol (which the SLURM executor plugin
+    calls whenever Snakemake starts) must fail at once instead of waiting for a
+    controller that is not there: slurm.conf is gone, so it has nothing to wait on."""
+    subprocess.run(["bash", str(SCRIPT), "stop"], capture_output=True, timeout=60, check=True)
+    assert not Path("/etc/slurm/slurm.conf").exists()
+    result = subprocess.run(["scontrol", "show", "config"], capture_output=True, timeout=60)
+    assert result.returncode != 0

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from dsplaybook.datasets import read_mnist_style
+from dsplaybook.data.datasets import read_mnist_style
 
 pytestmark = pytest.mark.workflow
 

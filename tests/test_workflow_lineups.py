@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 from conftest import SHARED_DATA, WorkflowRun
 
-from dsplaybook.lineup_checks import portfolio_violations
-from dsplaybook.lineup_milp import LineupSettings
-from dsplaybook.lineup_tables import lineups_from_table
-from dsplaybook.player_pool import read_player_pool
-from dsplaybook.roster_rules import PRESETS
+from dsplaybook.lineups.checks import portfolio_violations
+from dsplaybook.lineups.milp import LineupSettings
+from dsplaybook.lineups.player_pool import read_player_pool
+from dsplaybook.lineups.rosters import PRESETS
+from dsplaybook.lineups.tables import lineups_from_table
 
 pytestmark = pytest.mark.workflow
 FANDUEL_POOL = SHARED_DATA / "fantasy" / "fanduel_nfl_2015_w4.csv"
@@ -30,7 +30,7 @@ def test_demo_pool_lineups_obey_every_rule_and_are_deterministic(tmp_path):
     table = pd.read_csv(out / "lineups.csv", dtype={"id": str})
     pool = read_player_pool(run.workdir / "resources/fantasy/demo_synthetic.csv")
     pool = pool[~pool["injury"].isin(["O", "D", "IR"])].reset_index(drop=True)
-    settings = LineupSettings(
+    settings = LineupSettings.unconstrained(
         n_lineups=6,
         max_overlap=6,
         stack=True,
@@ -104,7 +104,7 @@ def test_real_fanduel_pool_best_lineup_and_150_lineups(tmp_path):
     assert summary["salary"].iloc[0] == 59_800
     pool = read_player_pool(FANDUEL_POOL)
     lineups = lineups_from_table(pool, pd.read_csv(out / "lineups.csv", dtype={"id": str}))
-    settings = LineupSettings(n_lineups=150, max_overlap=6)
+    settings = LineupSettings.unconstrained(n_lineups=150, max_overlap=6)
     assert portfolio_violations(pool, lineups, PRESETS["fanduel_nfl"], settings) == []
     portfolio = pd.read_csv(out / "portfolio.csv")
     assert portfolio["portfolio_rank"].notna().sum() == 5

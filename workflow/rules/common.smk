@@ -1,77 +1,38 @@
-# Config validation and helper functions. No rules here.
+# Config validation, registries and helper functions. No rules here.
 import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-from dsplaybook import fashion_mnist, quickdraw, synthetic_doodles
-from dsplaybook.config import load_schema, validate_config
+from dsplaybook.audit.aftershock_data import GRID_NAME
+from dsplaybook.config import check_semantics, load_schema, validate_config
+from dsplaybook.dadc.simulate import STRATEGIES
+from dsplaybook.data import fashion_mnist, quickdraw
 from dsplaybook.errors import ConfigError
+from dsplaybook.learning.methods import METHODS
+from dsplaybook.represent.features import FEATURE_SETS, LEARNED
 
 SCHEMA = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
 
-
-def _check_config_semantics(cfg):
-    """Rules the JSON schema cannot express, each a one-line ConfigError."""
-    qd = cfg["quickdraw"]
-    files = [quickdraw.category_filename(c) for c in qd["categories"]]
-    if len(set(files)) != len(files):
-        raise ConfigError(
-            "config: key 'quickdraw.categories': two names differ only by space/underscore; "
-            "keep one of them"
-        )
-    lb, labelling = cfg["label_budget"], cfg["labelling"]
-    if labelling["budget"] not in lb["budgets"]:
-        raise ConfigError(
-            f"config: key 'labelling.budget': {labelling['budget']} is not one of "
-            f"label_budget.budgets {lb['budgets']}; pick one of those"
-        )
-    if labelling["features"] not in ["best", *lb["features"]]:
-        raise ConfigError(
-            f"config: key 'labelling.features': {labelling['features']!r}; use best or one of "
-            f"label_budget.features {lb['features']}"
-        )
-    if labelling["method"] not in ["best", *lb["methods"]]:
-        raise ConfigError(
-            f"config: key 'labelling.method': {labelling['method']!r}; use best or one of "
-            f"label_budget.methods {lb['methods']}"
-        )
-    if (labelling["features"] == "best") != (labelling["method"] == "best"):
-        raise ConfigError(
-            "config: keys 'labelling.features' and 'labelling.method': set both to best or name both"
-        )
-    if cfg["aftershock"]["source"] == "files" and not cfg["aftershock"]["split_list"]:
-        raise ConfigError(
-            "config: key 'aftershock.split_list': required when aftershock.source is files; "
-            "point it at the study's names_train_ids.csv"
-        )
-    dadc = cfg["dadc"]
-    scale = dadc["scales"][dadc["scale"]]
-    if (
-        "uncertainty_kmeans" in dadc["strategies"]
-        and dadc["kmeans_sample"] < scale["initial_labels"]
-    ):
-        raise ConfigError(
-            f"config: key 'dadc.kmeans_sample': {dadc['kmeans_sample']} images cannot seed "
-            f"{scale['initial_labels']} k-means clusters (dadc.scales.{dadc['scale']}."
-            "initial_labels); raise kmeans_sample"
-        )
-    if qd["source"] == "synthetic":
-        unknown = [c for c in qd["categories"] if c not in synthetic_doodles.SHAPES]
-        if unknown:
-            raise ConfigError(
-                f"config: key 'quickdraw.categories': cannot synthesise {unknown[0]!r}; "
-                f"synthetic source draws only {', '.join(sorted(synthetic_doodles.SHAPES))}; "
-                "set quickdraw.source: official for real QuickDraw categories"
-            )
-
-
 try:
     validate_config(config, load_schema(SCHEMA))
-    _check_config_semantics(config)
+    for warning in check_semantics(config):
+        print(f"dsplaybook warning: {warning}", file=sys.stderr)
 except ConfigError as err:
     # One line, no traceback: the message names the key and the fix.
     sys.exit(f"dsplaybook error: {err}")
+
+
+def one_of(names):
+    """A wildcard constraint matching exactly the names of a registry."""
+    return "|".join(names)
+
+
+# Wildcard vocabularies come from the library's registries, never from hand-written lists.
+METHOD_NAMES = one_of(METHODS)
+FEATURE_NAMES = one_of(FEATURE_SETS)
+LEARNED_NAMES = one_of(LEARNED)
+STRATEGY_NAMES = one_of(STRATEGIES)
 
 
 # ---- datasets ---------------------------------------------------------------
@@ -108,11 +69,17 @@ def quickdraw_category_files(wildcards):
     ]
 
 
+def quickdraw_build_settings():
+    """QuickDrawSettings.from_config keys: url and mirror only fetch files, so moving a
+    mirror rebuilds nothing."""
+    keys = ("source", "categories", "per_category", "test_fraction")
+    return {k: config["quickdraw"][k] for k in keys}
+
+
 def fashion_mnist_sha256(wildcards):
-    return config["fashion_mnist"]["sha256"][wildcards.part]
-
-
-# ---- targets ----------------------------------------------------------------
+    return fashion_mnist.expected_sha256(
+        wildcards.part, config["fashion_mnist"]["sha256"]
+    )
 
 
 def data_targets():
@@ -123,6 +90,12 @@ def data_targets():
 
 
 # ---- lineups ----------------------------------------------------------------
+
+POOL_KEYS = ("projection_column", "drop_injured", "injury_statuses")
+LINEUP_KEYS = (
+    "n_lineups max_overlap stack avoid_opposing_defense max_exposure max_per_team "
+    "lock exclude"
+).split()
 
 
 def player_pool_csv(wildcards):
@@ -135,25 +108,14 @@ def player_pool_csv(wildcards):
     return pools[wildcards.pool] or "resources/fantasy/demo_synthetic.csv"
 
 
-def lineup_pool_settings(wildcards):
-    """How the pool CSV is read and filtered."""
-    cfg = config["lineups"]
-    return {
-        "projection_column": cfg["projection_column"],
-        "drop_injured": cfg["drop_injured"],
-        "injury_statuses": cfg["injury_statuses"],
-    }
+def lineup_pool_settings():
+    """How the pool CSV is read and filtered (PoolSettings)."""
+    return {k: config["lineups"][k] for k in POOL_KEYS}
 
 
-def lineup_settings(wildcards):
-    keys = (
-        "n_lineups max_overlap stack avoid_opposing_defense max_exposure max_per_team "
-        "lock exclude"
-    ).split()
-    return {
-        **lineup_pool_settings(wildcards),
-        **{k: config["lineups"][k] for k in keys},
-    }
+def lineup_settings():
+    """The rules every lineup obeys (LineupSettings)."""
+    return {k: config["lineups"][k] for k in LINEUP_KEYS}
 
 
 def lineup_targets():
@@ -183,20 +145,25 @@ def training_gpus():
     return 1 if config["represent"]["gpu"] else 0
 
 
+def autoencoder_params():
+    return {**config["represent"]["autoencoder"], "kind": "autoencoder"}
+
+
 def vae2d_params():
     return {**config["represent"]["vae2d"], "latent": 2, "kind": "dense"}
 
 
+def cvae_params():
+    return {**config["represent"]["cvae"], "kind": "conv"}
+
+
 def representation_model(wildcards):
-    folder = f"results/represent/{wildcards.dataset}"
-    if wildcards.learned == "pca":
-        return f"{folder}/pca.pkl"
-    return f"{folder}/{wildcards.learned}_encoder.keras"
+    return f"results/represent/{wildcards.dataset}/{FEATURE_SETS[wildcards.learned]}"
 
 
 def feature_file(dataset, features):
     """The learned feature file a rule reads; none for raw pixels."""
-    if features == "raw":
+    if FEATURE_SETS[features] is None:
         return []
     return f"results/represent/{dataset}/{features}_features.npz"
 
@@ -205,9 +172,15 @@ def sweep_features_file(wildcards):
     return feature_file(wildcards.dataset, wildcards.features)
 
 
-def sweep_params():
-    keys = ("budgets", "draws", "pool_size", "knn")
+def sweep_settings():
+    """SweepSettings.from_config keys (the cell's method adds its hyperparameters)."""
+    keys = ("budgets", "draws", "pool_size")
     return {k: config["label_budget"][k] for k in keys}
+
+
+def method_hyperparameters(wildcards):
+    """Only the cell's own method: changing another method's knobs reruns nothing here."""
+    return config["classifiers"][wildcards.method]
 
 
 def sweep_cells():
@@ -231,7 +204,7 @@ def labelling_feature_files(wildcards):
     return [
         feature_file(wildcards.dataset, f)
         for f in config["label_budget"]["features"]
-        if f != "raw"
+        if FEATURE_SETS[f] is not None
     ]
 
 
@@ -254,7 +227,7 @@ def learning_targets():
 
 def aftershock_grid_names():
     """File names in the configured split list (source: files), read at parse time."""
-    from dsplaybook.aftershock_data import read_split_list
+    from dsplaybook.audit.aftershock_data import read_split_list
     from dsplaybook.errors import InputError
 
     try:
@@ -296,15 +269,18 @@ def dadc_loop_model():
         "kind": "classifier",
         "features": model["features"],
         "method": model["method"],
+        "hyperparameters": config["classifiers"][model["method"]],
     }
 
 
 def dadc_settings():
-    return {
-        **dadc_scale(),
-        "kmeans_sample": config["dadc"]["kmeans_sample"],
-        "model": dadc_loop_model(),
-    }
+    """DadcSettings.from_config keys."""
+    return {**dadc_scale(), "kmeans_sample": config["dadc"]["kmeans_sample"]}
+
+
+def hard_test_reference():
+    reference = config["dadc"]["hard_test"]
+    return {**reference, "hyperparameters": config["classifiers"][reference["method"]]}
 
 
 def dadc_model_features(wildcards):

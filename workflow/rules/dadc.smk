@@ -1,9 +1,10 @@
-# Dynamic adversarial data collection (DADC) vs standard collection and active learning:
-# a hard test subset, one job per (strategy, seed) run, then aggregate and plot.
+# Dynamic adversarial data collection (library: dsplaybook.dadc) vs standard collection
+# and active learning: a hard test subset, one job per (strategy, seed) run, then
+# aggregate and plot.
 
 
 wildcard_constraints:
-    strategy="standard|adversarial|uncertainty|uncertainty_kmeans",
+    strategy=STRATEGY_NAMES,
     replicate="[0-9]+",
 
 
@@ -24,7 +25,7 @@ rule build_hard_test_set:
         mem_mb=6000,
         runtime=30,
     params:
-        reference=config["dadc"]["hard_test"],
+        reference=hard_test_reference(),
         seed=config["seed"],
     script:
         "../scripts/build_hard_test_set.py"
@@ -49,7 +50,8 @@ rule simulate_dadc:
         mem_mb=4000,
         runtime=120,
     params:
-        dadc=dadc_settings(),
+        settings=dadc_settings(),
+        model=dadc_loop_model(),
         seed=config["seed"],
     script:
         "../scripts/simulate_dadc.py"

@@ -1,4 +1,4 @@
-# Data branch: verified downloads -> MNIST-style HDF5 -> sample pictures.
+# Data branch (library: dsplaybook.data): verified downloads -> MNIST-style HDF5 -> sample pictures.
 # Download URL and mirror are read by the scripts from config, not params: the
 # content is checksummed, so moving a mirror must not trigger a re-download.
 
@@ -23,9 +23,11 @@ rule download_fashion_mnist:
         mem_mb=500,
         runtime=30,
     params:
-        sha256=fashion_mnist_sha256,
+        source="fashion_mnist",
+        item="{part}",
+        sha256=fashion_mnist_sha256,  # a changed expected checksum re-downloads
     script:
-        "../scripts/download_fashion_mnist.py"
+        "../scripts/download_file.py"
 
 
 rule download_quickdraw:
@@ -42,9 +44,10 @@ rule download_quickdraw:
         mem_mb=1000,
         runtime=60,
     params:
-        category=quickdraw_category_name,
+        source="quickdraw",
+        item=quickdraw_category_name,
     script:
-        "../scripts/download_quickdraw.py"
+        "../scripts/download_file.py"
 
 
 rule draw_synthetic_doodles:
@@ -106,11 +109,8 @@ rule build_quickdraw:
         mem_mb=4000,
         runtime=10,
     params:
-        categories=config["quickdraw"]["categories"],
-        per_category=config["quickdraw"]["per_category"],
-        test_fraction=config["quickdraw"]["test_fraction"],
+        quickdraw=quickdraw_build_settings(),
         seed=config["seed"],
-        source=config["quickdraw"]["source"],
     script:
         "../scripts/build_quickdraw.py"
 

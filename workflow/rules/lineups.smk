@@ -1,4 +1,5 @@
-# Decisions branch: the bookcase LP and fantasy lineups as a MILP (cvxpy + HiGHS).
+# Lineups branch (library: dsplaybook.lineups): the bookcase LP and fantasy lineups as
+# a MILP (cvxpy + HiGHS). The LP toy keeps its historical paths under results/optimization/.
 
 
 rule solve_bookcases:
@@ -7,7 +8,7 @@ rule solve_bookcases:
         plot=report(
             "results/optimization/bookcases.png",
             caption="../report/bookcases.rst",
-            category="Optimisation",
+            category="Lineups",
         ),
     log:
         "logs/optimization/solve_bookcases.log",
@@ -62,7 +63,8 @@ rule optimize_lineups:
         runtime=60,
     params:
         roster=config["lineups"]["roster"],
-        settings=lineup_settings,
+        pool=lineup_pool_settings(),
+        settings=lineup_settings(),
     script:
         "../scripts/optimize_lineups.py"
 
@@ -76,7 +78,7 @@ rule simulate_lineups:
         plot=report(
             "results/lineups/{pool}/score_distributions.png",
             caption="../report/score_distributions.rst",
-            category="Optimisation",
+            category="Lineups",
             subcategory="{pool}",
         ),
     log:
@@ -91,7 +93,7 @@ rule simulate_lineups:
         runtime=20,
     params:
         roster=config["lineups"]["roster"],
-        pool_settings=lineup_pool_settings,
+        pool=lineup_pool_settings(),
         simulation=config["lineups"]["simulation"],
         seed=config["seed"],
     script:

@@ -1,10 +1,11 @@
-# Representations learned without labels: PCA, dense autoencoder, conv VAE, 2-D VAE.
-# Fitted on training images only; `embed_features` writes train/test features.
+# Representations (library: dsplaybook.represent) learned without labels: PCA, dense
+# autoencoder, conv VAE, 2-D VAE. Fitted on training images only; `embed_features`
+# writes train/test features.
 
 
 wildcard_constraints:
-    features="raw|pca|autoencoder|cvae",
-    learned="pca|autoencoder|cvae",
+    features=FEATURE_NAMES,
+    learned=LEARNED_NAMES,
 
 
 rule fit_pca:
@@ -49,11 +50,11 @@ rule train_autoencoder:
         runtime=60,
         gpu=training_gpus(),
     params:
-        model=config["represent"]["autoencoder"],
+        model=autoencoder_params(),
         train_subset=config["represent"]["train_subset"],
         seed=config["seed"],
     script:
-        "../scripts/train_autoencoder.py"
+        "../scripts/train_representation.py"
 
 
 rule train_cvae:
@@ -75,11 +76,11 @@ rule train_cvae:
         runtime=120,
         gpu=training_gpus(),
     params:
-        model=config["represent"]["cvae"],
+        model=cvae_params(),
         train_subset=config["represent"]["train_subset"],
         seed=config["seed"],
     script:
-        "../scripts/train_vae.py"
+        "../scripts/train_representation.py"
 
 
 rule train_vae2d:
@@ -105,7 +106,7 @@ rule train_vae2d:
         train_subset=config["represent"]["train_subset"],
         seed=config["seed"],
     script:
-        "../scripts/train_vae.py"
+        "../scripts/train_representation.py"
 
 
 rule embed_features:

@@ -3,13 +3,11 @@
 import pandas as pd
 
 from dsplaybook.atomic import atomic_path
-from dsplaybook.dadc_report import final_round_summary, summary_line
-from dsplaybook.errors import exit_on_input_error
-from dsplaybook.logs import log_to_file
+from dsplaybook.dadc.report import final_round_summary, summary_line
+from dsplaybook.logs import run_rule
 
 
-def main() -> None:
-    log = log_to_file(snakemake.log[0])
+def main(log) -> None:
     rounds = pd.concat([pd.read_csv(f) for f in snakemake.input.runs], ignore_index=True)
     rounds = rounds.sort_values(["strategy", "replicate", "round"], kind="stable")
     summary = final_round_summary(rounds)
@@ -23,4 +21,4 @@ def main() -> None:
         tmp.write_text(line + "\n", encoding="utf-8")
 
 
-exit_on_input_error(main, snakemake.log[0])
+run_rule(main, snakemake)

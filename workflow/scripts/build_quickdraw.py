@@ -1,32 +1,20 @@
 """Rule build_quickdraw: per-category bitmaps -> one MNIST-style HDF5, seeded split."""
 
-from dsplaybook.datasets import write_mnist_style
-from dsplaybook.errors import exit_on_input_error
-from dsplaybook.logs import log_to_file
-from dsplaybook.quickdraw import combine_categories, load_category
+from dsplaybook.data.datasets import write_mnist_style
+from dsplaybook.data.quickdraw import QuickDrawSettings, build_quickdraw
+from dsplaybook.logs import run_rule
 
 
-def main() -> None:
-    log = log_to_file(snakemake.log[0])
-    p = snakemake.params
-    synthetic = p.source == "synthetic"
-    per_class = [load_category(path, p.per_category) for path in snakemake.input.categories]
-    data = combine_categories(
-        per_class,
-        list(p.categories),
-        test_fraction=p.test_fraction,
-        seed=p.seed,
-        source=(
-            "SYNTHETIC doodles drawn by dsplaybook (not Google QuickDraw)"
-            if synthetic
-            else "Google QuickDraw numpy_bitmap (CC BY 4.0)"
-        ),
-        synthetic=synthetic,
-    )
+def main(log) -> None:
+    settings = QuickDrawSettings.from_config(snakemake.params.quickdraw, seed=snakemake.params.seed)
+    data = build_quickdraw(snakemake.input.categories, settings)
     write_mnist_style(snakemake.output.h5, data)
     log.info(
-        "wrote %d train / %d test images of %s", len(data.x_train), len(data.x_test), p.categories
+        "wrote %d train / %d test images of %s",
+        len(data.x_train),
+        len(data.x_test),
+        settings.categories,
     )
 
 
-exit_on_input_error(main, snakemake.log[0])
+run_rule(main, snakemake)

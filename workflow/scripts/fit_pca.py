@@ -1,15 +1,14 @@
 """Rule fit_pca: PCA on the training images only."""
 
-from dsplaybook.datasets import read_mnist_style, training_subset
-from dsplaybook.errors import exit_on_input_error
-from dsplaybook.features import fit_pca, save_pickle
-from dsplaybook.logs import log_to_file
+from dsplaybook.data.datasets import read_mnist_style, training_subset
+from dsplaybook.logs import run_rule
+from dsplaybook.represent.features import fit_pca, save_pickle
 
 
-def main() -> None:
-    log = log_to_file(snakemake.log[0])
-    data = training_subset(read_mnist_style(snakemake.input.h5), snakemake.params.train_subset)
-    pca = fit_pca(data, snakemake.params.n_components, snakemake.params.seed)
+def main(log) -> None:
+    p = snakemake.params
+    data = training_subset(read_mnist_style(snakemake.input.h5), p.train_subset)
+    pca = fit_pca(data, p.n_components, p.seed)
     save_pickle(pca, snakemake.output.model)
     log.info(
         "PCA %d components explain %.1f%% of pixel variance",
@@ -18,4 +17,4 @@ def main() -> None:
     )
 
 
-exit_on_input_error(main, snakemake.log[0])
+run_rule(main, snakemake)

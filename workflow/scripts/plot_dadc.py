@@ -2,15 +2,13 @@
 
 import pandas as pd
 
-from dsplaybook.dadc_report import plot_error_vs_labels
-from dsplaybook.errors import exit_on_input_error
-from dsplaybook.logs import log_to_file
+from dsplaybook.dadc.report import plot_error_vs_labels
+from dsplaybook.logs import run_rule
 
 
-def main() -> None:
-    log_to_file(snakemake.log[0])
+def main(log) -> None:
     rounds = pd.read_csv(snakemake.input.rounds)
     plot_error_vs_labels(rounds, snakemake.wildcards.dataset, snakemake.output.png)
 
 
-exit_on_input_error(main, snakemake.log[0])
+run_rule(main, snakemake)

@@ -2,11 +2,14 @@
 
 import pandas as pd
 
-from dsplaybook.learning_curves import plot_learning_curves
-from dsplaybook.logs import log_to_file
+from dsplaybook.learning.curves import plot_learning_curves
+from dsplaybook.logs import run_rule
 
-log_to_file(snakemake.log[0])
-summary = pd.read_csv(snakemake.input.summary)
-plot_learning_curves(
-    summary, snakemake.wildcards.dataset, snakemake.output.png, snakemake.output.svg
-)
+
+def main(log) -> None:
+    summary = pd.read_csv(snakemake.input.summary)
+    out = snakemake.output
+    plot_learning_curves(summary, snakemake.wildcards.dataset, out.png, out.svg)
+
+
+run_rule(main, snakemake)

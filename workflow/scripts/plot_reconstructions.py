@@ -1,31 +1,29 @@
 """Rule plot_reconstructions: test originals on top, AE and CVAE reconstructions below."""
 
-import numpy as np
-
-from dsplaybook.errors import exit_on_input_error
-from dsplaybook.logs import log_to_file
+from dsplaybook.logs import run_rule
 
 
-def main() -> None:
-    log_to_file(snakemake.log[0])
-    from dsplaybook import keras_runtime
+def main(log) -> None:
+    from dsplaybook.represent.keras_runtime import configure
 
-    keras_runtime.configure(snakemake.params.seed, 1)
-    from dsplaybook.autoencoders import load_model, reconstruct
-    from dsplaybook.datasets import read_mnist_style
-    from dsplaybook.representation_plots import plot_reconstructions
+    configure(snakemake.params.seed, 1)
+    from dsplaybook.data.datasets import read_mnist_style
+    from dsplaybook.represent.plots import plot_reconstruction_pairs
 
-    data = read_mnist_style(snakemake.input.h5)
-    rng = np.random.default_rng(snakemake.params.seed)
-    pick = np.sort(rng.choice(len(data.x_test), snakemake.params.n_images, replace=False))
-    images = data.x_test[pick]
     i = snakemake.input
-    rows = {
-        "autoencoder": reconstruct(load_model(i.ae_encoder), load_model(i.ae_decoder), images),
-        "conv VAE": reconstruct(load_model(i.cvae_encoder), load_model(i.cvae_decoder), images),
+    models = {
+        "autoencoder": (i.ae_encoder, i.ae_decoder),
+        "conv VAE": (i.cvae_encoder, i.cvae_decoder),
     }
     title = f"{snakemake.wildcards.dataset}: test images (top) and reconstructions"
-    plot_reconstructions(images, rows, snakemake.output.png, title)
+    plot_reconstruction_pairs(
+        read_mnist_style(i.h5),
+        models,
+        snakemake.params.n_images,
+        snakemake.params.seed,
+        snakemake.output.png,
+        title,
+    )
 
 
-exit_on_input_error(main, snakemake.log[0])
+run_rule(main, snakemake)

@@ -1,60 +1,34 @@
 """Rule simulate_dadc: one collection strategy, one seed, every round."""
 
-from dsplaybook.atomic import atomic_path
-from dsplaybook.dadc import DadcSettings, replicate_seed, simulate
-from dsplaybook.dadc_models import loop_model_factory
-from dsplaybook.datasets import read_mnist_style
-from dsplaybook.errors import exit_on_input_error
-from dsplaybook.features import train_test_matrices
-from dsplaybook.hard_test_set import read_hard_mask
-from dsplaybook.logs import log_to_file
+from dsplaybook.atomic import write_csv
+from dsplaybook.dadc.hard_test_set import read_hard_mask
+from dsplaybook.dadc.loop_model import loop_model
+from dsplaybook.dadc.simulate import DadcSettings, replicate_seed, simulate
+from dsplaybook.data.datasets import read_mnist_style
+from dsplaybook.logs import run_rule
+from dsplaybook.represent.features import train_test_matrices
 
 
-def main() -> None:
-    log = log_to_file(snakemake.log[0])
+def main(log) -> None:
     w, p = snakemake.wildcards, snakemake.params
     seed = replicate_seed(p.seed, int(w.replicate))
-    if p.dadc["model"]["kind"] == "cnn":
-        from dsplaybook.keras_runtime import configure
+    if p.model["kind"] == "cnn":
+        from dsplaybook.represent.keras_runtime import configure
 
         configure(seed, snakemake.threads)
+    settings = DadcSettings.from_config(p.settings, seed=seed)
     data = read_mnist_style(snakemake.input.h5)
     x_train, x_test = train_test_matrices(data, snakemake.input.features)
     hard = read_hard_mask(snakemake.input.hard, len(x_test))
-    settings = DadcSettings(
-        rounds=p.dadc["rounds"],
-        round_budget=p.dadc["round_budget"],
-        initial_labels=p.dadc["initial_labels"],
-        seed=seed,
-        kmeans_sample=p.dadc["kmeans_sample"],
+    model = loop_model(
+        p.model, len(data.class_names), snakemake.threads, p.model.get("hyperparameters")
     )
-    n_classes = int(max(data.y_train.max(), data.y_test.max())) + 1
-    make_model = loop_model_factory(p.dadc["model"], n_classes, snakemake.threads)
     run = simulate(
-        x_train,
-        data.y_train,
-        x_test,
-        data.y_test,
-        hard,
-        w.strategy,
-        settings,
-        make_model,
-        log.info,
+        x_train, data.y_train, x_test, data.y_test, hard, w.strategy, settings, model, log.info
     )
-    rounds = run.rounds
-    for i, (name, value) in enumerate(
-        [
-            ("dataset", w.dataset),
-            ("strategy", w.strategy),
-            ("replicate", int(w.replicate)),
-            ("seed", seed),
-        ]
-    ):
-        rounds.insert(i, name, value)
-    with atomic_path(snakemake.output.rounds) as tmp:
-        rounds.to_csv(tmp, index=False)
-    with atomic_path(snakemake.output.picks) as tmp:
-        run.picks.to_csv(tmp, index=False)
+    keys = {"dataset": w.dataset, "strategy": w.strategy, "replicate": int(w.replicate)}
+    write_csv(run.labelled_rounds(**keys, seed=seed), snakemake.output.rounds)
+    write_csv(run.picks, snakemake.output.picks)
 
 
-exit_on_input_error(main, snakemake.log[0])
+run_rule(main, snakemake)

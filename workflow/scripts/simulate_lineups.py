@@ -2,48 +2,33 @@
 
 import pandas as pd
 
-from dsplaybook.atomic import atomic_path
-from dsplaybook.errors import exit_on_input_error
-from dsplaybook.lineup_plots import plot_score_distributions
-from dsplaybook.lineup_simulation import SimulationSettings, build_portfolio, simulate_player_scores
-from dsplaybook.lineup_tables import lineups_from_table
-from dsplaybook.logs import log_to_file
-from dsplaybook.player_pool import load_pool
-from dsplaybook.roster_rules import rules_from_config
+from dsplaybook.atomic import write_csv
+from dsplaybook.lineups.player_pool import PoolSettings, load_pool
+from dsplaybook.lineups.plots import plot_score_distributions
+from dsplaybook.lineups.rosters import RosterRules
+from dsplaybook.lineups.simulation import (
+    SimulationSettings,
+    build_portfolio,
+    portfolio_table,
+    simulate_player_scores,
+)
+from dsplaybook.lineups.tables import lineups_from_table
+from dsplaybook.logs import run_rule
 
 
-def main() -> None:
-    log = log_to_file(snakemake.log[0])
+def main(log) -> None:
     p = snakemake.params
-    rules = rules_from_config(p.roster)
-    pool = load_pool(snakemake.input.pool, p.pool_settings, rules.positions)
+    rules = RosterRules.from_config(p.roster)
+    pool = load_pool(snakemake.input.pool, PoolSettings.from_config(p.pool), rules.positions)
     table = pd.read_csv(snakemake.input.lineups, dtype={"id": str})
     lineups = lineups_from_table(pool, table)
-    settings = SimulationSettings(**p.simulation, seed=p.seed)
+    settings = SimulationSettings.from_config(p.simulation, seed=p.seed)
     scores = simulate_player_scores(pool, rules, settings)
     projected = table.groupby("lineup", sort=True)["projection"].sum().to_numpy()
     portfolio = build_portfolio(scores, lineups, projected, settings)
-    chosen = set(portfolio.order)
-    frame = pd.DataFrame(
-        {
-            "lineup": range(1, len(lineups) + 1),
-            "projected": projected.round(4),
-            "sim_mean": portfolio.lineup_mean.round(3),
-            "sim_sd": portfolio.lineup_sd.round(3),
-            "hit_probability": portfolio.lineup_hit.round(4),
-            "target": round(portfolio.target, 3),
-            "portfolio_rank": [
-                portfolio.order.index(k) + 1 if k in chosen else None for k in range(len(lineups))
-            ],
-            "portfolio_hit_probability": [
-                portfolio.hit_probability[portfolio.order.index(k)] if k in chosen else None
-                for k in range(len(lineups))
-            ],
-        }
+    write_csv(
+        portfolio_table(portfolio, projected), snakemake.output.portfolio, float_format="%.6g"
     )
-    frame["portfolio_rank"] = frame["portfolio_rank"].astype("Int64")
-    with atomic_path(snakemake.output.portfolio) as tmp:
-        frame.to_csv(tmp, index=False, float_format="%.6g")
     plot_score_distributions(portfolio, projected, snakemake.output.plot)
     log.info(
         "target %.1f: portfolio of %d hits %.3f vs top-projected %.3f",
@@ -54,4 +39,4 @@ def main() -> None:
     )
 
 
-exit_on_input_error(main, snakemake.log[0])
+run_rule(main, snakemake)

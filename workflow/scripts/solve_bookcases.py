@@ -2,25 +2,22 @@
 
 import json
 
-from dsplaybook.atomic import atomic_path
-from dsplaybook.bookcases import (
+from dsplaybook.atomic import write_text
+from dsplaybook.lineups.bookcases import (
     BookcaseProblem,
     plan_as_dict,
     plot_feasible_region,
     solve_bookcases,
 )
-from dsplaybook.errors import exit_on_input_error
-from dsplaybook.logs import log_to_file
+from dsplaybook.logs import run_rule
 
 
-def main() -> None:
-    log = log_to_file(snakemake.log[0])
-    problem = BookcaseProblem(**snakemake.params.problem)
+def main(log) -> None:
+    problem = BookcaseProblem.from_config(snakemake.params.problem)
     plan = solve_bookcases(problem)
-    with atomic_path(snakemake.output.plan) as tmp:
-        tmp.write_text(json.dumps(plan_as_dict(problem, plan), indent=2) + "\n")
+    write_text(snakemake.output.plan, json.dumps(plan_as_dict(problem, plan), indent=2) + "\n")
     plot_feasible_region(problem, plan, snakemake.output.plot)
     log.info("optimum: %s large, %s small, profit %s", plan.large, plan.small, plan.profit)
 
 
-exit_on_input_error(main, snakemake.log[0])
+run_rule(main, snakemake)

@@ -1,0 +1,97 @@
+"""MNIST-style datasets in HDF5: x_train, y_train, x_test, y_test and class names."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from dsplaybook.atomic import atomic_path
+from dsplaybook.errors import InputError
+
+ARRAYS = ("x_train", "y_train", "x_test", "y_test")
+
+
+@dataclass(frozen=True)
+class MnistStyle:
+    """Images are uint8 N×28×28; labels are integer class indices into ``class_names``."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    class_names: tuple[str, ...]
+    source: str = ""
+    synthetic: bool = False
+
+    def validate(self, name: str = "dataset") -> None:
+        for split in ("train", "test"):
+            x, y = getattr(self, f"x_{split}"), getattr(self, f"y_{split}")
+            if x.dtype != np.uint8 or x.ndim != 3 or x.shape[1:] != (28, 28):
+                raise InputError(
+                    f"{name}: x_{split} must be uint8 N×28×28, got {x.dtype} {x.shape}"
+                )
+            if y.ndim != 1 or len(y) != len(x) or not np.issubdtype(y.dtype, np.integer):
+                raise InputError(
+                    f"{name}: y_{split} must be {len(x)} integer labels, got {y.shape}"
+                )
+            if len(y) and (y.min() < 0 or y.max() >= len(self.class_names)):
+                raise InputError(
+                    f"{name}: y_{split} has labels outside 0..{len(self.class_names) - 1}"
+                )
+
+
+def write_mnist_style(path: str | Path, data: MnistStyle) -> None:
+    """Write ``data`` to ``path`` atomically (gzip-compressed, no timestamps: the same data
+    gives the same bytes; a root group with track_order would store times)."""
+    data.validate(str(path))
+    with atomic_path(path) as tmp, h5py.File(tmp, "w") as h5:
+        for key in ARRAYS:
+            array = getattr(data, key)
+            if key.startswith("y_"):
+                array = array.astype(np.int64)
+            h5.create_dataset(
+                key,
+                data=array,
+                compression="gzip",
+                compression_opts=4,
+                shuffle=True,
+                track_times=False,
+            )
+        h5.attrs["class_names"] = json.dumps(list(data.class_names))
+        h5.attrs["source"] = data.source
+        h5.attrs["synthetic"] = bool(data.synthetic)
+
+
+def read_mnist_style(path: str | Path) -> MnistStyle:
+    path = Path(path)
+    try:
+        with h5py.File(path, "r") as h5:
+            missing = [k for k in ARRAYS if k not in h5]
+            if missing:
+                raise InputError(f"{path}: missing datasets {missing}; rebuild it")
+            arrays = {k: h5[k][()] for k in ARRAYS}
+            class_names = tuple(json.loads(h5.attrs["class_names"]))
+            source = str(h5.attrs.get("source", ""))
+            synthetic = bool(h5.attrs.get("synthetic", False))
+    except OSError as err:
+        raise InputError(f"{path}: not a readable HDF5 file ({err}); rebuild it") from err
+    return MnistStyle(**arrays, class_names=class_names, source=source, synthetic=synthetic)
+
+
+def training_subset(data: MnistStyle, n: int) -> MnistStyle:
+    """The first ``n`` training images (0 = all); the test set is untouched."""
+    if n <= 0 or n >= len(data.x_train):
+        return data
+    return MnistStyle(
+        data.x_train[:n],
+        data.y_train[:n],
+        data.x_test,
+        data.y_test,
+        data.class_names,
+        data.source,
+        data.synthetic,
+    )

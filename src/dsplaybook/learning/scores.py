@@ -1,0 +1,24 @@
+"""Per-class scores and confidences of any fitted classifier (the one place that knows
+whether a model has probabilities or only decision values)."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import softmax
+
+
+def class_scores(model, x: np.ndarray) -> np.ndarray:  # noqa: ANN001
+    """Per-class scores, columns in ``model.classes_`` order: probabilities when the model
+    has them, else its decision values (an SVM without calibration)."""
+    if hasattr(model, "predict_proba"):
+        return model.predict_proba(x)
+    scores = model.decision_function(x)
+    # two classes: one column, positive = classes_[1]
+    return np.column_stack([-scores, scores]) if scores.ndim == 1 else scores
+
+
+def confidences(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+    """Predicted class and its probability (softmax of the decision values if needed)."""
+    scores = class_scores(model, x)
+    proba = scores if hasattr(model, "predict_proba") else softmax(scores, axis=1)
+    return model.classes_[np.argmax(proba, axis=1)], proba.max(axis=1)

@@ -1,0 +1,201 @@
+"""Read and validate daily-fantasy player exports (FanDuel and DraftKings CSV).
+
+Every problem is one line naming the file, the row (as numbered in a spreadsheet,
+header = row 1) and the column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dsplaybook.config import FromConfig
+from dsplaybook.errors import InputError
+
+# Canonical columns the optimiser works with.
+COLUMNS = ["id", "name", "position", "team", "opponent", "salary", "projection", "injury"]
+
+FANDUEL = {
+    "id": "Id",
+    "position": "Position",
+    "first": "First Name",
+    "last": "Last Name",
+    "team": "Team",
+    "opponent": "Opponent",
+    "salary": "Salary",
+    "injury": "Injury Indicator",
+}
+DRAFTKINGS = {
+    "id": "ID",
+    "position": "Position",
+    "name": "Name",
+    "team": "TeamAbbrev",
+    "game": "Game Info",
+    "salary": "Salary",
+}
+DEFAULT_PROJECTION = {"fanduel": ("FPPG", "Expected Points"), "draftkings": ("AvgPointsPerGame",)}
+
+
+def detect_format(columns: Iterable[str]) -> str:
+    columns = set(columns)
+    if "TeamAbbrev" in columns:
+        return "draftkings"
+    if {"First Name", "Last Name"} <= columns:
+        return "fanduel"
+    raise InputError(
+        "header: neither a FanDuel export (Id, Position, First Name, Last Name, …) nor a "
+        "DraftKings export (Position, Name, ID, Salary, Game Info, TeamAbbrev, …)"
+    )
+
+
+def read_player_pool(
+    path: str | Path,
+    projection_column: str = "auto",
+    positions: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Return a frame with :data:`COLUMNS`, validated. ``positions`` are the allowed ones."""
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
+        raise InputError(f"{path}: not a readable CSV ({str(err).splitlines()[0]})") from err
+    raw.columns = [c.strip() for c in raw.columns]
+    try:
+        kind = detect_format(raw.columns)
+        pool = _normalise(raw, kind, projection_column)
+        _validate(pool, positions)
+    except InputError as err:
+        raise InputError(f"{path}: {err}") from None
+    return pool.reset_index(drop=True)
+
+
+def _require(raw: pd.DataFrame, columns: Iterable[str], kind: str) -> None:
+    missing = [c for c in columns if c not in raw.columns]
+    if missing:
+        raise InputError(f"column {missing[0]!r} is missing from this {kind} export; re-export it")
+
+
+def _normalise(raw: pd.DataFrame, kind: str, projection_column: str) -> pd.DataFrame:
+    if projection_column == "auto":
+        candidates = [c for c in DEFAULT_PROJECTION[kind] if c in raw.columns]
+        if not candidates:
+            raise InputError(
+                f"no projection column ({' or '.join(DEFAULT_PROJECTION[kind])}); "
+                "set lineups.projection_column to the column holding projected points"
+            )
+        projection_column = candidates[0]
+    _require(raw, [projection_column], kind)
+    out = pd.DataFrame(index=raw.index)
+    if kind == "fanduel":
+        required = [v for k, v in FANDUEL.items() if k != "injury"]
+        _require(raw, required, kind)
+        out["id"] = raw["Id"].str.strip()
+        out["name"] = (
+            raw["First Name"].str.strip() + " " + raw["Last Name"].str.strip()
+        ).str.strip()
+        out["team"] = raw["Team"].str.strip()
+        out["opponent"] = raw["Opponent"].str.strip()
+        out["injury"] = raw.get("Injury Indicator", pd.Series("", index=raw.index)).str.strip()
+    else:
+        _require(raw, DRAFTKINGS.values(), kind)
+        out["id"] = raw["ID"].str.strip()
+        out["name"] = raw["Name"].str.strip()
+        out["team"] = raw["TeamAbbrev"].str.strip()
+        out["opponent"] = [
+            _dk_opponent(game, team, row)
+            for row, (game, team) in enumerate(zip(raw["Game Info"], out["team"], strict=True), 2)
+        ]
+        out["injury"] = ""
+    out["position"] = raw["Position"].str.strip()
+    out["salary"] = _numbers(
+        raw["Salary"].str.replace(",", "").str.replace("$", ""), "Salary", LARGEST["Salary"]
+    )
+    out["projection"] = _numbers(raw[projection_column], projection_column, LARGEST["projection"])
+    return out[COLUMNS]
+
+
+def _dk_opponent(game: str, team: str, row: int) -> str:
+    matchup = game.split(" ")[0]
+    if "@" not in matchup:
+        raise InputError(f"row {row} column 'Game Info': {game!r} is not like 'ATL@HOU …'")
+    away, home = matchup.split("@", 1)
+    if team not in (away, home):
+        raise InputError(f"row {row} column 'TeamAbbrev': {team!r} does not play in {matchup!r}")
+    return home if team == away else away
+
+
+# Larger than any real salary or projection; beyond it a typo (or 1e308) would only
+# reach the solver as an overflow.
+LARGEST = {"Salary": 1e7, "projection": 1e4}
+
+
+def _numbers(column: pd.Series, name: str, largest: float) -> pd.Series:
+    values = pd.to_numeric(column.str.strip(), errors="coerce")
+    for bad, problem in (
+        (values.isna(), "is not a number"),
+        (~np.isfinite(values.fillna(0.0)), "is not a finite number"),
+        (values.abs() > largest, f"is out of range (at most {largest:g} in size)"),
+    ):
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            raise InputError(
+                f"row {row + 2} column {name!r}: {column.iloc[row]!r} {problem}; fix the export"
+            )
+    return values.astype(float)
+
+
+def _validate(pool: pd.DataFrame, positions: Iterable[str] | None) -> None:
+    if pool.empty:
+        raise InputError("has no players")
+    for column in ("id", "name", "team", "position"):
+        empty = (pool[column] == "").to_numpy().nonzero()[0]
+        if len(empty):
+            raise InputError(f"row {empty[0] + 2} column {column!r}: empty; fix the export")
+    dup = pool["id"].duplicated().to_numpy().nonzero()[0]
+    if len(dup):
+        first = int(pool.index[pool["id"] == pool["id"].iloc[dup[0]]][0])
+        raise InputError(
+            f"row {dup[0] + 2} column 'id': id {pool['id'].iloc[dup[0]]!r} already used on row "
+            f"{first + 2}; ids must be unique"
+        )
+    negative = (pool["salary"] < 0).to_numpy().nonzero()[0]
+    if len(negative):
+        raise InputError(f"row {negative[0] + 2} column 'Salary': negative salary")
+    if positions is not None:
+        allowed = set(positions)
+        unknown = (~pool["position"].isin(allowed)).to_numpy().nonzero()[0]
+        if len(unknown):
+            raise InputError(
+                f"row {unknown[0] + 2} column 'Position': {pool['position'].iloc[unknown[0]]!r} "
+                f"is not a position of these roster rules ({', '.join(sorted(allowed))})"
+            )
+
+
+def drop_injured(pool: pd.DataFrame, statuses: Iterable[str]) -> pd.DataFrame:
+    """Remove players whose injury indicator is one of ``statuses`` (e.g. O, D, IR)."""
+    statuses = {s.upper() for s in statuses}
+    return pool[~pool["injury"].str.upper().isin(statuses)].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PoolSettings(FromConfig):
+    """How an export is read and filtered (the ``lineups`` keys of the same names)."""
+
+    projection_column: str
+    drop_injured: bool
+    injury_statuses: tuple[str, ...]
+
+
+def load_pool(
+    path: str | Path, settings: PoolSettings, positions: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """Read an export with ``settings.projection_column`` and, if ``settings.drop_injured``,
+    drop the players whose injury indicator is in ``settings.injury_statuses``."""
+    pool = read_player_pool(path, settings.projection_column, positions)
+    if settings.drop_injured:
+        pool = drop_injured(pool, settings.injury_statuses)
+    return pool

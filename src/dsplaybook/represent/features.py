@@ -1,0 +1,81 @@
+"""Feature files: learned representations of the train and test images (.npz).
+
+Unsupervised models are fitted on the training images only; the test images are
+only ever embedded with the finished model.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import numpy as np
+from sklearn.decomposition import PCA
+
+from dsplaybook.atomic import atomic_path
+from dsplaybook.data.datasets import MnistStyle
+from dsplaybook.errors import InputError
+
+# The registry of feature sets a classifier can see: name -> the fitted model (under
+# results/represent/<dataset>/) its features come from; raw pixels need none. The schema's
+# feature enums and the workflow's wildcards are built from / tested against it.
+FEATURE_SETS: dict[str, str | None] = {
+    "raw": None,
+    "pca": "pca.pkl",
+    "autoencoder": "autoencoder_encoder.keras",
+    "cvae": "cvae_encoder.keras",
+}
+LEARNED = tuple(name for name, model in FEATURE_SETS.items() if model)
+
+
+def flat_pixels(images: np.ndarray) -> np.ndarray:
+    """uint8 N×28×28 -> float32 N×784 in [0, 1] (the 'raw' features)."""
+    return images.reshape(len(images), -1).astype(np.float32) / 255.0
+
+
+def fit_pca(data: MnistStyle, n_components: int, seed: int) -> PCA:
+    return PCA(n_components=n_components, random_state=seed).fit(flat_pixels(data.x_train))
+
+
+def save_pickle(obj: object, dest: str | Path) -> None:
+    with atomic_path(dest) as tmp, open(tmp, "wb") as fh:
+        pickle.dump(obj, fh, protocol=5)
+
+
+def load_pickle(path: str | Path) -> object:
+    with open(path, "rb") as fh:
+        return pickle.load(fh)
+
+
+def write_features(dest: str | Path, train: np.ndarray, test: np.ndarray) -> None:
+    with atomic_path(dest) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, train=train.astype(np.float32), test=test.astype(np.float32))
+
+
+def read_features(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        with np.load(path) as npz:
+            return npz["train"], npz["test"]
+    except (OSError, KeyError, ValueError) as err:
+        raise InputError(f"{path}: not a feature file ({err}); delete it and re-run") from err
+
+
+def train_test_matrices(data: MnistStyle, features_path: str | Path | None):
+    """Training and test matrices: a feature file's, or raw pixels when no file is given."""
+    if not features_path:
+        return flat_pixels(data.x_train), flat_pixels(data.x_test)
+    return read_features(features_path)
+
+
+def embed_with(model_path: str | Path, data: MnistStyle, threads: int = 1):  # noqa: ANN201
+    """Train and test features from a fitted model file: a pickled PCA or a Keras encoder."""
+    if Path(model_path).suffix == ".pkl":
+        pca = load_pickle(model_path)
+        return pca.transform(flat_pixels(data.x_train)), pca.transform(flat_pixels(data.x_test))
+    from dsplaybook.represent.keras_runtime import configure
+
+    configure(0, threads)
+    from dsplaybook.represent.autoencoders import embed, load_model
+
+    encoder = load_model(model_path)
+    return embed(encoder, data.x_train), embed(encoder, data.x_test)

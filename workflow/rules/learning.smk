@@ -1,0 +1,108 @@
+# Learning (library: dsplaybook.learning): the label-budget sweep, one job per
+# (dataset, features, method) cell, then aggregate, learning curves, and labelling of
+# the whole unlabelled pool.
+
+
+wildcard_constraints:
+    method=METHOD_NAMES,
+
+
+rule run_sweep_cell:
+    input:
+        h5="results/data/{dataset}.h5",
+        features=sweep_features_file,
+    output:
+        cell="results/label_budget/{dataset}/cells/{features}__{method}.csv",
+    log:
+        "logs/label_budget/run_sweep_cell/{dataset}/{features}__{method}.log",
+    benchmark:
+        "benchmarks/label_budget/run_sweep_cell/{dataset}/{features}__{method}.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=6000,
+        runtime=120,
+    params:
+        sweep=sweep_settings(),
+        hyperparameters=method_hyperparameters,
+        seed=config["seed"],
+    script:
+        "../scripts/run_sweep_cell.py"
+
+
+rule aggregate_sweep:
+    input:
+        cells=sweep_cell_files,
+    output:
+        sweep="results/label_budget/{dataset}/sweep.csv",
+        fit_times="results/label_budget/{dataset}/fit_times.csv",
+        summary="results/label_budget/{dataset}/summary.csv",
+    log:
+        "logs/label_budget/aggregate_sweep/{dataset}.log",
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        accuracy_goal=config["label_budget"]["accuracy_goal"],
+    script:
+        "../scripts/aggregate_sweep.py"
+
+
+rule plot_learning_curves:
+    input:
+        summary="results/label_budget/{dataset}/summary.csv",
+    output:
+        png=report(
+            "results/label_budget/{dataset}/learning_curves.png",
+            caption="../report/learning_curves.rst",
+            category="Label budget",
+            subcategory="{dataset}",
+        ),
+        svg="results/label_budget/{dataset}/learning_curves.svg",
+    log:
+        "logs/label_budget/plot_learning_curves/{dataset}.log",
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/plot_learning_curves.py"
+
+
+rule label_pool:
+    input:
+        h5="results/data/{dataset}.h5",
+        summary="results/label_budget/{dataset}/summary.csv",
+        features=labelling_feature_files,
+    output:
+        labels="results/labels/{dataset}/labels.csv",
+        coverage="results/labels/{dataset}/coverage.csv",
+        plot=report(
+            "results/labels/{dataset}/coverage.png",
+            caption="../report/coverage.rst",
+            category="Label budget",
+            subcategory="{dataset}",
+        ),
+    log:
+        "logs/labels/label_pool/{dataset}.log",
+    benchmark:
+        "benchmarks/labels/label_pool/{dataset}.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    threads: 2
+    resources:
+        mem_mb=6000,
+        runtime=60,
+    params:
+        labelling=config["labelling"],
+        sweep=sweep_settings(),
+        classifiers=config["classifiers"],
+        seed=config["seed"],
+    script:
+        "../scripts/label_pool.py"
