@@ -8,7 +8,7 @@ ARGS ?=  # extra snakemake arguments, e.g. ARGS="--config branches=[data,lineups
 INSTALLED := $(VENV)/.installed
 MIRROR := resources/mirror/fashion-mnist
 
-.PHONY: setup demo run test test-fast lint format report bench clean
+.PHONY: setup demo run app test test-fast lint format report bench clean
 
 # Create .venv if missing and install the pinned library with its test extra.
 $(INSTALLED): pyproject.toml
@@ -29,7 +29,13 @@ demo: setup  ## set up, then run the whole workflow on the embedded default conf
 run: setup  ## run a target: make run TARGET=results/data/fashion_mnist.h5
 	$(BIN)/snakemake --cores $(CORES) $(ARGS) $(TARGET)
 
+DATASET ?= fashion_mnist
+app: setup  ## the label page: make app DATASET=<name> (builds its queue first)
+	$(BIN)/snakemake --cores $(CORES) $(ARGS) $$($(BIN)/python -m dsplaybook.app --dataset $(DATASET) --queue-path)
+	$(BIN)/python -m dsplaybook.app --dataset $(DATASET)
+
 test: $(INSTALLED)  ## lint, then the whole test suite
+	bash scripts/install-browser.sh
 	$(MAKE) lint
 	$(BIN)/pytest
 

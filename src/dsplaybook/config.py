@@ -197,6 +197,13 @@ def check_semantics(cfg: Mapping[str, Any]) -> list[str]:
                 "set quickdraw.source: official for real QuickDraw categories"
             )
     _check_labelling(cfg["label_budget"], cfg["labelling"])
+    folders = [d["name"] for d in cfg["datasets"] if isinstance(d, dict)]
+    if folders and cfg["labelling"]["features"] == "best":
+        raise ConfigError(
+            f"config: keys 'labelling.features' and 'labelling.method': best needs the "
+            f"label-budget sweep, which folder dataset {folders[0]!r} has none of; name "
+            "them, e.g. labelling: {features: pca, method: logreg}"
+        )
     if cfg["aftershock"]["source"] == "files" and not cfg["aftershock"]["split_list"]:
         raise ConfigError(
             "config: key 'aftershock.split_list': required when aftershock.source is files; "

@@ -7,7 +7,7 @@ from snakemake.exceptions import WorkflowError
 from dsplaybook.audit.aftershock_data import GRID_NAME
 from dsplaybook.config import check_semantics, load_schema, validate_config
 from dsplaybook.dadc.simulate import STRATEGIES
-from dsplaybook.data import fashion_mnist, quickdraw
+from dsplaybook.data import fashion_mnist, folder, quickdraw
 from dsplaybook.errors import ConfigError
 from dsplaybook.learning.methods import METHODS
 from dsplaybook.represent.features import FEATURE_SETS, LEARNED
@@ -24,8 +24,9 @@ except ConfigError as err:
 
 
 def one_of(names):
-    """A wildcard constraint matching exactly the names of a registry."""
-    return "|".join(names)
+    """A wildcard constraint matching exactly the given names (none: matches nothing;
+    an empty constraint would match anything)."""
+    return "|".join(names) or "(?!)"
 
 
 # Wildcard vocabularies come from the library's registries, never from hand-written lists.
@@ -45,9 +46,75 @@ QUICKDRAW_ID = (
 FASHION_MNIST_FILES = fashion_mnist.FILES
 
 
+FOLDER_DATASETS = {d["name"]: d for d in config["datasets"] if isinstance(d, dict)}
+FOLDER_NAMES = one_of(FOLDER_DATASETS)
+
+
+def builtin_dataset_ids():
+    """fashion_mnist / quickdraw as named in results/ (quickdraw marked when synthetic)."""
+    ids = [d for d in config["datasets"] if isinstance(d, str)]
+    return [QUICKDRAW_ID if d == "quickdraw" else d for d in ids]
+
+
 def dataset_ids():
-    """Dataset names as they appear in results/ (quickdraw is marked when synthetic)."""
-    return [QUICKDRAW_ID if d == "quickdraw" else d for d in config["datasets"]]
+    """Every image dataset as it appears in results/, your own folders included."""
+    return builtin_dataset_ids() + list(FOLDER_DATASETS)
+
+
+def human_labelled_ids():
+    """Datasets whose pool labelling trains on the label store: every folder dataset,
+    and fashion_mnist/quickdraw when labelling.source is human."""
+    builtin = builtin_dataset_ids() if config["labelling"]["source"] == "human" else []
+    return builtin + list(FOLDER_DATASETS)
+
+
+def simulated_labelled_ids():
+    return [d for d in builtin_dataset_ids() if d not in human_labelled_ids()]
+
+
+def folder_settings(wildcards):
+    """FolderSettings.from_config keys of one folder dataset."""
+    return FOLDER_DATASETS[wildcards.folder]
+
+
+def folder_images(wildcards):
+    """Every image file of the folder: adding, changing or removing one rebuilds the set."""
+    return [
+        str(p) for p in folder.image_files(FOLDER_DATASETS[wildcards.folder]["path"])
+    ]
+
+
+def label_store(wildcards):
+    """The dataset's SQLite store (annotations/), written by the app, never by a rule."""
+    return f"{config['annotations']}/{wildcards.dataset}.sqlite"
+
+
+def label_store_if_present(wildcards):
+    """The store as an input once it exists, so new labels re-run what depends on them."""
+    store = label_store(wildcards)
+    return [store] if Path(store).exists() else []
+
+
+def queue_settings():
+    return config["labelling"]["queue"]
+
+
+def queue_hyperparameters():
+    return config["classifiers"][config["labelling"]["queue"]["method"]]
+
+
+def queue_features_file(wildcards):
+    return feature_file(wildcards.dataset, config["labelling"]["queue"]["features"])
+
+
+def human_labelling_summary(wildcards):
+    """The sweep's summary when the cell is 'best' (fashion_mnist/quickdraw only)."""
+    if (
+        config["labelling"]["features"] != "best"
+        or wildcards.dataset in FOLDER_DATASETS
+    ):
+        return []
+    return f"results/label_budget/{wildcards.dataset}/summary.csv"
 
 
 def quickdraw_category_name(wildcards):
@@ -178,6 +245,12 @@ def sweep_settings():
     return {k: config["label_budget"][k] for k in keys}
 
 
+def labelling_settings():
+    """LabellingSettings.from_config keys (the queue has its own rule)."""
+    keys = ("budget", "features", "method", "source", "review_size")
+    return {k: config["labelling"][k] for k in keys}
+
+
 def method_hyperparameters(wildcards):
     """Only the cell's own method: changing another method's knobs reruns nothing here."""
     return config["classifiers"][wildcards.method]
@@ -209,17 +282,32 @@ def labelling_feature_files(wildcards):
 
 
 def learning_targets():
-    names = [
+    sweep = [
         "label_budget/{dataset}/sweep.csv",
         "label_budget/{dataset}/summary.csv",
         "label_budget/{dataset}/learning_curves.png",
         "label_budget/{dataset}/learning_curves.svg",
+    ]
+    represent = [
         "represent/{dataset}/reconstructions.png",
         "represent/{dataset}/latent_map.png",
-        "labels/{dataset}/labels.csv",
-        "labels/{dataset}/coverage.png",
     ]
-    return expand([f"results/{name}" for name in names], dataset=dataset_ids())
+    simulated = ["labels/{dataset}/labels.csv", "labels/{dataset}/coverage.png"]
+    human = [
+        "labels/{dataset}/queue.csv",
+        "labels/{dataset}/labels.csv",
+        "labels/{dataset}/review.csv",
+    ]
+
+    def files(names, ids):
+        return expand([f"results/{name}" for name in names], dataset=ids)
+
+    return (
+        files(sweep + represent, builtin_dataset_ids())
+        + files(represent, list(FOLDER_DATASETS))
+        + files(simulated, simulated_labelled_ids())
+        + files(human, human_labelled_ids())
+    )
 
 
 # ---- aftershock audit -------------------------------------------------------
@@ -309,7 +397,9 @@ def dadc_run_files(wildcards):
 
 def dadc_targets():
     names = ["rounds.csv", "summary.csv", "summary.txt", "error_vs_labels.png"]
-    return expand("results/dadc/{dataset}/{name}", dataset=dataset_ids(), name=names)
+    return expand(
+        "results/dadc/{dataset}/{name}", dataset=builtin_dataset_ids(), name=names
+    )
 
 
 def all_targets():

@@ -115,6 +115,30 @@ rule build_quickdraw:
         "../scripts/build_quickdraw.py"
 
 
+rule build_folder_dataset:
+    input:
+        images=folder_images,
+    output:
+        h5="results/data/{folder}.h5",
+    log:
+        "logs/data/build_folder_dataset/{folder}.log",
+    benchmark:
+        "benchmarks/data/build_folder_dataset/{folder}.tsv"
+    wildcard_constraints:
+        folder=FOLDER_NAMES,
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        folder=folder_settings,
+        seed=config["seed"],
+    script:
+        "../scripts/build_folder_dataset.py"
+
+
 rule plot_dataset_samples:
     input:
         h5="results/data/{dataset}.h5",

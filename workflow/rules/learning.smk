@@ -93,6 +93,8 @@ rule label_pool:
         "logs/labels/label_pool/{dataset}.log",
     benchmark:
         "benchmarks/labels/label_pool/{dataset}.tsv"
+    wildcard_constraints:
+        dataset=one_of(simulated_labelled_ids()),
     conda:
         "../../envs/learning.yaml"
     threads: 2
@@ -100,7 +102,82 @@ rule label_pool:
         mem_mb=6000,
         runtime=60,
     params:
-        labelling=config["labelling"],
+        labelling=labelling_settings(),
+        sweep=sweep_settings(),
+        classifiers=config["classifiers"],
+        seed=config["seed"],
+    script:
+        "../scripts/label_pool.py"
+
+
+rule export_human_labels:
+    input:
+        h5="results/data/{dataset}.h5",
+        store=label_store_if_present,
+    output:
+        labels="results/labels/{dataset}/human_labels.csv",
+    log:
+        "logs/labels/export_human_labels/{dataset}.log",
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    params:
+        store=label_store,
+    script:
+        "../scripts/export_human_labels.py"
+
+
+rule select_images_to_label:
+    input:
+        h5="results/data/{dataset}.h5",
+        features=queue_features_file,
+        human="results/labels/{dataset}/human_labels.csv",
+    output:
+        queue="results/labels/{dataset}/queue.csv",
+    log:
+        "logs/labels/select_images_to_label/{dataset}.log",
+    benchmark:
+        "benchmarks/labels/select_images_to_label/{dataset}.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=15,
+    params:
+        queue=queue_settings(),
+        hyperparameters=queue_hyperparameters(),
+        seed=config["seed"],
+    script:
+        "../scripts/select_images_to_label.py"
+
+
+rule label_pool_from_people:
+    input:
+        h5="results/data/{dataset}.h5",
+        human="results/labels/{dataset}/human_labels.csv",
+        summary=human_labelling_summary,
+        features=labelling_feature_files,
+    output:
+        labels="results/labels/{dataset}/labels.csv",
+        review="results/labels/{dataset}/review.csv",
+    log:
+        "logs/labels/label_pool_from_people/{dataset}.log",
+    benchmark:
+        "benchmarks/labels/label_pool_from_people/{dataset}.tsv"
+    wildcard_constraints:
+        dataset=one_of(human_labelled_ids()),
+    conda:
+        "../../envs/learning.yaml"
+    threads: 2
+    resources:
+        mem_mb=6000,
+        runtime=60,
+    params:
+        labelling=labelling_settings(),
         sweep=sweep_settings(),
         classifiers=config["classifiers"],
         seed=config["seed"],

@@ -1,5 +1,6 @@
-"""Rule label_pool: label every unlabelled training image with the best method at the
-chosen budget, with a confidence, and an accuracy-vs-coverage curve on the test set."""
+"""Rules label_pool and label_pool_from_people: label every other training image with
+the chosen cell, with a confidence; the simulated path also draws the accuracy-vs-
+coverage curve on the test set, the human path lists the least confident to review."""
 
 from pathlib import Path
 
@@ -8,12 +9,18 @@ import pandas as pd
 from dsplaybook.atomic import write_csv
 from dsplaybook.data.datasets import read_mnist_style
 from dsplaybook.learning.coverage_plot import plot_coverage
-from dsplaybook.learning.pool_labelling import LabellingSettings, label_pool
+from dsplaybook.learning.pool_labelling import (
+    LabellingSettings,
+    chosen_cell,
+    label_pool,
+    simulated_labels,
+)
+from dsplaybook.learning.queue import read_human_labels
 from dsplaybook.logs import run_rule
 
 
 def main(log) -> None:
-    p = snakemake.params
+    p, i, out = snakemake.params, snakemake.input, snakemake.output
     settings = LabellingSettings.from_config(
         p.labelling,
         pool_size=p.sweep["pool_size"],
@@ -21,18 +28,30 @@ def main(log) -> None:
         seed=p.seed,
         threads=snakemake.threads,
     )
-    files = {Path(f).name.removesuffix("_features.npz"): f for f in snakemake.input.features}
-    data = read_mnist_style(snakemake.input.h5)
-    result = label_pool(data, files, pd.read_csv(snakemake.input.summary), settings)
-    write_csv(result.labels, snakemake.output.labels)
-    write_csv(result.coverage, snakemake.output.coverage, float_format="%.6f")
-    title = f"{snakemake.wildcards.dataset}: {result.features} + {result.method}, "
-    plot_coverage(result.coverage, snakemake.output.plot, title + f"{settings.budget} labels")
+    data = read_mnist_style(i.h5)
+    if getattr(i, "human", None):
+        given = read_human_labels(i.human)
+        if data.files_train:  # a folder's class sub-folders are labels people gave too
+            given = {int(k): int(data.y_train[k]) for k in data.labelled_train} | given
+    else:
+        given = simulated_labels(data, settings)
+    summary = pd.read_csv(i.summary) if getattr(i, "summary", None) else None
+    features, method = chosen_cell(summary, settings)
+    files = {Path(f).name.removesuffix("_features.npz"): f for f in i.features}
+    result = label_pool(data, files, given, features, method, settings)
+    write_csv(result.labels, out.labels)
+    if getattr(out, "review", None):
+        write_csv(result.review, out.review)
+    if getattr(out, "coverage", None):
+        write_csv(result.coverage, out.coverage, float_format="%.6f")
+        title = f"{snakemake.wildcards.dataset}: {features} + {method}, {len(given)} labels"
+        plot_coverage(result.coverage, out.plot, title)
     log.info(
-        "labelled %d images with %s + %s; test accuracy %.4f at full coverage",
+        "trained %s + %s on %d labels; labelled %d images; test accuracy %.4f",
+        features,
+        method,
+        len(given),
         len(result.labels),
-        result.features,
-        result.method,
         result.test_accuracy,
     )
 

@@ -5,11 +5,12 @@ asked for, so TensorFlow loads only then). Each round fits a ``clone`` with its 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-from sklearn.base import BaseEstimator, clone
+from typing import TYPE_CHECKING, Any
 
 from dsplaybook.learning.methods import SUPERVISED, make_classifier
+
+if TYPE_CHECKING:
+    from sklearn.base import BaseEstimator
 
 LOOP_METHODS = SUPERVISED  # the loop labels only what it adds: no unlabelled pool
 
@@ -33,6 +34,8 @@ def loop_model(
 
 def seeded_clone(estimator: BaseEstimator, seed: int) -> BaseEstimator:
     """An unfitted copy with every ``random_state`` (pipeline steps included) set to ``seed``."""
+    from sklearn.base import clone
+
     copy = clone(estimator)
     seeds = {k: seed for k in copy.get_params(deep=True) if k.split("__")[-1] == "random_state"}
     return copy.set_params(**seeds)

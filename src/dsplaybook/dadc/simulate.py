@@ -25,8 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
-from sklearn.cluster import KMeans
 
 from dsplaybook.config import FromConfig
 from dsplaybook.dadc.loop_model import seeded_clone
@@ -78,6 +76,8 @@ def random_initial(n_pool: int, size: int, seed: int) -> np.ndarray:
 
 def kmeans_initial(x_pool: np.ndarray, size: int, sample: int, seed: int) -> np.ndarray:
     """The pool image nearest each of ``size`` k-means centroids (distinct images)."""
+    from sklearn.cluster import KMeans  # here, not at the top: see learning.methods
+
     rng = np.random.default_rng(seed)
     subset = np.sort(rng.choice(len(x_pool), size=min(sample, len(x_pool)), replace=False))
     x = np.asarray(x_pool[subset], dtype=np.float64)
@@ -175,7 +175,7 @@ def simulate(
     hard: np.ndarray,
     strategy: str,
     settings: DadcSettings,
-    model_template: BaseEstimator,
+    model_template,  # an unfitted scikit-learn classifier
     progress: Callable[[str], None] = lambda _: None,
 ) -> DadcRun:
     """Run one strategy for ``settings.rounds`` rounds; evaluate after every round.

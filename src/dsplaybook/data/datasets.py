@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,14 @@ class MnistStyle:
     class_names: tuple[str, ...]
     source: str = ""
     synthetic: bool = False
+    # Source image of every training and test row (folder datasets; empty otherwise)
+    files_train: tuple[str, ...] = ()
+    files_test: tuple[str, ...] = ()
+
+    @property
+    def labelled_train(self) -> np.ndarray:
+        """Indices of training images whose label is known (-1 marks an unknown one)."""
+        return np.flatnonzero(self.y_train >= 0)
 
     def validate(self, name: str = "dataset") -> None:
         for split in ("train", "test"):
@@ -38,9 +47,15 @@ class MnistStyle:
                 raise InputError(
                     f"{name}: y_{split} must be {len(x)} integer labels, got {y.shape}"
                 )
-            if len(y) and (y.min() < 0 or y.max() >= len(self.class_names)):
+            lowest = -1 if split == "train" else 0  # an unlabelled training image is -1
+            if len(y) and (y.min() < lowest or y.max() >= len(self.class_names)):
                 raise InputError(
                     f"{name}: y_{split} has labels outside 0..{len(self.class_names) - 1}"
+                )
+            files = getattr(self, f"files_{split}")
+            if files and len(files) != len(x):
+                raise InputError(
+                    f"{name}: files_{split} has {len(files)} names for {len(x)} images"
                 )
 
 
@@ -61,6 +76,13 @@ def write_mnist_style(path: str | Path, data: MnistStyle) -> None:
                 shuffle=True,
                 track_times=False,
             )
+        for key in ("files_train", "files_test"):
+            if getattr(data, key):
+                h5.create_dataset(
+                    key,
+                    data=np.array(getattr(data, key), dtype=h5py.string_dtype()),
+                    track_times=False,
+                )
         h5.attrs["class_names"] = json.dumps(list(data.class_names))
         h5.attrs["source"] = data.source
         h5.attrs["synthetic"] = bool(data.synthetic)
@@ -74,24 +96,28 @@ def read_mnist_style(path: str | Path) -> MnistStyle:
             if missing:
                 raise InputError(f"{path}: missing datasets {missing}; rebuild it")
             arrays = {k: h5[k][()] for k in ARRAYS}
+            files = {
+                k: tuple(s.decode() for s in h5[k][()])
+                for k in ("files_train", "files_test")
+                if k in h5
+            }
             class_names = tuple(json.loads(h5.attrs["class_names"]))
             source = str(h5.attrs.get("source", ""))
             synthetic = bool(h5.attrs.get("synthetic", False))
     except OSError as err:
         raise InputError(f"{path}: not a readable HDF5 file ({err}); rebuild it") from err
-    return MnistStyle(**arrays, class_names=class_names, source=source, synthetic=synthetic)
+    return MnistStyle(
+        **arrays, class_names=class_names, source=source, synthetic=synthetic, **files
+    )
 
 
 def training_subset(data: MnistStyle, n: int) -> MnistStyle:
     """The first ``n`` training images (0 = all); the test set is untouched."""
     if n <= 0 or n >= len(data.x_train):
         return data
-    return MnistStyle(
-        data.x_train[:n],
-        data.y_train[:n],
-        data.x_test,
-        data.y_test,
-        data.class_names,
-        data.source,
-        data.synthetic,
+    return dataclasses.replace(
+        data,
+        x_train=data.x_train[:n],
+        y_train=data.y_train[:n],
+        files_train=data.files_train[:n],
     )

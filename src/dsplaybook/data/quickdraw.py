@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import numpy as np
-from sklearn.model_selection import train_test_split
 
 from dsplaybook.config import FromConfig
 from dsplaybook.data.datasets import MnistStyle
@@ -72,6 +71,9 @@ def combine_categories(
     synthetic: bool = False,
 ) -> MnistStyle:
     """Stack categories (label = position in ``class_names``), seeded stratified split."""
+    from sklearn.model_selection import train_test_split  # lazily: the workflow reads
+    # this module at every start, and scikit-learn takes most of a second to import
+
     if len(per_class) != len(class_names):
         raise ValueError("one array per class name is required")
     images = np.concatenate(per_class)

@@ -9,36 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.semi_supervised import LabelSpreading, SelfTrainingClassifier
-from sklearn.svm import SVC
+if TYPE_CHECKING:
+    from sklearn.base import BaseEstimator
 
-Builder = Callable[[Mapping[str, Any], int, int], BaseEstimator]
-
-
-class GlobalScaler(TransformerMixin, BaseEstimator):
-    """Centre each feature, then divide *all* features by one overall standard deviation.
-
-    Per-feature standardisation inflates near-constant dimensions (border pixels, PCA's
-    last components, a VAE's collapsed latent units) to unit variance, i.e. to noise of
-    the same weight as the informative ones; on Fashion-MNIST it cost conv-VAE + SVM 19
-    points at 100 labels. One global scale keeps the representation's own geometry.
-    """
-
-    def fit(self, x, y=None):  # noqa: ANN001
-        x = np.asarray(x, dtype=np.float64)
-        self.mean_ = x.mean(axis=0)
-        self.scale_ = float((x - self.mean_).std()) or 1.0
-        return self
-
-    def transform(self, x):  # noqa: ANN001
-        return (np.asarray(x, dtype=np.float64) - self.mean_) / self.scale_
+# scikit-learn is imported inside the builders: the workflow reads this registry every
+# time it starts, and importing scikit-learn there would cost most of a second.
+Builder = Callable[[Mapping[str, Any], int, int], "BaseEstimator"]
 
 
 @dataclass(frozen=True)
@@ -49,10 +27,20 @@ class Method:
 
 
 def _logreg(h, seed, threads):  # noqa: ANN001
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from dsplaybook.learning.scaling import GlobalScaler
+
     return make_pipeline(GlobalScaler(), LogisticRegression(C=h["C"], max_iter=h["max_iter"]))
 
 
 def _svm(h, seed, threads, probability=False):  # noqa: ANN001
+    from sklearn.pipeline import make_pipeline
+    from sklearn.svm import SVC
+
+    from dsplaybook.learning.scaling import GlobalScaler
+
     # scikit-learn 1.9 warns whenever `probability` is passed, so only pass it when on
     extra = {"probability": True} if probability else {}
     svc = SVC(kernel="rbf", C=h["C"], gamma=h["gamma"], random_state=seed, **extra)
@@ -60,10 +48,14 @@ def _svm(h, seed, threads, probability=False):  # noqa: ANN001
 
 
 def _rf(h, seed, threads):  # noqa: ANN001
+    from sklearn.ensemble import RandomForestClassifier
+
     return RandomForestClassifier(n_estimators=h["n_estimators"], random_state=seed, n_jobs=threads)
 
 
 def _gb(h, seed, threads):  # noqa: ANN001
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
     return HistGradientBoostingClassifier(
         max_iter=h["max_iter"],
         learning_rate=h["learning_rate"],
@@ -73,6 +65,11 @@ def _gb(h, seed, threads):  # noqa: ANN001
 
 
 def _labelspread(h, seed, threads):  # noqa: ANN001
+    from sklearn.pipeline import make_pipeline
+    from sklearn.semi_supervised import LabelSpreading
+
+    from dsplaybook.learning.scaling import GlobalScaler
+
     spreading = LabelSpreading(
         kernel="knn", n_neighbors=h["n_neighbors"], alpha=h["alpha"], max_iter=h["max_iter"]
     )
@@ -80,6 +77,12 @@ def _labelspread(h, seed, threads):  # noqa: ANN001
 
 
 def _selftrain(h, seed, threads):  # noqa: ANN001
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.semi_supervised import SelfTrainingClassifier
+
+    from dsplaybook.learning.scaling import GlobalScaler
+
     base = LogisticRegression(C=h["C"], max_iter=h["max_iter"])
     self_training = SelfTrainingClassifier(base, threshold=h["threshold"], max_iter=h["rounds"])
     return make_pipeline(GlobalScaler(), self_training)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from dsplaybook.config import FromConfig
 from dsplaybook.data.datasets import MnistStyle
+from dsplaybook.errors import InputError
 from dsplaybook.learning.methods import METHODS, make_classifier
 from dsplaybook.learning.scores import confidences
 from dsplaybook.learning.sweep import draw_labelled, draw_pool, draw_seed, fit_method
@@ -85,6 +86,8 @@ class LabellingSettings(FromConfig):
     budget: int
     features: str  # a feature set, or "best" (with method "best")
     method: str
+    source: str  # simulated (the sweep's first draw) | human (the store's labels)
+    review_size: int
     pool_size: int
     classifiers: Mapping[str, Mapping[str, Any]]  # hyperparameters per method
     seed: int
@@ -95,29 +98,53 @@ class LabellingSettings(FromConfig):
 class PoolLabels:
     features: str
     method: str
-    labels: pd.DataFrame  # image_index, predicted_class, class_name, confidence
-    coverage: pd.DataFrame  # threshold, coverage, accuracy, accepted (on the test set)
+    labels: pd.DataFrame  # image_index, predicted_class, class_name, confidence (, file)
+    review: pd.DataFrame  # the least confident labels: what a person should check
+    coverage: pd.DataFrame  # threshold, coverage, accuracy, accepted (test set; may be empty)
     test_accuracy: float
+
+
+def chosen_cell(summary: pd.DataFrame | None, s: LabellingSettings) -> tuple[str, str]:
+    if s.features != "best":
+        return s.features, s.method
+    if summary is None:
+        raise InputError(
+            "labelling.features: best needs the label-budget sweep, which needs a labelled "
+            "test set; name labelling.features and labelling.method for this dataset"
+        )
+    return best_cell(summary, s.budget)
+
+
+def simulated_labels(data: MnistStyle, s: LabellingSettings) -> dict[int, int]:
+    """The sweep's first draw at ``s.budget``: the images a simulated person labels."""
+    labelled = draw_labelled(len(data.x_train), s.budget, draw_seed(s.seed, s.budget, 0))
+    return dict(zip(labelled.tolist(), data.y_train[labelled].tolist(), strict=True))
 
 
 def label_pool(
     data: MnistStyle,
     feature_files: Mapping[str, str | None],
-    summary: pd.DataFrame,
+    given: Mapping[int, int],
+    features: str,
+    method: str,
     s: LabellingSettings,
 ) -> PoolLabels:
-    """Label every training image the sweep's first draw at ``s.budget`` left unlabelled,
-    with the best (or the chosen) cell; ``feature_files`` maps a feature set to its file."""
-    if s.features == "best":
-        features, method = best_cell(summary, s.budget)
-    else:
-        features, method = s.features, s.method
+    """Train ``features`` + ``method`` on the ``given`` labels (training row -> class) and
+    label every other training image with a confidence. The same labels give the same
+    result whichever path (simulated or human) they came from."""
     x_train, x_test = train_test_matrices(data, feature_files.get(features))
-    seed = draw_seed(s.seed, s.budget, 0)  # the sweep's first draw at this budget
-    labelled = draw_labelled(len(x_train), s.budget, seed)
+    labelled = np.array(sorted(given), dtype=int)
+    if len(set(given.values())) < 2:
+        raise InputError(
+            f"labelling: {len(given)} labelled images of {len(set(given.values()))} class(es); "
+            "label images of at least two classes first"
+        )
+    y = np.full(len(x_train), -1, dtype=np.int64)
+    y[labelled] = [given[i] for i in labelled]
+    seed = draw_seed(s.seed, len(labelled), 0)  # as the sweep's first draw at this budget
     pool = draw_pool(len(x_train), labelled, s.pool_size, seed)
     model = fit_for_labelling(
-        method, x_train, data.y_train, labelled, pool, seed, s.threads, s.classifiers[method]
+        method, x_train, y, labelled, pool, seed, s.threads, s.classifiers[method]
     )
     unlabelled = np.setdiff1d(np.arange(len(x_train)), labelled)
     predicted, confidence = confidences(model, x_train[unlabelled])
@@ -129,9 +156,14 @@ def label_pool(
             "confidence": np.round(confidence, 6),
         }
     )
-    test_pred, test_conf = confidences(model, x_test)
-    coverage = coverage_curve(data.y_test, test_pred, test_conf)
-    coverage.insert(0, "method", method)
-    coverage.insert(0, "features", features)
-    accuracy = float((test_pred == data.y_test).mean())
-    return PoolLabels(features, method, labels, coverage, accuracy)
+    if data.files_train:
+        labels["file"] = np.array(data.files_train)[unlabelled]
+    review = labels.sort_values(["confidence", "image_index"]).head(s.review_size)
+    coverage, accuracy = pd.DataFrame(), float("nan")
+    if len(x_test):
+        test_pred, test_conf = confidences(model, x_test)
+        coverage = coverage_curve(data.y_test, test_pred, test_conf)
+        coverage.insert(0, "method", method)
+        coverage.insert(0, "features", features)
+        accuracy = float((test_pred == data.y_test).mean())
+    return PoolLabels(features, method, labels, review, coverage, accuracy)

@@ -4,7 +4,6 @@ whether a model has probabilities or only decision values)."""
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import softmax
 
 
 def class_scores(model, x: np.ndarray) -> np.ndarray:  # noqa: ANN001
@@ -19,6 +18,8 @@ def class_scores(model, x: np.ndarray) -> np.ndarray:  # noqa: ANN001
 
 def confidences(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
     """Predicted class and its probability (softmax of the decision values if needed)."""
+    from scipy.special import softmax
+
     scores = class_scores(model, x)
     proba = scores if hasattr(model, "predict_proba") else softmax(scores, axis=1)
     return model.classes_[np.argmax(proba, axis=1)], proba.max(axis=1)

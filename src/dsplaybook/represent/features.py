@@ -10,7 +10,6 @@ import pickle
 from pathlib import Path
 
 import numpy as np
-from sklearn.decomposition import PCA
 
 from dsplaybook.atomic import atomic_path
 from dsplaybook.data.datasets import MnistStyle
@@ -33,7 +32,9 @@ def flat_pixels(images: np.ndarray) -> np.ndarray:
     return images.reshape(len(images), -1).astype(np.float32) / 255.0
 
 
-def fit_pca(data: MnistStyle, n_components: int, seed: int) -> PCA:
+def fit_pca(data: MnistStyle, n_components: int, seed: int):  # noqa: ANN201
+    from sklearn.decomposition import PCA
+
     return PCA(n_components=n_components, random_state=seed).fit(flat_pixels(data.x_train))
 
 

@@ -1,0 +1,100 @@
+"""`python -m dsplaybook.app --dataset NAME`: serve the label page (see `make app`)."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import sys
+from pathlib import Path
+
+import yaml
+
+from dsplaybook.app.server import LabelSession, create_app, load_queue
+from dsplaybook.app.store import LabelStore
+from dsplaybook.config import load_schema, validate_config
+from dsplaybook.data.datasets import read_mnist_style
+from dsplaybook.errors import InputError
+
+PASSWORD_VARIABLE = "DSPLAYBOOK_APP_PASSWORD"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def dataset_id(config: dict, name: str) -> str:
+    if name == "quickdraw" and config["quickdraw"]["source"] != "official":
+        return "quickdraw_synthetic"
+    return name
+
+
+def session_from_config(config: dict, name: str, results: Path = Path("results")) -> LabelSession:
+    name = dataset_id(config, name)
+    h5 = results / "data" / f"{name}.h5"
+    queue = results / "labels" / name / "queue.csv"
+    for path in (h5, queue):
+        if not path.exists():
+            raise InputError(
+                f"{path}: not built yet; run `snakemake --cores 2 {queue}` first "
+                f"(`make app DATASET={name}` does)"
+            )
+    data = read_mnist_style(h5)
+    folders = {d["name"]: d for d in config["datasets"] if isinstance(d, dict)}
+    folder = Path(folders[name]["path"]) if name in folders else None
+    store = LabelStore(Path(config["annotations"]) / f"{name}.sqlite")
+    return LabelSession(name, data, load_queue(queue, len(data.x_train)), store, folder)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m dsplaybook.app", description=__doc__)
+    parser.add_argument("--dataset", required=True, help="a dataset of config `datasets`")
+    parser.add_argument("--config", default="config.yaml")
+    parser.add_argument("--schema", default="workflow/schemas/config.schema.yaml")
+    parser.add_argument("--host", help="default: config app.host (127.0.0.1)")
+    parser.add_argument("--port", type=int, help="default: config app.port (7860)")
+    parser.add_argument(
+        "--password",
+        default=os.environ.get(PASSWORD_VARIABLE),
+        help=f"required to listen beyond loopback (or set {PASSWORD_VARIABLE})",
+    )
+    parser.add_argument(
+        "--queue-path", action="store_true", help="print the queue file the page needs, and exit"
+    )
+    args = parser.parse_args(argv)
+    try:
+        with open(args.config, encoding="utf-8") as fh:
+            config = validate_config(
+                yaml.safe_load(fh) or {}, load_schema(args.schema), args.config
+            )
+        known = [d if isinstance(d, str) else d["name"] for d in config["datasets"]]
+        if args.dataset not in known:
+            raise InputError(
+                f"app: dataset {args.dataset!r} is not in config datasets {known}; add it there"
+            )
+        if args.queue_path:
+            print(f"results/labels/{dataset_id(config, args.dataset)}/queue.csv")
+            return
+        host = args.host or config["app"]["host"]
+        port = args.port or config["app"]["port"]
+        if not is_loopback(host) and not args.password:
+            raise InputError(
+                f"app: host {host} is reachable from other machines; give --password "
+                f"(or {PASSWORD_VARIABLE}) or use 127.0.0.1"
+            )
+        session = session_from_config(config, args.dataset)
+    except (InputError, OSError) as err:
+        sys.exit(f"dsplaybook error: {err}")
+    import uvicorn
+
+    print(f"dsplaybook: label page for {session.name} on http://{host}:{port}/", flush=True)
+    uvicorn.run(create_app(session, args.password), host=host, port=port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+"""The label page: shows the next queued image, one button per class, skip and undo,
+keyboard shortcuts, progress; writes only to the label store.
+
+Starlette (the ASGI toolkit FastAPI and Gradio are built on) rather than Gradio: the page
+is one small HTML file with a JSON API behind it, which scripts and tests call directly,
+its DOM is stable for browser tests, and it adds two small dependencies instead of
+Gradio's hundred.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from dsplaybook.app.store import LabelStore
+from dsplaybook.data.datasets import MnistStyle
+from dsplaybook.errors import InputError
+
+MAX_BODY = 4096  # bytes a request may send: a label is a few dozen
+PAGE = Path(__file__).with_name("label_page.html")
+SHORTCUTS = "1234567890"  # key k labels class k-1 (0 = the tenth class)
+
+
+@dataclass
+class LabelSession:
+    """What the page works on: one dataset, its queue and its store."""
+
+    name: str
+    data: MnistStyle
+    queue: list[int]  # training rows, in the order a person should label them
+    store: LabelStore
+    folder: Path | None = None  # a folder dataset's root: originals are shown from it
+
+    def state(self, session: str) -> dict:
+        labels = self.store.current_labels()
+        skipped = self.store.skipped_by(session)
+        done = [i for i in self.queue if i in labels]
+        waiting = [i for i in self.queue if i not in labels and i not in skipped]
+        return {
+            "dataset": self.name,
+            "classes": list(self.data.class_names),
+            "shortcuts": list(SHORTCUTS[: len(self.data.class_names)]),
+            "labelled": len(done),
+            "queued": len(self.queue),
+            "next": waiting[0] if waiting else None,
+            "file": self._file(waiting[0]) if waiting else "",
+        }
+
+    def _file(self, image: int) -> str:
+        return self.data.files_train[image] if self.data.files_train else ""
+
+
+def load_queue(path: str | Path, n_images: int) -> list[int]:
+    queue = pd.read_csv(path)
+    if "image_index" not in queue.columns:
+        raise InputError(f"{path}: column 'image_index' is missing; re-run select_images_to_label")
+    rows = queue.sort_values("rank")["image_index"].astype(int).tolist()
+    if any(not 0 <= i < n_images for i in rows):
+        raise InputError(f"{path}: an image_index is outside the dataset; re-run the queue rule")
+    return rows
+
+
+def bitmap_png(image: np.ndarray, scale: int = 10) -> bytes:
+    """A 28×28 image as a PNG, enlarged without smoothing so each pixel stays visible."""
+    big = Image.fromarray(image).resize((28 * scale, 28 * scale), Image.Resampling.NEAREST)
+    buffer = io.BytesIO()
+    big.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def create_app(session: LabelSession, password: str | None = None) -> Starlette:
+    async def page(request: Request) -> Response:
+        return HTMLResponse(PAGE.read_text(encoding="utf-8"))
+
+    async def state(request: Request) -> Response:
+        return _json(lambda: session.state(request.query_params.get("session", "")))
+
+    async def image(request: Request) -> Response:
+        index = _index(request.path_params["index"], len(session.data.x_train))
+        if index is None:
+            return JSONResponse({"error": "no such image"}, status_code=404)
+        return Response(bitmap_png(session.data.x_train[index]), media_type="image/png")
+
+    async def original(request: Request) -> Response:
+        index = _index(request.path_params["index"], len(session.data.x_train))
+        if index is None or session.folder is None or not session.data.files_train:
+            return JSONResponse({"error": "no original for this image"}, status_code=404)
+        root = session.folder.resolve()
+        path = (root / session.data.files_train[index]).resolve()
+        if not path.is_relative_to(root) or not path.is_file():  # never outside the folder
+            return JSONResponse({"error": "not in the dataset folder"}, status_code=404)
+        return FileResponse(path)
+
+    async def act(request: Request) -> Response:
+        body = await _small_json(request)
+        if isinstance(body, Response):
+            return body
+        who = str(body.get("session", ""))[:64]
+        action = request.path_params["action"]
+        if not who:
+            return JSONResponse({"error": "session is required"}, status_code=400)
+        if action == "undo":
+            return _json(lambda: _undone(session, who))
+        index = _index(body.get("image"), len(session.data.x_train))
+        if index is None:
+            return JSONResponse({"error": "image is not a row of the dataset"}, status_code=400)
+        if action == "skip":
+            return _json(lambda: _after(session, who, session.store.skip(index, who)))
+        label = _index(body.get("label"), len(session.data.class_names))
+        if label is None:
+            return JSONResponse({"error": "label is not a class of the dataset"}, status_code=400)
+        return _json(lambda: _after(session, who, session.store.label(index, label, who)))
+
+    routes = [
+        Route("/", page),
+        Route("/api/state", state),
+        Route("/image/{index}.png", image),
+        Route("/original/{index}", original),
+        Route("/api/{action:str}", act, methods=["POST"]),
+    ]
+    middleware = [Middleware(BasicAuth, password=password)] if password else []
+    return Starlette(routes=routes, middleware=middleware)
+
+
+def _after(session: LabelSession, who: str, event_id: int) -> dict:
+    session.store.checkpoint()
+    return {"event": event_id, **session.state(who)}
+
+
+def _undone(session: LabelSession, who: str) -> dict:
+    event = session.store.undo(who)
+    session.store.checkpoint()
+    undone = None if event is None else {"image": event.image, "action": event.action}
+    return {"undone": undone, **session.state(who)}
+
+
+def _index(value: object, size: int) -> int | None:
+    try:
+        index = int(str(value))
+    except ValueError:
+        return None
+    return index if 0 <= index < size else None
+
+
+def _json(compute) -> Response:  # noqa: ANN001
+    """Run ``compute``; a store problem (locked, corrupt) is one line for the page."""
+    try:
+        return JSONResponse(compute())
+    except InputError as err:
+        return JSONResponse({"error": str(err)}, status_code=503)
+
+
+async def _small_json(request: Request) -> dict | Response:
+    declared = int(request.headers.get("content-length") or 0)
+    if declared > MAX_BODY:
+        return JSONResponse({"error": "request too large"}, status_code=413)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return JSONResponse({"error": "request too large"}, status_code=413)
+    try:
+        parsed = json.loads(body or b"{}")
+    except ValueError:
+        return JSONResponse({"error": "body is not JSON"}, status_code=400)
+    return parsed if isinstance(parsed, dict) else JSONResponse({"error": "not an object"}, 400)
+
+
+class BasicAuth:
+    """HTTP basic auth (any user name, this password) for a page served beyond loopback."""
+
+    def __init__(self, app, password: str):  # noqa: ANN001
+        self.app, self.password = app, password.encode()
+
+    async def __call__(self, scope, receive, send):  # noqa: ANN001
+        if scope["type"] == "http" and not self._allowed(dict(scope["headers"])):
+            response = Response(
+                "password required", 401, {"WWW-Authenticate": 'Basic realm="dsplaybook"'}
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def _allowed(self, headers: dict) -> bool:
+        value = headers.get(b"authorization", b"")
+        if not value.startswith(b"Basic "):
+            return False
+        try:
+            _, _, given = base64.b64decode(value[6:]).partition(b":")
+        except ValueError:
+            return False
+        return hmac.compare_digest(given, self.password)

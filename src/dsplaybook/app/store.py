@@ -1,0 +1,188 @@
+"""What people enter, kept forever: an append-only SQLite table per dataset.
+
+Every click is a new row (label, skip or undo); nothing is ever updated or deleted, so
+a crash, a restart or two tabs at once lose nothing. Undo is a row that names the row
+it cancels. WAL mode lets the page read while another tab writes; each write is one
+short transaction, so a killed process leaves either the whole row or none.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from dsplaybook.errors import InputError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    image INTEGER NOT NULL,          -- row of x_train in the dataset's HDF5
+    label INTEGER,                   -- class index (action 'label' only)
+    action TEXT NOT NULL CHECK (action IN ('label', 'skip', 'undo')),
+    undoes INTEGER REFERENCES events(id),
+    session TEXT NOT NULL,
+    time TEXT NOT NULL
+)
+"""
+BUSY_MS = 5000  # how long a write waits for another writer before giving up
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    image: int
+    label: int | None
+    action: str
+    undoes: int | None
+    session: str
+    time: str
+
+
+class LabelStore:
+    """The store of one dataset; every method opens and closes its own connection, so
+    one store object serves any number of threads."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
+        except sqlite3.Error as err:
+            raise self._error(err) from err
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")  # a row that was answered OK is on disk
+            conn.execute(SCHEMA)
+            yield conn
+        except sqlite3.Error as err:
+            raise self._error(err) from err
+        finally:
+            conn.close()
+
+    def _error(self, err: sqlite3.Error) -> InputError:
+        text = str(err)
+        if "locked" in text or "busy" in text:
+            return InputError(
+                f"{self.path}: locked by another program for {BUSY_MS // 1000} s; "
+                "close it (or wait) and try again"
+            )
+        if "not a database" in text or "malformed" in text:
+            return InputError(
+                f"{self.path}: not a readable SQLite database ({text}); move it aside "
+                "(it may hold labels: keep a copy) and restart"
+            )
+        return InputError(f"{self.path}: {text}")
+
+    def _append(self, conn: sqlite3.Connection, event: dict) -> int:
+        cursor = conn.execute(
+            "INSERT INTO events (image, label, action, undoes, session, time) "
+            "VALUES (:image, :label, :action, :undoes, :session, :time)",
+            {"label": None, "undoes": None, **event, "time": _now()},
+        )
+        return int(cursor.lastrowid)
+
+    def label(self, image: int, label: int, session: str) -> int:
+        with self._connect() as conn:
+            return self._append(
+                conn, {"image": image, "label": label, "action": "label", "session": session}
+            )
+
+    def skip(self, image: int, session: str) -> int:
+        with self._connect() as conn:
+            return self._append(conn, {"image": image, "action": "skip", "session": session})
+
+    def undo(self, session: str) -> Event | None:
+        """Cancel this session's latest label or skip not cancelled yet; return it."""
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")  # find and cancel in one step
+            try:
+                row = conn.execute(
+                    "SELECT * FROM events e WHERE session = ? AND action != 'undo' "
+                    "AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undoes = e.id) "
+                    "ORDER BY id DESC LIMIT 1",
+                    (session,),
+                ).fetchone()
+                if row is not None:
+                    target = Event(*row)
+                    self._append(
+                        conn,
+                        {
+                            "image": target.image,
+                            "action": "undo",
+                            "undoes": target.id,
+                            "session": session,
+                        },
+                    )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return target if row is not None else None
+
+    def events(self) -> list[Event]:
+        if not self.path.exists():
+            return []
+        with self._connect() as conn:
+            return [Event(*row) for row in conn.execute("SELECT * FROM events ORDER BY id")]
+
+    def current_labels(self) -> dict[int, Event]:
+        """image -> its latest label event that no undo cancelled."""
+        events = self.events()
+        cancelled = {e.undoes for e in events if e.action == "undo"}
+        current: dict[int, Event] = {}
+        for e in events:
+            if e.action == "label" and e.id not in cancelled:
+                current[e.image] = e
+        return current
+
+    def skipped_by(self, session: str) -> set[int]:
+        events = self.events()
+        cancelled = {e.undoes for e in events if e.action == "undo"}
+        return {
+            e.image
+            for e in events
+            if e.action == "skip" and e.session == session and e.id not in cancelled
+        }
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the database file, so its time stamp tells the workflow that
+        labels changed (the export rule reads the store)."""
+        with self._connect() as conn:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def _now() -> str:
+    seconds, nanos = divmod(time.time_ns(), 10**9)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{nanos:09d}Z"
+
+
+def labels_table(store: LabelStore, class_names: tuple[str, ...], files: tuple[str, ...]):  # noqa: ANN201
+    """human_labels.csv: every image's current label (undos applied), oldest first."""
+    import pandas as pd
+
+    current = sorted(store.current_labels().values(), key=lambda e: e.id)
+    out_of_range = [e for e in current if not 0 <= (e.label or 0) < len(class_names)]
+    if out_of_range:
+        e = out_of_range[0]
+        raise InputError(
+            f"{store.path}: row {e.id} labels image {e.image} as class {e.label}, "
+            f"but the dataset has {len(class_names)} classes; was it built anew?"
+        )
+    return pd.DataFrame(
+        {
+            "image_index": [e.image for e in current],
+            "label": [e.label for e in current],
+            "class_name": [class_names[e.label] for e in current],
+            "file": [files[e.image] if files else "" for e in current],
+            "session": [e.session for e in current],
+            "time": [e.time for e in current],
+        },
+        columns=["image_index", "label", "class_name", "file", "session", "time"],
+    )

@@ -1,0 +1,98 @@
+"""The label page's HTTP API through Starlette's test client (no browser)."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pytest
+from app_fixtures import tiny_session
+from PIL import Image
+from starlette.testclient import TestClient
+
+from dsplaybook.app.__main__ import is_loopback
+from dsplaybook.app.server import MAX_BODY, create_app
+
+
+@pytest.fixture
+def app(tmp_path):
+    session = tiny_session(tmp_path)
+    return session, TestClient(create_app(session))
+
+
+def test_label_skip_undo_walk_the_queue_in_order(app):
+    session, client = app
+    state = client.get("/api/state", params={"session": "t"}).json()
+    assert state["next"] == session.queue[0] and state["labelled"] == 0 and state["queued"] == 15
+    assert state["shortcuts"] == list("1234567890")  # ten keys for the first ten classes
+    state = client.post(
+        "/api/label", json={"session": "t", "image": state["next"], "label": 3}
+    ).json()
+    assert state["next"] == session.queue[1] and state["labelled"] == 1
+    state = client.post("/api/skip", json={"session": "t", "image": state["next"]}).json()
+    assert state["next"] == session.queue[2]
+    other = client.get("/api/state", params={"session": "u"}).json()
+    assert other["next"] == session.queue[1]  # a skip is the skipping tab's own
+    state = client.post("/api/undo", json={"session": "t"}).json()
+    assert state["undone"] == {"image": session.queue[1], "action": "skip"}
+    assert state["next"] == session.queue[1]
+    assert {i: e.label for i, e in session.store.current_labels().items()} == {session.queue[0]: 3}
+
+
+def test_bad_requests_are_refused_without_a_row(app):
+    session, client = app
+    assert (
+        client.post("/api/label", json={"session": "t", "image": 10_000, "label": 1}).status_code
+        == 400
+    )
+    assert (
+        client.post("/api/label", json={"session": "t", "image": 1, "label": 99}).status_code == 400
+    )
+    assert client.post("/api/label", json={"image": 1, "label": 1}).status_code == 400
+    assert client.post("/api/label", content=b"{not json").status_code == 400
+    big = {"session": "t", "image": 1, "label": 1, "pad": "x" * MAX_BODY}
+    assert client.post("/api/label", json=big).status_code == 413
+    assert session.store.events() == []
+
+
+def test_image_is_the_bitmap_enlarged(app):
+    session, client = app
+    response = client.get("/image/4.png")
+    assert response.headers["content-type"] == "image/png"
+    from io import BytesIO
+
+    image = np.asarray(Image.open(BytesIO(response.content)))
+    assert image.shape == (280, 280)
+    assert np.array_equal(image[::10, ::10], session.data.x_train[4])
+    assert client.get("/image/999.png").status_code == 404
+    assert client.get("/original/4").status_code == 404  # not a folder dataset
+
+
+def test_password_protects_every_route(tmp_path):
+    client = TestClient(create_app(tiny_session(tmp_path), password="s3cret"))
+    assert client.get("/").status_code == 401
+    assert client.get("/api/state").status_code == 401
+    token = base64.b64encode(b"anyone:s3cret").decode()
+    assert client.get("/", headers={"Authorization": f"Basic {token}"}).status_code == 200
+    wrong = base64.b64encode(b"anyone:guess").decode()
+    assert client.get("/", headers={"Authorization": f"Basic {wrong}"}).status_code == 401
+
+
+def test_loopback_detection():
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+
+
+def test_originals_are_served_only_from_inside_the_folder(tmp_path):
+    import dataclasses
+
+    session = tiny_session(tmp_path)
+    folder = tmp_path / "photos"
+    (folder / "unlabelled").mkdir(parents=True)
+    Image.fromarray(np.zeros((9, 9), np.uint8)).save(folder / "unlabelled" / "a.png")
+    (tmp_path / "secret.txt").write_text("no")
+    files = ["unlabelled/a.png", "../secret.txt"] + ["x.png"] * (len(session.data.x_train) - 2)
+    data = dataclasses.replace(session.data, files_train=tuple(files))
+    client = TestClient(create_app(dataclasses.replace(session, data=data, folder=folder)))
+    assert client.get("/original/0").status_code == 200
+    assert client.get("/original/1").status_code == 404

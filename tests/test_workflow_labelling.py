@@ -1,0 +1,105 @@
+"""People in the loop through real snakemake: queue, store, export, labels and review."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import WorkflowRun, real_digits_workflow
+from test_folder_dataset import make_folder
+
+from dsplaybook.app.store import LabelStore
+from dsplaybook.data.datasets import read_mnist_style
+from dsplaybook.learning.sweep import draw_labelled, draw_seed
+
+pytestmark = pytest.mark.workflow
+
+SMALL = {
+    "seed": 5,
+    "branches": ["label_budget"],
+    "represent": {"pca_components": 10},
+    "label_budget": {
+        "budgets": [100, 200],
+        "draws": 1,
+        "features": ["raw", "pca"],
+        "methods": ["logreg", "svm"],
+        "skip": [],
+        "pool_size": 300,
+    },
+    "labelling": {"budget": 100, "queue": {"size": 20, "kmeans_sample": 500}},
+}
+
+
+def test_people_giving_the_true_labels_reproduce_the_simulated_path(tmp_path):
+    run = real_digits_workflow(tmp_path, SMALL)
+    labels = "results/labels/fashion_mnist/labels.csv"
+    run.snakemake(labels)
+    simulated = (run.workdir / labels).read_bytes()
+    data = read_mnist_style(run.workdir / "results/data/fashion_mnist.h5")
+    chosen = draw_labelled(len(data.y_train), 100, draw_seed(5, 100, 0))
+    store = LabelStore(run.workdir / "annotations" / "fashion_mnist.sqlite")
+    for i in chosen:
+        store.label(int(i), int(data.y_train[i]), "person")
+    store.label(int(chosen[0]), 9, "person")  # a slip of the finger, then undone
+    store.undo("person")
+    config = {**SMALL, "labelling": {**SMALL["labelling"], "source": "human"}}
+    run.write_config({**_config(run), **config})
+    result = run.snakemake(labels, "results/labels/fashion_mnist/review.csv")
+    assert "label_pool_from_people" in result.stdout + result.stderr
+    assert (run.workdir / labels).read_bytes() == simulated
+    review = pd.read_csv(run.workdir / "results/labels/fashion_mnist/review.csv")
+    table = pd.read_csv(run.workdir / labels)
+    assert len(review) == 100 and review["confidence"].max() <= table["confidence"].median()
+    human = pd.read_csv(run.workdir / "results/labels/fashion_mnist/human_labels.csv")
+    assert sorted(human["image_index"]) == sorted(chosen.tolist())
+
+
+def _config(run: WorkflowRun) -> dict:
+    import yaml
+
+    return yaml.safe_load(run.configfile.read_text())
+
+
+def test_a_folder_goes_to_queue_then_labels_and_review(tmp_path):
+    make_folder(tmp_path / "shoes", per_class=8, unlabelled=30)
+    run = WorkflowRun(workdir=tmp_path / "work", configfile=tmp_path / "c.yaml")
+    run.workdir.mkdir()
+    run.write_config(
+        {
+            "branches": ["data", "label_budget"],
+            "datasets": [{"name": "shoes", "source": "folder", "path": str(tmp_path / "shoes")}],
+            "represent": {"pca_components": 5},
+            "labelling": {
+                "features": "pca",
+                "method": "logreg",
+                "review_size": 5,
+                "queue": {"size": 6, "kmeans_sample": 100},
+            },
+        }
+    )
+    queue_file = run.workdir / "results/labels/shoes/queue.csv"
+    run.snakemake(str(queue_file.relative_to(run.workdir)))
+    log = (run.workdir / "logs/data/build_folder_dataset/shoes.log").read_text()
+    assert "1 unreadable file(s) skipped" in log and "broken.png" in log
+    queue = pd.read_csv(queue_file)
+    data = read_mnist_style(run.workdir / "results/data/shoes.h5")
+    assert len(queue) == 6 and (data.y_train[queue["image_index"]] == -1).all()
+    assert queue["file"].str.startswith("unlabelled/").all()
+    store = LabelStore(run.workdir / "annotations" / "shoes.sqlite")
+    for k, image in enumerate(queue["image_index"]):
+        store.label(int(image), k % 2, "person")
+    store.checkpoint()
+    run.snakemake("results/labels/shoes/labels.csv", "results/labels/shoes/review.csv")
+    labels = pd.read_csv(run.workdir / "results/labels/shoes/labels.csv")
+    given = set(queue["image_index"]) | set(np.flatnonzero(data.y_train >= 0))
+    assert set(labels["image_index"]) == set(range(len(data.y_train))) - given
+    assert labels["file"].notna().all() and labels["confidence"].between(0, 1).all()
+    assert len(pd.read_csv(run.workdir / "results/labels/shoes/review.csv")) == 5
+    again = run.snakemake(str(queue_file.relative_to(run.workdir)))  # new labels: next batch
+    assert "select_images_to_label" in again.stdout + again.stderr
+    assert not set(pd.read_csv(queue_file)["image_index"]) & given
+    # make clean wipes results/, never what people entered
+    shutil.rmtree(run.workdir / "results")
+    assert len(LabelStore(run.workdir / "annotations" / "shoes.sqlite").events()) == 6

@@ -1,0 +1,17 @@
+"""Rule export_human_labels: the label store (annotations/) -> human_labels.csv."""
+
+from dsplaybook.app.store import LabelStore, labels_table
+from dsplaybook.atomic import write_csv
+from dsplaybook.data.datasets import read_mnist_style
+from dsplaybook.logs import run_rule
+
+
+def main(log) -> None:
+    data = read_mnist_style(snakemake.input.h5)
+    store = LabelStore(snakemake.params.store)  # absent until someone labels: no labels
+    table = labels_table(store, data.class_names, data.files_train)
+    write_csv(table, snakemake.output.labels)
+    log.info("%d images labelled by people in %s", len(table), store.path)
+
+
+run_rule(main, snakemake)
