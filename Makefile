@@ -60,5 +60,5 @@ report: setup
 bench: setup
 	for script in bench/[!_]*.py; do $(BIN)/python "$$script" || exit 1; done
 
-clean:
+clean:  ## results, logs and caches; never annotations/ (what people entered)
 	rm -rf results logs benchmarks .snakemake

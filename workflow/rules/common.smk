@@ -274,9 +274,12 @@ def sweep_cell_files(wildcards):
 
 
 def labelling_feature_files(wildcards):
+    """The named cell's feature file, or every learned one when the sweep picks ('best')."""
+    named = config["labelling"]["features"]
+    candidates = config["label_budget"]["features"] if named == "best" else [named]
     return [
         feature_file(wildcards.dataset, f)
-        for f in config["label_budget"]["features"]
+        for f in candidates
         if FEATURE_SETS[f] is not None
     ]
 

@@ -12,6 +12,7 @@ Checks, each with its number:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -20,6 +21,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupShuffleSplit, cross_validate
+
+log = logging.getLogger("dsplaybook")
 
 # A model is any scikit-learn binary classifier that takes the audit table as X and picks
 # its own columns; it is scored by decision_function or predict_proba, as roc_auc is.
@@ -96,6 +99,7 @@ def split_scores(
         if keep is not None:
             keep[name] = (test[label].to_numpy(), test_scores)
         inverted = bool(te > tr + margin and tr >= informative)
+        log.info("study split: %s train AUC %.3f, test AUC %.3f", name, tr, te)
         rows.append({"model": name, "train_auc": tr, "test_auc": te, "inverted": inverted})
     return pd.DataFrame(rows)
 
@@ -159,6 +163,9 @@ def grouped_resplits(
             scoring="roc_auc",
             return_train_score=True,
             error_score=np.nan,  # a split with one class on a side has no AUC
+        )
+        log.info(
+            "%d grouped re-splits: %s AUC %.3f", n_splits, name, np.nanmean(scores["test_score"])
         )
         frames.append(
             pd.DataFrame(
