@@ -70,7 +70,12 @@ def test_a_folder_goes_to_queue_then_labels_and_review(tmp_path):
         {
             "branches": ["data", "label_budget"],
             "datasets": [{"name": "shoes", "source": "folder", "path": str(tmp_path / "shoes")}],
-            "represent": {"pca_components": 5},
+            "represent": {
+                "pca_components": 5,
+                "autoencoder": {"epochs": 1, "hidden": [32], "latent": 8},
+                "cvae": {"epochs": 1, "filters": [4], "latent": 4},
+                "vae2d": {"epochs": 1, "hidden": [16]},
+            },
             "labelling": {
                 "features": "pca",
                 "method": "logreg",
@@ -91,7 +96,12 @@ def test_a_folder_goes_to_queue_then_labels_and_review(tmp_path):
     for k, image in enumerate(queue["image_index"]):
         store.label(int(image), k % 2, "person")
     store.checkpoint()
-    run.snakemake("results/labels/shoes/labels.csv", "results/labels/shoes/review.csv")
+    run.snakemake(
+        "results/labels/shoes/labels.csv",
+        "results/labels/shoes/review.csv",
+        "results/represent/shoes/reconstructions.png",  # the networks train on it unchanged
+        "results/represent/shoes/latent_map.png",
+    )
     labels = pd.read_csv(run.workdir / "results/labels/shoes/labels.csv")
     given = set(queue["image_index"]) | set(np.flatnonzero(data.y_train >= 0))
     assert set(labels["image_index"]) == set(range(len(data.y_train))) - given

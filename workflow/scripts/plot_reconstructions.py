@@ -15,7 +15,7 @@ def main(log) -> None:
         "autoencoder": (i.ae_encoder, i.ae_decoder),
         "conv VAE": (i.cvae_encoder, i.cvae_decoder),
     }
-    title = f"{snakemake.wildcards.dataset}: test images (top) and reconstructions"
+    title = f"{snakemake.wildcards.dataset}: images (top) and reconstructions"
     plot_reconstruction_pairs(
         read_mnist_style(i.h5),
         models,

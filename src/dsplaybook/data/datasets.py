@@ -111,6 +111,14 @@ def read_mnist_style(path: str | Path) -> MnistStyle:
     )
 
 
+def shown_images(data: MnistStyle) -> tuple[np.ndarray, np.ndarray, str]:
+    """Images for pictures: the test set, or the training set when there is none (a folder
+    of unlabelled images); with their labels (-1 = unknown) and which set they are."""
+    if len(data.x_test):
+        return data.x_test, data.y_test, "test"
+    return data.x_train, data.y_train, "training"
+
+
 def training_subset(data: MnistStyle, n: int) -> MnistStyle:
     """The first ``n`` training images (0 = all); the test set is untouched."""
     if n <= 0 or n >= len(data.x_train):

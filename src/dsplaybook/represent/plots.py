@@ -37,9 +37,12 @@ def plot_latent_map(
     dest: str | Path,
     title: str,
 ) -> None:
-    """Test images placed by their 2-D VAE code, coloured by class."""
+    """Images placed by their 2-D VAE code, coloured by class (unknown labels grey)."""
     fig, ax = plt.subplots(figsize=(7.5, 6.5))
     cmap = plt.get_cmap("tab10" if len(class_names) <= 10 else "tab20")
+    unknown = codes[labels < 0]
+    if len(unknown):
+        ax.scatter(unknown[:, 0], unknown[:, 1], s=2, color="0.7", label="unlabelled", alpha=0.5)
     for k, name in enumerate(class_names):
         pts = codes[labels == k]
         ax.scatter(pts[:, 0], pts[:, 1], s=2, color=cmap(k % cmap.N), label=name, alpha=0.6)
@@ -60,10 +63,12 @@ def plot_reconstruction_pairs(
     title: str,
 ) -> None:
     """Seeded test images on top, then each (encoder file, decoder file)'s reconstructions."""
+    from dsplaybook.data.datasets import shown_images
     from dsplaybook.represent.autoencoders import load_model, reconstruct
 
+    pool, _, _ = shown_images(data)
     rng = np.random.default_rng(seed)
-    images = data.x_test[np.sort(rng.choice(len(data.x_test), n_images, replace=False))]
+    images = pool[np.sort(rng.choice(len(pool), min(n_images, len(pool)), replace=False))]
     rows = {
         name: reconstruct(load_model(encoder), load_model(decoder), images)
         for name, (encoder, decoder) in models.items()
