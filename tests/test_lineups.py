@@ -166,3 +166,19 @@ def test_draftkings_preset_solves_a_dk_shaped_pool():
     lineup = optimize_lineups(pool, rules, settings).lineups[0]
     assert portfolio_violations(pool, [lineup], rules, settings) == []
     assert isinstance(pool, pd.DataFrame)
+
+
+def test_exposure_that_rounds_to_zero_names_the_product_and_the_fix():
+    pool = small_pool(POOL_COUNTS)
+    settings = LineupSettings.unconstrained(n_lineups=1, max_exposure=0.6)
+    with pytest.raises(InfeasibleRules) as err:
+        optimize_lineups(pool, MINI, settings)
+    message = str(err.value)
+    assert "max_exposure 0.6 × n_lineups 1 = 0.6 rounds down to 0" in message
+    assert "raise n_lineups to at least 2 or max_exposure to at least 1" in message
+
+
+def test_the_solver_banner_stays_off_the_terminal(capfd):
+    optimize_lineups(small_pool(POOL_COUNTS), MINI, LineupSettings.unconstrained())
+    out, err = capfd.readouterr()
+    assert "HiGHS" not in out + err

@@ -100,3 +100,26 @@ def test_demo_pool_reads_back_and_is_seeded(tmp_path):
     assert (pool["name"].str.startswith("Synthetic")).all()
     assert set(pool["opponent"]) == set(pool["team"])
     assert isinstance(pool, pd.DataFrame)
+
+
+def test_locking_a_player_dropped_as_injured_says_why(tmp_path):
+    from dsplaybook.lineups.player_pool import PoolSettings, load_pool
+
+    path = _write(tmp_path, FANDUEL)
+    settings = PoolSettings("auto", True, ("O", "D", "IR", "NA"))
+    assert list(load_pool(path, settings, locked=["1"])["id"]) == ["1", "2"]
+    with pytest.raises(InputError) as err:
+        load_pool(path, settings, locked=["3"])
+    assert "player '3' (Denver Broncos) has injury status 'O'" in str(err.value)
+    assert "drop_injured: false" in str(err.value)
+
+
+def test_not_active_players_are_dropped_by_default():
+    import yaml
+    from conftest import REPO
+
+    from dsplaybook.config import load_schema, validate_config
+
+    schema = load_schema(REPO / "workflow" / "schemas" / "config.schema.yaml")
+    assert "NA" in validate_config({}, schema)["lineups"]["injury_statuses"]
+    assert "NA" in yaml.safe_load((REPO / "config.yaml").read_text())["lineups"]["injury_statuses"]

@@ -108,3 +108,17 @@ def test_real_fanduel_pool_best_lineup_and_150_lineups(tmp_path):
     assert portfolio_violations(pool, lineups, PRESETS["fanduel_nfl"], settings) == []
     portfolio = pd.read_csv(out / "portfolio.csv")
     assert portfolio["portfolio_rank"].notna().sum() == 5
+
+
+def test_a_config_pools_mapping_replaces_the_configured_pools(tmp_path):
+    from dsplaybook.lineups.demo_pool import demo_pool
+
+    mine = tmp_path / "mine.csv"
+    demo_pool(n_teams=4, seed=1).to_csv(mine, index=False)
+    run = WorkflowRun(workdir=tmp_path / "work", configfile=tmp_path / "c.yaml")
+    run.workdir.mkdir()
+    run.write_config({"datasets": [], "branches": ["lineups"], "lineups": {"pools": {"demo": ""}}})
+    result = run.snakemake("-n", "--config", f'lineups={{"pools": {{"mine": "{mine}"}}}}')
+    planned = result.stdout + result.stderr
+    assert "results/lineups/mine/lineups.csv" in planned
+    assert "results/lineups/demo/" not in planned  # not merged with the file's pools

@@ -14,6 +14,12 @@ from dsplaybook.represent.features import FEATURE_SETS, LEARNED
 
 SCHEMA = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
 
+# Snakemake deep-merges nested --config values into config.yaml's; for the pools that
+# would keep the demo pool beside the user's, so a --config pools mapping replaces them.
+_given = workflow.config_settings.config or {}  # the --config values alone
+if isinstance(_given.get("lineups"), dict) and "pools" in _given["lineups"]:
+    config["lineups"]["pools"] = _given["lineups"]["pools"]
+
 try:
     validate_config(config, load_schema(SCHEMA))
     for warning in check_semantics(config):

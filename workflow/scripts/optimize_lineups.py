@@ -13,9 +13,10 @@ def main(log) -> None:
     p = snakemake.params
     rules = RosterRules.from_config(p.roster)
     pool_settings = PoolSettings.from_config(p.pool)
-    pool = load_pool(snakemake.input.pool, pool_settings, rules.positions)
+    settings = LineupSettings.from_config(p.settings)
+    pool = load_pool(snakemake.input.pool, pool_settings, rules.positions, settings.lock)
     log.info("%d players after dropping injured: %s", len(pool), pool_settings.drop_injured)
-    result = optimize_checked(pool, rules, LineupSettings.from_config(p.settings))
+    result = optimize_checked(pool, rules, settings)
     table = lineups_table(pool, result.lineups, rules)
     summary = summary_table(table)
     out = snakemake.output

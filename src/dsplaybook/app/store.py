@@ -9,6 +9,7 @@ short transaction, so a killed process leaves either the whole row or none.
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ CREATE TABLE IF NOT EXISTS events (
     time TEXT NOT NULL
 )
 """
-BUSY_MS = 5000  # how long a write waits for another writer before giving up
+BUSY_MS = 15000  # how long a write waits for other writers before giving up
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class LabelStore:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._prepared = False  # WAL mode and the table, set up once per store object
+        self._prepare_lock = threading.Lock()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -57,9 +60,12 @@ class LabelStore:
         except sqlite3.Error as err:
             raise self._error(err) from err
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")  # a row that was answered OK is on disk
-            conn.execute(SCHEMA)
+            with self._prepare_lock:
+                if not self._prepared:  # schema changes take the write lock: only once
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    conn.execute(SCHEMA)
+                    self._prepared = True
             yield conn
         except sqlite3.Error as err:
             raise self._error(err) from err

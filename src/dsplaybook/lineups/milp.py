@@ -81,6 +81,14 @@ def optimize_lineups(
     """Build ``settings.n_lineups`` lineups, best first. Raises InfeasibleRules."""
     model = _StaticModel(pool, rules, settings)
     exposure_cap = math.floor(settings.max_exposure * settings.n_lineups + 1e-9)
+    if exposure_cap < 1:
+        share = settings.max_exposure * settings.n_lineups
+        raise InfeasibleRules(
+            f"lineups: max_exposure {settings.max_exposure:g} × n_lineups "
+            f"{settings.n_lineups} = {share:g} rounds down to 0 lineups per player; raise "
+            f"n_lineups to at least {math.ceil(1 / settings.max_exposure - 1e-9)} or "
+            f"max_exposure to at least {1 / settings.n_lineups:.3g}"
+        )
     used = np.zeros(len(pool), dtype=int)
     lineups: list[np.ndarray] = []
     started = time.perf_counter()
@@ -173,7 +181,13 @@ class _StaticModel:
         problem = cp.Problem(cp.Maximize(self.projection @ self.x), constraints)
         # RINS/RENS sub-MIPs rarely find better lineups here than HiGHS's other heuristics,
         # and cost 17% of the time on 60 real FanDuel lineups (same optima).
-        problem.solve(solver=cp.HIGHS, mip_heuristic_run_rins=False, mip_heuristic_run_rens=False)
+        # output_flag off: HiGHS would print its banner on the terminal at every solve
+        problem.solve(
+            solver=cp.HIGHS,
+            output_flag=False,
+            mip_heuristic_run_rins=False,
+            mip_heuristic_run_rens=False,
+        )
         if problem.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
             return None
         return np.flatnonzero(np.round(self.x.value) > 0.5)

@@ -191,11 +191,24 @@ class PoolSettings(FromConfig):
 
 
 def load_pool(
-    path: str | Path, settings: PoolSettings, positions: Iterable[str] | None = None
+    path: str | Path,
+    settings: PoolSettings,
+    positions: Iterable[str] | None = None,
+    locked: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Read an export with ``settings.projection_column`` and, if ``settings.drop_injured``,
-    drop the players whose injury indicator is in ``settings.injury_statuses``."""
+    drop the players whose injury indicator is in ``settings.injury_statuses``. A
+    ``locked`` player that would be dropped is a one-line error naming him and why."""
     pool = read_player_pool(path, settings.projection_column, positions)
-    if settings.drop_injured:
-        pool = drop_injured(pool, settings.injury_statuses)
-    return pool
+    if not settings.drop_injured:
+        return pool
+    kept = drop_injured(pool, settings.injury_statuses)
+    dropped = pool[pool["id"].isin(set(locked)) & ~pool["id"].isin(kept["id"])]
+    if len(dropped):
+        player = dropped.iloc[0]
+        raise InputError(
+            f"{path}: lineups.lock: player {player['id']!r} ({player['name']}) has injury "
+            f"status {player['injury']!r}, one of lineups.injury_statuses, so he is dropped; "
+            "unlock him, or remove that status or set lineups.drop_injured: false"
+        )
+    return kept
