@@ -30,7 +30,7 @@ run: setup  ## run a target: make run TARGET=results/data/fashion_mnist.h5
 	$(BIN)/snakemake --cores $(CORES) $(ARGS) $(TARGET)
 
 DATASET ?= fashion_mnist
-app: setup  ## the label page: make app DATASET=<name> (builds its queue first)
+app: setup  ## label + drawing pages: make app DATASET=<name> (builds what they read first)
 	$(BIN)/snakemake --cores $(CORES) $(ARGS) $$($(BIN)/python -m dsplaybook.app --dataset $(DATASET) --queue-path)
 	$(BIN)/python -m dsplaybook.app --dataset $(DATASET)
 

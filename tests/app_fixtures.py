@@ -24,3 +24,30 @@ def tiny_session(tmp_path: Path, n: int = 40, queue: int = 15) -> LabelSession:
     )
     order = [int(i) for i in rng.permutation(n)[:queue]]
     return LabelSession("tiny", data, order, LabelStore(tmp_path / "annotations" / "tiny.sqlite"))
+
+
+def doodle_data(per_class: int = 150) -> MnistStyle:
+    """The synthetic QuickDraw stand-ins: circle, square, triangle, zigzag."""
+    from dsplaybook.data.doodles import draw_category
+
+    names = ("circle", "square", "triangle", "zigzag")
+    x = np.concatenate([draw_category(c, per_class, 0) for c in names]).reshape(-1, 28, 28)
+    y = np.repeat(np.arange(4), per_class)
+    return MnistStyle(x, y, x[::10], y[::10], names)
+
+
+def drawing_rounds(tmp_path: Path, round_size: int = 2, data: MnistStyle | None = None):
+    from dsplaybook.dadc.human import DrawingRounds, DrawingStore, HumanRoundSettings
+
+    settings = HumanRoundSettings(
+        dataset="quickdraw", round_size=round_size, base_per_class=100, method="logreg",
+        drawings="", seed=1,
+    )  # fmt: skip
+    store = DrawingStore(tmp_path / "annotations" / "doodles.sqlite")
+    data = data if data is not None else doodle_data()
+    return DrawingRounds(data, store, tmp_path / "annotations" / "doodles.models", settings)
+
+
+CIRCLE = [[(200 + 150 * np.cos(a), 200 + 150 * np.sin(a)) for a in np.linspace(0, 6.3, 60)]]
+SQUARE = [[(0, 0), (300, 0), (300, 300), (0, 300), (0, 0)]]
+ZIGZAG = [[(0, 0), (60, 200), (120, 0), (180, 200), (240, 0), (300, 200)]]

@@ -6,6 +6,7 @@ tests skip, saying so.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -40,25 +41,32 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def served(tmp_path):
-    """The app on a free loopback port, in a background thread."""
-    _browser_or_skip()
-    session = tiny_session(tmp_path)
+@contextlib.contextmanager
+def _serving(app):
+    """``app`` on a free loopback port in a background thread; yields its base URL."""
     server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(session), host="127.0.0.1", port=_free_port(), log_level="warning"
-        )
+        uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    for _ in range(100):
+    for _ in range(200):
         if server.started:
             break
         time.sleep(0.05)
-    yield session, f"http://127.0.0.1:{server.config.port}/"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{server.config.port}/"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def served(tmp_path):
+    """The label page over a tiny dataset."""
+    _browser_or_skip()
+    session = tiny_session(tmp_path)
+    with _serving(create_app(session)) as url:
+        yield session, url
 
 
 def _browser(profile: Path):
@@ -139,11 +147,9 @@ def test_click_ten_labels_undo_one_and_use_a_key(served, tmp_path):
         driver.find_element(By.TAG_NAME, "body").send_keys("3")  # key 3 = third class
         _wait_for_progress(driver, "10 of 15 labelled")
         expected[session.queue[9]] = 2
-        shot = tmp_path / "label_page.png"
+        shot = tmp_path / "label_page.png"  # docs/label_page.png shows real Fashion-MNIST
         driver.save_screenshot(str(shot))
         assert shot.stat().st_size > 10_000
-        if os.environ.get("DSPLAYBOOK_DOCS_SCREENSHOT"):
-            shutil.copy(shot, Path(__file__).resolve().parents[1] / "docs" / "label_page.png")
     finally:
         driver.quit()
     events = session.store.events()
@@ -172,3 +178,109 @@ def test_two_browser_sessions_at_once_lose_nothing(served, tmp_path):
     events = session.store.events()
     assert len(events) == clicks == 10
     assert len({e.session for e in events}) == 2  # one session id per tab
+
+
+@pytest.fixture
+def served_drawing(tmp_path):
+    """The drawing page (synthetic doodles, round_size 2)."""
+    from app_fixtures import drawing_rounds
+
+    from dsplaybook.app.server import DrawingSession
+
+    _browser_or_skip()
+    rounds = drawing_rounds(tmp_path, round_size=2)
+    with _serving(create_app(None, drawing=DrawingSession("doodles", rounds, 21.0))) as url:
+        yield rounds, url + "draw"
+
+
+def _draw(driver, strokes) -> None:
+    """Mouse strokes on the pad; points in pad pixels (0..280), as a person would draw."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    pad = driver.find_element(By.ID, "pad")
+    for stroke in strokes:
+        actions = ActionChains(driver)
+        x, y = stroke[0]
+        actions.move_to_element_with_offset(pad, x - 140, y - 140).click_and_hold()
+        for (x0, y0), (x1, y1) in zip(stroke, stroke[1:], strict=False):
+            actions.move_by_offset(x1 - x0, y1 - y0)
+        actions.release().perform()
+
+
+def _guess(driver) -> list[int]:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.find_element(By.ID, "guess").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#top li"))
+    return [
+        int(li.get_attribute("data-class"))
+        for li in driver.find_elements(By.CSS_SELECTOR, "#top li")
+    ]
+
+
+def _answer(driver, k: int) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.find_element(By.CSS_SELECTOR, f'#classes .class-button[data-label="{k}"]').click()
+    WebDriverWait(driver, 10).until(
+        lambda d: (
+            d.find_element(By.TAG_NAME, "body").get_attribute("data-busy") == "0"
+            and not d.find_elements(By.CSS_SELECTOR, "#top li")
+        )
+    )
+
+
+def test_drawing_is_stored_in_the_datasets_format_and_rounds_advance(served_drawing, tmp_path):
+    import numpy as np
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    rounds, url = served_drawing
+    driver = _browser(tmp_path / "profile")
+    try:
+        driver.get(url)
+        WebDriverWait(driver, 10).until(lambda d: "round 0" in d.find_element(By.ID, "status").text)
+        driver.find_element(By.ID, "guess").click()  # empty canvas: a message, no row
+        WebDriverWait(driver, 10).until(
+            lambda d: "canvas is empty" in d.find_element(By.ID, "message").text
+        )
+        assert rounds.store.drawings().empty
+        _draw(driver, [[(40, 40), (40, 240)], [(40, 240), (240, 240)]])  # an L
+        top = _guess(driver)
+        assert len(top) == 3
+        assert driver.find_element(By.ID, "small").get_attribute("src").startswith("data:image/png")
+        _answer(driver, top[0])  # the model was right: not fooled
+        stored = rounds.store.drawings()
+        assert len(stored) == 1 and stored["fooled"].iloc[0] == 0
+        bitmap = np.frombuffer(stored["bitmap"].iloc[0], np.uint8).reshape(28, 28)
+        assert bitmap[:, :10].sum() > 0 and bitmap[-10:, :].sum() > 0  # left and bottom ink
+        assert bitmap[:12, 16:].sum() == 0  # none top-right, where nothing was drawn
+        circle = [(140 + 100 * np.cos(a), 140 + 100 * np.sin(a)) for a in np.linspace(0, 6.3, 30)]
+        zigzag = [(40, 200), (90, 60), (140, 200), (190, 60), (240, 200)]
+        shot = tmp_path / "drawing_page.png"
+        for stroke in (circle, zigzag):
+            _draw(driver, [stroke])
+            top = _guess(driver)
+            if stroke is zigzag:  # the gallery holds the first fooling drawing by now
+                WebDriverWait(driver, 10).until(
+                    lambda d: d.find_elements(By.CSS_SELECTOR, "#gallery img")
+                )
+                driver.save_screenshot(str(shot))
+            _answer(driver, top[-1])  # not the model's guess: it is fooled
+        WebDriverWait(driver, 60).until(
+            lambda d: d.find_element(By.ID, "status").get_attribute("data-round") == "1"
+        )
+        _draw(driver, [[(40, 40), (240, 240)]])
+        _guess(driver)
+        assert driver.find_element(By.ID, "top").get_attribute("data-round") == "1"
+        assert shot.stat().st_size > 10_000
+        if os.environ.get("DSPLAYBOOK_DOCS_SCREENSHOT"):  # refresh docs/drawing_page.png
+            shutil.copy(shot, Path(__file__).resolve().parents[1] / "docs" / shot.name)
+    finally:
+        driver.quit()
+    stored = rounds.store.drawings()
+    assert list(stored["fooled"]) == [0, 1, 1] and list(stored["round"]) == [0, 0, 0]
+    assert list(rounds.store.rounds()["round"]) == [0, 1]

@@ -406,9 +406,63 @@ def dadc_run_files(wildcards):
 
 def dadc_targets():
     names = ["rounds.csv", "summary.csv", "summary.txt", "error_vs_labels.png"]
-    return expand(
+    simulated = expand(
         "results/dadc/{dataset}/{name}", dataset=builtin_dataset_ids(), name=names
     )
+    return simulated + (human_round_targets() if human_round_numbers() else [])
+
+
+# ---- adversarial drawing rounds with people ---------------------------------
+
+
+def human_dataset_id():
+    name = config["dadc"]["human"]["dataset"]
+    return QUICKDRAW_ID if name == "quickdraw" else name
+
+
+def human_store():
+    """The drawings: a store made by a script (dadc.human.drawings) or the app's."""
+    given = config["dadc"]["human"]["drawings"]
+    return given or f"{config['annotations']}/{human_dataset_id()}.sqlite"
+
+
+def human_round_numbers():
+    """Rounds that hold drawings, read from the store when the workflow starts."""
+    from dsplaybook.dadc.human import DrawingStore
+    from dsplaybook.errors import InputError
+
+    if not Path(human_store()).exists():
+        return []
+    try:
+        drawings = DrawingStore(human_store()).drawings()
+    except InputError as err:
+        sys.exit(f"dsplaybook error: dadc.human: {err}")
+    return sorted(set(drawings["round"].astype(int)))
+
+
+def human_round_targets():
+    folder = f"results/dadc/{human_dataset_id()}/human"
+    return expand(f"{folder}/round_{{k}}.h5", k=human_round_numbers()) + [
+        f"{folder}/rounds.csv",
+        f"{folder}/rounds.png",
+    ]
+
+
+def human_round_files(wildcards):
+    return expand(
+        "results/dadc/{dataset}/human/round_{k}.h5",
+        dataset=wildcards.dataset,
+        k=human_round_numbers(),
+    )
+
+
+def human_settings():
+    """HumanRoundSettings.from_config keys."""
+    return config["dadc"]["human"]
+
+
+def human_hyperparameters():
+    return config["classifiers"][config["dadc"]["human"]["method"]]
 
 
 def all_targets():

@@ -96,3 +96,58 @@ rule plot_dadc:
         runtime=5,
     script:
         "../scripts/plot_dadc.py"
+
+
+rule export_drawing_round:
+    input:
+        h5="results/data/{dataset}.h5",
+        store=human_store(),
+    output:
+        h5="results/dadc/{dataset}/human/round_{k}.h5",
+    log:
+        "logs/dadc/export_drawing_round/{dataset}/round_{k}.log",
+    wildcard_constraints:
+        dataset=human_dataset_id(),
+        k="[0-9]+",
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/export_drawing_round.py"
+
+
+rule evaluate_human_rounds:
+    input:
+        h5="results/data/{dataset}.h5",
+        hard="results/dadc/{dataset}/hard_test.csv",
+        store=human_store(),
+        rounds=human_round_files,
+    output:
+        rounds="results/dadc/{dataset}/human/rounds.csv",
+        plot=report(
+            "results/dadc/{dataset}/human/rounds.png",
+            caption="../report/dadc_human.rst",
+            category="Adversarial data collection",
+            subcategory="{dataset}",
+        ),
+    log:
+        "logs/dadc/evaluate_human_rounds/{dataset}.log",
+    benchmark:
+        "benchmarks/dadc/evaluate_human_rounds/{dataset}.tsv"
+    wildcard_constraints:
+        dataset=human_dataset_id(),
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        human=human_settings(),
+        hyperparameters=human_hyperparameters(),
+        seed=config["seed"],
+    script:
+        "../scripts/evaluate_human_rounds.py"

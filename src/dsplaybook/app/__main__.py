@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from dsplaybook.app.server import LabelSession, create_app, load_queue
+from dsplaybook.app.server import DrawingSession, LabelSession, create_app, load_queue
 from dsplaybook.app.store import LabelStore
 from dsplaybook.config import load_schema, validate_config
 from dsplaybook.data.datasets import read_mnist_style
@@ -51,6 +51,26 @@ def session_from_config(config: dict, name: str, results: Path = Path("results")
     return LabelSession(name, data, load_queue(queue, len(data.x_train)), store, folder)
 
 
+def drawing_from_config(config: dict, results: Path = Path("results")) -> DrawingSession | None:
+    """The drawing page's session, once the dataset people draw for is built."""
+    from dsplaybook.dadc.drawings import ink_extent
+    from dsplaybook.dadc.human import DrawingRounds, DrawingStore, HumanRoundSettings
+
+    human = config["dadc"]["human"]
+    name = dataset_id(config, human["dataset"])
+    h5 = results / "data" / f"{name}.h5"
+    if not h5.exists():
+        return None
+    data = read_mnist_style(h5)
+    settings = HumanRoundSettings.from_config(
+        human, seed=config["seed"], hyperparameters=config["classifiers"][human["method"]]
+    )
+    annotations = Path(config["annotations"])
+    store = DrawingStore(annotations / f"{name}.sqlite")
+    rounds = DrawingRounds(data, store, annotations / f"{name}.models", settings)
+    return DrawingSession(name, rounds, ink_extent(data.x_train))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m dsplaybook.app", description=__doc__)
     parser.add_argument("--dataset", required=True, help="a dataset of config `datasets`")
@@ -77,8 +97,10 @@ def main(argv: list[str] | None = None) -> None:
             raise InputError(
                 f"app: dataset {args.dataset!r} is not in config datasets {known}; add it there"
             )
-        if args.queue_path:
+        if args.queue_path:  # what `make app` builds first: the queue and the drawing set
+            drawn = dataset_id(config, config["dadc"]["human"]["dataset"])
             print(f"results/labels/{dataset_id(config, args.dataset)}/queue.csv")
+            print(f"results/data/{drawn}.h5")
             return
         host = args.host or config["app"]["host"]
         port = args.port or config["app"]["port"]
@@ -88,12 +110,16 @@ def main(argv: list[str] | None = None) -> None:
                 f"(or {PASSWORD_VARIABLE}) or use 127.0.0.1"
             )
         session = session_from_config(config, args.dataset)
+        drawing = drawing_from_config(config)
     except (InputError, OSError) as err:
         sys.exit(f"dsplaybook error: {err}")
     import uvicorn
 
     print(f"dsplaybook: label page for {session.name} on http://{host}:{port}/", flush=True)
-    uvicorn.run(create_app(session, args.password), host=host, port=port, log_level="warning")
+    if drawing:
+        print(f"dsplaybook: drawing page for {drawing.name} on http://{host}:{port}/draw")
+    app = create_app(session, args.password, drawing)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 if __name__ == "__main__":

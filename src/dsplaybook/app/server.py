@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from dsplaybook.app.drawing import drawing_routes
 from dsplaybook.app.store import LabelStore
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
@@ -81,8 +82,23 @@ def bitmap_png(image: np.ndarray, scale: int = 10) -> bytes:
     return buffer.getvalue()
 
 
-def create_app(session: LabelSession, password: str | None = None) -> Starlette:
+@dataclass
+class DrawingSession:
+    """What the drawing page works on: a dataset and its live adversarial rounds."""
+
+    name: str
+    rounds: object  # dsplaybook.dadc.human.DrawingRounds
+    extent: float  # ink extent of the dataset's images (see dadc.drawings)
+
+
+def create_app(
+    session: LabelSession | None,
+    password: str | None = None,
+    drawing: DrawingSession | None = None,
+) -> Starlette:
     async def page(request: Request) -> Response:
+        if session is None:
+            return HTMLResponse("<p>No label queue: run make app DATASET=&lt;name&gt;.</p>", 404)
         return HTMLResponse(PAGE.read_text(encoding="utf-8"))
 
     async def state(request: Request) -> Response:
@@ -125,6 +141,7 @@ def create_app(session: LabelSession, password: str | None = None) -> Starlette:
         return _json(lambda: _after(session, who, session.store.label(index, label, who)))
 
     routes = [
+        *(drawing_routes(drawing) if drawing else []),
         Route("/", page),
         Route("/api/state", state),
         Route("/image/{index}.png", image),
@@ -163,14 +180,14 @@ def _json(compute) -> Response:  # noqa: ANN001
         return JSONResponse({"error": str(err)}, status_code=503)
 
 
-async def _small_json(request: Request) -> dict | Response:
+async def _small_json(request: Request, limit: int = MAX_BODY) -> dict | Response:
     declared = int(request.headers.get("content-length") or 0)
-    if declared > MAX_BODY:
+    if declared > limit:
         return JSONResponse({"error": "request too large"}, status_code=413)
     body = b""
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_BODY:
+        if len(body) > limit:
             return JSONResponse({"error": "request too large"}, status_code=413)
     try:
         parsed = json.loads(body or b"{}")

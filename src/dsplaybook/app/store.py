@@ -47,6 +47,8 @@ class LabelStore:
     """The store of one dataset; every method opens and closes its own connection, so
     one store object serves any number of threads."""
 
+    tables: tuple[str, ...] = (SCHEMA,)
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._prepared = False  # WAL mode and the table, set up once per store object
@@ -64,7 +66,8 @@ class LabelStore:
             with self._prepare_lock:
                 if not self._prepared:  # schema changes take the write lock: only once
                     conn.execute("PRAGMA journal_mode=WAL")
-                    conn.execute(SCHEMA)
+                    for table in self.tables:
+                        conn.execute(table)
                     self._prepared = True
             yield conn
         except sqlite3.Error as err:

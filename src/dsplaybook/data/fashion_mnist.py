@@ -101,5 +101,9 @@ def download_part(part: str, dest: str | Path, cfg: Mapping, retry: RetryPolicy)
             f"set fashion_mnist.mirror to a folder holding {part}.gz "
             "(e.g. run `make setup` for Debian's copy) or check the network/URL"
         ),
+        offline_hint=(
+            "the Fashion-MNIST server could not be reached (no network here?); run `make "
+            f"setup` for Debian's copy or set fashion_mnist.mirror to a folder holding {part}.gz"
+        ),
         retry=retry,
     )

@@ -1,0 +1,240 @@
+"""Adversarial drawing rounds with a person: the store, the round models, the live loop.
+
+A round's model is trained on a seeded base subset of the dataset's training images plus
+every human drawing stored before the round opened (its ``last_drawing``). The model of
+round k judges the drawings of round k; once ``round_size`` of them fooled it, round k+1's
+model trains in the background and takes over when ready. The same function trains the
+models in the app and in the workflow's evaluation, so both agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pickle
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dsplaybook.app.store import LabelStore, _now
+from dsplaybook.atomic import atomic_path
+from dsplaybook.config import FromConfig
+from dsplaybook.data.datasets import MnistStyle
+from dsplaybook.learning.methods import make_classifier
+
+log = logging.getLogger("dsplaybook")
+
+DRAWINGS = """
+CREATE TABLE IF NOT EXISTS drawings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    round INTEGER NOT NULL,          -- the round whose model judged it
+    session TEXT NOT NULL,
+    time TEXT NOT NULL,
+    strokes TEXT NOT NULL,           -- JSON, canvas pixels
+    bitmap BLOB NOT NULL,            -- 784 bytes, the dataset's 28x28 format
+    prediction INTEGER NOT NULL,
+    probabilities TEXT NOT NULL,     -- JSON list, one per class
+    true_class INTEGER NOT NULL,
+    fooled INTEGER NOT NULL
+)
+"""
+ROUNDS = """
+CREATE TABLE IF NOT EXISTS rounds (
+    round INTEGER PRIMARY KEY,       -- appended once, when the round's model is ready
+    time TEXT NOT NULL,
+    last_drawing INTEGER NOT NULL,   -- the model saw drawings with id <= this
+    model TEXT NOT NULL,
+    sha256 TEXT NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True)
+class HumanRoundSettings(FromConfig):
+    """``dadc.human`` plus the seed and the method's hyperparameters."""
+
+    dataset: str
+    round_size: int  # fooling drawings that close a round
+    base_per_class: int  # training images per class every round model starts from
+    method: str
+    drawings: str  # a store made by a script, read instead of the app's (tests)
+    seed: int = 0
+    hyperparameters: Mapping[str, Any] = field(default_factory=dict)
+
+
+class DrawingStore(LabelStore):
+    """Drawings and rounds in the dataset's store (same file, WAL, append-only)."""
+
+    tables = (*LabelStore.tables, DRAWINGS, ROUNDS)
+
+    def add_drawing(self, **row: Any) -> int:
+        with self._connect() as conn:
+            cursor = conn.execute(
+                "INSERT INTO drawings (round, session, time, strokes, bitmap, prediction, "
+                "probabilities, true_class, fooled) VALUES (:round, :session, :time, "
+                ":strokes, :bitmap, :prediction, :probabilities, :true_class, :fooled)",
+                {**row, "time": _now()},
+            )
+            return int(cursor.lastrowid)
+
+    def add_round(self, round_: int, last_drawing: int, model: str, sha256: str) -> None:
+        with self._connect() as conn:
+            conn.execute(
+                "INSERT INTO rounds (round, time, last_drawing, model, sha256) VALUES (?,?,?,?,?)",
+                (round_, _now(), last_drawing, model, sha256),
+            )
+
+    def drawings(self) -> pd.DataFrame:
+        columns = ["id", "round", "session", "time", "strokes", "bitmap", "prediction",
+                   "probabilities", "true_class", "fooled"]  # fmt: skip
+        if not self.path.exists():
+            return pd.DataFrame(columns=columns)
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT {', '.join(columns)} FROM drawings ORDER BY id")
+            return pd.DataFrame(rows.fetchall(), columns=columns)
+
+    def rounds(self) -> pd.DataFrame:
+        columns = ["round", "time", "last_drawing", "model", "sha256"]
+        if not self.path.exists():
+            return pd.DataFrame(columns=columns)
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT {', '.join(columns)} FROM rounds ORDER BY round")
+            return pd.DataFrame(rows.fetchall(), columns=columns)
+
+
+def bitmaps(table: pd.DataFrame) -> np.ndarray:
+    """The stored 784-byte bitmaps as N×28×28 uint8."""
+    if table.empty:
+        return np.zeros((0, 28, 28), np.uint8)
+    return np.stack([np.frombuffer(b, np.uint8).reshape(28, 28) for b in table["bitmap"]])
+
+
+def base_indices(y: np.ndarray, per_class: int, seed: int) -> np.ndarray:
+    """A seeded subset of up to ``per_class`` training images of every class."""
+    rng = np.random.default_rng(seed)
+    chosen = [
+        rng.choice(np.flatnonzero(y == k), min(per_class, int((y == k).sum())), replace=False)
+        for k in np.unique(y[y >= 0])
+    ]
+    return np.sort(np.concatenate(chosen))
+
+
+def train_round_model(data: MnistStyle, drawings: pd.DataFrame, s: HumanRoundSettings):  # noqa: ANN201
+    """Round model: ``s.method`` on raw pixels of the base subset plus ``drawings``."""
+    base = base_indices(data.y_train, s.base_per_class, s.seed)
+    x = np.concatenate([data.x_train[base], bitmaps(drawings)]).reshape(-1, 784) / 255.0
+    y = np.concatenate([data.y_train[base], drawings["true_class"].to_numpy(dtype=np.int64)])
+    model = make_classifier(s.method, s.seed, 1, s.hyperparameters)
+    return model.fit(x.astype(np.float32), y)
+
+
+def class_probabilities(model, bitmap: np.ndarray, n_classes: int) -> np.ndarray:  # noqa: ANN001
+    """One probability per class of the dataset (zero for classes the model never saw)."""
+    from dsplaybook.learning.scores import (
+        class_scores,
+        confidences,  # noqa: F401  (one place knows scores)
+    )
+
+    scores = class_scores(model, bitmap.reshape(1, 784).astype(np.float32) / 255.0)[0]
+    if not hasattr(model, "predict_proba"):
+        scores = np.exp(scores - scores.max())
+        scores /= scores.sum()
+    full = np.zeros(n_classes)
+    full[np.asarray(model.classes_, dtype=int)] = scores
+    return full
+
+
+class DrawingRounds:
+    """The live loop behind the drawing page (thread-safe)."""
+
+    def __init__(self, data: MnistStyle, store: DrawingStore, models: Path, s: HumanRoundSettings):
+        self.data, self.store, self.models_dir, self.settings = data, store, Path(models), s
+        self._lock = threading.Lock()
+        self._training: threading.Thread | None = None
+        self._models: dict[int, object] = {}
+        rounds = store.rounds()
+        for row in rounds.itertuples():  # a restart continues at the last round
+            path = Path(row.model)
+            if path.exists() and _sha256(path) == row.sha256:
+                with open(path, "rb") as fh:
+                    self._models[int(row.round)] = pickle.load(fh)
+        if not self._models:
+            self._finish_round(0, last_drawing=0)
+
+    @property
+    def round(self) -> int:
+        return max(self._models)
+
+    @property
+    def training(self) -> bool:
+        return self._training is not None and self._training.is_alive()
+
+    def judge(self, bitmap: np.ndarray, round_: int | None = None) -> tuple[int, np.ndarray]:
+        round_ = self.round if round_ is None or round_ not in self._models else round_
+        return round_, class_probabilities(self._models[round_], bitmap, len(self.data.class_names))
+
+    def submit(self, strokes, bitmap: np.ndarray, true_class: int, session: str,  # noqa: ANN001
+               round_: int | None = None) -> dict:  # fmt: skip
+        round_, probabilities = self.judge(bitmap, round_)
+        prediction = int(np.argmax(probabilities))
+        drawing = self.store.add_drawing(
+            round=round_,
+            session=session,
+            strokes=json.dumps(strokes),
+            bitmap=bitmap.astype(np.uint8).tobytes(),
+            prediction=prediction,
+            probabilities=json.dumps([round(float(p), 6) for p in probabilities]),
+            true_class=int(true_class),
+            fooled=int(prediction != true_class),
+        )
+        self.store.checkpoint()
+        self._maybe_close_round()
+        return {"drawing": drawing, "round": round_, "prediction": prediction,
+                "fooled": prediction != true_class}  # fmt: skip
+
+    def state(self) -> dict:
+        table = self.store.drawings()
+        current = table[table["round"] == self.round]
+        fooling = current[current["fooled"] == 1]
+        return {
+            "round": self.round,
+            "training": self.training,
+            "needed": max(self.settings.round_size - len(fooling), 0),
+            "drawings": len(current),
+            "fool_rate": float(current["fooled"].mean()) if len(current) else None,
+            "gallery": [int(i) for i in fooling["id"]],
+        }
+
+    def _maybe_close_round(self) -> None:
+        with self._lock:
+            if self.training:
+                return
+            table = self.store.drawings()
+            current = table[(table["round"] == self.round) & (table["fooled"] == 1)]
+            if len(current) < self.settings.round_size:
+                return
+            last = int(table["id"].max())
+            self._training = threading.Thread(
+                target=self._finish_round, args=(self.round + 1, last), daemon=True
+            )
+            self._training.start()  # the page keeps working on the current round
+
+    def _finish_round(self, round_: int, last_drawing: int) -> None:
+        table = self.store.drawings()
+        model = train_round_model(self.data, table[table["id"] <= last_drawing], self.settings)
+        path = self.models_dir / f"round_{round_}.pkl"
+        with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+            pickle.dump(model, fh, protocol=5)
+        self.store.add_round(round_, last_drawing, str(path), _sha256(path))
+        self._models[round_] = model
+        log.info("round %d: model trained on %d human drawings", round_, last_drawing)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

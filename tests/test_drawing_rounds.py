@@ -1,0 +1,101 @@
+"""People's drawings: the bitmap format, the round models and the live loop."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+from app_fixtures import CIRCLE, SQUARE, ZIGZAG, doodle_data, drawing_rounds
+from starlette.testclient import TestClient
+
+from dsplaybook.app.server import DrawingSession, create_app
+from dsplaybook.dadc.drawings import ink_extent, parse_strokes, strokes_to_bitmap
+from dsplaybook.dadc.human import train_round_model
+from dsplaybook.errors import InputError
+from dsplaybook.learning.methods import make_classifier
+
+
+def test_drawn_shapes_look_like_the_datasets_and_are_recognised():
+    data = doodle_data(300)
+    extent = ink_extent(data.x_train)
+    assert 18 <= extent <= 24  # the stand-ins do not fill the box; real QuickDraw does (28)
+    model = make_classifier("logreg", 0).fit(data.x_train.reshape(-1, 784) / 255.0, data.y_train)
+    for strokes, name in ((CIRCLE, "circle"), (SQUARE, "square"), (ZIGZAG, "zigzag")):
+        bitmap = strokes_to_bitmap(strokes, extent)
+        assert bitmap.dtype == np.uint8 and bitmap.shape == (28, 28)
+        rows, cols = np.nonzero(bitmap > 64)
+        assert max(np.ptp(rows), np.ptp(cols)) + 1 == pytest.approx(extent, abs=2)
+        guess = model.predict(bitmap.reshape(1, 784) / 255.0)[0]
+        assert data.class_names[guess] == name
+
+
+def test_an_l_keeps_its_ink_where_it_was_drawn():
+    bitmap = strokes_to_bitmap([[(10, 10), (10, 200)], [(10, 200), (200, 200)]])
+    assert bitmap[:, :8].sum() > 0 and bitmap[-8:, :].sum() > 0  # left edge, bottom edge
+    assert bitmap[:14, 14:].sum() == 0  # nothing top-right
+
+
+@pytest.mark.parametrize(
+    ("strokes", "message"),
+    [([], "canvas is empty"), ([[]], "canvas is empty"), ("x", "a list of at most"),
+     ([[[1, "a"]]], "two numbers"), ([[[1, float("inf")]]], "finite")],
+)  # fmt: skip
+def test_bad_strokes_are_refused(strokes, message):
+    with pytest.raises(InputError, match=message):
+        parse_strokes(strokes)
+
+
+def _fool(rounds, strokes=CIRCLE, session="s"):
+    """Submit ``strokes`` with a true class the model does not predict (so it fools it)."""
+    bitmap = strokes_to_bitmap(strokes, 21)
+    _, probabilities = rounds.judge(bitmap)
+    wrong = int(np.argsort(probabilities)[0])
+    return rounds.submit(strokes, bitmap, wrong, session)
+
+
+def _wait_for_round(rounds, k, timeout=60):
+    for _ in range(timeout * 20):
+        if rounds.round == k and not rounds.training:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"round {k} never started")
+
+
+def test_rounds_advance_in_the_background_and_survive_a_restart(tmp_path):
+    rounds = drawing_rounds(tmp_path, round_size=2)
+    assert rounds.round == 0 and rounds.state()["needed"] == 2
+    first = _fool(rounds)
+    assert first["fooled"] and first["round"] == 0 and rounds.state()["needed"] == 1
+    _fool(rounds, SQUARE)
+    _wait_for_round(rounds, 1)
+    state = rounds.state()
+    assert state["round"] == 1 and state["needed"] == 2 and state["gallery"] == []
+    table = rounds.store.drawings()
+    expected = train_round_model(rounds.data, table, rounds.settings)  # what the workflow does
+    x = rounds.data.x_test.reshape(-1, 784) / 255.0
+    assert np.array_equal(rounds._models[1].predict(x), expected.predict(x))
+    again = drawing_rounds(tmp_path, round_size=2, data=rounds.data)  # an app restart
+    assert again.round == 1
+    assert list(again.store.rounds()["round"]) == [0, 1]
+
+
+def test_twenty_concurrent_submissions_store_twenty_rows(tmp_path):
+    rounds = drawing_rounds(tmp_path, round_size=1000)
+    client = TestClient(create_app(None, drawing=DrawingSession("doodles", rounds, 21.0)))
+    answers = []
+
+    def submit(k):
+        body = {"strokes": CIRCLE if k % 2 else ZIGZAG, "true_class": k % 4, "session": f"t{k}"}
+        answers.append(client.post("/api/draw/submit", json=body).status_code)
+
+    threads = [threading.Thread(target=submit, args=(k,)) for k in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == [200] * 20 and len(rounds.store.drawings()) == 20
+    empty = client.post("/api/draw/guess", json={"strokes": []})
+    assert empty.status_code == 400 and "canvas is empty" in empty.json()["error"]
+    assert len(rounds.store.drawings()) == 20
