@@ -15,6 +15,7 @@ from dsplaybook.dadc.loop_model import LOOP_METHODS
 from dsplaybook.dadc.simulate import STRATEGIES, DadcSettings
 from dsplaybook.data.download import RetryPolicy
 from dsplaybook.learning.methods import METHODS
+from dsplaybook.learning.queue import QUEUE_STRATEGIES
 from dsplaybook.learning.sweep import SweepSettings
 from dsplaybook.lineups.bookcases import BookcaseProblem
 from dsplaybook.lineups.rosters import PRESETS
@@ -52,6 +53,10 @@ ENUMS = [
     ("dadc.strategies", lambda s: s["items"]["enum"], list(STRATEGIES)),
     ("lineups.roster", lambda s: s["oneOf"][0]["enum"], list(PRESETS)),
     ("classifiers", lambda s: list(s["properties"]), list(METHODS)),
+    ("labelling.queue.strategy", lambda s: s["enum"], list(QUEUE_STRATEGIES)),
+    ("labelling.queue.features", lambda s: s["enum"], list(FEATURE_SETS)),
+    ("labelling.queue.method", lambda s: s["enum"], list(LOOP_METHODS)),
+    ("dadc.human.method", lambda s: s["enum"], list(LOOP_METHODS)),
 ]
 
 
