@@ -50,6 +50,7 @@ def test_bad_requests_are_refused_without_a_row(app):
     )
     assert client.post("/api/label", json={"image": 1, "label": 1}).status_code == 400
     assert client.post("/api/label", content=b"{not json").status_code == 400
+    assert client.post("/api/forget", json={"session": "t", "image": 1}).status_code == 404
     big = {"session": "t", "image": 1, "label": 1, "pad": "x" * MAX_BODY}
     assert client.post("/api/label", json=big).status_code == 413
     assert session.store.events() == []

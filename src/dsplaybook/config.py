@@ -26,8 +26,8 @@ def _scalar_from_text(text: str, schema: Mapping) -> Any:
     'null', 'false'); read text as the first type the schema allows that it parses as
     (in the schema's order, so a string-typed key keeps its text)."""
     kinds = schema.get("type", [])
+    stripped = text.strip()
     for kind in [kinds] if isinstance(kinds, str) else kinds:
-        stripped = text.strip()
         if kind == "string":
             return text
         if kind == "null" and stripped.lower() in _NULL_TEXT:

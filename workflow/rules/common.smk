@@ -44,11 +44,7 @@ STRATEGY_NAMES = one_of(STRATEGIES)
 
 # ---- datasets ---------------------------------------------------------------
 
-QUICKDRAW_ID = (
-    "quickdraw"
-    if config["quickdraw"]["source"] == "official"
-    else "quickdraw_synthetic"
-)
+QUICKDRAW_ID = quickdraw.dataset_name(config["quickdraw"]["source"])
 FASHION_MNIST_FILES = fashion_mnist.FILES
 
 

@@ -15,7 +15,7 @@ from dsplaybook.learning.pool_labelling import (
     label_pool,
     simulated_labels,
 )
-from dsplaybook.learning.queue import read_human_labels
+from dsplaybook.learning.queue import given_labels
 from dsplaybook.logs import run_rule
 
 
@@ -30,9 +30,7 @@ def main(log) -> None:
     )
     data = read_mnist_style(i.h5)
     if getattr(i, "human", None):
-        given = read_human_labels(i.human)
-        if data.files_train:  # a folder's class sub-folders are labels people gave too
-            given = {int(k): int(data.y_train[k]) for k in data.labelled_train} | given
+        given = given_labels(data, i.human)
     else:
         given = simulated_labels(data, settings)
     summary = pd.read_csv(i.summary) if getattr(i, "summary", None) else None

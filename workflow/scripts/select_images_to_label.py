@@ -2,7 +2,7 @@
 
 from dsplaybook.atomic import write_csv
 from dsplaybook.data.datasets import read_mnist_style
-from dsplaybook.learning.queue import QueueSettings, queue_table, read_human_labels, select_images
+from dsplaybook.learning.queue import QueueSettings, given_labels, queue_table, select_images
 from dsplaybook.logs import run_rule
 from dsplaybook.represent.features import train_test_matrices
 
@@ -12,9 +12,7 @@ def main(log) -> None:
     settings = QueueSettings.from_config(p.queue, seed=p.seed, hyperparameters=p.hyperparameters)
     data = read_mnist_style(snakemake.input.h5)
     x_train, _ = train_test_matrices(data, snakemake.input.features)
-    labels = read_human_labels(snakemake.input.human)
-    if data.files_train:  # a folder's class sub-folders are labels people gave too
-        labels = {int(i): int(data.y_train[i]) for i in data.labelled_train} | labels
+    labels = given_labels(data, snakemake.input.human)
     chosen, strategy = select_images(x_train, labels, settings)
     write_csv(queue_table(chosen, data.files_train, strategy), snakemake.output.queue)
     log.info("queued %d images by %s; %d labelled so far", len(chosen), strategy, len(labels))

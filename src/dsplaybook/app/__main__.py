@@ -13,6 +13,7 @@ import yaml
 from dsplaybook.app.server import DrawingSession, LabelSession, create_app, load_queue
 from dsplaybook.app.store import LabelStore
 from dsplaybook.config import load_schema, validate_config
+from dsplaybook.data import quickdraw
 from dsplaybook.data.datasets import read_mnist_style
 from dsplaybook.errors import InputError
 
@@ -29,9 +30,8 @@ def is_loopback(host: str) -> bool:
 
 
 def dataset_id(config: dict, name: str) -> str:
-    if name == "quickdraw" and config["quickdraw"]["source"] != "official":
-        return "quickdraw_synthetic"
-    return name
+    """A config dataset's name in results/ (as the workflow names it)."""
+    return quickdraw.dataset_name(config["quickdraw"]["source"]) if name == "quickdraw" else name
 
 
 def session_from_config(config: dict, name: str, results: Path = Path("results")) -> LabelSession:

@@ -68,11 +68,10 @@ def drawing_routes(drawing) -> list[Route]:  # noqa: ANN001
         )
 
     async def drawing_png(request: Request) -> Response:
-        table = rounds.store.drawings()
-        row = table[table["id"] == _index(request.path_params["id"], 2**62)]
-        if row.empty:
+        drawing_id = _index(request.path_params["id"], 2**62)
+        bitmap = None if drawing_id is None else rounds.store.bitmap(drawing_id)
+        if bitmap is None:
             return JSONResponse({"error": "no such drawing"}, status_code=404)
-        bitmap = np.frombuffer(row["bitmap"].iloc[0], np.uint8).reshape(28, 28)
         return Response(bitmap_png(bitmap, 3), media_type="image/png")
 
     return [

@@ -26,13 +26,14 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Route
 
 from dsplaybook.app.drawing import drawing_routes
-from dsplaybook.app.store import LabelStore
+from dsplaybook.app.store import LabelStore, latest_labels, skips_of
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
 
 MAX_BODY = 4096  # bytes a request may send: a label is a few dozen
 PAGE = Path(__file__).with_name("label_page.html")
 SHORTCUTS = "1234567890"  # key k labels class k-1 (0 = the tenth class)
+ACTIONS = ("label", "skip", "undo")
 
 
 @dataclass
@@ -46,8 +47,8 @@ class LabelSession:
     folder: Path | None = None  # a folder dataset's root: originals are shown from it
 
     def state(self, session: str) -> dict:
-        labels = self.store.current_labels()
-        skipped = self.store.skipped_by(session)
+        standing = self.store.standing()  # read once, for both labels and skips
+        labels, skipped = latest_labels(standing), skips_of(standing, session)
         done = [i for i in self.queue if i in labels]
         waiting = [i for i in self.queue if i not in labels and i not in skipped]
         return {
@@ -126,6 +127,8 @@ def create_app(
             return body
         who = str(body.get("session", ""))[:64]
         action = request.path_params["action"]
+        if action not in ACTIONS:
+            return JSONResponse({"error": f"no action {action!r}"}, status_code=404)
         if not who:
             return JSONResponse({"error": "session is required"}, status_code=400)
         if action == "undo":
@@ -140,13 +143,16 @@ def create_app(
             return JSONResponse({"error": "label is not a class of the dataset"}, status_code=400)
         return _json(lambda: _after(session, who, session.store.label(index, label, who)))
 
-    routes = [
-        *(drawing_routes(drawing) if drawing else []),
-        Route("/", page),
+    label_routes = [
         Route("/api/state", state),
         Route("/image/{index}.png", image),
         Route("/original/{index}", original),
         Route("/api/{action:str}", act, methods=["POST"]),
+    ]
+    routes = [
+        *(drawing_routes(drawing) if drawing else []),
+        Route("/", page),
+        *(label_routes if session else []),  # a drawing-only app has no label API
     ]
     middleware = [Middleware(BasicAuth, password=password)] if password else []
     return Starlette(routes=routes, middleware=middleware)

@@ -141,30 +141,33 @@ class LabelStore:
         with self._connect() as conn:
             return [Event(*row) for row in conn.execute("SELECT * FROM events ORDER BY id")]
 
-    def current_labels(self) -> dict[int, Event]:
-        """image -> its latest label event that no undo cancelled."""
+    def standing(self) -> list[Event]:
+        """Labels and skips that no undo cancelled, oldest first (one read of the table)."""
         events = self.events()
         cancelled = {e.undoes for e in events if e.action == "undo"}
-        current: dict[int, Event] = {}
-        for e in events:
-            if e.action == "label" and e.id not in cancelled:
-                current[e.image] = e
-        return current
+        return [e for e in events if e.action != "undo" and e.id not in cancelled]
+
+    def current_labels(self) -> dict[int, Event]:
+        return latest_labels(self.standing())
 
     def skipped_by(self, session: str) -> set[int]:
-        events = self.events()
-        cancelled = {e.undoes for e in events if e.action == "undo"}
-        return {
-            e.image
-            for e in events
-            if e.action == "skip" and e.session == session and e.id not in cancelled
-        }
+        return skips_of(self.standing(), session)
 
     def checkpoint(self) -> None:
         """Fold the WAL into the database file, so its time stamp tells the workflow that
         labels changed (the export rule reads the store)."""
         with self._connect() as conn:
             conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def latest_labels(standing: list[Event]) -> dict[int, Event]:
+    """image -> its latest standing label (a relabel replaces the earlier one)."""
+    return {e.image: e for e in standing if e.action == "label"}
+
+
+def skips_of(standing: list[Event], session: str) -> set[int]:
+    """Images ``session`` skipped (skips are per tab)."""
+    return {e.image for e in standing if e.action == "skip" and e.session == session}
 
 
 def _now() -> str:

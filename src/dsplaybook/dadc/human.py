@@ -27,6 +27,7 @@ from dsplaybook.atomic import atomic_path
 from dsplaybook.config import FromConfig
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.learning.methods import make_classifier
+from dsplaybook.represent.features import flat_pixels
 
 log = logging.getLogger("dsplaybook")
 
@@ -53,6 +54,10 @@ CREATE TABLE IF NOT EXISTS rounds (
     sha256 TEXT NOT NULL
 )
 """
+
+DRAWING_COLUMNS = ("id", "round", "session", "time", "strokes", "bitmap", "prediction",
+                   "probabilities", "true_class", "fooled")  # fmt: skip
+COUNTS = ("id", "round", "fooled")  # what the round bookkeeping needs
 
 
 @dataclass(frozen=True)
@@ -90,14 +95,25 @@ class DrawingStore(LabelStore):
                 (round_, _now(), last_drawing, model, sha256),
             )
 
-    def drawings(self) -> pd.DataFrame:
-        columns = ["id", "round", "session", "time", "strokes", "bitmap", "prediction",
-                   "probabilities", "true_class", "fooled"]  # fmt: skip
+    def drawings(self, columns: tuple[str, ...] = DRAWING_COLUMNS) -> pd.DataFrame:
+        """The drawings table, oldest first; ``columns`` spares reading strokes and bitmaps
+        where only counts are needed (the page polls the state every 2 s)."""
+        unknown = set(columns) - set(DRAWING_COLUMNS)
+        if unknown:
+            raise ValueError(f"no drawings column {sorted(unknown)[0]!r}")
         if not self.path.exists():
-            return pd.DataFrame(columns=columns)
+            return pd.DataFrame(columns=list(columns))
         with self._connect() as conn:
             rows = conn.execute(f"SELECT {', '.join(columns)} FROM drawings ORDER BY id")
-            return pd.DataFrame(rows.fetchall(), columns=columns)
+            return pd.DataFrame(rows.fetchall(), columns=list(columns))
+
+    def bitmap(self, drawing: int) -> np.ndarray | None:
+        """One drawing's 28×28 bitmap, or None if there is no such drawing."""
+        if not self.path.exists():
+            return None
+        with self._connect() as conn:
+            row = conn.execute("SELECT bitmap FROM drawings WHERE id = ?", (drawing,)).fetchone()
+        return None if row is None else np.frombuffer(row[0], np.uint8).reshape(28, 28)
 
     def rounds(self) -> pd.DataFrame:
         columns = ["round", "time", "last_drawing", "model", "sha256"]
@@ -128,25 +144,19 @@ def base_indices(y: np.ndarray, per_class: int, seed: int) -> np.ndarray:
 def train_round_model(data: MnistStyle, drawings: pd.DataFrame, s: HumanRoundSettings):  # noqa: ANN201
     """Round model: ``s.method`` on raw pixels of the base subset plus ``drawings``."""
     base = base_indices(data.y_train, s.base_per_class, s.seed)
-    x = np.concatenate([data.x_train[base], bitmaps(drawings)]).reshape(-1, 784) / 255.0
+    x = flat_pixels(np.concatenate([data.x_train[base], bitmaps(drawings)]))
     y = np.concatenate([data.y_train[base], drawings["true_class"].to_numpy(dtype=np.int64)])
-    model = make_classifier(s.method, s.seed, 1, s.hyperparameters)
-    return model.fit(x.astype(np.float32), y)
+    return make_classifier(s.method, s.seed, 1, s.hyperparameters).fit(x, y)
 
 
 def class_probabilities(model, bitmap: np.ndarray, n_classes: int) -> np.ndarray:  # noqa: ANN001
     """One probability per class of the dataset (zero for classes the model never saw)."""
-    from dsplaybook.learning.scores import (
-        class_scores,
-        confidences,  # noqa: F401  (one place knows scores)
-    )
+    from dsplaybook.learning import scores
 
-    scores = class_scores(model, bitmap.reshape(1, 784).astype(np.float32) / 255.0)[0]
-    if not hasattr(model, "predict_proba"):
-        scores = np.exp(scores - scores.max())
-        scores /= scores.sum()
     full = np.zeros(n_classes)
-    full[np.asarray(model.classes_, dtype=int)] = scores
+    full[np.asarray(model.classes_, dtype=int)] = scores.class_probabilities(
+        model, flat_pixels(bitmap[None])
+    )[0]
     return full
 
 
@@ -199,7 +209,7 @@ class DrawingRounds:
                 "fooled": prediction != true_class}  # fmt: skip
 
     def state(self) -> dict:
-        table = self.store.drawings()
+        table = self.store.drawings(COUNTS)
         current = table[table["round"] == self.round]
         fooling = current[current["fooled"] == 1]
         return {
@@ -215,7 +225,7 @@ class DrawingRounds:
         with self._lock:
             if self.training:
                 return
-            table = self.store.drawings()
+            table = self.store.drawings(COUNTS)
             current = table[(table["round"] == self.round) & (table["fooled"] == 1)]
             if len(current) < self.settings.round_size:
                 return

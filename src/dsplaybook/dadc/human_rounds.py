@@ -16,6 +16,7 @@ from dsplaybook.dadc.human import HumanRoundSettings, bitmaps, train_round_model
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
 from dsplaybook.plots import plt, save_figure
+from dsplaybook.represent.features import flat_pixels
 
 
 def drawing_round(drawings: pd.DataFrame, round_: int, data: MnistStyle) -> MnistStyle:
@@ -42,7 +43,7 @@ def evaluate_rounds(
     """One row per round that has drawings (see the module's docstring)."""
     if rounds.empty:
         raise InputError("dadc.human: the store has no rounds yet; draw in the page first")
-    x_test = data.x_test.reshape(len(data.x_test), -1).astype(np.float32) / 255.0
+    x_test = flat_pixels(data.x_test)
     models = {
         int(r.round): train_round_model(data, drawings[drawings["id"] <= r.last_drawing], s)
         for r in rounds.itertuples()
@@ -54,8 +55,8 @@ def evaluate_rounds(
         wrong = models[k].predict(x_test) != data.y_test
         newer = np.nan
         if k + 1 in models and len(fooling):
-            x = bitmaps(fooling).reshape(len(fooling), -1).astype(np.float32) / 255.0
-            newer = float((models[k + 1].predict(x) != fooling["true_class"].to_numpy()).mean())
+            guess = models[k + 1].predict(flat_pixels(bitmaps(fooling)))
+            newer = float((guess != fooling["true_class"].to_numpy()).mean())
         rows.append(
             {
                 "round": k,

@@ -17,6 +17,11 @@ from dsplaybook.errors import InputError
 OFFICIAL_URL = "https://storage.googleapis.com/quickdraw_dataset/full/numpy_bitmap/"
 
 
+def dataset_name(source: str) -> str:
+    """The QuickDraw set's name in results/: marked when it is the synthetic stand-in."""
+    return "quickdraw" if source == "official" else "quickdraw_synthetic"
+
+
 def category_url(base_url: str, category: str) -> str:
     """Official file name is ``<category>.npy``; names may contain spaces."""
     return base_url.rstrip("/") + "/" + quote(f"{category}.npy")

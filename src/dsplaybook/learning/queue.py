@@ -17,6 +17,7 @@ import pandas as pd
 
 from dsplaybook.config import FromConfig
 from dsplaybook.dadc.simulate import kmeans_initial, top_two_margin
+from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
 from dsplaybook.learning.methods import make_classifier
 from dsplaybook.learning.scores import class_scores
@@ -86,3 +87,13 @@ def read_human_labels(path: str) -> dict[int, int]:
     if missing:
         raise InputError(f"{path}: column {missing[0]!r} is missing; delete it and re-run")
     return dict(zip(table["image_index"].astype(int), table["label"].astype(int), strict=True))
+
+
+def given_labels(data: MnistStyle, human_csv: str) -> dict[int, int]:
+    """Labels people gave: the store's export, on top of a folder dataset's class
+    sub-folders (people gave those too). The ground truth of fashion_mnist/quickdraw is
+    never counted: there it stands for what nobody has labelled yet."""
+    labels = read_human_labels(human_csv)
+    if not data.files_train:  # only folder datasets record their files
+        return labels
+    return {int(i): int(data.y_train[i]) for i in data.labelled_train} | labels

@@ -16,10 +16,16 @@ def class_scores(model, x: np.ndarray) -> np.ndarray:  # noqa: ANN001
     return np.column_stack([-scores, scores]) if scores.ndim == 1 else scores
 
 
-def confidences(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
-    """Predicted class and its probability (softmax of the decision values if needed)."""
+def class_probabilities(model, x: np.ndarray) -> np.ndarray:  # noqa: ANN001
+    """Per-class probabilities in ``model.classes_`` order (softmax of the decision values
+    for a model without probabilities)."""
     from scipy.special import softmax
 
     scores = class_scores(model, x)
-    proba = scores if hasattr(model, "predict_proba") else softmax(scores, axis=1)
+    return scores if hasattr(model, "predict_proba") else softmax(scores, axis=1)
+
+
+def confidences(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+    """Predicted class and its probability."""
+    proba = class_probabilities(model, x)
     return model.classes_[np.argmax(proba, axis=1)], proba.max(axis=1)
