@@ -1,11 +1,13 @@
-"""Benchmark: 150 FanDuel lineups (overlap ≤ 6) with dsplaybook vs pydfs-lineup-optimizer.
+"""Benchmark: 150 lineups (at most 6 shared) with dsplaybook vs pydfs-lineup-optimizer.
 
-pydfs-lineup-optimizer is installed only here, in its own virtual environment
-(.venv-bench-pydfs, git-ignored), never in the project's. Both get the same rules:
-FanDuel NFL 2015 (cap 60,000; QB 1, RB 2, WR 3, TE 1, K 1, D 1), no team limit, no
-stacking, at most 6 players shared between any two lineups.
+pydfs-lineup-optimizer 3.6.1 (PuLP + CBC) is installed only here, in its own virtual
+environment (.venv-bench-pydfs, git-ignored), never in the project's. Both get the same
+rules: the pool's roster, its salary cap, no team limit, no stacking, no minimum number
+of games, at most 6 players shared between any two lineups. Every pool runs twice,
+back to back, alternating which optimiser goes first; each side's time covers the
+optimisation only (not reading the CSV).
 
-Usage: .venv/bin/python bench/lineups_vs_pydfs.py [POOL.csv] [N_LINEUPS]
+Usage: .venv/bin/python bench/lineups_vs_pydfs.py [N_LINEUPS] [POOL_NAME ...]
 Prints the figures recorded in docs/benchmarks.md.
 """
 
@@ -16,16 +18,20 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+from _pools import bench_pools
+
+from dsplaybook.lineups.checks import portfolio_violations
 from dsplaybook.lineups.milp import LineupSettings, optimize_lineups
 from dsplaybook.lineups.player_pool import read_player_pool
 from dsplaybook.lineups.rosters import PRESETS
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH_VENV = REPO / ".venv-bench-pydfs"
-DEFAULT_POOL = REPO.parent / "shared" / "data" / "fantasy" / "fanduel_nfl_2015_w4.csv"
+MAX_OVERLAP = 6
 
 
 def pydfs_python() -> Path:
@@ -38,51 +44,76 @@ def pydfs_python() -> Path:
     return python
 
 
-def main() -> None:
-    pool_csv = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_POOL
-    n_lineups = int(sys.argv[2]) if len(sys.argv) > 2 else 150
-    max_overlap = 6
-    pool = read_player_pool(pool_csv)
-    rules = PRESETS["fanduel_nfl"]
-
+def run_ours(csv: Path, roster: str, projection: str, n: int) -> dict:
+    pool = read_player_pool(csv, projection, PRESETS[roster].positions)
+    settings = LineupSettings.unconstrained(n_lineups=n, max_overlap=MAX_OVERLAP)
     started = time.perf_counter()
-    result = optimize_lineups(
-        pool, rules, LineupSettings.unconstrained(n_lineups=n_lineups, max_overlap=max_overlap)
-    )
-    ours_s = time.perf_counter() - started
-    points = [float(pool["projection"].to_numpy()[lu].sum()) for lu in result.lineups]
+    result = optimize_lineups(pool, PRESETS[roster], settings)
+    seconds = time.perf_counter() - started
+    problems = portfolio_violations(pool, result.lineups, PRESETS[roster], settings, result.slots)
+    values = pool["projection"].to_numpy()
+    return {
+        "seconds": seconds,
+        "points": [float(values[lineup].sum()) for lineup in result.lineups],
+        "solver_runs": result.solver_runs,
+        "problems": problems,
+    }
 
-    header = pool_csv.read_text().splitlines()[0]
-    projection = "FPPG" if "FPPG" in header.split(",") else "Expected Points"
+
+def run_pydfs(csv: Path, roster: str, projection: str, n: int) -> dict:
     out = subprocess.run(
         [
             str(pydfs_python()),
             str(REPO / "bench" / "_pydfs_reference.py"),
-            str(pool_csv),
-            str(n_lineups),
-            str(max_overlap),
+            str(csv),
+            roster,
+            str(n),
+            str(MAX_OVERLAP),
             projection,
         ],
         check=True,
         capture_output=True,
         text=True,
     )
-    ref = json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 150
+    wanted = sys.argv[2:]
+    load = os.getloadavg()[0]
     print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, load average {load:.2f} at start"
     )
-    print(
-        f"pool: {pool_csv.name}, {len(pool)} players; {n_lineups} lineups, overlap <= {max_overlap}"
-    )
-    print(
-        f"dsplaybook (cvxpy + HiGHS): {ours_s:7.1f} s  total {sum(points):.1f}  "
-        f"best {points[0]:.1f}"
-    )
-    print(
-        f"pydfs (PuLP + CBC):         {ref['seconds']:7.1f} s  total {ref['total_points']:.1f}  "
-        f"best {ref['best_points']:.1f}"
-    )
-    print(f"speed-up: {ref['seconds'] / ours_s:.2f}x")
+    with tempfile.TemporaryDirectory() as tmp:
+        pools = bench_pools(Path(tmp))
+        for name, (csv, roster, projection) in pools.items():
+            if wanted and name not in wanted:
+                continue
+            players = len(read_player_pool(csv, projection))
+            print(f"\npool {name}: {players} players, roster {roster}, {n} lineups, overlap <= 6")
+            for attempt in (1, 2):
+                order = ["ours", "pydfs"] if attempt == 1 else ["pydfs", "ours"]
+                runs = {}
+                for who in order:
+                    run = run_ours if who == "ours" else run_pydfs
+                    runs[who] = run(csv, roster, projection, n)
+                ours, ref = runs["ours"], runs["pydfs"]
+                ours_total, ref_total = sum(ours["points"]), sum(ref["points"])
+                pairs = zip(ours["points"], ref["points"], strict=True)
+                same = sum(abs(a - b) < 1e-6 for a, b in pairs)
+                ratio = ref["seconds"] / ours["seconds"]
+                print(
+                    f"  run {attempt} ({' first, '.join(order)} second): "
+                    f"dsplaybook {ours['seconds']:6.1f} s ({ours['solver_runs']} MIP solves), "
+                    f"pydfs {ref['seconds']:6.1f} s, speed-up {ratio:.2f}x"
+                )
+                print(
+                    f"    totals: dsplaybook {ours_total:.6f}, pydfs {ref_total:.6f}, "
+                    f"difference {ours_total - ref_total:+.2e}; lineup values equal "
+                    f"{same} of {n}; rule violations {len(ours['problems'])}"
+                )
 
 
 if __name__ == "__main__":

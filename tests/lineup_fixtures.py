@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pandas as pd
@@ -12,14 +13,15 @@ from dsplaybook.lineups.milp import LineupSettings
 from dsplaybook.lineups.rosters import RosterRules
 
 
-def small_pool(counts: dict[str, int], teams: int = 4, seed: int = 0) -> pd.DataFrame:
-    """Random players, teams T0..T{teams-1} playing T0–T1, T2–T3, …"""
+def small_pool(counts: dict[str, int], teams: int = 4, seed: int = 0, decimals: int = 4):
+    """Random players, teams T0..T{teams-1} playing T0–T1, T2–T3, … Four decimals make
+    ties between lineups practically impossible; one decimal makes them common."""
     rng = np.random.default_rng(seed)
     rows = []
     for pos, n in counts.items():
         for _ in range(n):
             team = int(rng.integers(teams))
-            points = round(float(rng.uniform(2, 25)), 1)
+            points = round(float(rng.uniform(2, 25)), decimals)
             rows.append(
                 {
                     "id": f"p{len(rows)}",
@@ -36,38 +38,75 @@ def small_pool(counts: dict[str, int], teams: int = 4, seed: int = 0) -> pd.Data
 
 
 def all_valid_lineups(pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings):
-    """Every roster that breaks no single-lineup rule, by brute force over position counts."""
-    by_pos = {p: np.flatnonzero(pool["position"].to_numpy() == p) for p in rules.slots}
-    choices = []
-    for counts in itertools.product(*[range(lo, hi + 1) for lo, hi in rules.slots.values()]):
-        if sum(counts) != rules.size:
+    """Every roster that breaks no single-lineup rule: all combinations of roster-size
+    players, checked by the independent checker (slots by matching). Salary and slots
+    are checked first, cheaply; the full checker runs when other rules are on."""
+    salary, position = pool["salary"].to_numpy(), pool["position"].to_numpy()
+    other_rules = (
+        settings.stack
+        or settings.avoid_opposing_defense
+        or settings.max_per_team is not None
+        or settings.lock
+        or settings.exclude
+    )
+    fits: dict[tuple, bool] = {}
+    valid = []
+    for combo in itertools.combinations(range(len(pool)), rules.size):
+        lineup = np.array(combo)
+        if salary[lineup].sum() > rules.salary_cap:
             continue
-        per_pos = [
-            itertools.combinations(by_pos[p], c) for p, c in zip(rules.slots, counts, strict=True)
-        ]
-        for combo in itertools.product(*per_pos):
-            lineup = np.array(sorted(i for group in combo for i in group))
-            if not lineup_violations(pool, lineup, rules, settings):
-                choices.append(lineup)
-    return choices
+        key = tuple(sorted(position[lineup]))
+        if key not in fits:
+            fits[key] = rules.assign_slots(list(key)) is not None
+        if not fits[key]:
+            continue
+        if other_rules and lineup_violations(pool, lineup, rules, settings):
+            continue
+        valid.append(lineup)
+    return valid
 
 
-def brute_force_sequence(pool, rules, settings, n):
-    """Best projected values of the greedy sequence under overlap, by exhaustive search."""
+def _allowed(candidate, earlier, used, limit, cap) -> bool:  # noqa: ANN001
+    chosen = set(candidate.tolist())
+    if any(used[i] >= cap for i in chosen):
+        return False
+    return all(len(chosen & e) <= limit for e in earlier)
+
+
+def best_given_earlier(pool, rules, settings, lineups, candidates=None):  # noqa: ANN001, ANN201
+    """For each lineup of a sequence, the best value any valid lineup could have had given
+    the lineups before it (overlap and exposure), by exhaustive search."""
+    candidates = all_valid_lineups(pool, rules, settings) if candidates is None else candidates
+    points = np.array([pool["projection"].to_numpy()[c].sum() for c in candidates])
+    limit = rules.size - 1 if settings.max_overlap is None else settings.max_overlap
+    cap = math.floor(settings.max_exposure * settings.n_lineups + 1e-9)
+    used = np.zeros(len(pool), dtype=int)
+    earlier: list[set] = []
+    best = []
+    for lineup in lineups:
+        ok = [k for k, c in enumerate(candidates) if _allowed(c, earlier, used, limit, cap)]
+        best.append(max(points[ok]) if ok else None)
+        earlier.append(set(np.asarray(lineup).tolist()))
+        used[np.asarray(lineup)] += 1
+    return best
+
+
+def brute_force_sequence(pool, rules, settings, n):  # noqa: ANN001, ANN201
+    """Best projected values of the greedy sequence under overlap, by exhaustive search
+    (meaningful when the pool has no ties)."""
     candidates = all_valid_lineups(pool, rules, settings)
     points = np.array([pool["projection"].to_numpy()[c].sum() for c in candidates])
-    chosen: list[set] = []
+    limit = rules.size - 1 if settings.max_overlap is None else settings.max_overlap
+    cap = math.floor(settings.max_exposure * settings.n_lineups + 1e-9)
+    used = np.zeros(len(pool), dtype=int)
+    earlier: list[set] = []
     values = []
     for _ in range(n):
-        ok = [
-            k
-            for k, c in enumerate(candidates)
-            if settings.max_overlap is None
-            or all(len(set(c) & s) <= settings.max_overlap for s in chosen)
-        ]
+        ok = [k for k, c in enumerate(candidates) if _allowed(c, earlier, used, limit, cap)]
         if not ok:
             break
-        best = max(ok, key=lambda k: points[k])
-        values.append(points[best])
-        chosen.append(set(candidates[best]))
+        k = max(ok, key=lambda k: points[k])
+        values.append(points[k])
+        earlier.append(set(candidates[k].tolist()))
+        used[candidates[k]] += 1
     return values

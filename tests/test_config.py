@@ -124,11 +124,19 @@ def test_empty_datasets_warn_only_when_a_branch_needs_images():
         (
             {
                 "lineups": {
-                    "roster": {"salary_cap": "50000", "slots": {"QB": "1", "RB": ["2", "3"]}}
+                    "roster": {
+                        "salary_cap": "50000",
+                        "slots": {"QB": "1", "RB": "2"},
+                        "flex": [{"positions": ["RB"], "count": "1"}],
+                    }
                 }
             },
             "lineups.roster",
-            {"salary_cap": 50000, "slots": {"QB": 1, "RB": [2, 3]}},
+            {
+                "salary_cap": 50000,
+                "slots": {"QB": 1, "RB": 2},
+                "flex": [{"positions": ["RB"], "count": 1}],
+            },
         ),
         ({"lineups": {"roster": "draftkings_nfl"}}, "lineups.roster", "draftkings_nfl"),
         ({"classifiers": {"svm": {"gamma": "0.5"}}}, "classifiers.svm.gamma", 0.5),

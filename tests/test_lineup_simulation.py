@@ -13,7 +13,7 @@ from dsplaybook.lineups.simulation import (
     simulate_player_scores,
 )
 
-RULES = PRESETS["fanduel_nfl"]
+RULES = PRESETS["fanduel_nfl_kicker"]
 COUNTS = {"QB": 4, "RB": 6, "WR": 8, "TE": 4, "K": 3, "D": 4}
 
 

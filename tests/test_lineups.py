@@ -1,25 +1,32 @@
-"""The lineup MILP against exhaustive search, with every constraint re-checked."""
+"""The lineup MILP against exhaustive search, with every rule re-checked independently
+(slots by matching). Both back ends (HiGHS kept alive over the sequence with one column
+per player, and cvxpy with one column per (player, slot)) must give the same values."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
 import pytest
-from lineup_fixtures import all_valid_lineups, brute_force_sequence, small_pool
+from lineup_fixtures import (
+    all_valid_lineups,
+    best_given_earlier,
+    brute_force_sequence,
+    small_pool,
+)
 
 from dsplaybook.errors import ConfigError, InputError
-from dsplaybook.lineups.checks import portfolio_violations
-from dsplaybook.lineups.milp import InfeasibleRules, LineupSettings, optimize_lineups
+from dsplaybook.lineups.checks import lineup_violations, portfolio_violations, slot_violations
+from dsplaybook.lineups.milp import ENGINES, InfeasibleRules, LineupSettings, optimize_lineups
 from dsplaybook.lineups.rosters import PRESETS, RosterRules
 
 # A FanDuel-shaped roster small enough to enumerate: QB 1, RB 2, WR 2, TE 1, D 1.
-MINI = RosterRules(
-    name="mini",
-    salary_cap=45_000,
-    size=7,
-    slots={"QB": (1, 1), "RB": (2, 2), "WR": (2, 2), "TE": (1, 1), "D": (1, 1)},
+MINI = RosterRules.from_config(
+    {"salary_cap": 45_000, "slots": {"QB": 1, "RB": 2, "WR": 2, "TE": 1, "D": 1}}
 )
-# With a flex: RB 1–2, WR 2–3, TE 1–2 and 7 players in all.
+# With a flex: 7 players, one of them RB, WR or TE.
 FLEX = RosterRules.from_config(
     {
         "salary_cap": 40_000,
@@ -29,21 +36,136 @@ FLEX = RosterRules.from_config(
     }
 )
 POOL_COUNTS = {"QB": 3, "RB": 5, "WR": 6, "TE": 3, "D": 3}
+# Small pools for every preset, multi-position players where the sport has them.
+PRESET_POOLS = {
+    "fanduel_nfl": {"QB": 2, "RB": 3, "WR": 4, "TE": 2, "D": 2},
+    "fanduel_nfl_kicker": {"QB": 2, "RB": 3, "WR": 4, "TE": 2, "K": 2, "D": 2},
+    "draftkings_nfl": {"QB": 2, "RB": 3, "WR": 4, "TE": 2, "DST": 2},
+    "fanduel_nba": {"PG": 2, "SG": 2, "SF": 2, "PF": 2, "C": 2, "PG/SG": 1, "SF/PF": 1, "PF/C": 1},
+    "draftkings_nba": {
+        "PG": 2,
+        "SG": 1,
+        "SF": 2,
+        "PF": 1,
+        "C": 2,
+        "PG/SG": 2,
+        "SG/SF": 1,
+        "SF/PF": 1,
+        "PF/C": 1,
+    },
+}
 
 
 def _points(pool, lineup):
     return float(pool["projection"].to_numpy()[lineup].sum())
 
 
+def _values(pool, result):
+    return [_points(pool, lineup) for lineup in result.lineups]
+
+
+def _preset_pool(name, seed):
+    rules = PRESETS[name]
+    pool = small_pool(PRESET_POOLS[name], seed=seed)
+    # salaries around the cap, so it binds on some draws
+    return pool.assign(salary=pool["salary"] * 0.9 * rules.salary_cap / (rules.size * 6_500)), rules
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("rules", [MINI, FLEX], ids=["fixed", "flex"])
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_single_lineup_is_optimal_against_exhaustive_search(rules, seed):
+def test_single_lineup_is_optimal_against_exhaustive_search(rules, seed, engine):
     pool = small_pool(POOL_COUNTS, seed=seed)
     settings = LineupSettings.unconstrained()
     best = max(_points(pool, c) for c in all_valid_lineups(pool, rules, settings))
-    lineup = optimize_lineups(pool, rules, settings).lineups[0]
-    assert _points(pool, lineup) == pytest.approx(best)
-    assert portfolio_violations(pool, [lineup], rules, settings) == []
+    result = optimize_lineups(pool, rules, settings, engine=engine)
+    assert _points(pool, result.lineups[0]) == pytest.approx(best, abs=1e-9)
+    assert portfolio_violations(pool, result.lineups, rules, settings, result.slots) == []
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+@pytest.mark.parametrize("seed", [0, 1])
+def test_every_preset_sequence_matches_exhaustive_search(preset, seed):
+    pool, rules = _preset_pool(preset, seed)
+    settings = LineupSettings.unconstrained(n_lineups=4, max_overlap=rules.size - 3)
+    expected = brute_force_sequence(pool, rules, settings, 4)
+    assert len(expected) == 4
+    for engine in ENGINES:
+        result = optimize_lineups(pool, rules, settings, engine=engine)
+        assert _values(pool, result) == pytest.approx(expected, abs=1e-9), engine
+        assert portfolio_violations(pool, result.lineups, rules, settings, result.slots) == []
+
+
+@pytest.mark.parametrize("preset", ["fanduel_nba", "draftkings_nba"])
+def test_multi_position_players_fill_flex_slots_validly(preset):
+    pool, rules = _preset_pool(preset, seed=3)
+    result = optimize_lineups(pool, rules, LineupSettings.unconstrained(n_lineups=6))
+    multi = [
+        slot
+        for lineup, slots in zip(result.lineups, result.slots, strict=True)
+        for i, slot in zip(lineup, slots, strict=True)
+        if "/" in pool["position"].iloc[i]
+    ]
+    assert multi, "no multi-position player was chosen: the test proves nothing"
+    for lineup, slots in zip(result.lineups, result.slots, strict=True):
+        positions = list(pool["position"].iloc[lineup])
+        assert slot_violations(positions, slots, rules) == []
+        assert sorted(slots) == sorted(rules.slot_names())
+
+
+def _guard_heavy_pool():
+    """13 DraftKings NBA players: the five best are three PGs and two SGs, which the
+    per-position counts of the old model (PG 1–3, SG 1–3, …) accept, but DraftKings has
+    only four slots a guard may take (PG, SG, G, UTIL)."""
+    rows = [
+        ("PG", 30),
+        ("PG", 25),
+        ("PG", 20),
+        ("SG", 25),
+        ("SG", 20),
+        ("SF", 15),
+        ("PF", 15),
+        ("C", 15),
+        ("SF", 5),
+        ("PF", 5),
+        ("C", 5),
+        ("SG", 2),
+        ("C", 1),
+    ]
+    pool = small_pool({"PG": 1}, seed=0).iloc[[0] * len(rows)].reset_index(drop=True)
+    return pool.assign(
+        id=[f"p{i}" for i in range(len(rows))],
+        name=[f"{p} {i}" for i, (p, _) in enumerate(rows)],
+        position=[p for p, _ in rows],
+        team=[f"T{i % 4}" for i in range(len(rows))],
+        opponent=[f"T{(i % 4) ^ 1}" for i in range(len(rows))],
+        salary=3_000.0,
+        projection=[float(v) for _, v in rows],
+    )
+
+
+def test_slot_assignment_beats_position_counts_on_a_hand_built_pool():
+    pool, rules = _guard_heavy_pool(), PRESETS["draftkings_nba"]
+    settings = LineupSettings.unconstrained()
+    counts_pick = np.arange(8)  # 3 PG, 2 SG, SF, PF, C: every per-position count holds
+    assert _points(pool, counts_pick) == 165.0
+    problems = lineup_violations(pool, counts_pick, rules, settings)
+    assert any("no assignment" in p for p in problems), problems
+    best = max(_points(pool, c) for c in all_valid_lineups(pool, rules, settings))
+    assert best == 150.0  # one guard fewer, an SF/PF/C at 5 points instead
+    for engine in ENGINES:
+        result = optimize_lineups(pool, rules, settings, engine=engine)
+        assert _points(pool, result.lineups[0]) == best
+        assert portfolio_violations(pool, result.lineups, rules, settings, result.slots) == []
+
+
+def test_checker_rejects_a_wrong_slot_statement():
+    rules = PRESETS["draftkings_nba"]
+    positions = ["PG", "SG", "SF", "PF", "C", "PG/SG", "SF/PF", "C"]
+    good = rules.assign_slots(positions)
+    assert good is not None and slot_violations(positions, good, rules) == []
+    wrong = ["PG", "SG", "SF", "PF", "C", "F", "G", "UTIL"]  # PG/SG in F, SF/PF in G
+    assert len(slot_violations(positions, wrong, rules)) == 2
 
 
 @pytest.mark.parametrize(
@@ -59,10 +181,11 @@ def test_single_lineup_is_optimal_against_exhaustive_search(rules, seed):
 )
 def test_constrained_lineup_is_optimal_and_valid(settings):
     pool = small_pool(POOL_COUNTS, seed=3)
-    candidates = all_valid_lineups(pool, MINI, settings)
-    lineup = optimize_lineups(pool, MINI, settings).lineups[0]
-    assert _points(pool, lineup) == pytest.approx(max(_points(pool, c) for c in candidates))
-    assert portfolio_violations(pool, [lineup], MINI, settings) == []
+    best = max(_points(pool, c) for c in all_valid_lineups(pool, FLEX, settings))
+    for engine in ENGINES:
+        result = optimize_lineups(pool, FLEX, settings, engine=engine)
+        assert _points(pool, result.lineups[0]) == pytest.approx(best, abs=1e-9)
+        assert portfolio_violations(pool, result.lineups, FLEX, settings, result.slots) == []
 
 
 def test_constraints_actually_bind():
@@ -76,14 +199,50 @@ def test_constraints_actually_bind():
     assert _points(pool, stacked) < _points(pool, free)
 
 
-def test_sequence_with_overlap_matches_exhaustive_search():
+def test_sequence_with_overlap_and_exposure_matches_exhaustive_search():
     pool = small_pool(POOL_COUNTS, seed=4)
-    settings = LineupSettings.unconstrained(n_lineups=4, max_overlap=4)
-    result = optimize_lineups(pool, MINI, settings)
-    got = [_points(pool, lineup) for lineup in result.lineups]
-    assert got == pytest.approx(brute_force_sequence(pool, MINI, settings, 4))
-    assert portfolio_violations(pool, result.lineups, MINI, settings) == []
-    assert got == sorted(got, reverse=True)
+    pool = pool.assign(salary=pool["salary"] * 0.8)  # the cap binds, but not always
+    settings = LineupSettings.unconstrained(n_lineups=5, max_overlap=4, max_exposure=0.6)
+    expected = brute_force_sequence(pool, FLEX, settings, 5)
+    for engine in ENGINES:
+        result = optimize_lineups(pool, FLEX, settings, engine=engine)
+        got = _values(pool, result)
+        assert got == pytest.approx(expected, abs=1e-9)
+        assert portfolio_violations(pool, result.lineups, FLEX, settings, result.slots) == []
+        assert got == sorted(got, reverse=True)
+
+
+def test_ties_are_resolved_exactly_and_the_same_way_every_run():
+    # One decimal and twin players: many lineups tie, so the pool of known lineups
+    # answers some steps without a solve; each must still be the best possible given
+    # the lineups before it.
+    pool = small_pool({"QB": 2, "RB": 3, "WR": 3, "TE": 2, "D": 2}, seed=1, decimals=1)
+    pool = pd.concat([pool, pool.assign(id=pool["id"] + "-twin")], ignore_index=True)
+    settings = LineupSettings.unconstrained(n_lineups=8, max_overlap=5)
+    first = optimize_lineups(pool, FLEX, settings)
+    again = optimize_lineups(pool, FLEX, settings)
+    assert [list(x) for x in first.lineups] == [list(x) for x in again.lineups]
+    assert first.solver_runs < settings.n_lineups, "no tie was answered from the pool"
+    best = best_given_earlier(pool, FLEX, settings, first.lineups)
+    assert _values(pool, first) == pytest.approx(best, abs=1e-9)
+    assert portfolio_violations(pool, first.lineups, FLEX, settings, first.slots) == []
+
+
+def test_a_gap_keeps_lineups_valid_and_within_it():
+    pool = small_pool(POOL_COUNTS, seed=6)
+    gap = 0.2
+    settings = LineupSettings.unconstrained(n_lineups=4, max_overlap=4, mip_gap=gap)
+    result = optimize_lineups(pool, FLEX, settings)
+    assert portfolio_violations(pool, result.lineups, FLEX, settings, result.slots) == []
+    best = best_given_earlier(pool, FLEX, settings, result.lineups)
+    for got, possible in zip(_values(pool, result), best, strict=True):
+        assert (1 - gap) * possible - 1e-6 <= got <= possible + 1e-9
+
+
+def test_no_overlap_limit_still_gives_different_lineups():
+    pool = small_pool(POOL_COUNTS, seed=7)
+    result = optimize_lineups(pool, MINI, LineupSettings.unconstrained(n_lineups=5))
+    assert len({tuple(x) for x in result.lineups}) == 5
 
 
 def test_exposure_limit_holds_across_lineups():
@@ -134,19 +293,19 @@ def test_unknown_locked_player_is_an_input_error():
 
 
 def test_presets_match_the_sites():
-    fd, dk = PRESETS["fanduel_nfl"], PRESETS["draftkings_nfl"]
-    assert (fd.salary_cap, fd.size) == (60_000, 9)
-    assert dict(fd.slots) == {
-        "QB": (1, 1),
-        "RB": (2, 2),
-        "WR": (3, 3),
-        "TE": (1, 1),
-        "K": (1, 1),
-        "D": (1, 1),
+    expected = {
+        "fanduel_nfl": (60_000, "QB RB RB WR WR WR TE FLEX D"),
+        "fanduel_nfl_kicker": (60_000, "QB RB RB WR WR WR TE K D"),
+        "draftkings_nfl": (50_000, "QB RB RB WR WR WR TE FLEX DST"),
+        "fanduel_nba": (60_000, "PG PG SG SG SF SF PF PF C"),
+        "draftkings_nba": (50_000, "PG SG SF PF C G F UTIL"),
     }
-    assert (dk.salary_cap, dk.size) == (50_000, 9)
-    assert dict(dk.slots) == {"QB": (1, 1), "RB": (2, 3), "WR": (3, 4), "TE": (1, 2), "DST": (1, 1)}
-    assert FLEX.size == 7 and FLEX.slots["WR"] == (2, 3)
+    assert set(expected) == set(PRESETS)
+    for name, (cap, slots) in expected.items():
+        assert (PRESETS[name].salary_cap, " ".join(PRESETS[name].slot_names())) == (cap, slots)
+    dk = {g.name: g.eligible for g in PRESETS["draftkings_nba"].slots}
+    assert dk["G"] == {"PG", "SG"} and dk["F"] == {"SF", "PF"} and len(dk["UTIL"]) == 5
+    assert FLEX.size == 7 and FLEX.slot_names()[-1] == "FLEX"
 
 
 def test_bad_roster_config_is_one_line():
@@ -156,16 +315,8 @@ def test_bad_roster_config_is_one_line():
         RosterRules.from_config(
             {"salary_cap": 1, "slots": {"QB": 1}, "flex": [{"positions": ["FB"], "count": 1}]}
         )
-
-
-def test_draftkings_preset_solves_a_dk_shaped_pool():
-    pool = small_pool({"QB": 3, "RB": 6, "WR": 8, "TE": 3, "DST": 3}, seed=8)
-    pool = pool.assign(salary=pool["salary"] * 0.75)
-    rules = PRESETS["draftkings_nfl"]
-    settings = LineupSettings.unconstrained()
-    lineup = optimize_lineups(pool, rules, settings).lineups[0]
-    assert portfolio_violations(pool, [lineup], rules, settings) == []
-    assert isinstance(pool, pd.DataFrame)
+    with pytest.raises(ConfigError, match=r"slots.RB': \[2, 3\] is not a number of slots.*flex"):
+        RosterRules.from_config({"salary_cap": 1, "slots": {"QB": 1, "RB": [2, 3]}})
 
 
 def test_exposure_that_rounds_to_zero_names_the_product_and_the_fix():
@@ -178,7 +329,21 @@ def test_exposure_that_rounds_to_zero_names_the_product_and_the_fix():
     assert "raise n_lineups to at least 2 or max_exposure to at least 1" in message
 
 
-def test_the_solver_banner_stays_off_the_terminal(capfd):
-    optimize_lineups(small_pool(POOL_COUNTS), MINI, LineupSettings.unconstrained())
-    out, err = capfd.readouterr()
-    assert "HiGHS" not in out + err
+def test_the_solver_banner_goes_to_the_log_not_the_terminal(tmp_path):
+    # HiGHS prints its banner once per process, so only a fresh process can show it.
+    log = tmp_path / "rule.log"
+    script = f"""
+from lineup_fixtures import small_pool
+from dsplaybook.lineups.milp import LineupSettings, optimize_lineups
+from dsplaybook.logs import log_to_file
+from test_lineups import MINI, POOL_COUNTS
+log_to_file({str(log)!r}, echo=True)
+optimize_lineups(small_pool(POOL_COUNTS), MINI, LineupSettings.unconstrained())
+"""
+    tests = str(__import__("pathlib").Path(__file__).parent)
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tests
+    )
+    assert "HiGHS" not in run.stdout + run.stderr
+    assert "lineup 1 of 1" in run.stderr  # the terminal still shows progress
+    assert "Running HiGHS" in log.read_text()

@@ -95,8 +95,8 @@ def test_demo_pool_reads_back_and_is_seeded(tmp_path):
     assert not frame.equals(demo_pool(n_teams=4, seed=4))
     path = tmp_path / "demo.csv"
     frame.to_csv(path, index=False)
-    pool = read_player_pool(path, positions=["QB", "RB", "WR", "TE", "K", "D"])
-    assert len(pool) == 4 * 16
+    pool = read_player_pool(path, positions=["QB", "RB", "WR", "TE", "D"])
+    assert len(pool) == 4 * 15  # QB 2, RB 4, WR 5, TE 3, D 1 per team
     assert (pool["name"].str.startswith("Synthetic")).all()
     assert set(pool["opponent"]) == set(pool["team"])
     assert isinstance(pool, pd.DataFrame)
@@ -123,3 +123,18 @@ def test_not_active_players_are_dropped_by_default():
     schema = load_schema(REPO / "workflow" / "schemas" / "config.schema.yaml")
     assert "NA" in validate_config({}, schema)["lineups"]["injury_statuses"]
     assert "NA" in yaml.safe_load((REPO / "config.yaml").read_text())["lineups"]["injury_statuses"]
+
+
+def test_multi_position_players_are_read_and_each_position_checked(tmp_path):
+    from dsplaybook.lineups.demo_pool import demo_draftkings_nba_pool
+    from dsplaybook.lineups.rosters import PRESETS
+
+    path = tmp_path / "dk.csv"
+    frame = demo_draftkings_nba_pool(n_games=2, seed=0)
+    frame.to_csv(path, index=False)
+    pool = read_player_pool(path, positions=PRESETS["draftkings_nba"].positions)
+    assert pool["position"].str.contains("/").any()
+    frame.loc[3, "Position"] = "PG/XF"
+    frame.to_csv(path, index=False)
+    with pytest.raises(InputError, match="row 5 column 'Position': 'PG/XF' is not a position"):
+        read_player_pool(path, positions=PRESETS["draftkings_nba"].positions)

@@ -10,7 +10,7 @@ from dsplaybook.lineups.checks import portfolio_violations
 from dsplaybook.lineups.milp import LineupSettings
 from dsplaybook.lineups.player_pool import read_player_pool
 from dsplaybook.lineups.rosters import PRESETS
-from dsplaybook.lineups.tables import lineups_from_table
+from dsplaybook.lineups.tables import lineups_from_table, slots_from_table
 
 pytestmark = pytest.mark.workflow
 FANDUEL_POOL = SHARED_DATA / "fantasy" / "fanduel_nfl_2015_w4.csv"
@@ -40,7 +40,9 @@ def test_demo_pool_lineups_obey_every_rule_and_are_deterministic(tmp_path):
     )
     lineups = lineups_from_table(pool, table)
     assert len(lineups) == 6
-    assert portfolio_violations(pool, lineups, PRESETS["fanduel_nfl"], settings) == []
+    slots = slots_from_table(pool, table)
+    assert portfolio_violations(pool, lineups, PRESETS["fanduel_nfl"], settings, slots) == []
+    assert set(table["slot"]) == {"QB", "RB", "WR", "TE", "FLEX", "D"}
     first = {p.name: p.read_bytes() for p in out.iterdir()}
     run.snakemake("--forceall", "results/lineups/demo_synthetic/portfolio.csv")
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.suffix == ".csv"} == {
@@ -85,7 +87,8 @@ FANDUEL_POOL_HEADER = "Id,Position,First Name,Last Name,Expected Points,Salary,T
 )
 def test_real_fanduel_pool_best_lineup_and_150_lineups(tmp_path):
     config = {
-        "pools": {"fanduel_2015_w4": str(FANDUEL_POOL)},
+        # the 2015 export has kickers: FanDuel's rules of the time, named for this pool only
+        "pools": {"fanduel_2015_w4": {"path": str(FANDUEL_POOL), "roster": "fanduel_nfl_kicker"}},
         "n_lineups": 150,
         "max_overlap": 6,
         "stack": False,
@@ -103,9 +106,12 @@ def test_real_fanduel_pool_best_lineup_and_150_lineups(tmp_path):
     assert summary["points"].iloc[0] == pytest.approx(178.2)
     assert summary["salary"].iloc[0] == 59_800
     pool = read_player_pool(FANDUEL_POOL)
-    lineups = lineups_from_table(pool, pd.read_csv(out / "lineups.csv", dtype={"id": str}))
+    table = pd.read_csv(out / "lineups.csv", dtype={"id": str})
+    lineups = lineups_from_table(pool, table)
+    slots = slots_from_table(pool, table)
     settings = LineupSettings.unconstrained(n_lineups=150, max_overlap=6)
-    assert portfolio_violations(pool, lineups, PRESETS["fanduel_nfl"], settings) == []
+    rules = PRESETS["fanduel_nfl_kicker"]
+    assert portfolio_violations(pool, lineups, rules, settings, slots) == []
     portfolio = pd.read_csv(out / "portfolio.csv")
     assert portfolio["portfolio_rank"].notna().sum() == 5
 
@@ -122,3 +128,35 @@ def test_a_config_pools_mapping_replaces_the_configured_pools(tmp_path):
     planned = result.stdout + result.stderr
     assert "results/lineups/mine/lineups.csv" in planned
     assert "results/lineups/demo/" not in planned  # not merged with the file's pools
+
+
+def test_a_draftkings_nba_export_and_an_nfl_pool_in_one_run(tmp_path):
+    """A DraftKings NBA-format CSV (multi-position players such as PG/SG) under its own
+    roster beside the FanDuel NFL demo pool: every lineup lists valid slots."""
+    from dsplaybook.lineups.demo_pool import demo_draftkings_nba_pool
+
+    nba = tmp_path / "DKSalaries.csv"
+    demo_draftkings_nba_pool(n_games=3, seed=2).to_csv(nba, index=False)
+    config = {
+        "pools": {"demo_synthetic": "", "nba": {"path": str(nba), "roster": "draftkings_nba"}},
+        "n_lineups": 5,
+        "demo_pool_teams": 6,
+        "simulation": {"n_sims": 300},
+    }
+    targets = [f"results/lineups/{p}/portfolio.csv" for p in ("nba", "demo_synthetic")]
+    run, _ = _run(tmp_path, config, targets)
+    table = pd.read_csv(run.workdir / "results/lineups/nba/lineups.csv", dtype={"id": str})
+    pool = read_player_pool(nba)
+    lineups = lineups_from_table(pool, table)
+    slots = slots_from_table(pool, table)
+    # the workflow's own rules (stack/defense rules have no QB or defense to act on here)
+    settings = LineupSettings.unconstrained(
+        n_lineups=5, max_overlap=6, max_exposure=0.6, max_per_team=4
+    )
+    rules = PRESETS["draftkings_nba"]
+    assert len(lineups) == 5
+    assert portfolio_violations(pool, lineups, rules, settings, slots) == []
+    assert table["position"].str.contains("/").any(), "no multi-position player chosen"
+    assert set(table["slot"]) == set(rules.slot_names())
+    nfl = pd.read_csv(run.workdir / "results/lineups/demo_synthetic/lineups.csv")
+    assert "FLEX" in set(nfl["slot"])

@@ -90,8 +90,23 @@ _Validator = _extend_with_defaults(jsonschema.Draft202012Validator)
 
 
 def load_schema(path: str | Path) -> dict:
+    """The schema with local ``$ref: "#/$defs/<name>"`` written out in place, so text
+    conversion and default filling see one plain tree (a roster is used in two places)."""
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        schema = yaml.safe_load(fh)
+    return _inline_refs(schema, schema.get("$defs", {}))
+
+
+def _inline_refs(node: Any, defs: Mapping) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            rest = {k: v for k, v in node.items() if k != "$ref"}
+            return {**_inline_refs(_copy(defs[ref.removeprefix("#/$defs/")]), defs), **rest}
+        return {k: _inline_refs(v, defs) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(v, defs) for v in node]
+    return node
 
 
 def validate_config(config: dict, schema: Mapping, source: str = "config") -> dict:

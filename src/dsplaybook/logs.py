@@ -11,6 +11,8 @@ from pathlib import Path
 from dsplaybook.atomic import remove_stale_temporaries
 from dsplaybook.errors import exit_on_input_error
 
+LOG_FILE_ONLY = {"log_file_only": True}
+
 
 def log_to_file(path: str | None, level: int = logging.INFO, echo: bool = False) -> logging.Logger:
     """Send the ``dsplaybook`` logger (and warnings) to ``path`` (stderr if none); with
@@ -25,6 +27,8 @@ def log_to_file(path: str | None, level: int = logging.INFO, echo: bool = False)
     if echo and path:
         terminal = logging.StreamHandler(sys.stderr)
         terminal.setFormatter(logging.Formatter(f"[{echo_name(path)}] %(message)s"))
+        # log.info(..., extra=LOG_FILE_ONLY): for the log file, not the terminal
+        terminal.addFilter(lambda record: not getattr(record, "log_file_only", False))
         handlers.append(terminal)
     logger.handlers[:] = handlers
     logging.captureWarnings(True)

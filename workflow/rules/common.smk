@@ -163,18 +163,31 @@ def data_targets():
 POOL_KEYS = ("projection_column", "drop_injured", "injury_statuses")
 LINEUP_KEYS = (
     "n_lineups max_overlap stack avoid_opposing_defense max_exposure max_per_team "
-    "lock exclude"
+    "lock exclude mip_gap"
 ).split()
+
+
+def _pool_entry(name):
+    """A lineups.pools entry as {path, roster}: a plain path uses lineups.roster."""
+    pools = config["lineups"]["pools"]
+    if name not in pools:
+        raise WorkflowError(
+            f"results/lineups/{name}: no pool of that name; add it to lineups.pools"
+        )
+    entry = pools[name]
+    if isinstance(entry, str):
+        entry = {"path": entry}
+    return {"roster": config["lineups"]["roster"], **entry}
 
 
 def player_pool_csv(wildcards):
     """A configured export, or the generated demo pool when the path is empty."""
-    pools = config["lineups"]["pools"]
-    if wildcards.pool not in pools:
-        raise WorkflowError(
-            f"results/lineups/{wildcards.pool}: no pool of that name; add it to lineups.pools"
-        )
-    return pools[wildcards.pool] or "resources/fantasy/demo_synthetic.csv"
+    return _pool_entry(wildcards.pool)["path"] or "resources/fantasy/demo_synthetic.csv"
+
+
+def pool_roster(wildcards):
+    """The pool's own roster, else lineups.roster (one run may mix sports)."""
+    return _pool_entry(wildcards.pool)["roster"]
 
 
 def lineup_pool_settings():

@@ -62,7 +62,7 @@ rule optimize_lineups:
         mem_mb=2000,
         runtime=60,
     params:
-        roster=config["lineups"]["roster"],
+        roster=pool_roster,
         pool=lineup_pool_settings(),
         settings=lineup_settings(),
     script:
@@ -92,7 +92,7 @@ rule simulate_lineups:
         mem_mb=4000,
         runtime=20,
     params:
-        roster=config["lineups"]["roster"],
+        roster=pool_roster,
         pool=lineup_pool_settings(),
         simulation=config["lineups"]["simulation"],
         seed=config["seed"],

@@ -1,5 +1,10 @@
 """Independent checks of finished lineups (plain Python, no solver): used by tests and
-by the workflow to refuse writing a lineup that breaks a rule."""
+by the workflow to refuse writing a lineup that breaks a rule.
+
+Slots are checked by bipartite matching of players to the roster's individual slots,
+not by per-position counts: with several flex groups (DraftKings NBA) counts can all
+hold while no assignment of players to slots exists.
+"""
 
 from __future__ import annotations
 
@@ -10,25 +15,44 @@ import numpy as np
 import pandas as pd
 
 from dsplaybook.lineups.milp import LineupResult, LineupSettings, optimize_lineups
-from dsplaybook.lineups.rosters import RosterRules
+from dsplaybook.lineups.rosters import RosterRules, player_positions
+
+
+def slot_violations(positions: list[str], slots: list[str], rules: RosterRules) -> list[str]:
+    """Problems with a stated slot assignment (as a solver wrote it)."""
+    eligible = {g.name: g.eligible for g in rules.slots}
+    problems = [
+        f"a {pos} cannot fill slot {slot}"
+        for pos, slot in zip(positions, slots, strict=True)
+        if not eligible.get(slot, frozenset()) & player_positions(pos)
+    ]
+    wanted = Counter(rules.slot_names())
+    if Counter(slots) != wanted:
+        problems.append(f"slots {dict(Counter(slots))}, roster has {dict(wanted)}")
+    return problems
 
 
 def lineup_violations(
-    pool: pd.DataFrame, lineup: np.ndarray, rules: RosterRules, settings: LineupSettings
+    pool: pd.DataFrame,
+    lineup: np.ndarray,
+    rules: RosterRules,
+    settings: LineupSettings,
+    slots: list[str] | None = None,
 ) -> list[str]:
     players = pool.iloc[list(lineup)]
+    listed = [player_positions(p) for p in players["position"]]
     problems = []
     if len(set(lineup)) != len(lineup):
         problems.append("a player appears twice")
     if len(players) != rules.size:
         problems.append(f"{len(players)} players, roster needs {rules.size}")
-    counts = Counter(players["position"])
-    for pos, (lo, hi) in rules.slots.items():
-        if not lo <= counts.get(pos, 0) <= hi:
-            problems.append(f"{counts.get(pos, 0)} {pos}, allowed {lo}–{hi}")
-    extra = set(counts) - set(rules.slots)
-    if extra:
-        problems.append(f"positions without a slot: {sorted(extra)}")
+    elif rules.assign_slots(list(players["position"])) is None:
+        problems.append(
+            f"no assignment of {'/'.join(players['position'])} to slots "
+            f"{'/'.join(rules.slot_names())}"
+        )
+    if slots is not None:
+        problems += slot_violations(list(players["position"]), slots, rules)
     if players["salary"].sum() > rules.salary_cap + 1e-9:
         problems.append(f"salary {players['salary'].sum():.0f} over cap {rules.salary_cap}")
     ids = set(players["id"].astype(str))
@@ -41,39 +65,52 @@ def lineup_violations(
         for team, n in Counter(players["team"]).items():
             if n > settings.max_per_team:
                 problems.append(f"{n} players from {team}, max {settings.max_per_team}")
+    teams, opponents = list(players["team"]), list(players["opponent"])
     if settings.stack:
-        for _, qb in players[players["position"] == rules.quarterback].iterrows():
-            mates = players[
-                (players["team"] == qb["team"]) & players["position"].isin(rules.receivers)
+        for i, mine in enumerate(listed):
+            if rules.quarterback not in mine:
+                continue
+            mates = [
+                j
+                for j, theirs in enumerate(listed)
+                if j != i and teams[j] == teams[i] and theirs & set(rules.receivers)
             ]
-            if mates.empty:
-                problems.append(f"QB {qb['name']} has no WR/TE of {qb['team']}")
+            if not mates:
+                problems.append(f"QB {players['name'].iloc[i]} has no WR/TE of {teams[i]}")
     if settings.avoid_opposing_defense:
-        for _, d in players[players["position"] == rules.defense].iterrows():
-            facing = players[
-                (players["opponent"] == d["team"]) & (players["position"] != rules.defense)
+        for d, mine in enumerate(listed):
+            if rules.defense not in mine:
+                continue
+            facing = [
+                j
+                for j, theirs in enumerate(listed)
+                if opponents[j] == teams[d] and rules.defense not in theirs
             ]
-            if not facing.empty:
-                problems.append(f"{len(facing)} players face defense {d['team']}")
+            if facing:
+                problems.append(f"{len(facing)} players face defense {teams[d]}")
     return problems
 
 
 def portfolio_violations(
-    pool: pd.DataFrame, lineups: list[np.ndarray], rules: RosterRules, settings: LineupSettings
+    pool: pd.DataFrame,
+    lineups: list[np.ndarray],
+    rules: RosterRules,
+    settings: LineupSettings,
+    slots: list[list[str]] | None = None,
 ) -> list[str]:
-    """Per-lineup rules plus overlap and exposure across the whole set."""
+    """Per-lineup rules plus overlap, distinctness and exposure across the whole set."""
     problems = [
         f"lineup {k + 1}: {p}"
         for k, lineup in enumerate(lineups)
-        for p in lineup_violations(pool, lineup, rules, settings)
+        for p in lineup_violations(pool, lineup, rules, settings, slots[k] if slots else None)
     ]
-    if settings.max_overlap is not None:
-        sets = [set(lineup) for lineup in lineups]
-        for a in range(len(sets)):
-            for b in range(a + 1, len(sets)):
-                shared = len(sets[a] & sets[b])
-                if shared > settings.max_overlap:
-                    problems.append(f"lineups {a + 1} and {b + 1} share {shared} players")
+    limit = rules.size - 1 if settings.max_overlap is None else settings.max_overlap
+    sets = [set(lineup) for lineup in lineups]
+    for a in range(len(sets)):
+        for b in range(a + 1, len(sets)):
+            shared = len(sets[a] & sets[b])
+            if shared > limit:
+                problems.append(f"lineups {a + 1} and {b + 1} share {shared} players")
     cap = math.floor(settings.max_exposure * settings.n_lineups + 1e-9)
     for player, n in Counter(int(i) for lineup in lineups for i in lineup).items():
         if n > cap:
@@ -87,7 +124,7 @@ def optimize_checked(
     """``optimize_lineups``, then the independent check: a lineup that breaks a rule is a
     bug and is never written."""
     result = optimize_lineups(pool, rules, settings)
-    problems = portfolio_violations(pool, result.lineups, rules, settings)
+    problems = portfolio_violations(pool, result.lineups, rules, settings, result.slots)
     if problems:
         raise RuntimeError(f"solver returned lineups that break the rules: {problems[:3]}")
     return result

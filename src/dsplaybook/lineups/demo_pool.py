@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 # Players per team and position, and (mean projection, sd) of a starter.
-ROSTER = {"QB": 2, "RB": 4, "WR": 5, "TE": 3, "K": 1, "D": 1}
-SCALE = {"QB": (17, 5), "RB": (10, 4), "WR": (10, 4.5), "TE": (6, 3), "K": (8, 2), "D": (8, 3)}
+# FanDuel NFL positions today (no kicker since 2020; the default roster is fanduel_nfl).
+ROSTER = {"QB": 2, "RB": 4, "WR": 5, "TE": 3, "D": 1}
+SCALE = {"QB": (17, 5), "RB": (10, 4), "WR": (10, 4.5), "TE": (6, 3), "D": (8, 3)}
 
 
 def demo_pool(n_teams: int = 16, seed: int = 0) -> pd.DataFrame:
@@ -44,6 +45,66 @@ def demo_pool(n_teams: int = 16, seed: int = 0) -> pd.DataFrame:
                         "Team": team,
                         "Opponent": opponent[team],
                         "Injury Indicator": injury,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+# DraftKings NBA: share of players listed at each position (several = multi-position).
+NBA_POSITIONS = {
+    "PG": 0.14,
+    "SG": 0.10,
+    "SF": 0.08,
+    "PF": 0.10,
+    "C": 0.12,
+    "PG/SG": 0.14,
+    "SG/SF": 0.12,
+    "SF/PF": 0.12,
+    "PF/C": 0.08,
+}
+
+
+def demo_draftkings_nba_pool(n_games: int = 8, per_team: int = 13, seed: int = 0) -> pd.DataFrame:
+    """A synthetic slate in DraftKings' NBA export format (Position, Name + ID, Name, ID,
+    Roster Position, Salary, Game Info, TeamAbbrev, AvgPointsPerGame), multi-position
+    players included, plus a 'Projection' column with four decimals as projection
+    services give them. Teams are N01…; names start with "Synthetic"."""
+    rng = np.random.default_rng(seed)
+    teams = [f"N{i + 1:02d}" for i in range(2 * n_games)]
+    names, weights = list(NBA_POSITIONS), np.array(list(NBA_POSITIONS.values()))
+    rows = []
+    for g in range(n_games):
+        away, home = teams[2 * g], teams[2 * g + 1]
+        for team in (away, home):
+            for depth in range(per_team):
+                position = str(rng.choice(names, p=weights / weights.sum()))
+                points = max(0.0, rng.gamma(4.0, 7.0) * 0.9**depth)
+                salary = int(
+                    np.clip(
+                        round((3000 + 170 * points + rng.normal(0, 500)) / 100) * 100, 3000, 11500
+                    )
+                )
+                pid = str(30_000_000 + len(rows))
+                name = f"Synthetic {team}-{depth + 1}"
+                eligible = position.split("/")
+                roster = "/".join(
+                    eligible
+                    + (["G"] if {"PG", "SG"} & set(eligible) else [])
+                    + (["F"] if {"SF", "PF"} & set(eligible) else [])
+                    + ["UTIL"]
+                )
+                rows.append(
+                    {
+                        "Position": position,
+                        "Name + ID": f"{name} ({pid})",
+                        "Name": name,
+                        "ID": pid,
+                        "Roster Position": roster,
+                        "Salary": salary,
+                        "Game Info": f"{away}@{home} 11/29/2026 07:30PM ET",
+                        "TeamAbbrev": team,
+                        "AvgPointsPerGame": round(points, 2),
+                        "Projection": round(points * rng.uniform(0.85, 1.15), 4),
                     }
                 )
     return pd.DataFrame(rows)

@@ -1,8 +1,12 @@
-"""Fantasy lineups as a mixed-integer program (cvxpy + HiGHS).
+"""Fantasy lineups as a mixed-integer program, built one after another.
 
-One binary variable per player. Lineups are built one after another: lineup k is
-the best lineup that shares at most ``max_overlap`` players with each earlier one
-and keeps every player under his exposure limit.
+Lineup k is the exact best lineup (up to ``mip_gap``, 0 by default) that shares at most
+``max_overlap`` players with each earlier one and keeps every player under his exposure
+limit. Two back ends solve :mod:`~dsplaybook.lineups.formulation`'s model: HiGHS driven
+directly (:mod:`~dsplaybook.lineups.sequential`, the default: one model kept alive along
+the sequence, one column per player) and cvxpy (one problem per lineup with one column
+per (player, slot): the reference the tests compare it with, and what names the rule at
+fault when the rules are infeasible).
 """
 
 from __future__ import annotations
@@ -18,9 +22,13 @@ import pandas as pd
 
 from dsplaybook.config import FromConfig
 from dsplaybook.errors import InputError
+from dsplaybook.lineups.formulation import Formulation, RowGroup, formulate
 from dsplaybook.lineups.rosters import RosterRules
 
 log = logging.getLogger("dsplaybook")
+
+# A lineup within this many points of the best possible one counts as tying with it.
+TIE_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -28,13 +36,14 @@ class LineupSettings(FromConfig):
     """The ``lineups`` rules of a run (no defaults here: the schema holds them)."""
 
     n_lineups: int
-    max_overlap: int | None  # players any two lineups may share
+    max_overlap: int | None  # players any two lineups may share (None: any but all)
     stack: bool  # each QB with at least one WR/TE of his team
     avoid_opposing_defense: bool  # no player facing the chosen defense
     max_exposure: float  # share of lineups a player may appear in
     max_per_team: int | None
     lock: tuple[str, ...]  # player ids in every lineup
     exclude: tuple[str, ...]  # player ids never used
+    mip_gap: float = 0.0  # relative optimality gap; 0 = each lineup exactly optimal
 
     @classmethod
     def unconstrained(cls, **rules: object) -> LineupSettings:
@@ -58,13 +67,15 @@ class InfeasibleRules(InputError):
 
 @dataclass(frozen=True)
 class LineupResult:
-    lineups: list[np.ndarray]  # row indices into the pool, one array per lineup
+    lineups: list[np.ndarray]  # pool rows of each lineup, sorted
+    slots: list[list[str]]  # the slot each of those players fills (FLEX, UTIL, …)
     solve_seconds: float
+    solver_runs: int = 0  # lineups the MIP solver had to prove (the rest tied a known one)
 
 
 # Groups in the order they are added when diagnosing infeasibility, with the fix to suggest.
 GROUP_FIXES = {
-    "roster size and positions": "the pool lacks players for some position; check lineups.roster",
+    "roster size and positions": "the pool lacks players for some slot; check lineups.roster",
     "salary cap": "no roster fits under the cap; raise the cap or check salaries",
     "locked/excluded players": "unlock or un-exclude players (lineups.lock / lineups.exclude)",
     "max players per team": "raise lineups.max_per_team",
@@ -73,15 +84,29 @@ GROUP_FIXES = {
     "exposure limits": "raise lineups.max_exposure or lower lineups.n_lineups",
     "overlap with earlier lineups": "raise lineups.max_overlap or lower lineups.n_lineups",
 }
+ENGINES = ("highs", "cvxpy")
+
+
+def exposure_cap(settings: LineupSettings) -> int:
+    """Lineups one player may appear in."""
+    return math.floor(settings.max_exposure * settings.n_lineups + 1e-9)
+
+
+def overlap_limit(settings: LineupSettings, rules: RosterRules) -> int:
+    """Players two lineups may share; without a limit they must still differ."""
+    if settings.max_overlap is None:
+        return rules.size - 1
+    return min(settings.max_overlap, rules.size - 1)
 
 
 def optimize_lineups(
-    pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings
+    pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings, engine: str = "highs"
 ) -> LineupResult:
     """Build ``settings.n_lineups`` lineups, best first. Raises InfeasibleRules."""
-    model = _StaticModel(pool, rules, settings)
-    exposure_cap = math.floor(settings.max_exposure * settings.n_lineups + 1e-9)
-    if exposure_cap < 1:
+    from dsplaybook.lineups.sequential import HighsSequence
+
+    cap = exposure_cap(settings)
+    if cap < 1:
         share = settings.max_exposure * settings.n_lineups
         raise InfeasibleRules(
             f"lineups: max_exposure {settings.max_exposure:g} × n_lineups "
@@ -89,118 +114,132 @@ def optimize_lineups(
             f"n_lineups to at least {math.ceil(1 / settings.max_exposure - 1e-9)} or "
             f"max_exposure to at least {1 / settings.n_lineups:.3g}"
         )
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    # The reference back end keeps the per-slot model the issue describes; the default
+    # one uses the equivalent player model (see formulation.formulate).
+    formulation = formulate(pool, rules, settings, by_slot=engine == "cvxpy")
+    positions = pool["position"].to_numpy()
+    limit = overlap_limit(settings, rules)
+    sequence = (HighsSequence if engine == "highs" else CvxpySequence)(
+        formulation, limit, settings.mip_gap
+    )
     used = np.zeros(len(pool), dtype=int)
-    lineups: list[np.ndarray] = []
+    lineups, slots = [], []
     started = time.perf_counter()
-    bound = None
     for k in range(settings.n_lineups):
-        groups = model.groups(previous=lineups, exhausted=used >= exposure_cap)
-        chosen = model.solve(groups, bound)
-        if chosen is None:
-            raise _diagnose(model, groups, k, settings)
-        lineups.append(chosen)
-        used[chosen] += 1
-        # Each lineup only adds constraints, so the next optimum cannot beat this one.
-        # Telling HiGHS lets it stop as soon as it finds a lineup that ties.
-        bound = float(model.projection[chosen].sum())
-        points = pool["projection"].to_numpy()[chosen].sum()
+        found = sequence.next_lineup()
+        if found is None:
+            raise diagnose(formulation, lineups, used >= cap, limit, k, settings)
+        players, groups = found
+        lineups.append(players)
+        if (groups < 0).any():  # player columns: any assignment will do, Hall says one exists
+            slots.append(rules.assign_slots(list(positions[players])))
+        else:
+            slots.append([rules.slots[g].name for g in groups])
+        used[players] += 1
+        sequence.add_lineup(players, exhausted=np.flatnonzero(used >= cap))
+        points = pool["projection"].to_numpy()[players].sum()
         log.info("lineup %d of %d: %.2f points", k + 1, settings.n_lineups, points)
-    return LineupResult(lineups=lineups, solve_seconds=time.perf_counter() - started)
+    return LineupResult(lineups, slots, time.perf_counter() - started, sequence.solver_runs)
 
 
-class _StaticModel:
-    """Constraint matrices that do not change from one lineup to the next."""
-
-    def __init__(self, pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings):
-        self.pool, self.rules, self.settings = pool, rules, settings
-        self.n = len(pool)
-        self.x = cp.Variable(self.n, boolean=True)
-        self.projection = pool["projection"].to_numpy(float)
-        self.salary = pool["salary"].to_numpy(float)
-        position = pool["position"].to_numpy()
-        team = pool["team"].to_numpy()
-        opponent = pool["opponent"].to_numpy()
-        ids = pool["id"].astype(str).to_numpy()
-        self.position_rows = {p: (position == p).astype(float) for p in rules.slots}
-        self.teams = {t: (team == t).astype(float) for t in sorted(set(team))}
-        self.index_of = {pid: i for i, pid in enumerate(ids)}
-        for pid in (*settings.lock, *settings.exclude):
-            if pid not in self.index_of:
-                raise InputError(
-                    f"lineups: player id {pid!r} in lock/exclude is not in the pool; "
-                    "use ids from the pool's Id column"
-                )
-        receivers = np.isin(position, rules.receivers)
-        stack_rows = []
-        for q in np.flatnonzero(position == rules.quarterback):
-            row = -(receivers & (team == team[q])).astype(float)
-            row[q] = 1.0
-            stack_rows.append(row)
-        self.stack = np.array(stack_rows).reshape(-1, self.n)
-        defense_rows = []
-        for d in np.flatnonzero(position == rules.defense):
-            for i in np.flatnonzero((opponent == team[d]) & (position != rules.defense)):
-                row = np.zeros(self.n)
-                row[[d, i]] = 1.0
-                defense_rows.append(row)
-        self.defense = np.array(defense_rows).reshape(-1, self.n)
-
-    def groups(self, previous: list[np.ndarray], exhausted: np.ndarray) -> dict[str, list]:
-        x, s, r = self.x, self.settings, self.rules
-        groups: dict[str, list] = {"roster size and positions": [cp.sum(x) == r.size]}
-        for pos, (lo, hi) in r.slots.items():
-            row = self.position_rows[pos]
-            groups["roster size and positions"] += [row @ x >= lo, row @ x <= hi]
-        groups["salary cap"] = [self.salary @ x <= r.salary_cap]
-        fixed = []
-        if s.lock:
-            fixed.append(x[[self.index_of[p] for p in s.lock]] == 1)
-        if s.exclude:
-            fixed.append(x[[self.index_of[p] for p in s.exclude]] == 0)
-        groups["locked/excluded players"] = fixed
-        if s.max_per_team is not None:
-            matrix = np.array(list(self.teams.values()))
-            groups["max players per team"] = [matrix @ x <= s.max_per_team]
-        if s.stack and len(self.stack):
-            groups["QB stacking"] = [self.stack @ x <= 0]
-        if s.avoid_opposing_defense and len(self.defense):
-            groups["no player facing the chosen defense"] = [self.defense @ x <= 1]
-        if exhausted.any():
-            groups["exposure limits"] = [x[np.flatnonzero(exhausted)] == 0]
-        if previous and s.max_overlap is not None:
-            overlap = np.zeros((len(previous), self.n))
-            for row, lineup in enumerate(previous):
-                overlap[row, lineup] = 1.0
-            groups["overlap with earlier lineups"] = [overlap @ x <= s.max_overlap]
-        return groups
-
-    def solve(self, groups: dict[str, list], bound: float | None = None) -> np.ndarray | None:
-        constraints = [c for group in groups.values() for c in group]
-        if bound is not None:
-            constraints.append(self.projection @ self.x <= bound + 1e-6)
-        problem = cp.Problem(cp.Maximize(self.projection @ self.x), constraints)
-        # RINS/RENS sub-MIPs rarely find better lineups here than HiGHS's other heuristics,
-        # and cost 17% of the time on 60 real FanDuel lineups (same optima).
-        # output_flag off: HiGHS would print its banner on the terminal at every solve
-        problem.solve(
-            solver=cp.HIGHS,
-            output_flag=False,
-            mip_heuristic_run_rins=False,
-            mip_heuristic_run_rens=False,
+def dynamic_groups(
+    f: Formulation, previous: list[np.ndarray], exhausted: np.ndarray, limit: int
+) -> dict[str, RowGroup]:
+    """Exposure and overlap rows for the next lineup (``exhausted``: a player mask)."""
+    groups = {}
+    if exhausted.any():
+        columns = f.columns_of(np.flatnonzero(exhausted))
+        matrix = np.zeros((len(columns), len(f.player)))
+        matrix[np.arange(len(columns)), columns] = 1.0
+        groups["exposure limits"] = RowGroup(
+            _csr(matrix), np.zeros(len(columns)), np.zeros(len(columns))
         )
-        if problem.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
+    if previous:
+        rows = [f.overlap_row(lineup, limit) for lineup in previous]
+        groups["overlap with earlier lineups"] = RowGroup(
+            _csr(np.vstack([r.matrix.toarray() for r in rows])),
+            np.concatenate([r.lower for r in rows]),
+            np.concatenate([r.upper for r in rows]),
+        )
+    return groups
+
+
+def _csr(matrix: np.ndarray):  # noqa: ANN202
+    from scipy import sparse
+
+    return sparse.csr_matrix(matrix)
+
+
+def solve_cvxpy(
+    f: Formulation, groups: dict[str, RowGroup], bound: float | None = None, gap: float = 0.0
+) -> np.ndarray | None:
+    """One lineup with cvxpy + HiGHS: the 0/1 column vector, or None when infeasible."""
+    y = cp.Variable(len(f.player), boolean=True)
+    constraints = []
+    for group in groups.values():
+        activity = group.matrix @ y
+        finite_lo, finite_hi = np.isfinite(group.lower), np.isfinite(group.upper)
+        if finite_lo.any():
+            constraints.append(activity[finite_lo] >= group.lower[finite_lo])
+        if finite_hi.any():
+            constraints.append(activity[finite_hi] <= group.upper[finite_hi])
+    if bound is not None:
+        constraints.append(f.objective @ y <= bound + 1e-6)
+    problem = cp.Problem(cp.Maximize(f.objective @ y), constraints)
+    # output_flag off: HiGHS would print its banner on the terminal at every solve
+    problem.solve(solver=cp.HIGHS, output_flag=False, mip_rel_gap=gap, mip_abs_gap=0.0)
+    if problem.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
+        return None
+    return np.round(y.value)
+
+
+class CvxpySequence:
+    """The reference back end: every lineup is a fresh cvxpy problem."""
+
+    def __init__(self, formulation: Formulation, limit: int, gap: float):
+        self.f, self.limit, self.gap = formulation, limit, gap
+        self.previous: list[np.ndarray] = []
+        self.exhausted = np.zeros(formulation.incidence.shape[0], dtype=bool)
+        self.bound: float | None = None
+        self.solver_runs = 0
+
+    def next_lineup(self) -> tuple[np.ndarray, np.ndarray] | None:
+        groups = {
+            **self.f.groups,
+            **dynamic_groups(self.f, self.previous, self.exhausted, self.limit),
+        }
+        # Each lineup only adds constraints, so the next optimum cannot beat this one
+        # (valid only for exact solves: with a gap the last value may be below the optimum).
+        y = solve_cvxpy(self.f, groups, self.bound if self.gap == 0 else None, self.gap)
+        self.solver_runs += 1
+        if y is None:
             return None
-        return np.flatnonzero(np.round(self.x.value) > 0.5)
+        self.bound = float(self.f.objective @ y)
+        return self.f.lineup_of(y)
+
+    def add_lineup(self, players: np.ndarray, exhausted: np.ndarray) -> None:
+        self.previous.append(players)
+        self.exhausted[exhausted] = True
 
 
-def _diagnose(
-    model: _StaticModel, groups: dict[str, list], k: int, settings: LineupSettings
+def diagnose(
+    f: Formulation,
+    previous: list[np.ndarray],
+    exhausted: np.ndarray,
+    limit: int,
+    k: int,
+    settings: LineupSettings,
 ) -> InfeasibleRules:
     """Add constraint groups one by one; the first that breaks feasibility is named."""
-    active: dict[str, list] = {}
-    for name, constraints in groups.items():
-        active[name] = constraints
-        if model.solve(active) is None:
+    active: dict[str, RowGroup] = {}
+    groups = {**f.groups, **dynamic_groups(f, previous, exhausted, limit)}
+    for name in GROUP_FIXES:
+        if name not in groups:
+            continue
+        active[name] = groups[name]
+        if solve_cvxpy(f, active, gap=1.0) is None:
             earlier = [g for g in active if g != name]
             with_others = f" together with {', '.join(earlier)}" if earlier else ""
             which = f"lineup {k + 1} of {settings.n_lineups}"

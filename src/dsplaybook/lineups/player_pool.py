@@ -15,6 +15,7 @@ import pandas as pd
 
 from dsplaybook.config import FromConfig
 from dsplaybook.errors import InputError
+from dsplaybook.lineups.rosters import player_positions
 
 # Canonical columns the optimiser works with.
 COLUMNS = ["id", "name", "position", "team", "opponent", "salary", "projection", "injury"]
@@ -166,12 +167,16 @@ def _validate(pool: pd.DataFrame, positions: Iterable[str] | None) -> None:
     if len(negative):
         raise InputError(f"row {negative[0] + 2} column 'Salary': negative salary")
     if positions is not None:
+        # a multi-position player (PG/SG) needs every listed position to be known: a
+        # typo in one of them must not quietly narrow where he may play
         allowed = set(positions)
-        unknown = (~pool["position"].isin(allowed)).to_numpy().nonzero()[0]
-        if len(unknown):
+        unknown = [not player_positions(p) <= allowed for p in pool["position"]]
+        if any(unknown):
+            row = unknown.index(True)
             raise InputError(
-                f"row {unknown[0] + 2} column 'Position': {pool['position'].iloc[unknown[0]]!r} "
-                f"is not a position of these roster rules ({', '.join(sorted(allowed))})"
+                f"row {row + 2} column 'Position': {pool['position'].iloc[row]!r} is not a "
+                f"position of these roster rules ({', '.join(sorted(allowed))}); check "
+                "lineups.roster (or the pool's roster) matches this export's sport and site"
             )
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dsplaybook.config import FromConfig
-from dsplaybook.lineups.rosters import RosterRules
+from dsplaybook.lineups.rosters import RosterRules, plays
 
 
 @dataclass(frozen=True)
@@ -31,16 +31,16 @@ class SimulationSettings(FromConfig):
 
 
 def correlation_matrix(pool: pd.DataFrame, rules: RosterRules, s: SimulationSettings) -> np.ndarray:
-    position = pool["position"].to_numpy()
+    position = pool["position"]
     team = pool["team"].to_numpy()
     opponent = pool["opponent"].to_numpy()
     same_team = team[:, None] == team[None, :]
     corr = np.where(same_team, s.teammate_correlation, 0.0)
-    qb = position == rules.quarterback
-    receiver = np.isin(position, rules.receivers)
+    qb = plays(position, [rules.quarterback])
+    receiver = plays(position, rules.receivers)
     stack = same_team & ((qb[:, None] & receiver[None, :]) | (receiver[:, None] & qb[None, :]))
     corr[stack] = s.qb_receiver_correlation
-    defense = position == rules.defense
+    defense = plays(position, [rules.defense])
     facing = (defense[:, None] & (opponent[None, :] == team[:, None])) & ~defense[None, :]
     corr[facing | facing.T] = s.opposing_defense_correlation
     np.fill_diagonal(corr, 1.0)

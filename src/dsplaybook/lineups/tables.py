@@ -13,18 +13,19 @@ PLAYER_COLUMNS = ["id", "name", "position", "team", "opponent", "salary", "proje
 
 
 def lineups_table(
-    pool: pd.DataFrame, lineups: list[np.ndarray], rules: RosterRules
+    pool: pd.DataFrame, lineups: list[np.ndarray], slots: list[list[str]], rules: RosterRules
 ) -> pd.DataFrame:
-    """One row per (lineup, player), players in roster-slot order."""
-    slot_order = {pos: i for i, pos in enumerate(rules.positions)}
+    """One row per (lineup, player) with the slot he fills, in roster-slot order."""
+    slot_order = {group.name: i for i, group in enumerate(rules.slots)}
     frames = []
-    for k, lineup in enumerate(lineups, start=1):
+    for k, (lineup, names) in enumerate(zip(lineups, slots, strict=True), start=1):
         players = pool.iloc[list(lineup)][PLAYER_COLUMNS].copy()
-        players["_slot"] = players["position"].map(slot_order)
-        players = players.sort_values(["_slot", "salary", "id"], ascending=[True, False, True])
-        frames.append(players.drop(columns="_slot").assign(lineup=k))
+        players.insert(0, "slot", names)
+        players["_order"] = players["slot"].map(slot_order)
+        players = players.sort_values(["_order", "salary", "id"], ascending=[True, False, True])
+        frames.append(players.drop(columns="_order").assign(lineup=k))
     table = pd.concat(frames, ignore_index=True)
-    return table[["lineup", *PLAYER_COLUMNS]]
+    return table[["lineup", "slot", *PLAYER_COLUMNS]]
 
 
 def exposure_table(pool: pd.DataFrame, lineups: list[np.ndarray]) -> pd.DataFrame:
@@ -47,7 +48,7 @@ def summary_table(table: pd.DataFrame) -> pd.DataFrame:
                 "salary": int(players["salary"].sum()),
                 "teams": " ".join(f"{t}:{n}" for t, n in sorted(teams.items())),
                 "players": " | ".join(
-                    f"{p} {n}" for p, n in zip(players["position"], players["name"], strict=True)
+                    f"{s} {n}" for s, n in zip(players["slot"], players["name"], strict=True)
                 ),
             }
         )
@@ -55,9 +56,18 @@ def summary_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def lineups_from_table(pool: pd.DataFrame, table: pd.DataFrame) -> list[np.ndarray]:
-    """Inverse of :func:`lineups_table`: pool row indices per lineup."""
+    """Inverse of :func:`lineups_table`: pool row indices per lineup, sorted."""
+    return [lineup for lineup, _ in _rows_and_slots(pool, table)]
+
+
+def slots_from_table(pool: pd.DataFrame, table: pd.DataFrame) -> list[list[str]]:
+    """The slot of each player, in the order of :func:`lineups_from_table`."""
+    return [slots for _, slots in _rows_and_slots(pool, table)]
+
+
+def _rows_and_slots(pool: pd.DataFrame, table: pd.DataFrame):  # noqa: ANN202
     index_of = {pid: i for i, pid in enumerate(pool["id"].astype(str))}
-    return [
-        np.array(sorted(index_of[str(pid)] for pid in players["id"]))
-        for _, players in table.groupby("lineup", sort=True)
-    ]
+    for _, players in table.groupby("lineup", sort=True):
+        rows = [index_of[str(pid)] for pid in players["id"]]
+        order = np.argsort(rows, kind="stable")
+        yield np.array(rows)[order], [list(players["slot"])[k] for k in order]
