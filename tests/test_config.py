@@ -77,7 +77,7 @@ def _filled(**overrides):
     ("overrides", "fragment"),
     [
         ({"labelling__budget": 300}, "key 'labelling.budget': 300 is not one of"),
-        ({"labelling__features": "hog"}, "key 'labelling.features': 'hog'"),
+        ({"labelling__features": "sift"}, "key 'labelling.features': 'sift'"),
         ({"labelling__method": "svm"}, "set both to best or name both"),
         ({"quickdraw__categories": ["circle", "cat"]}, "cannot synthesise 'cat'"),
         ({"quickdraw__categories": ["ice cream", "ice_cream"]}, "differ only by space"),

@@ -8,6 +8,7 @@ import pytest
 from sklearn.decomposition import PCA
 from sklearn.model_selection import train_test_split
 
+from dsplaybook.learning.graph import _GRAPHS, GraphSpreading
 from dsplaybook.learning.methods import METHODS, make_classifier
 from dsplaybook.learning.pool_labelling import best_cell, coverage_curve
 from dsplaybook.learning.scores import confidences
@@ -19,6 +20,8 @@ from dsplaybook.learning.sweep import (
     run_cell,
     summarise,
 )
+from dsplaybook.represent.features import FEATURE_SETS, HANDMADE
+from dsplaybook.represent.handmade import HogSettings
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +33,19 @@ def digits():
         x / 255.0, y, test_size=1000, stratify=y, random_state=0
     )
     pca = PCA(30, random_state=0).fit(x_tr)  # fitted on training images only
+    hog_settings = HogSettings()  # HOG works on the 28×28 uint8 images
+    tr_img = (x_tr.reshape(-1, 28, 28) * 255).round().astype(np.uint8)
+    te_img = (x_te.reshape(-1, 28, 28) * 255).round().astype(np.uint8)
     return {
         "raw": (x_tr, x_te),
         "pca": (pca.transform(x_tr), pca.transform(x_te)),
+        **{
+            name: (
+                FEATURE_SETS[name].handmade(tr_img, hog_settings, 2),
+                FEATURE_SETS[name].handmade(te_img, hog_settings, 2),
+            )
+            for name in HANDMADE
+        },
         "y": (y_tr, y_te),
     }
 
@@ -137,3 +150,34 @@ def test_learning_curve_picture_keeps_the_winner_at_every_budget():
     summary = pd.DataFrame(rows, columns=["features", "method", "budget", "accuracy_mean"])
     curves = curves_to_draw(summary, top=3)
     assert curves == ["f + m0", "f + m1", "f + m2", "f + m9"]
+
+
+@pytest.mark.parametrize("features", HANDMADE)
+def test_handmade_features_beat_raw_pixels_at_100_labels(digits, features):
+    raw = _mean_accuracy(digits, "raw", "svm")
+    handmade = _mean_accuracy(digits, features, "svm")
+    assert handmade > 0.5 and handmade > raw + 0.02, (handmade, raw)
+
+
+@pytest.mark.parametrize("features", ["raw", "hog2"])
+def test_graph_spreading_beats_the_raw_pixel_svm_at_100_labels(digits, features):
+    raw_svm = _mean_accuracy(digits, "raw", "svm")
+    graph = _mean_accuracy(digits, features, "graphspread")
+    assert graph > 0.5 and graph > raw_svm + 0.02, (graph, raw_svm)
+
+
+def test_graph_spreading_is_inductive_and_builds_its_graph_once(digits):
+    (x_tr, x_te), (y_tr, _) = digits["raw"], digits["y"]
+    y = np.full(len(y_tr), -1)
+    y[:100] = y_tr[:100]
+    first = GraphSpreading(random_state=0).fit(x_tr, y)
+    graph = next(iter(_GRAPHS.values()))
+    y2 = y.copy()
+    y2[100:200] = y_tr[100:200]
+    second = GraphSpreading(random_state=0).fit(x_tr, y2)
+    assert next(iter(_GRAPHS.values())) is graph and len(_GRAPHS) == 1  # reused
+    assert not np.array_equal(first.label_distributions_, second.label_distributions_)
+    # a test image's prediction does not depend on the other test images
+    together = first.predict_proba(x_te[:50])
+    alone = np.vstack([first.predict_proba(x_te[i : i + 1]) for i in range(50)])
+    assert np.allclose(together, alone)

@@ -10,7 +10,7 @@ from dsplaybook.dadc.simulate import STRATEGIES
 from dsplaybook.data import fashion_mnist, folder, quickdraw
 from dsplaybook.errors import ConfigError
 from dsplaybook.learning.methods import METHODS
-from dsplaybook.represent.features import FEATURE_SETS, LEARNED
+from dsplaybook.represent.features import FEATURE_SETS, HANDMADE, LEARNED
 
 SCHEMA = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
 
@@ -39,6 +39,7 @@ def one_of(names):
 METHOD_NAMES = one_of(METHODS)
 FEATURE_NAMES = one_of(FEATURE_SETS)
 LEARNED_NAMES = one_of(LEARNED)
+HANDMADE_NAMES = one_of(HANDMADE)
 STRATEGY_NAMES = one_of(STRATEGIES)
 
 
@@ -240,12 +241,12 @@ def cvae_params():
 
 
 def representation_model(wildcards):
-    return f"results/represent/{wildcards.dataset}/{FEATURE_SETS[wildcards.learned]}"
+    return f"results/represent/{wildcards.dataset}/{FEATURE_SETS[wildcards.learned].model}"
 
 
 def feature_file(dataset, features):
-    """The learned feature file a rule reads; none for raw pixels."""
-    if FEATURE_SETS[features] is None:
+    """The feature file (learned or hand-made) a rule reads; none for raw pixels."""
+    if features == "raw":
         return []
     return f"results/represent/{dataset}/{features}_features.npz"
 
@@ -295,7 +296,7 @@ def labelling_feature_files(wildcards):
     return [
         feature_file(wildcards.dataset, f)
         for f in candidates
-        if FEATURE_SETS[f] is not None
+        if f != "raw"
     ]
 
 

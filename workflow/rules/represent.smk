@@ -1,6 +1,6 @@
 # Representations (library: dsplaybook.represent) learned without labels: PCA, dense
 # autoencoder, conv VAE, 2-D VAE. Fitted on training images only; `embed_features`
-# writes train/test features.
+# writes train/test features. Hand-made ones (HOG) fit nothing: `compute_handmade_features`.
 
 
 wildcard_constraints:
@@ -127,6 +127,29 @@ rule embed_features:
         runtime=30,
     script:
         "../scripts/embed_features.py"
+
+
+rule compute_handmade_features:
+    input:
+        h5="results/data/{dataset}.h5",
+    output:
+        features="results/represent/{dataset}/{handmade}_features.npz",
+    log:
+        "logs/represent/compute_handmade_features/{dataset}_{handmade}.log",
+    benchmark:
+        "benchmarks/represent/compute_handmade_features/{dataset}_{handmade}.tsv"
+    wildcard_constraints:
+        handmade=HANDMADE_NAMES,
+    conda:
+        "../../envs/learning.yaml"
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=20,
+    params:
+        hog=config["represent"]["hog"],
+    script:
+        "../scripts/compute_handmade_features.py"
 
 
 rule plot_reconstructions:

@@ -24,6 +24,7 @@ class Method:
     build: Builder  # (hyperparameters, seed, threads) -> unfitted estimator
     defaults: Mapping[str, Any]  # equal to the schema's classifiers.<name> defaults (tested)
     semi_supervised: bool = False  # also fitted on unlabelled images (label -1)
+    whole_pool: bool = False  # sees every unlabelled training image, not a pool_size sample
 
 
 def _logreg(h, seed, threads):  # noqa: ANN001
@@ -88,6 +89,23 @@ def _selftrain(h, seed, threads):  # noqa: ANN001
     return make_pipeline(GlobalScaler(), self_training)
 
 
+def _graphspread(h, seed, threads):  # noqa: ANN001
+    from sklearn.pipeline import make_pipeline
+
+    from dsplaybook.learning.graph import GraphSpreading
+    from dsplaybook.learning.scaling import GlobalScaler
+
+    graph = GraphSpreading(
+        n_neighbors=h["n_neighbors"],
+        alpha=h["alpha"],
+        max_iter=h["max_iter"],
+        n_components=h["n_components"],
+        random_state=seed,
+        n_jobs=threads,
+    )
+    return make_pipeline(GlobalScaler(), graph)
+
+
 METHODS: dict[str, Method] = {
     "logreg": Method(_logreg, {"C": 0.1, "max_iter": 3000}),
     "svm": Method(_svm, {"C": 10.0, "gamma": "scale"}),
@@ -100,6 +118,12 @@ METHODS: dict[str, Method] = {
         _selftrain,
         {"C": 0.1, "max_iter": 3000, "threshold": 0.9, "rounds": 10},
         semi_supervised=True,
+    ),
+    "graphspread": Method(
+        _graphspread,
+        {"n_neighbors": 10, "alpha": 0.9, "max_iter": 50, "n_components": 50},
+        semi_supervised=True,
+        whole_pool=True,
     ),
 }
 SUPERVISED = tuple(name for name, m in METHODS.items() if not m.semi_supervised)

@@ -73,10 +73,8 @@ def fit_for_labelling(
                 "ignore", message="The `probability` parameter", category=FutureWarning
             )
             return model.fit(x_train[labelled], y_train[labelled])
-    x_pool = x_train[pool] if METHODS[method].semi_supervised else x_train[:0]
-    return fit_method(
-        method, x_train[labelled], y_train[labelled], x_pool, seed, threads, hyperparameters
-    )
+    pool = pool if METHODS[method].semi_supervised else pool[:0]
+    return fit_method(method, x_train, y_train, labelled, pool, seed, threads, hyperparameters)
 
 
 @dataclass(frozen=True)

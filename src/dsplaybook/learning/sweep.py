@@ -56,14 +56,30 @@ def draw_pool(n_train: int, labelled: np.ndarray, size: int, seed: int) -> np.nd
     return np.sort(np.random.default_rng(seed + 1).choice(rest, size=size, replace=False))
 
 
-def fit_method(method: str, x_lab, y_lab, x_pool, seed: int, threads: int, hyperparameters=None):  # noqa: ANN001
-    """Fit on the labelled images (+ the unlabelled pool for semi-supervised methods)."""
+def fit_method(
+    method: str,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    labelled: np.ndarray,
+    pool: np.ndarray,
+    seed: int,
+    threads: int,
+    hyperparameters=None,  # noqa: ANN001
+):  # noqa: ANN201
+    """Fit on the ``labelled`` training images, plus for semi-supervised methods the
+    unlabelled ``pool`` (label -1), or every unlabelled training image for a method that
+    uses the whole pool (in training-set order, so its graph is built once per cell)."""
     model = make_classifier(method, seed, threads, hyperparameters)
-    if METHODS[method].semi_supervised:
-        x = np.concatenate([x_lab, x_pool])
-        y = np.concatenate([y_lab, np.full(len(x_pool), -1)])
+    entry = METHODS[method]
+    if entry.whole_pool:
+        y = np.full(len(x_train), -1)
+        y[labelled] = y_train[labelled]
+        return model.fit(x_train, y)
+    if entry.semi_supervised:
+        x = np.concatenate([x_train[labelled], x_train[pool]])
+        y = np.concatenate([y_train[labelled], np.full(len(pool), -1)])
         return model.fit(x, y)
-    return model.fit(x_lab, y_lab)
+    return model.fit(x_train[labelled], y_train[labelled])
 
 
 def run_cell(
@@ -83,18 +99,12 @@ def run_cell(
             labelled = draw_labelled(len(x_train), budget, seed)
             pool = (
                 draw_pool(len(x_train), labelled, s.pool_size, seed)
-                if METHODS[method].semi_supervised
+                if METHODS[method].semi_supervised and not METHODS[method].whole_pool
                 else np.array([], dtype=int)
             )
             started = time.perf_counter()
             model = fit_method(
-                method,
-                x_train[labelled],
-                y_train[labelled],
-                x_train[pool],
-                seed,
-                s.threads,
-                s.hyperparameters,
+                method, x_train, y_train, labelled, pool, seed, s.threads, s.hyperparameters
             )
             fit_seconds = time.perf_counter() - started
             predicted = model.predict(x_test)

@@ -28,7 +28,6 @@ from dsplaybook.lineups.milp import TIE_TOLERANCE
 from dsplaybook.logs import LOG_FILE_ONLY
 
 log = logging.getLogger("dsplaybook")
-WARM_START = os.environ.get("WARM", "1") == "1"
 
 
 def quiet_highs() -> highspy.Highs:
@@ -65,6 +64,9 @@ class HighsSequence:
             # and cost 20% of the time on the real 2015 pool (same optima)
             "mip_heuristic_run_rins": False,
             "mip_heuristic_run_rens": False,
+            # restarting the search after reduced-cost fixing repeats the root work; off,
+            # 22-30% less time on all three benchmark pools (same lineups)
+            "mip_allow_restart": False,
         }.items():
             h.setOptionValue(option, value)
         h.addVars(m, np.zeros(m), np.ones(m))
@@ -127,9 +129,9 @@ class HighsSequence:
             y[list(pooled)] = 1.0
             if points >= self.bound - TIE_TOLERANCE:
                 return self.f.lineup_of(y)
-            if WARM_START:
-                # a good lineup from the start lets HiGHS fix most players by reduced cost
-                self.h.setSolution(len(y), np.arange(len(y), dtype=np.int32), y)
+            # a good lineup from the start lets HiGHS fix most players by reduced cost
+            # (-8% time on the generated 600-player NFL pool)
+            self.h.setSolution(len(y), np.arange(len(y), dtype=np.int32), y)
         self.h.run()
         self.solver_runs += 1
         if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:

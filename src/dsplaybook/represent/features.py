@@ -7,6 +7,8 @@ only ever embedded with the finished model.
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,16 +17,41 @@ from dsplaybook.atomic import atomic_path
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
 
-# The registry of feature sets a classifier can see: name -> the fitted model (under
-# results/represent/<dataset>/) its features come from; raw pixels need none. The schema's
-# feature enums and the workflow's wildcards are built from / tested against it.
-FEATURE_SETS: dict[str, str | None] = {
-    "raw": None,
-    "pca": "pca.pkl",
-    "autoencoder": "autoencoder_encoder.keras",
-    "cvae": "cvae_encoder.keras",
+
+@dataclass(frozen=True)
+class FeatureSet:
+    """Where a feature set comes from: a model fitted on the training images (a file
+    under results/represent/<dataset>/), a hand-made function of the images, or
+    neither (raw pixels)."""
+
+    model: str | None = None
+    handmade: Callable[..., np.ndarray] | None = None  # (images, HogSettings, threads)
+
+
+def _hog(images, settings, threads):  # noqa: ANN001, ANN202
+    from dsplaybook.represent.handmade import hog_features
+
+    return hog_features(images, settings, threads)
+
+
+def _hog2(images, settings, threads):  # noqa: ANN001, ANN202
+    from dsplaybook.represent.handmade import hog_two_scales
+
+    return hog_two_scales(images, settings, threads)
+
+
+# The registry of feature sets a classifier can see. The schema's feature enums and the
+# workflow's wildcards are built from / tested against it.
+FEATURE_SETS: dict[str, FeatureSet] = {
+    "raw": FeatureSet(),
+    "pca": FeatureSet(model="pca.pkl"),
+    "autoencoder": FeatureSet(model="autoencoder_encoder.keras"),
+    "cvae": FeatureSet(model="cvae_encoder.keras"),
+    "hog": FeatureSet(handmade=_hog),
+    "hog2": FeatureSet(handmade=_hog2),
 }
-LEARNED = tuple(name for name, model in FEATURE_SETS.items() if model)
+LEARNED = tuple(name for name, f in FEATURE_SETS.items() if f.model)
+HANDMADE = tuple(name for name, f in FEATURE_SETS.items() if f.handmade)
 
 
 def flat_pixels(images: np.ndarray) -> np.ndarray:

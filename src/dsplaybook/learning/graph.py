@@ -1,0 +1,98 @@
+"""Label spreading over the whole unlabelled training pool, predicting inductively.
+
+The graph: each training image linked to its ``n_neighbors`` nearest neighbours in a
+PCA space fitted on the training images, weighted by a Gaussian of the distance and
+symmetrically normalised (Zhou et al., 2004). Labels spread over it for ``max_iter``
+steps (``alpha`` = how far). A test image is never part of the graph: it is attached
+to its nearest training images and takes the mean of their spread label
+distributions, so test images influence nothing that is fitted.
+
+The graph depends on the images only, not on which of them are labelled, so one cell
+(25 label draws on the same training set) builds it once (``_GRAPHS``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+_GRAPHS: dict[tuple, tuple] = {}  # fingerprint of (X, settings) -> (pca, index, S, scale)
+
+
+def _fingerprint(x: np.ndarray, *settings: object) -> tuple:
+    sample = np.ascontiguousarray(x[:: max(1, len(x) // 512)]).tobytes()
+    return (x.shape, str(x.dtype), hashlib.sha256(sample).hexdigest(), float(x.sum()), settings)
+
+
+class GraphSpreading(ClassifierMixin, BaseEstimator):
+    def __init__(
+        self,
+        n_neighbors: int = 10,
+        alpha: float = 0.99,
+        max_iter: int = 50,
+        n_components: int = 50,
+        random_state: int = 0,
+        n_jobs: int = 1,
+    ):
+        self.n_neighbors = n_neighbors
+        self.alpha = alpha
+        self.max_iter = max_iter
+        self.n_components = n_components
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _graph(self, x: np.ndarray) -> tuple:
+        key = _fingerprint(x, self.n_neighbors, self.n_components, self.random_state)
+        if key not in _GRAPHS:
+            from sklearn.decomposition import PCA
+            from sklearn.neighbors import NearestNeighbors
+
+            components = min(self.n_components, x.shape[1], len(x))
+            pca = PCA(n_components=components, random_state=self.random_state).fit(x)
+            z = pca.transform(x)
+            index = NearestNeighbors(n_neighbors=self.n_neighbors + 1, n_jobs=self.n_jobs).fit(z)
+            distance, neighbour = index.kneighbors(z)
+            distance, neighbour = distance[:, 1:], neighbour[:, 1:]  # not itself
+            scale = float(np.median(distance[:, -1])) or 1.0
+            weight = np.exp(-((distance / scale) ** 2))
+            n = len(x)
+            w = sparse.csr_matrix(
+                (weight.ravel(), (np.repeat(np.arange(n), self.n_neighbors), neighbour.ravel())),
+                shape=(n, n),
+            )
+            w = w.maximum(w.T)
+            degree = np.asarray(w.sum(axis=1)).ravel()
+            inverse_root = sparse.diags(1.0 / np.sqrt(np.maximum(degree, 1e-12)))
+            _GRAPHS.clear()  # one graph at a time: a cell works on one training set
+            _GRAPHS[key] = (pca, index, inverse_root @ w @ inverse_root, scale)
+        return _GRAPHS[key]
+
+    def fit(self, x: np.ndarray, y: np.ndarray) -> GraphSpreading:
+        """``y`` is -1 for unlabelled images."""
+        y = np.asarray(y)
+        self.classes_ = np.unique(y[y >= 0])
+        pca, index, s, scale = self._graph(np.asarray(x))
+        seeds = np.zeros((len(y), len(self.classes_)))
+        labelled = np.flatnonzero(y >= 0)
+        seeds[labelled, np.searchsorted(self.classes_, y[labelled])] = 1.0
+        f = seeds.copy()
+        for _ in range(self.max_iter):
+            f = self.alpha * (s @ f) + (1 - self.alpha) * seeds
+        total = f.sum(axis=1, keepdims=True)
+        self.label_distributions_ = np.where(
+            total > 0, f / np.maximum(total, 1e-300), 1 / len(self.classes_)
+        )
+        self._pca, self._index, self._scale = pca, index, scale
+        return self
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        distance, neighbour = self._index.kneighbors(self._pca.transform(x), self.n_neighbors)
+        weight = np.exp(-((distance / self._scale) ** 2)) + 1e-12
+        p = np.einsum("nk,nkc->nc", weight, self.label_distributions_[neighbour])
+        return p / p.sum(axis=1, keepdims=True)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return self.classes_[self.predict_proba(x).argmax(axis=1)]
