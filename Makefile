@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= all
+# make setup GPU=1: a CUDA-enabled TensorFlow instead of tensorflow-cpu (same version)
+GPU ?= 0
 ARGS ?=  # extra snakemake arguments, e.g. ARGS="--config branches=[data,lineups]"
-INSTALLED := $(VENV)/.installed
+INSTALLED := $(VENV)/.installed$(if $(filter 1,$(GPU)),-gpu)
 MIRROR := resources/mirror/fashion-mnist
 
 .PHONY: setup demo run app test test-fast lint format report bench clean
@@ -15,6 +17,11 @@ $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[test]"
+	# tensorflow-cpu and tensorflow ship the same package: remove one, then add the other
+	# with the CUDA libraries (the `gpu` extra of pyproject.toml)
+	if [ "$(GPU)" = 1 ]; then \
+	  $(BIN)/python -m pip uninstall -q -y tensorflow-cpu && \
+	  $(BIN)/python -m pip install -q "tensorflow[and-cuda]==2.21.0"; fi
 	touch $@
 
 # Offline Fashion-MNIST from Debian's package, used as the default mirror.

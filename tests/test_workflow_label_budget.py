@@ -40,9 +40,14 @@ def digits_run(tmp_path_factory):
             "label_budget": {
                 "budgets": [50, 100],
                 "draws": 2,
-                "features": ["raw", "pca", "autoencoder", "cvae"],
-                "methods": ["svm", "labelspread"],
-                "skip": ["raw:labelspread"],
+                "features": ["raw", "pca", "autoencoder", "cvae", "hog2"],
+                "methods": ["svm", "labelspread", "graphspread"],
+                "skip": [
+                    "raw:labelspread",
+                    "hog2:labelspread",
+                    "autoencoder:graphspread",
+                    "cvae:graphspread",
+                ],
                 "pool_size": 1500,
             },
             "labelling": {"budget": 100},
@@ -65,8 +70,12 @@ def test_outputs_are_complete_and_sensible(digits_run):
         ("autoencoder", "labelspread"),
         ("cvae", "svm"),
         ("cvae", "labelspread"),
+        ("hog2", "svm"),
+        ("hog2", "graphspread"),
+        ("raw", "graphspread"),
+        ("pca", "graphspread"),
     }
-    assert len(sweep) == 7 * 2 * 2
+    assert len(sweep) == 11 * 2 * 2
     # chance is 0.1; barely trained tiny autoencoders must still be well above it,
     # and the best cell far above it
     assert (sweep["accuracy"] > 0.2).all()

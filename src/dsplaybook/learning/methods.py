@@ -100,10 +100,28 @@ def _graphspread(h, seed, threads):  # noqa: ANN001
         alpha=h["alpha"],
         max_iter=h["max_iter"],
         n_components=h["n_components"],
-        random_state=seed,
         n_jobs=threads,
     )
     return make_pipeline(GlobalScaler(), graph)
+
+
+def _graphsvm(h, seed, threads):  # noqa: ANN001
+    from sklearn.pipeline import make_pipeline
+
+    from dsplaybook.learning.graph import GraphSvmEnsemble
+    from dsplaybook.learning.scaling import GlobalScaler
+
+    ensemble = GraphSvmEnsemble(
+        n_neighbors=h["n_neighbors"],
+        alpha=h["alpha"],
+        max_iter=h["max_iter"],
+        n_components=h["n_components"],
+        C=h["C"],
+        gamma=h["gamma"],
+        random_state=seed,
+        n_jobs=threads,
+    )
+    return make_pipeline(GlobalScaler(), ensemble)
 
 
 METHODS: dict[str, Method] = {
@@ -122,6 +140,19 @@ METHODS: dict[str, Method] = {
     "graphspread": Method(
         _graphspread,
         {"n_neighbors": 10, "alpha": 0.9, "max_iter": 50, "n_components": 50},
+        semi_supervised=True,
+        whole_pool=True,
+    ),
+    "graphsvm": Method(
+        _graphsvm,
+        {
+            "n_neighbors": 10,
+            "alpha": 0.9,
+            "max_iter": 50,
+            "n_components": 50,
+            "C": 10.0,
+            "gamma": "scale",
+        },
         semi_supervised=True,
         whole_pool=True,
     ),

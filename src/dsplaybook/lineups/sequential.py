@@ -106,21 +106,19 @@ class HighsSequence:
         columns = tuple(np.flatnonzero(y > 0.5).tolist())
         self.pool[columns] = float(self.f.objective[list(columns)].sum())
 
-    def _allowed(self, columns: tuple[int, ...]) -> bool:
+    def _still_allowed(self, columns: tuple[int, ...], lineup: frozenset[int]) -> bool:
+        """Pooled lineups met every rule when HiGHS found them; only the newest lineup's
+        overlap and newly exhausted players can rule them out."""
         players = set(self.f.player[list(columns)].tolist())
-        if players & self.exhausted:
-            return False
-        return all(len(players & earlier) <= self.limit for earlier in self.previous)
+        return not players & self.exhausted and len(players & lineup) <= self.limit
 
     def _best_pooled_lineup(self) -> tuple[tuple[int, ...] | None, float]:
-        """The best pooled lineup still allowed and its points (ties: the smallest
-        column tuple, so runs repeat exactly)."""
-        allowed = {c: v for c, v in self.pool.items() if self._allowed(c)}
-        self.pool = allowed  # rules only accumulate: a lineup ruled out stays out
-        if not allowed:
+        """The best pooled lineup and its points (ties: the smallest column tuple, so
+        runs repeat exactly)."""
+        if not self.pool:
             return None, -np.inf
-        columns = min(allowed, key=lambda c: (-allowed[c], c))
-        return columns, allowed[columns]
+        columns = min(self.pool, key=lambda c: (-self.pool[c], c))
+        return columns, self.pool[columns]
 
     def next_lineup(self) -> tuple[np.ndarray, np.ndarray] | None:
         pooled, points = self._best_pooled_lineup()
@@ -153,6 +151,10 @@ class HighsSequence:
             self.h.changeColsBounds(
                 len(columns), columns, np.zeros(len(columns)), np.zeros(len(columns))
             )
+        # rules only accumulate: a pooled lineup ruled out now stays out
+        self.pool = {
+            c: v for c, v in self.pool.items() if self._still_allowed(c, self.previous[-1])
+        }
         if np.isfinite(self.bound):
             m = len(self.f.player)
             if self.bound_row is None:
