@@ -12,13 +12,13 @@ MIRROR := resources/mirror/fashion-mnist
 
 .PHONY: setup demo run app test test-fast lint format report bench clean
 
-# Create .venv if missing and install the pinned library with its test extra.
+# Create .venv if missing and install the pinned library with its test extra. With GPU=1,
+# tensorflow-cpu is swapped for the same TensorFlow with its CUDA libraries (the `gpu`
+# extra): both ship the `tensorflow` package, so one must go before the other comes.
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[test]"
-	# tensorflow-cpu and tensorflow ship the same package: remove one, then add the other
-	# with the CUDA libraries (the `gpu` extra of pyproject.toml)
 	if [ "$(GPU)" = 1 ]; then \
 	  $(BIN)/python -m pip uninstall -q -y tensorflow-cpu && \
 	  $(BIN)/python -m pip install -q "tensorflow[and-cuda]==2.21.0"; fi

@@ -241,7 +241,9 @@ def cvae_params():
 
 
 def representation_model(wildcards):
-    return f"results/represent/{wildcards.dataset}/{FEATURE_SETS[wildcards.learned].model}"
+    return (
+        f"results/represent/{wildcards.dataset}/{FEATURE_SETS[wildcards.learned].model}"
+    )
 
 
 def feature_file(dataset, features):
@@ -293,11 +295,7 @@ def labelling_feature_files(wildcards):
     """The named cell's feature file, or every learned one when the sweep picks ('best')."""
     named = config["labelling"]["features"]
     candidates = config["label_budget"]["features"] if named == "best" else [named]
-    return [
-        feature_file(wildcards.dataset, f)
-        for f in candidates
-        if f != "raw"
-    ]
+    return [feature_file(wildcards.dataset, f) for f in candidates if f != "raw"]
 
 
 def learning_targets():
