@@ -347,3 +347,23 @@ optimize_lineups(small_pool(POOL_COUNTS), MINI, LineupSettings.unconstrained())
     assert "HiGHS" not in run.stdout + run.stderr
     assert "lineup 1 of 1" in run.stderr  # the terminal still shows progress
     assert "Running HiGHS" in log.read_text()
+
+
+def test_the_highs_engine_runs_after_another_highs_solve_in_the_process():
+    # cvxpy's HiGHS starts a thread scheduler; a later run asking for another thread
+    # count used to fail, which read as "infeasible at lineup 1" (CI caught it).
+    script = """
+import cvxpy as cp
+x = cp.Variable(3, boolean=True)
+cp.Problem(cp.Maximize(cp.sum(x)), [cp.sum(x) <= 2]).solve(solver=cp.HIGHS)
+from lineup_fixtures import small_pool
+from dsplaybook.lineups.milp import LineupSettings, optimize_lineups
+from test_lineups import MINI, POOL_COUNTS
+print(len(optimize_lineups(small_pool(POOL_COUNTS), MINI, LineupSettings.unconstrained()).lineups))
+"""
+    tests = str(__import__("pathlib").Path(__file__).parent)
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tests, check=False
+    )
+    assert run.returncode == 0, run.stderr[-500:]
+    assert run.stdout.strip().endswith("1")

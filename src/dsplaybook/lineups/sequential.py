@@ -58,8 +58,9 @@ class HighsSequence:
         for option, value in {
             "mip_rel_gap": gap,
             "mip_abs_gap": 0.0,
-            "threads": 1,  # deterministic, and HiGHS's MIP search is serial anyway
             "random_seed": 0,
+            # no "threads" option: once any HiGHS in the process (cvxpy's) has started
+            # its scheduler, a different thread count makes every later run fail
             # RINS/RENS sub-MIPs rarely found better lineups than HiGHS's other heuristics
             # and cost 20% of the time on the real 2015 pool (same optima)
             "mip_heuristic_run_rins": False,
@@ -132,8 +133,13 @@ class HighsSequence:
             self.h.setSolution(len(y), np.arange(len(y), dtype=np.int32), y)
         self.h.run()
         self.solver_runs += 1
-        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        status = self.h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
             return None
+        if status != highspy.HighsModelStatus.kOptimal:  # never an infeasibility message
+            raise RuntimeError(
+                f"HiGHS stopped without an answer: {self.h.modelStatusToString(status)}"
+            )
         y = np.asarray(self.h.getSolution().col_value)
         points = float(self.f.objective[y > 0.5].sum())
         # Valid even with a gap: the proven dual bound, not the value found.
