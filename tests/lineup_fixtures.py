@@ -73,40 +73,50 @@ def _allowed(candidate, earlier, used, limit, cap) -> bool:  # noqa: ANN001
     return all(len(chosen & e) <= limit for e in earlier)
 
 
-def best_given_earlier(pool, rules, settings, lineups, candidates=None):  # noqa: ANN001, ANN201
+class _Sequence:
+    """Every valid lineup of a pool and the overlap/exposure state of a sequence."""
+
+    def __init__(self, pool, rules, settings):  # noqa: ANN001
+        self.candidates = all_valid_lineups(pool, rules, settings)
+        values = pool["projection"].to_numpy()
+        self.points = np.array([values[c].sum() for c in self.candidates])
+        self.limit = rules.size - 1 if settings.max_overlap is None else settings.max_overlap
+        self.cap = math.floor(settings.max_exposure * settings.n_lineups + 1e-9)
+        self.used = np.zeros(len(pool), dtype=int)
+        self.earlier: list[set] = []
+
+    def allowed(self) -> list[int]:
+        return [
+            k
+            for k, c in enumerate(self.candidates)
+            if _allowed(c, self.earlier, self.used, self.limit, self.cap)
+        ]
+
+    def take(self, lineup) -> None:  # noqa: ANN001
+        self.earlier.append(set(np.asarray(lineup).tolist()))
+        self.used[np.asarray(lineup)] += 1
+
+
+def best_given_earlier(pool, rules, settings, lineups):  # noqa: ANN001, ANN201
     """For each lineup of a sequence, the best value any valid lineup could have had given
     the lineups before it (overlap and exposure), by exhaustive search."""
-    candidates = all_valid_lineups(pool, rules, settings) if candidates is None else candidates
-    points = np.array([pool["projection"].to_numpy()[c].sum() for c in candidates])
-    limit = rules.size - 1 if settings.max_overlap is None else settings.max_overlap
-    cap = math.floor(settings.max_exposure * settings.n_lineups + 1e-9)
-    used = np.zeros(len(pool), dtype=int)
-    earlier: list[set] = []
-    best = []
+    sequence, best = _Sequence(pool, rules, settings), []
     for lineup in lineups:
-        ok = [k for k, c in enumerate(candidates) if _allowed(c, earlier, used, limit, cap)]
-        best.append(max(points[ok]) if ok else None)
-        earlier.append(set(np.asarray(lineup).tolist()))
-        used[np.asarray(lineup)] += 1
+        ok = sequence.allowed()
+        best.append(max(sequence.points[ok]) if ok else None)
+        sequence.take(lineup)
     return best
 
 
 def brute_force_sequence(pool, rules, settings, n):  # noqa: ANN001, ANN201
     """Best projected values of the greedy sequence under overlap, by exhaustive search
     (meaningful when the pool has no ties)."""
-    candidates = all_valid_lineups(pool, rules, settings)
-    points = np.array([pool["projection"].to_numpy()[c].sum() for c in candidates])
-    limit = rules.size - 1 if settings.max_overlap is None else settings.max_overlap
-    cap = math.floor(settings.max_exposure * settings.n_lineups + 1e-9)
-    used = np.zeros(len(pool), dtype=int)
-    earlier: list[set] = []
-    values = []
+    sequence, values = _Sequence(pool, rules, settings), []
     for _ in range(n):
-        ok = [k for k, c in enumerate(candidates) if _allowed(c, earlier, used, limit, cap)]
+        ok = sequence.allowed()
         if not ok:
             break
-        k = max(ok, key=lambda k: points[k])
-        values.append(points[k])
-        earlier.append(set(candidates[k].tolist()))
-        used[candidates[k]] += 1
+        k = max(ok, key=lambda k: sequence.points[k])
+        values.append(sequence.points[k])
+        sequence.take(sequence.candidates[k])
     return values

@@ -124,9 +124,9 @@ class GraphSvmEnsemble(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
 
     def fit(self, x: np.ndarray, y: np.ndarray) -> GraphSvmEnsemble:
-        import warnings
-
         from sklearn.svm import SVC
+
+        from dsplaybook.learning.methods import platt_scaling
 
         y = np.asarray(y)
         self.graph_ = GraphSpreading(
@@ -134,9 +134,7 @@ class GraphSvmEnsemble(ClassifierMixin, BaseEstimator):
         ).fit(x, y)
         labelled = y >= 0
         svm = SVC(C=self.C, gamma=self.gamma, probability=True, random_state=self.random_state)
-        with warnings.catch_warnings():
-            # libsvm's pairwise Platt scaling: see learning.pool_labelling.fit_for_labelling
-            warnings.filterwarnings("ignore", message="The `probability` parameter")
+        with platt_scaling():
             self.svm_ = svm.fit(np.asarray(x)[labelled], y[labelled])
         self.classes_ = self.graph_.classes_
         return self

@@ -3,7 +3,6 @@ and measure on the test set how accuracy trades against coverage."""
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +13,7 @@ import pandas as pd
 from dsplaybook.config import FromConfig
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
-from dsplaybook.learning.methods import METHODS, make_classifier
+from dsplaybook.learning.methods import make_classifier, platt_scaling
 from dsplaybook.learning.scores import confidences
 from dsplaybook.learning.sweep import draw_labelled, draw_pool, draw_seed, fit_method
 from dsplaybook.represent.features import train_test_matrices
@@ -57,23 +56,13 @@ def fit_for_labelling(
     method: str, x_train, y_train, labelled, pool, seed, threads, hyperparameters
 ):  # noqa: ANN001
     """Fit the chosen method. An SVM gets libsvm's Platt-scaled, pairwise-coupled
-    probabilities here, because the softmax of its decision values is far from a
-    calibrated confidence.
-
-    scikit-learn 1.9 deprecates SVC(probability=True) (removal in 1.11) in favour of
-    CalibratedClassifierCV, which calibrates one-vs-rest: on 300 real digits its
-    confidences reached 0.9 for 0.1% (sigmoid) or 0.4% (temperature) of test images
-    against 18.5% here, all at ≥ 99.9% accuracy. So the deprecation warning is silenced
-    for this one call until a pairwise replacement exists (scikit-learn is pinned).
-    """
+    probabilities here (see ``methods.platt_scaling``), because the softmax of its
+    decision values is far from a calibrated confidence. ``fit_method`` gives the pool
+    only to the semi-supervised methods."""
     if method == "svm":
         model = make_classifier("svm", seed, threads, hyperparameters, probability=True)
-        with warnings.catch_warnings():
-            warnings.filterwarnings(
-                "ignore", message="The `probability` parameter", category=FutureWarning
-            )
+        with platt_scaling():
             return model.fit(x_train[labelled], y_train[labelled])
-    pool = pool if METHODS[method].semi_supervised else pool[:0]
     return fit_method(method, x_train, y_train, labelled, pool, seed, threads, hyperparameters)
 
 

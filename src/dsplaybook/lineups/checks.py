@@ -8,13 +8,18 @@ hold while no assignment of players to slots exists.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 import numpy as np
 import pandas as pd
 
-from dsplaybook.lineups.milp import LineupResult, LineupSettings, optimize_lineups
+from dsplaybook.lineups.milp import (
+    LineupResult,
+    LineupSettings,
+    exposure_cap,
+    optimize_lineups,
+    overlap_limit,
+)
 from dsplaybook.lineups.rosters import RosterRules, player_positions
 
 
@@ -104,14 +109,14 @@ def portfolio_violations(
         for k, lineup in enumerate(lineups)
         for p in lineup_violations(pool, lineup, rules, settings, slots[k] if slots else None)
     ]
-    limit = rules.size - 1 if settings.max_overlap is None else settings.max_overlap
+    limit = overlap_limit(settings, rules)
     sets = [set(lineup) for lineup in lineups]
     for a in range(len(sets)):
         for b in range(a + 1, len(sets)):
             shared = len(sets[a] & sets[b])
             if shared > limit:
                 problems.append(f"lineups {a + 1} and {b + 1} share {shared} players")
-    cap = math.floor(settings.max_exposure * settings.n_lineups + 1e-9)
+    cap = exposure_cap(settings)
     for player, n in Counter(int(i) for lineup in lineups for i in lineup).items():
         if n > cap:
             problems.append(f"player {pool['id'].iloc[player]} in {n} lineups, exposure cap {cap}")

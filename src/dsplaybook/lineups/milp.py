@@ -19,16 +19,15 @@ from dataclasses import dataclass
 import cvxpy as cp
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from dsplaybook.config import FromConfig
 from dsplaybook.errors import InputError
 from dsplaybook.lineups.formulation import Formulation, RowGroup, formulate
 from dsplaybook.lineups.rosters import RosterRules
+from dsplaybook.lineups.sequential import HighsSequence
 
 log = logging.getLogger("dsplaybook")
-
-# A lineup within this many points of the best possible one counts as tying with it.
-TIE_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -103,8 +102,6 @@ def optimize_lineups(
     pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings, engine: str = "highs"
 ) -> LineupResult:
     """Build ``settings.n_lineups`` lineups, best first. Raises InfeasibleRules."""
-    from dsplaybook.lineups.sequential import HighsSequence
-
     cap = exposure_cap(settings)
     if cap < 1:
         share = settings.max_exposure * settings.n_lineups
@@ -151,25 +148,19 @@ def dynamic_groups(
     groups = {}
     if exhausted.any():
         columns = f.columns_of(np.flatnonzero(exhausted))
-        matrix = np.zeros((len(columns), len(f.player)))
-        matrix[np.arange(len(columns)), columns] = 1.0
-        groups["exposure limits"] = RowGroup(
-            _csr(matrix), np.zeros(len(columns)), np.zeros(len(columns))
+        matrix = sparse.csr_matrix(
+            (np.ones(len(columns)), (np.arange(len(columns)), columns)),
+            shape=(len(columns), len(f.player)),
         )
+        groups["exposure limits"] = RowGroup(matrix, np.zeros(len(columns)), np.zeros(len(columns)))
     if previous:
         rows = [f.overlap_row(lineup, limit) for lineup in previous]
         groups["overlap with earlier lineups"] = RowGroup(
-            _csr(np.vstack([r.matrix.toarray() for r in rows])),
+            sparse.vstack([r.matrix for r in rows]).tocsr(),
             np.concatenate([r.lower for r in rows]),
             np.concatenate([r.upper for r in rows]),
         )
     return groups
-
-
-def _csr(matrix: np.ndarray):  # noqa: ANN202
-    from scipy import sparse
-
-    return sparse.csr_matrix(matrix)
 
 
 def solve_cvxpy(

@@ -24,10 +24,12 @@ import highspy
 import numpy as np
 
 from dsplaybook.lineups.formulation import Formulation, RowGroup
-from dsplaybook.lineups.milp import TIE_TOLERANCE
 from dsplaybook.logs import LOG_FILE_ONLY
 
 log = logging.getLogger("dsplaybook")
+
+# A lineup within this many points of the best possible one counts as tying with it.
+TIE_TOLERANCE = 1e-9
 
 
 def quiet_highs() -> highspy.Highs:
@@ -80,7 +82,6 @@ class HighsSequence:
         self.h = h
         self.bound_row: int | None = None
         self.bound = np.inf
-        self.previous: list[frozenset[int]] = []
         self.exhausted: set[int] = set()
         self.pool: dict[tuple[int, ...], float] = {}  # chosen columns -> points
         self.solver_runs = 0
@@ -148,7 +149,7 @@ class HighsSequence:
         return self.f.lineup_of(y)
 
     def add_lineup(self, players: np.ndarray, exhausted: np.ndarray) -> None:
-        self.previous.append(frozenset(players.tolist()))
+        latest = frozenset(players.tolist())
         self._add_rows(self.h, self.f.overlap_row(players, self.limit))
         new = sorted(set(exhausted.tolist()) - self.exhausted)
         if new:
@@ -158,9 +159,7 @@ class HighsSequence:
                 len(columns), columns, np.zeros(len(columns)), np.zeros(len(columns))
             )
         # rules only accumulate: a pooled lineup ruled out now stays out
-        self.pool = {
-            c: v for c, v in self.pool.items() if self._still_allowed(c, self.previous[-1])
-        }
+        self.pool = {c: v for c, v in self.pool.items() if self._still_allowed(c, latest)}
         if np.isfinite(self.bound):
             m = len(self.f.player)
             if self.bound_row is None:
