@@ -22,6 +22,7 @@ from dsplaybook.lineups.rosters import PRESETS
 from dsplaybook.lineups.simulation import SimulationSettings
 from dsplaybook.represent.autoencoders import NetworkSettings
 from dsplaybook.represent.features import FEATURE_SETS
+from dsplaybook.represent.selfsupervised import SelfSupervisedSettings
 
 SCHEMA = load_schema(REPO / "workflow" / "schemas" / "config.schema.yaml")
 
@@ -79,6 +80,7 @@ SETTINGS = [
     (BookcaseProblem, "optimization.bookcases"),
     (RetryPolicy, "download"),
     (NetworkSettings, "represent.cvae"),
+    (SelfSupervisedSettings, "represent.sslcnn"),
 ]
 
 

@@ -35,18 +35,25 @@ def digits_run(tmp_path_factory):
                 "autoencoder": {"hidden": [64], "latent": 16, "epochs": 2},
                 "cvae": {"filters": [8, 16], "latent": 16, "epochs": 1},
                 "vae2d": {"hidden": [64], "epochs": 1},
+                "sslcnn": {
+                    "filters": [8, 16],
+                    "projector": 32,
+                    "scales": {"default": {"epochs": 1}},
+                },
                 "reconstruction_images": 4,
             },
             "label_budget": {
                 "budgets": [50, 100],
                 "draws": 2,
-                "features": ["raw", "pca", "autoencoder", "cvae", "hog2"],
+                "features": ["raw", "pca", "autoencoder", "cvae", "sslcnn", "hog2"],
                 "methods": ["svm", "labelspread", "graphspread"],
                 "skip": [
                     "raw:labelspread",
                     "hog2:labelspread",
                     "autoencoder:graphspread",
                     "cvae:graphspread",
+                    "sslcnn:labelspread",
+                    "sslcnn:graphspread",
                 ],
                 "pool_size": 1500,
             },
@@ -70,12 +77,13 @@ def test_outputs_are_complete_and_sensible(digits_run):
         ("autoencoder", "labelspread"),
         ("cvae", "svm"),
         ("cvae", "labelspread"),
+        ("sslcnn", "svm"),
         ("hog2", "svm"),
         ("hog2", "graphspread"),
         ("raw", "graphspread"),
         ("pca", "graphspread"),
     }
-    assert len(sweep) == 11 * 2 * 2
+    assert len(sweep) == 12 * 2 * 2
     # chance is 0.1; barely trained tiny autoencoders must still be well above it,
     # and the best cell far above it
     assert (sweep["accuracy"] > 0.2).all()

@@ -10,6 +10,7 @@ from dsplaybook.dadc.simulate import STRATEGIES
 from dsplaybook.data import fashion_mnist, folder, quickdraw
 from dsplaybook.errors import ConfigError
 from dsplaybook.learning.methods import METHODS
+from dsplaybook.learning.cells import sweep_cells
 from dsplaybook.represent.features import FEATURE_SETS, HANDMADE, LEARNED
 
 SCHEMA = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
@@ -240,6 +241,13 @@ def cvae_params():
     return {**config["represent"]["cvae"], "kind": "conv"}
 
 
+def sslcnn_params():
+    """represent.sslcnn with its represent.scale entry (the epochs) applied."""
+    block = config["represent"]["sslcnn"]
+    scaled = block["scales"][config["represent"]["scale"]]
+    return {**{k: v for k, v in block.items() if k != "scales"}, **scaled}
+
+
 def representation_model(wildcards):
     return (
         f"results/represent/{wildcards.dataset}/{FEATURE_SETS[wildcards.learned].model}"
@@ -274,27 +282,25 @@ def method_hyperparameters(wildcards):
     return config["classifiers"][wildcards.method]
 
 
-def sweep_cells():
-    skip = set(config["label_budget"]["skip"])
-    return [
-        (f, m)
-        for f in config["label_budget"]["features"]
-        for m in config["label_budget"]["methods"]
-        if f"{f}:{m}" not in skip
-    ]
+def dataset_cells(dataset):
+    """(features, method) cells of the dataset's sweep (label_budget.skip applied)."""
+    lb = config["label_budget"]
+    return sweep_cells(dataset, lb["features"], lb["methods"], lb["skip"])
 
 
 def sweep_cell_files(wildcards):
     return [
         f"results/label_budget/{wildcards.dataset}/cells/{f}__{m}.csv"
-        for f, m in sweep_cells()
+        for f, m in dataset_cells(wildcards.dataset)
     ]
 
 
 def labelling_feature_files(wildcards):
-    """The named cell's feature file, or every learned one when the sweep picks ('best')."""
+    """The named cell's feature file, or, when the sweep picks ('best'), that of every
+    feature set with a cell for this dataset."""
     named = config["labelling"]["features"]
-    candidates = config["label_budget"]["features"] if named == "best" else [named]
+    swept = dict.fromkeys(f for f, _ in dataset_cells(wildcards.dataset))
+    candidates = swept if named == "best" else [named]
     return [feature_file(wildcards.dataset, f) for f in candidates if f != "raw"]
 
 

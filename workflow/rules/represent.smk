@@ -1,6 +1,6 @@
 # Representations (library: dsplaybook.represent) learned without labels: PCA, dense
-# autoencoder, conv VAE, 2-D VAE. Fitted on training images only; `embed_features`
-# writes train/test features. Hand-made ones (HOG) fit nothing: `compute_handmade_features`.
+# autoencoder, conv VAE, self-supervised CNN, 2-D VAE. Fitted on training images only;
+# `embed_features` writes train/test features. Hand-made ones (HOG) fit nothing: `compute_handmade_features`.
 
 
 wildcard_constraints:
@@ -81,6 +81,31 @@ rule train_cvae:
         seed=config["seed"],
     script:
         "../scripts/train_representation.py"
+
+
+rule train_sslcnn:
+    input:
+        h5="results/data/{dataset}.h5",
+    output:
+        encoder="results/represent/{dataset}/sslcnn_encoder.keras",
+        history="results/represent/{dataset}/sslcnn_history.json",
+    log:
+        "logs/represent/train_sslcnn/{dataset}.log",
+    benchmark:
+        "benchmarks/represent/train_sslcnn/{dataset}.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    threads: 2
+    resources:
+        mem_mb=6000,
+        runtime=600,
+        gpu=training_gpus(),
+    params:
+        model=sslcnn_params(),
+        train_subset=config["represent"]["train_subset"],
+        seed=config["seed"],
+    script:
+        "../scripts/train_self_supervised.py"
 
 
 rule train_vae2d:

@@ -47,6 +47,7 @@ FEATURE_SETS: dict[str, FeatureSet] = {
     "pca": FeatureSet(model="pca.pkl"),
     "autoencoder": FeatureSet(model="autoencoder_encoder.keras"),
     "cvae": FeatureSet(model="cvae_encoder.keras"),
+    "sslcnn": FeatureSet(model="sslcnn_encoder.keras"),
     "hog": FeatureSet(handmade=_hog),
     "hog2": FeatureSet(handmade=_hog2),
 }
