@@ -173,6 +173,12 @@ class FromConfig:
         return cls(**{k: _frozen(v) for k, v in values.items()})
 
 
+def at_scale(block: Mapping[str, Any], scale: str) -> dict:
+    """A block with a ``scales: {name: overrides}`` entry, resolved for ``scale``: its
+    overrides replace the block's own keys and ``scales`` itself goes."""
+    return {**{k: v for k, v in block.items() if k != "scales"}, **block["scales"][scale]}
+
+
 def _frozen(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return tuple(_frozen(v) for v in value)

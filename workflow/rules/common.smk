@@ -5,7 +5,7 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 
 from dsplaybook.audit.aftershock_data import GRID_NAME
-from dsplaybook.config import check_semantics, load_schema, validate_config
+from dsplaybook.config import at_scale, check_semantics, load_schema, validate_config
 from dsplaybook.dadc.simulate import STRATEGIES
 from dsplaybook.data import fashion_mnist, folder, quickdraw
 from dsplaybook.errors import ConfigError
@@ -243,9 +243,26 @@ def cvae_params():
 
 def sslcnn_params():
     """represent.sslcnn with its represent.scale entry (the epochs) applied."""
-    block = config["represent"]["sslcnn"]
-    scaled = block["scales"][config["represent"]["scale"]]
-    return {**{k: v for k, v in block.items() if k != "scales"}, **scaled}
+    return at_scale(config["represent"]["sslcnn"], config["represent"]["scale"])
+
+
+def reconstruction_models():
+    """Networks with a decoder drawn in reconstructions.png: the dense autoencoder, and
+    the conv VAE when the sweep uses it (it is trained only then)."""
+    uses_cvae = "cvae" in config["label_budget"]["features"]
+    return ["autoencoder"] + (["cvae"] if uses_cvae else [])
+
+
+def reconstruction_files(part):
+    """Input function: the encoder or decoder file of every reconstruction model."""
+
+    def files(wildcards):
+        return [
+            f"results/represent/{wildcards.dataset}/{model}_{part}.keras"
+            for model in reconstruction_models()
+        ]
+
+    return files
 
 
 def representation_model(wildcards):

@@ -180,10 +180,8 @@ rule compute_handmade_features:
 rule plot_reconstructions:
     input:
         h5="results/data/{dataset}.h5",
-        ae_encoder="results/represent/{dataset}/autoencoder_encoder.keras",
-        ae_decoder="results/represent/{dataset}/autoencoder_decoder.keras",
-        cvae_encoder="results/represent/{dataset}/cvae_encoder.keras",
-        cvae_decoder="results/represent/{dataset}/cvae_decoder.keras",
+        encoders=reconstruction_files("encoder"),
+        decoders=reconstruction_files("decoder"),
     output:
         png=report(
             "results/represent/{dataset}/reconstructions.png",
@@ -200,6 +198,7 @@ rule plot_reconstructions:
         mem_mb=4000,
         runtime=10,
     params:
+        models=reconstruction_models(),
         n_images=config["represent"]["reconstruction_images"],
         seed=config["seed"],
     script:

@@ -1,4 +1,5 @@
-"""Rule plot_reconstructions: test originals on top, AE and CVAE reconstructions below."""
+"""Rule plot_reconstructions: test originals on top, one row of reconstructions per network
+(the autoencoder; the conv VAE when the sweep uses it)."""
 
 from dsplaybook.logs import run_rule
 
@@ -11,10 +12,9 @@ def main(log) -> None:
     from dsplaybook.represent.plots import plot_reconstruction_pairs
 
     i = snakemake.input
-    models = {
-        "autoencoder": (i.ae_encoder, i.ae_decoder),
-        "conv VAE": (i.cvae_encoder, i.cvae_decoder),
-    }
+    labels = {"autoencoder": "autoencoder", "cvae": "conv VAE"}
+    names = [labels[m] for m in snakemake.params.models]
+    models = dict(zip(names, zip(i.encoders, i.decoders, strict=True), strict=True))
     title = f"{snakemake.wildcards.dataset}: images (top) and reconstructions"
     plot_reconstruction_pairs(
         read_mnist_style(i.h5),

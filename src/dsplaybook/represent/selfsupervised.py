@@ -142,8 +142,14 @@ class _VICReg(keras.Model):
         return {"loss": self.loss_tracker.result()}
 
 
-def train_self_supervised(images: np.ndarray, s: SelfSupervisedSettings, seed: int) -> Trained:
-    """Train on uint8 training images; the encoder is what is kept (no decoder)."""
+def train_self_supervised(
+    images: np.ndarray,
+    s: SelfSupervisedSettings,
+    seed: int,
+    callbacks: list[keras.callbacks.Callback] = (),
+) -> Trained:
+    """Train on uint8 training images; the encoder is what is kept (no decoder).
+    ``callbacks`` see the VICReg model, whose ``encoder`` is the one trained."""
     encoder = cnn_encoder(s.filters)
     model = _VICReg(encoder, s, seed)
     steps = max(1, len(images) // s.batch_size) * s.epochs
@@ -157,7 +163,7 @@ def train_self_supervised(images: np.ndarray, s: SelfSupervisedSettings, seed: i
         batch_size=s.batch_size,
         shuffle=True,
         verbose=0,
-        callbacks=[EpochLogger("sslcnn")],
+        callbacks=[EpochLogger("sslcnn"), *callbacks],
     )
     values = {k: [float(v) for v in vals] for k, vals in history.history.items()}
     return Trained(encoder, None, values)
