@@ -1,6 +1,7 @@
 # Representations (library: dsplaybook.represent) learned without labels: PCA, dense
 # autoencoder, conv VAE, self-supervised CNN, 2-D VAE. Fitted on training images only;
-# `embed_features` writes train/test features. Hand-made ones (HOG) fit nothing: `compute_handmade_features`.
+# `embed_features` writes train/test features. Hand-made ones (HOG) fit nothing:
+# `compute_handmade_features`.
 
 
 wildcard_constraints:
