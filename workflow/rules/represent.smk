@@ -45,7 +45,7 @@ rule train_autoencoder:
         "benchmarks/represent/train_autoencoder/{dataset}.tsv"
     conda:
         "../../envs/learning.yaml"
-    threads: 2
+    threads: 1  # dense nets: 2 threads are only 1.2x faster (docs/benchmarks.md)
     resources:
         mem_mb=6000,
         runtime=60,
@@ -122,7 +122,7 @@ rule train_vae2d:
         "benchmarks/represent/train_vae2d/{dataset}.tsv"
     conda:
         "../../envs/learning.yaml"
-    threads: 2
+    threads: 1  # dense nets: 2 threads are only 1.2x faster (docs/benchmarks.md)
     resources:
         mem_mb=6000,
         runtime=60,
