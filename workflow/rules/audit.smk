@@ -67,7 +67,7 @@ rule audit_aftershocks:
         "benchmarks/aftershock/audit_aftershocks.tsv"
     conda:
         "../../envs/learning.yaml"
-    threads: 2
+    threads: 1  # one core: a 2-thread job waits behind every 1-core job (README)
     resources:
         mem_mb=8000,
         runtime=60,

@@ -20,7 +20,7 @@ rule build_hard_test_set:
         "benchmarks/dadc/build_hard_test_set/{dataset}.tsv"
     conda:
         "../../envs/learning.yaml"
-    threads: 2
+    threads: 1  # one core: a 2-thread job waits behind every 1-core job (README)
     resources:
         mem_mb=6000,
         runtime=30,

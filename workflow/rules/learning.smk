@@ -97,7 +97,7 @@ rule label_pool:
         dataset=one_of(simulated_labelled_ids()),
     conda:
         "../../envs/learning.yaml"
-    threads: 2
+    threads: 1  # one core: a 2-thread job waits behind every 1-core job (README)
     resources:
         mem_mb=6000,
         runtime=60,
@@ -172,7 +172,7 @@ rule label_pool_from_people:
         dataset=one_of(human_labelled_ids()),
     conda:
         "../../envs/learning.yaml"
-    threads: 2
+    threads: 1  # one core: a 2-thread job waits behind every 1-core job (README)
     resources:
         mem_mb=6000,
         runtime=60,

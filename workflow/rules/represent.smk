@@ -20,7 +20,7 @@ rule fit_pca:
         "benchmarks/represent/fit_pca/{dataset}.tsv"
     conda:
         "../../envs/learning.yaml"
-    threads: 2
+    threads: 1  # one core: a 2-thread job waits behind every 1-core job (README)
     resources:
         mem_mb=4000,
         runtime=15,
@@ -45,7 +45,7 @@ rule train_autoencoder:
         "benchmarks/represent/train_autoencoder/{dataset}.tsv"
     conda:
         "../../envs/learning.yaml"
-    threads: 1  # dense nets: 2 threads are only 1.2x faster (docs/benchmarks.md)
+    threads: 1  # dense nets: 2 threads are only 1.2x faster (README)
     resources:
         mem_mb=6000,
         runtime=60,
@@ -122,7 +122,7 @@ rule train_vae2d:
         "benchmarks/represent/train_vae2d/{dataset}.tsv"
     conda:
         "../../envs/learning.yaml"
-    threads: 1  # dense nets: 2 threads are only 1.2x faster (docs/benchmarks.md)
+    threads: 1  # dense nets: 2 threads are only 1.2x faster (README)
     resources:
         mem_mb=6000,
         runtime=60,
@@ -147,7 +147,7 @@ rule embed_features:
         "benchmarks/represent/embed_features/{dataset}_{learned}.tsv"
     conda:
         "../../envs/learning.yaml"
-    threads: 2
+    threads: 1  # one core: a 2-thread job waits behind every 1-core job (README)
     resources:
         mem_mb=6000,
         runtime=30,
@@ -168,7 +168,7 @@ rule compute_handmade_features:
         handmade=HANDMADE_NAMES,
     conda:
         "../../envs/learning.yaml"
-    threads: 2
+    threads: 1  # one core: a 2-thread job waits behind every 1-core job (README)
     resources:
         mem_mb=4000,
         runtime=20,
