@@ -212,17 +212,24 @@ def test_sequence_with_overlap_and_exposure_matches_exhaustive_search():
         assert got == sorted(got, reverse=True)
 
 
-def test_ties_are_resolved_exactly_and_the_same_way_every_run():
-    # One decimal and twin players: many lineups tie, so the pool of known lineups
-    # answers some steps without a solve; each must still be the best possible given
+@pytest.mark.parametrize("engine", ["ranked", "highs"])
+def test_ties_are_resolved_exactly_and_the_same_way_every_run(engine):
+    # One decimal and twin players: many lineups tie (HiGHS answers some steps from its
+    # pool of known lineups without a solve); each must still be the best possible given
     # the lineups before it.
     pool = small_pool({"QB": 2, "RB": 3, "WR": 3, "TE": 2, "D": 2}, seed=1, decimals=1)
     pool = pd.concat([pool, pool.assign(id=pool["id"] + "-twin")], ignore_index=True)
     settings = LineupSettings.unconstrained(n_lineups=8, max_overlap=5)
-    first = optimize_lineups(pool, FLEX, settings)
-    again = optimize_lineups(pool, FLEX, settings)
+    first = optimize_lineups(pool, FLEX, settings, engine=engine)
+    again = optimize_lineups(pool, FLEX, settings, engine=engine)
     assert [list(x) for x in first.lineups] == [list(x) for x in again.lineups]
-    assert first.solver_runs < settings.n_lineups, "no tie was answered from the pool"
+    if engine == "highs":
+        assert first.solver_runs < settings.n_lineups, "no tie was answered from the pool"
+    else:  # ties in points go to the smallest tuple of pool rows
+        values = _values(pool, first)
+        for k in range(1, len(values)):
+            if values[k] == values[k - 1]:
+                assert tuple(first.lineups[k - 1]) < tuple(first.lineups[k])
     best = best_given_earlier(pool, FLEX, settings, first.lineups)
     assert _values(pool, first) == pytest.approx(best, abs=1e-9)
     assert portfolio_violations(pool, first.lineups, FLEX, settings, first.slots) == []
@@ -338,7 +345,7 @@ from dsplaybook.lineups.milp import LineupSettings, optimize_lineups
 from dsplaybook.logs import log_to_file
 from test_lineups import MINI, POOL_COUNTS
 log_to_file({str(log)!r}, echo=True)
-optimize_lineups(small_pool(POOL_COUNTS), MINI, LineupSettings.unconstrained())
+optimize_lineups(small_pool(POOL_COUNTS), MINI, LineupSettings.unconstrained(), engine="highs")
 """
     tests = str(__import__("pathlib").Path(__file__).parent)
     run = subprocess.run(
@@ -359,7 +366,8 @@ cp.Problem(cp.Maximize(cp.sum(x)), [cp.sum(x) <= 2]).solve(solver=cp.HIGHS)
 from lineup_fixtures import small_pool
 from dsplaybook.lineups.milp import LineupSettings, optimize_lineups
 from test_lineups import MINI, POOL_COUNTS
-print(len(optimize_lineups(small_pool(POOL_COUNTS), MINI, LineupSettings.unconstrained()).lineups))
+settings = LineupSettings.unconstrained()
+print(len(optimize_lineups(small_pool(POOL_COUNTS), MINI, settings, engine="highs").lineups))
 """
     tests = str(__import__("pathlib").Path(__file__).parent)
     run = subprocess.run(
@@ -367,3 +375,54 @@ print(len(optimize_lineups(small_pool(POOL_COUNTS), MINI, LineupSettings.unconst
     )
     assert run.returncode == 0, run.stderr[-500:]
     assert run.stdout.strip().endswith("1")
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        LineupSettings.unconstrained(n_lineups=6, max_overlap=4, max_exposure=0.5),
+        LineupSettings.unconstrained(n_lineups=4, max_overlap=5, stack=True, max_per_team=3),
+    ],
+    ids=["exposure", "stacking"],
+)
+def test_a_listing_too_long_hands_the_rest_to_highs_exactly(monkeypatch, settings):
+    # The ranked engine lists lineups above a falling threshold; past MAX_LISTED it
+    # hands the sequence, with the lineups so far, to the HiGHS back end.
+    from dsplaybook.lineups import ranked
+
+    pool = small_pool(POOL_COUNTS, seed=8)
+    expected = brute_force_sequence(pool, FLEX, settings, settings.n_lineups)
+    listed_only = optimize_lineups(pool, FLEX, settings, engine="ranked")
+    assert listed_only.solver_runs == 0
+    monkeypatch.setattr(ranked, "MAX_LISTED", 10)
+    handed_over = optimize_lineups(pool, FLEX, settings, engine="ranked")
+    # some lineups came from the listing, the rest from HiGHS
+    assert 0 < handed_over.solver_runs < settings.n_lineups
+    for result in (listed_only, handed_over):
+        assert _values(pool, result) == pytest.approx(expected, abs=1e-9)
+        assert portfolio_violations(pool, result.lineups, FLEX, settings, result.slots) == []
+
+
+def test_the_lineup_bound_holds_and_the_listing_is_complete():
+    # The Lagrangian bound is at or above the best lineup, and the listing above a
+    # threshold holds exactly the valid lineups exhaustive search finds above it.
+    from dsplaybook.lineups.ranked import LineupLister, player_classes
+
+    for seed in range(3):
+        pool = small_pool(POOL_COUNTS, seed=seed)
+        pool = pool.assign(salary=pool["salary"] * 0.85)  # the cap binds
+        every = all_valid_lineups(pool, FLEX, LineupSettings.unconstrained())
+        values = sorted((_points(pool, list(c)) for c in every), reverse=True)
+        lister = LineupLister(
+            player_classes(pool["position"], FLEX, np.ones(len(pool), dtype=bool)),
+            pool["projection"].to_numpy(float),
+            pool["salary"].to_numpy(float),
+            FLEX.salary_cap,
+        )
+        assert lister.bound >= values[0] - 1e-9
+        threshold = values[min(40, len(values) - 1)]
+        points, lineups = lister.lineups_above(threshold)
+        assert sorted(points.tolist(), reverse=True) == pytest.approx(
+            [v for v in values if v >= threshold], abs=1e-9
+        )
+        assert len({tuple(x) for x in lineups}) == len(lineups)

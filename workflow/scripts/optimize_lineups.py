@@ -25,7 +25,7 @@ def main(log) -> None:
     write_csv(summary, out.summary, float_format="%.6g")
     best = summary.iloc[0]
     log.info(
-        "%d lineups in %.2f s (%d proven by the MIP solver, the rest tied a known lineup); "
+        "%d lineups in %.2f s (%d proven by a MIP solve, the rest read off the ranked list); "
         "best: %.2f points, salary %d",
         len(summary),
         result.solve_seconds,

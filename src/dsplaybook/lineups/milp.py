@@ -2,10 +2,12 @@
 
 Lineup k is the exact best lineup (up to ``mip_gap``, 0 by default) that shares at most
 ``max_overlap`` players with each earlier one and keeps every player under his exposure
-limit. Two back ends solve :mod:`~dsplaybook.lineups.formulation`'s model: HiGHS driven
-directly (:mod:`~dsplaybook.lineups.sequential`, the default: one model kept alive along
-the sequence, one column per player) and cvxpy (one problem per lineup with one column
-per (player, slot): the reference the tests compare it with, and what names the rule at
+limit. Three back ends: the ranked list (:mod:`~dsplaybook.lineups.ranked`, the default:
+every lineup above a falling threshold, walked best first; it hands over to HiGHS when
+the list gets too long), HiGHS driven directly on :mod:`~dsplaybook.lineups.formulation`'s
+model (:mod:`~dsplaybook.lineups.sequential`: one model kept alive along the sequence,
+one column per player) and cvxpy (one problem per lineup with one column per (player,
+slot): the reference the tests compare the others with, and what names the rule at
 fault when the rules are infeasible).
 """
 
@@ -24,6 +26,7 @@ from scipy import sparse
 from dsplaybook.config import FromConfig
 from dsplaybook.errors import InputError
 from dsplaybook.lineups.formulation import Formulation, RowGroup, formulate
+from dsplaybook.lineups.ranked import RankedSequence
 from dsplaybook.lineups.rosters import RosterRules
 from dsplaybook.lineups.sequential import HighsSequence
 
@@ -69,7 +72,7 @@ class LineupResult:
     lineups: list[np.ndarray]  # pool rows of each lineup, sorted
     slots: list[list[str]]  # the slot each of those players fills (FLEX, UTIL, …)
     solve_seconds: float
-    solver_runs: int = 0  # lineups the MIP solver had to prove (the rest tied a known one)
+    solver_runs: int = 0  # lineups a MIP solve had to prove (ranked list: 0 unless handed over)
 
 
 # Groups in the order they are added when diagnosing infeasibility, with the fix to suggest.
@@ -83,7 +86,7 @@ GROUP_FIXES = {
     "exposure limits": "raise lineups.max_exposure or lower lineups.n_lineups",
     "overlap with earlier lineups": "raise lineups.max_overlap or lower lineups.n_lineups",
 }
-ENGINES = ("highs", "cvxpy")
+ENGINES = ("ranked", "highs", "cvxpy")
 
 
 def exposure_cap(settings: LineupSettings) -> int:
@@ -99,7 +102,7 @@ def overlap_limit(settings: LineupSettings, rules: RosterRules) -> int:
 
 
 def optimize_lineups(
-    pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings, engine: str = "highs"
+    pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings, engine: str = "ranked"
 ) -> LineupResult:
     """Build ``settings.n_lineups`` lineups, best first. Raises InfeasibleRules."""
     cap = exposure_cap(settings)
@@ -118,9 +121,12 @@ def optimize_lineups(
     formulation = formulate(pool, rules, settings, by_slot=engine == "cvxpy")
     positions = pool["position"].to_numpy()
     limit = overlap_limit(settings, rules)
-    sequence = (HighsSequence if engine == "highs" else CvxpySequence)(
-        formulation, limit, settings.mip_gap
-    )
+    if engine == "ranked":
+        sequence = RankedSequence(formulation, limit, settings.mip_gap, pool, rules)
+    else:
+        sequence = (HighsSequence if engine == "highs" else CvxpySequence)(
+            formulation, limit, settings.mip_gap
+        )
     used = np.zeros(len(pool), dtype=int)
     lineups, slots = [], []
     started = time.perf_counter()

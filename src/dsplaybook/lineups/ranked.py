@@ -1,0 +1,390 @@
+"""The default back end: the exact sequence read off a ranked list of lineups.
+
+Lineup k of the exact sequence is the best lineup that meets the static rules, shares at
+most ``limit`` players with each earlier lineup and uses nobody at his exposure cap. Those
+rules only accumulate, so a lineup ruled out once stays out: walking every lineup in
+decreasing points (ties: smallest player tuple first) and keeping each one still allowed
+*is* the exact sequence. Only lineups above a threshold are listed; when the walk runs
+out before ``n_lineups``, the threshold goes down and the next band is listed.
+
+Listing: players are grouped by the slot groups they may fill (``PG/SG`` is its own
+class); a lineup is a count per class that the slots can hold (checked by matching) and
+that many players of each class. A Lagrangian price on salary, points - λ·salary with λ
+minimising the bound, prunes: a lineup of at least T points under the cap has adjusted
+points of at least T - λ·cap, so partial lineups that cannot reach it are dropped class
+by class. Static rules (locks, stacking, team limits, …) are checked on the listed
+lineups with the formulation's own rows.
+
+Measured (docs/benchmarks.md): 150 lineups of the generated 600-player NFL pool list
+~53,000 lineups; a list too long for memory hands the rest of the sequence to the
+HiGHS back end (stacking rules far from the best lineups, a poor locked player).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from dsplaybook.lineups.formulation import Formulation
+from dsplaybook.lineups.rosters import RosterRules
+from dsplaybook.lineups.sequential import HighsSequence
+
+log = logging.getLogger("dsplaybook")
+
+# Lineups one listing may hold (~100 bytes each with its intermediates); beyond it the
+# HiGHS back end takes over.
+MAX_LISTED = 2_000_000
+GROW_CHUNK = 100_000  # partial lineups extended (or lineups checked) at once
+FIRST_BAND = 0.02  # the first listing: lineups within 2% of the bound; then 4%, 8%, …
+SCAN_CHUNK = 4096
+CACHED_TABLES = 256  # knapsack tables kept (each ~0.5 MB on DraftKings NBA)
+# formulation groups every listed lineup meets by construction (milp.GROUP_FIXES names)
+BUILT_IN = ("roster size and positions", "salary cap")
+
+
+class TooManyLineups(Exception):
+    """The next band holds more lineups than MAX_LISTED."""
+
+
+@dataclass(frozen=True)
+class PlayerClasses:
+    members: list[np.ndarray]  # class -> pool rows, in pool order
+    counts: np.ndarray  # (class-count vectors the slots can hold) × classes
+
+
+def player_classes(positions: pd.Series, rules: RosterRules, usable: np.ndarray) -> PlayerClasses:
+    """Classes of players by eligible slot groups, and every per-class count vector that
+    fills the roster (Kuhn matching on one representative position per class)."""
+    eligible = [frozenset(rules.groups_for(p)) for p in positions]
+    kinds = sorted({e for e, ok in zip(eligible, usable, strict=True) if e and ok}, key=sorted)
+    members = [
+        np.flatnonzero([e == k and ok for e, ok in zip(eligible, usable, strict=True)])
+        for k in kinds
+    ]
+    example = [str(positions.iloc[m[0]]) for m in members]
+    # a class cannot fill more slots than the groups it may go to
+    room = [
+        min(len(m), sum(rules.slots[g].count for g in k))
+        for m, k in zip(members, kinds, strict=True)
+    ]
+    vectors: list[tuple[int, ...]] = []
+
+    def extend(i: int, left: int, counts: list[int]) -> None:
+        if i == len(kinds):
+            chosen = [example[c] for c, n in enumerate(counts) for _ in range(n)]
+            if left == 0 and rules.assign_slots(chosen) is not None:
+                vectors.append(tuple(counts))
+            return
+        for n in range(min(left, room[i]) + 1):
+            extend(i + 1, left - n, [*counts, n])
+
+    extend(0, rules.size, [])
+    # the last classes vary slowest, so consecutive vectors share the knapsack tables of
+    # their last classes (LineupLister's cache)
+    vectors.sort(key=lambda counts: counts[::-1])
+    return PlayerClasses(members, np.array(vectors, dtype=int).reshape(-1, len(kinds)))
+
+
+class LineupLister:
+    """Every roster-valid lineup under the cap scoring at least T, as arrays.
+
+    Lineups are grown one player at a time, class by class (players of a class in pool
+    order). A partial lineup is kept only if its best completion still reaches T: the
+    best completion for every (next player, players still to pick, salary left) comes
+    from a knapsack table per class, so every partial kept ends in a listed lineup and
+    the work follows the size of the listing. Salaries count in units of their greatest
+    common divisor (100 on FanDuel and DraftKings); finer salaries are rounded down for
+    the tables only, which keeps them upper bounds.
+    """
+
+    def __init__(self, classes: PlayerClasses, points: np.ndarray, salary: np.ndarray, cap: float):
+        self.classes, self.points, self.salary, self.cap = classes, points, salary, cap
+        unit = _salary_unit(salary, cap)
+        self.cost = np.floor(salary / unit + 1e-9).astype(np.int64)
+        self.budget = int(np.floor(cap / unit + 1e-9))
+        self.tables: OrderedDict[tuple, np.ndarray] = OrderedDict()  # a small LRU cache
+        self.price = self._best_price()
+        # vectors most promising first, by the (cheap) Lagrangian bound
+        self.vector_bounds = self.price * cap + self._adjusted_bounds(self.price)
+        self.bound = self._exact_best()
+
+    def _top_sums(self, adjusted: np.ndarray) -> np.ndarray:
+        """classes × (0..max count): the best sum of n adjusted points in each class."""
+        width = int(self.classes.counts.max(initial=0)) + 1
+        table = np.full((len(self.classes.members), width), -np.inf)
+        for c, m in enumerate(self.classes.members):
+            best = np.sort(adjusted[m])[::-1][: width - 1]
+            table[c, : len(best) + 1] = np.concatenate([[0.0], np.cumsum(best)])
+        return table
+
+    def _adjusted_bounds(self, price: float) -> np.ndarray:
+        table = self._top_sums(self.points - price * self.salary)
+        return table[np.arange(table.shape[0]), self.classes.counts].sum(axis=1)
+
+    def _best_price(self) -> float:
+        """The salary price with the lowest Lagrangian bound (convex in it)."""
+        if len(self.classes.counts) == 0:
+            return 0.0
+        low, high = 0.0, float(np.max(self.points / np.maximum(self.salary, 1e-9), initial=0))
+
+        def bound(price: float) -> float:
+            return price * self.cap + float(self._adjusted_bounds(price).max())
+
+        for _ in range(60):
+            a, b = low + (high - low) / 3, high - (high - low) / 3
+            if bound(a) <= bound(b):
+                high = b
+            else:
+                low = a
+        return (low + high) / 2
+
+    def _tables(self, counts: np.ndarray) -> list[np.ndarray]:
+        """Per used class i: H[k, need, b] = the most points from ``need`` more players
+        of that class at positions >= k plus the classes after it, salary <= b units."""
+        used = [int(c) for c in np.flatnonzero(counts)]
+        tables: list[np.ndarray] = []
+        after = np.zeros(self.budget + 1)
+        for i in range(len(used) - 1, -1, -1):
+            key = tuple((c, int(counts[c])) for c in used[i:])
+            if key in self.tables:
+                self.tables.move_to_end(key)
+            else:
+                members = self.classes.members[used[i]]
+                self.tables[key] = _class_table(
+                    self.points[members], self.cost[members], int(counts[used[i]]), after
+                )
+                if len(self.tables) > CACHED_TABLES:
+                    self.tables.popitem(last=False)
+            table = self.tables[key]
+            tables.insert(0, table)
+            after = table[0, -1]
+        return tables
+
+    def _exact_best(self) -> float:
+        """The best lineup's points (-inf: no lineup fits)."""
+        best = -np.inf
+        for v in np.argsort(-self.vector_bounds, kind="stable"):
+            if self.vector_bounds[v] < best:
+                break
+            tables = self._tables(self.classes.counts[v])
+            best = max(best, float(tables[0][0, -1, self.budget]) if tables else -np.inf)
+        return best
+
+    def lineups_above(self, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+        """(points, pool rows sorted per lineup) of every lineup scoring >= threshold under
+        the cap. Raises TooManyLineups."""
+        floor = threshold - 1e-7  # the sums below add in another order: a rounding margin
+        found, total = [], 0
+        for v in np.flatnonzero(self.vector_bounds >= floor):
+            counts = self.classes.counts[v]
+            tables = self._tables(counts)
+            if not tables or tables[0][0, -1, self.budget] < floor:
+                continue
+            rows = self._grow(counts, tables, floor, room=MAX_LISTED - total)
+            total += len(rows)
+            found.append(rows)
+        if not found:
+            return np.zeros(0), np.zeros((0, 0), dtype=np.int32)
+        lineups = np.sort(np.vstack(found), axis=1)
+        points = self.points[lineups].sum(axis=1)
+        keep = (points >= threshold) & (self.salary[lineups].sum(axis=1) <= self.cap + 1e-9)
+        return points[keep], lineups[keep]
+
+    def _grow(
+        self, counts: np.ndarray, tables: list[np.ndarray], floor: float, room: int
+    ) -> np.ndarray:
+        """Lineups with these class counts scoring >= floor: one player at a time. Every
+        partial lineup kept ends in at least one listed lineup, so more than ``room``
+        partial lineups means more than ``room`` lineups: TooManyLineups."""
+        score, spent = np.zeros(1), np.zeros(1, dtype=np.int64)
+        chosen = np.zeros((1, 0), dtype=np.int32)
+        for table, c in zip(tables, np.flatnonzero(counts), strict=True):
+            members = self.classes.members[c]
+            gain, cost = self.points[members], self.cost[members]
+            after_next = np.arange(1, len(members) + 1)
+            last = np.full(len(score), -1)
+            for picked in range(int(counts[c])):
+                still = int(counts[c]) - picked - 1  # to pick after this one
+                parents, picks = [], []
+                for start in range(0, len(score), GROW_CHUNK):  # bounded memory
+                    part = slice(start, start + GROW_CHUNK)
+                    left = self.budget - spent[part, None] - cost[None, :]
+                    reach = (
+                        score[part, None]
+                        + gain[None, :]
+                        + table[after_next[None, :], still, np.clip(left, 0, self.budget)]
+                    )
+                    later = np.arange(len(members)) > last[part, None]
+                    found, k = np.nonzero((reach >= floor) & (left >= 0) & later)
+                    parents.append(found + start)
+                    picks.append(k)
+                    if sum(map(len, parents)) > room:
+                        raise TooManyLineups(f"more than {MAX_LISTED:,} lineups to list")
+                parent, k = np.concatenate(parents), np.concatenate(picks)
+                score, spent = score[parent] + gain[k], spent[parent] + cost[k]
+                chosen = np.hstack([chosen[parent], members[k][:, None].astype(np.int32)])
+                last = k
+                if len(score) == 0:
+                    return np.zeros((0, int(counts.sum())), dtype=np.int32)
+        return chosen
+
+
+def _salary_unit(salary: np.ndarray, cap: float) -> float:
+    """The common unit of salaries and cap, coarsened so the cap is <= 2,000 units."""
+    values = np.append(salary, cap)
+    if np.allclose(values, np.round(values)):
+        unit = float(np.gcd.reduce(np.round(values).astype(np.int64)))
+    else:
+        unit = 0.0
+    if unit <= 0 or cap / unit > 2000:
+        unit = cap / 2000
+    return unit
+
+
+def _class_table(gain: np.ndarray, cost: np.ndarray, count: int, after: np.ndarray) -> np.ndarray:
+    """H[k, need, b]: the most points from ``need`` players of positions k.. of a class
+    plus ``after`` (the classes after it) within b salary units; -inf where none fits."""
+    m, width = len(gain), len(after)
+    table = np.full((m + 1, count + 1, width), -np.inf)
+    table[:, 0, :] = after
+    for k in range(m - 1, -1, -1):
+        table[k, 1:] = table[k + 1, 1:]
+        c = int(cost[k])
+        if c < width:
+            take = gain[k] + table[k + 1, :-1, : width - c]
+            table[k, 1:, c:] = np.maximum(table[k, 1:, c:], take)
+    return table
+
+
+class RankedSequence:
+    """The sequence interface of milp.optimize_lineups over a ranked list of lineups."""
+
+    def __init__(
+        self,
+        formulation: Formulation,
+        limit: int,
+        gap: float,
+        pool: pd.DataFrame,
+        rules: RosterRules,
+    ):
+        self.f, self.limit, self.gap = formulation, limit, gap
+        n = len(pool)
+        # players a static row fixes to 0 (excluded) never enter the listing
+        usable = np.ones(n, dtype=bool)
+        for group in formulation.groups.values():
+            single = np.diff(group.matrix.indptr) == 1
+            for r in np.flatnonzero(single & (group.upper <= 0) & (group.lower <= 0)):
+                usable[group.matrix.indices[group.matrix.indptr[r]]] = False
+        points = pool["projection"].to_numpy(float)
+        self.lister = LineupLister(
+            player_classes(pool["position"], rules, usable),
+            points,
+            pool["salary"].to_numpy(float),
+            rules.salary_cap,
+        )
+        self.n_players = n
+        self.lowest = rules.size * float(points.min(initial=0.0)) - 1.0
+        self.member = np.zeros((n, 0), dtype=bool)  # players × chosen lineups
+        self.exhausted = np.zeros(n, dtype=bool)
+        self.chosen: list[np.ndarray] = []
+        self.threshold = np.inf  # every lineup at or above it has been listed
+        self.band = max(abs(self.lister.bound), 1.0) * FIRST_BAND
+        self.points, self.lineups, self.cursor = np.zeros(0), np.zeros((0, 0), int), 0
+        self.fallback: HighsSequence | None = None
+        self.listings = 0
+
+    @property
+    def solver_runs(self) -> int:
+        return self.fallback.solver_runs if self.fallback else 0
+
+    def _static_ok(self, lineups: np.ndarray) -> np.ndarray:
+        """Lineups that meet the static rows the listing does not build in."""
+        ok = np.ones(len(lineups), dtype=bool)
+        checked = [g for name, g in self.f.groups.items() if name not in BUILT_IN]
+        for start in range(0, len(lineups), GROW_CHUNK):  # bounded memory
+            block = lineups[start : start + GROW_CHUNK]
+            rows = np.repeat(np.arange(len(block)), block.shape[1])
+            chosen = sparse.csr_matrix(
+                (np.ones(block.size), (rows, block.ravel())), shape=(len(block), self.n_players)
+            )
+            for group in checked:
+                activity = (chosen @ group.matrix.T).toarray()
+                fits = (activity >= group.lower - 1e-9) & (activity <= group.upper + 1e-9)
+                ok[start : start + len(block)] &= fits.all(axis=1)
+        return ok
+
+    def _list_next_band(self) -> bool:
+        """List the lineups just below the threshold; False once everything is listed."""
+        if not np.isfinite(self.lister.bound) or self.threshold == -np.inf:
+            return False
+        new = self.lister.bound - self.band
+        if new <= self.lowest:  # below any lineup: this listing is the last
+            new = -np.inf
+        points, lineups = self.lister.lineups_above(new)
+        self.listings += 1
+        band = points < self.threshold
+        points, lineups = points[band], lineups[band]
+        ok = self._static_ok(lineups) if len(lineups) else np.zeros(0, dtype=bool)
+        points, lineups = points[ok], lineups[ok]
+        order = np.lexsort((*lineups.T[::-1], -points)) if len(points) else np.zeros(0, int)
+        self.points, self.lineups, self.cursor = points[order], lineups[order], 0
+        log.info(
+            "listing %d: %d lineups from %.4f down to %.4f",
+            self.listings,
+            len(points),
+            self.threshold,
+            new,
+        )
+        self.threshold, self.band = new, self.band * 2
+        return True
+
+    def _next_listed(self) -> np.ndarray | None:
+        while True:
+            while self.cursor < len(self.points):
+                end = min(len(self.points), self.cursor + SCAN_CHUNK)
+                block = self.lineups[self.cursor : end]
+                ok = ~self.exhausted[block].any(axis=1)
+                if self.member.shape[1]:
+                    ok &= (self.member[block].sum(axis=1) <= self.limit).all(axis=1)
+                hits = np.flatnonzero(ok)
+                if len(hits):
+                    pick = self.cursor + int(hits[0])
+                    self.cursor = pick + 1
+                    return self.lineups[pick]
+                self.cursor = end
+            if not self._list_next_band():
+                return None
+
+    def next_lineup(self) -> tuple[np.ndarray, np.ndarray] | None:
+        if self.fallback is None:
+            try:
+                players = self._next_listed()
+            except TooManyLineups as err:
+                log.info("%s: HiGHS builds the rest of the sequence", err)
+                self._hand_over()
+            else:
+                if players is None:
+                    return None
+                return players, np.full(len(players), -1)
+        return self.fallback.next_lineup()
+
+    def _hand_over(self) -> None:
+        self.fallback = HighsSequence(self.f, self.limit, self.gap)
+        exhausted = np.flatnonzero(self.exhausted)
+        for players in self.chosen:
+            self.fallback.add_lineup(players, exhausted)
+
+    def add_lineup(self, players: np.ndarray, exhausted: np.ndarray) -> None:
+        self.chosen.append(players)
+        if self.fallback is not None:
+            self.fallback.add_lineup(players, exhausted)
+            return
+        column = np.zeros((self.n_players, 1), dtype=bool)
+        column[players] = True
+        self.member = np.hstack([self.member, column])
+        self.exhausted[exhausted] = True
