@@ -9,11 +9,12 @@ out before ``n_lineups``, the threshold goes down and the next band is listed.
 
 Listing: players are grouped by the slot groups they may fill (``PG/SG`` is its own
 class); a lineup is a count per class that the slots can hold (checked by matching) and
-that many players of each class. A Lagrangian price on salary, points - λ·salary with λ
-minimising the bound, prunes: a lineup of at least T points under the cap has adjusted
-points of at least T - λ·cap, so partial lineups that cannot reach it are dropped class
-by class. Static rules (locks, stacking, team limits, …) are checked on the listed
-lineups with the formulation's own rows.
+that many players of each class. Lineups grow one player at a time, kept only while a
+knapsack table says the best completion under the cap still reaches T (so the work
+follows the length of the list); a Lagrangian bound on salary (points - λ·salary, λ
+minimising it) first skips the count vectors that cannot reach T. Static rules (locks,
+stacking, team limits, …) are checked on the listed lineups with the formulation's own
+rows.
 
 Measured (docs/benchmarks.md): 150 lineups in ~1 s on 500-600-player NFL pools and ~3 s
 on a DraftKings NBA slate. A list too long for memory (MAX_LISTED) hands the rest of the
@@ -40,7 +41,7 @@ log = logging.getLogger("dsplaybook")
 # HiGHS back end takes over.
 MAX_LISTED = 2_000_000
 GROW_CHUNK = 100_000  # partial lineups extended (or lineups checked) at once
-FIRST_BAND = 0.02  # the first listing: lineups within 2% of the bound; then 4%, 8%, …
+FIRST_BAND = 0.02  # the first listing: within 2% of the best lineup; then 4%, 8%, …
 SCAN_CHUNK = 4096
 CACHED_TABLES = 256  # knapsack tables kept (each ~0.5 MB on DraftKings NBA)
 # formulation groups every listed lineup meets by construction (milp.GROUP_FIXES names)
