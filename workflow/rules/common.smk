@@ -248,7 +248,8 @@ def sslcnn_params():
 
 def reconstruction_models():
     """Networks with a decoder drawn in reconstructions.png: the dense autoencoder, and
-    the conv VAE when the sweep uses it (it is trained only then)."""
+    the conv VAE when the sweep uses it (otherwise it is trained only if DADC or the
+    label queue asks for its features, and not drawn)."""
     uses_cvae = "cvae" in config["label_budget"]["features"]
     return ["autoencoder"] + (["cvae"] if uses_cvae else [])
 

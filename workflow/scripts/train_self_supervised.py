@@ -9,11 +9,8 @@ def main(log) -> None:
 
     p = snakemake.params
     configure(p.seed, snakemake.threads)
-    import json
-
-    from dsplaybook.atomic import write_text
     from dsplaybook.data.datasets import read_mnist_style, training_subset
-    from dsplaybook.represent.autoencoders import save_model
+    from dsplaybook.represent.autoencoders import save_trained
     from dsplaybook.represent.selfsupervised import (
         SelfSupervisedSettings,
         train_self_supervised,
@@ -23,8 +20,7 @@ def main(log) -> None:
     log.info("sslcnn: %s", settings)
     data = training_subset(read_mnist_style(snakemake.input.h5), p.train_subset)
     trained = train_self_supervised(data.x_train, settings, p.seed)
-    save_model(trained.encoder, snakemake.output.encoder)
-    write_text(snakemake.output.history, json.dumps(trained.history, indent=1))
+    save_trained(trained, snakemake.output.encoder, None, snakemake.output.history)
 
 
 run_rule(main, snakemake)

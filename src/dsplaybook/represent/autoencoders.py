@@ -30,7 +30,7 @@ def scale_images(images: np.ndarray) -> np.ndarray:
 @dataclass
 class Trained:
     encoder: keras.Model  # image -> latent (for a VAE: the mean)
-    decoder: keras.Model  # latent -> image
+    decoder: keras.Model | None  # latent -> image (None: an encoder-only network, sslcnn)
     history: dict
 
 
@@ -234,8 +234,14 @@ def train_representation(images: np.ndarray, m: NetworkSettings, seed: int) -> T
     )
 
 
-def save_trained(trained: Trained, encoder: str | Path, decoder: str | Path, history: str | Path):  # noqa: ANN201
-    """Encoder, decoder and the training history (JSON), each written atomically."""
+def save_trained(  # noqa: ANN201
+    trained: Trained, encoder: str | Path, decoder: str | Path | None, history: str | Path
+):
+    """Encoder, decoder (if the network has one) and the training history (JSON), each
+    written atomically."""
+    if (trained.decoder is None) != (decoder is None):
+        raise ValueError("save_trained: pass a decoder path exactly when the network has one")
     save_model(trained.encoder, encoder)
-    save_model(trained.decoder, decoder)
+    if trained.decoder is not None:
+        save_model(trained.decoder, decoder)
     write_text(history, json.dumps(trained.history, indent=1))
