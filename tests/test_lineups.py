@@ -403,9 +403,10 @@ def test_a_listing_too_long_hands_the_rest_to_highs_exactly(monkeypatch, setting
         assert portfolio_violations(pool, result.lineups, FLEX, settings, result.slots) == []
 
 
-def test_the_lineup_bound_holds_and_the_listing_is_complete():
-    # The Lagrangian bound is at or above the best lineup, and the listing above a
-    # threshold holds exactly the valid lineups exhaustive search finds above it.
+def test_the_best_lineup_and_the_listing_match_exhaustive_search():
+    # The knapsack tables give the best lineup's points exactly, the Lagrangian bound that
+    # screens count vectors is at or above them, and the listing above a threshold holds
+    # exactly the valid lineups exhaustive search finds above it.
     from dsplaybook.lineups.ranked import LineupLister, player_classes
 
     for seed in range(3):
@@ -419,7 +420,8 @@ def test_the_lineup_bound_holds_and_the_listing_is_complete():
             pool["salary"].to_numpy(float),
             FLEX.salary_cap,
         )
-        assert lister.bound >= values[0] - 1e-9
+        assert lister.best == pytest.approx(values[0], abs=1e-9)
+        assert lister.vector_bounds.max() >= values[0] - 1e-9
         threshold = values[min(40, len(values) - 1)]
         points, lineups = lister.lineups_above(threshold)
         assert sorted(points.tolist(), reverse=True) == pytest.approx(

@@ -112,7 +112,7 @@ class LineupLister:
         self.price = self._best_price()
         # vectors most promising first, by the (cheap) Lagrangian bound
         self.vector_bounds = self.price * cap + self._adjusted_bounds(self.price)
-        self.bound = self._exact_best()
+        self.best = self._exact_best()  # the best lineup's points, exactly
 
     def _top_sums(self, adjusted: np.ndarray) -> np.ndarray:
         """classes × (0..max count): the best sum of n adjusted points in each class."""
@@ -297,7 +297,7 @@ class RankedSequence:
         self.exhausted = np.zeros(n, dtype=bool)
         self.chosen: list[np.ndarray] = []
         self.threshold = np.inf  # every lineup at or above it has been listed
-        self.band = max(abs(self.lister.bound), 1.0) * FIRST_BAND
+        self.band = max(abs(self.lister.best), 1.0) * FIRST_BAND
         self.points, self.lineups, self.cursor = np.zeros(0), np.zeros((0, 0), int), 0
         self.fallback: HighsSequence | None = None
         self.listings = 0
@@ -324,9 +324,9 @@ class RankedSequence:
 
     def _list_next_band(self) -> bool:
         """List the lineups just below the threshold; False once everything is listed."""
-        if not np.isfinite(self.lister.bound) or self.threshold == -np.inf:
+        if not np.isfinite(self.lister.best) or self.threshold == -np.inf:
             return False
-        new = self.lister.bound - self.band
+        new = self.lister.best - self.band
         if new <= self.lowest:  # below any lineup: this listing is the last
             new = -np.inf
         points, lineups = self.lister.lineups_above(new)
