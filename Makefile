@@ -10,7 +10,7 @@ ARGS ?=  # extra snakemake arguments, e.g. ARGS="--config branches=[data,lineups
 INSTALLED := $(VENV)/.installed$(if $(filter 1,$(GPU)),-gpu)
 MIRROR := resources/mirror/fashion-mnist
 
-.PHONY: setup demo run app test test-fast lint format report bench clean
+.PHONY: setup demo run app test test-fast lint format settings report bench clean
 
 # Create .venv if missing and install the pinned library with its test extra. With GPU=1,
 # tensorflow-cpu is swapped for the same TensorFlow with its CUDA libraries (the `gpu`
@@ -54,6 +54,11 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check Snakefile workflow/
 	$(BIN)/snakemake --lint
+	$(BIN)/lint-imports
+
+# The schema and docs/config.md, generated from the settings tree (a test checks them)
+settings: $(INSTALLED)
+	$(BIN)/python -m dsplaybook.settings_export
 
 format: $(INSTALLED)
 	$(BIN)/ruff format .

@@ -15,8 +15,8 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/lineups.smk"
 include: "workflow/rules/represent.smk"
-include: "workflow/rules/learning.smk"
-include: "workflow/rules/audit.smk"
+include: "workflow/rules/label_budget.smk"
+include: "workflow/rules/aftershock.smk"
 include: "workflow/rules/dadc.smk"
 
 

@@ -25,8 +25,8 @@ def main(dataset: str = "fashion_mnist", clicks: int = 100) -> None:
     from test_app_browser import _browser, _click_class, _free_port, _wait_for_progress
 
     from dsplaybook.app.server import LabelSession, create_app, load_queue
-    from dsplaybook.app.store import LabelStore
     from dsplaybook.data.datasets import read_mnist_style
+    from dsplaybook.store import LabelStore
 
     h5 = REPO / "results" / "data" / f"{dataset}.h5"
     queue_file = REPO / "results" / "labels" / dataset / "queue.csv"

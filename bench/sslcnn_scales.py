@@ -36,7 +36,6 @@ def main() -> None:
     device = configure(config["seed"], os.cpu_count() or 1)
     import keras
 
-    from dsplaybook.config import at_scale
     from dsplaybook.data.datasets import read_mnist_style
     from dsplaybook.learning.sweep import SweepSettings, run_cell
     from dsplaybook.represent.autoencoders import embed
@@ -50,9 +49,11 @@ def main() -> None:
         print(f"sslcnn_scales: skipped, run `snakemake --cores 2 {h5.relative_to(REPO)}` first")
         return
     data = read_mnist_style(h5)
-    settings = SelfSupervisedSettings.from_config(
-        at_scale(config["represent"]["sslcnn"], args.scale)
-    )
+    from dsplaybook.settings import load_config
+
+    tree = load_config(config)
+    sslcnn = tree.represent.sslcnn.model_copy(update={"scale": args.scale})
+    settings = SelfSupervisedSettings.from_config(sslcnn.at_scale())
     budget = config["label_budget"]
     sweep = SweepSettings(
         budgets=tuple(budget["budgets"]),

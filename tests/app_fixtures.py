@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from dsplaybook.app.server import LabelSession
-from dsplaybook.app.store import LabelStore
 from dsplaybook.data.datasets import MnistStyle
+from dsplaybook.store import LabelStore
 
 CLASSES = tuple(f"class {k}" for k in range(10)) + ("eleventh",)
 

@@ -12,19 +12,20 @@ from sklearn.model_selection import train_test_split
 from dsplaybook.dadc.hard_test_set import hard_test_table, true_class_margins
 from dsplaybook.dadc.loop_model import loop_model
 from dsplaybook.dadc.report import final_round_summary, summary_line
-from dsplaybook.dadc.simulate import (
-    STRATEGIES,
-    DadcSettings,
-    kmeans_initial,
-    round_seed,
-    simulate,
-    top_two_margin,
-)
+from dsplaybook.dadc.settings import Dadc
+from dsplaybook.dadc.simulate import STRATEGIES, DadcSettings, round_seed, simulate
 from dsplaybook.errors import InputError
 from dsplaybook.learning.methods import make_classifier
 from dsplaybook.learning.scores import class_scores
+from dsplaybook.learning.selection import kmeans_initial, top_two_margin
 
-SETTINGS = DadcSettings(rounds=4, round_budget=40, initial_labels=40, seed=11)
+
+def dadc_settings(**values):
+    """The tree's demo scale with ``values`` changed."""
+    return DadcSettings.from_config({**Dadc().run_settings(), **values})
+
+
+SETTINGS = dadc_settings(rounds=4, round_budget=40, initial_labels=40, seed=11)
 SVM = {"kind": "classifier", "method": "svm"}
 
 
@@ -129,7 +130,7 @@ def test_results_are_deterministic_for_a_seed(digits, runs):
     again = run(digits, "adversarial")
     pd.testing.assert_frame_equal(again.rounds, runs["adversarial"].rounds)
     pd.testing.assert_frame_equal(again.picks, runs["adversarial"].picks)
-    other = run(digits, "adversarial", DadcSettings(**{**SETTINGS.__dict__, "seed": 12}))
+    other = run(digits, "adversarial", SETTINGS.model_copy(update={"seed": 12}))
     assert not other.picks["index"].equals(runs["adversarial"].picks["index"])
 
 
@@ -144,7 +145,7 @@ def test_cnn_loop_model_runs_and_is_deterministic(digits):
     x, y = images[take] / 255.0, labels[take]
     data = (x[:500], y[:500], x[500:], y[500:], np.ones(100, dtype=bool))
     cnn = {"kind": "cnn", "cnn": {"filters": [4], "dense": 16, "epochs": 3, "batch_size": 32}}
-    settings = DadcSettings(rounds=2, round_budget=30, initial_labels=60, seed=3)
+    settings = dadc_settings(rounds=2, round_budget=30, initial_labels=60, seed=3)
     first = run(data, "adversarial", settings, cnn)
     second = run(data, "adversarial", settings, cnn)
     pd.testing.assert_frame_equal(first.rounds, second.rounds)
@@ -156,7 +157,7 @@ def test_adversarial_annotator_out_of_fooling_images_fills_with_least_sure_ones(
     y = np.repeat([0, 1], 100)
     x = rng.normal(size=(200, 2)) + 20 * y[:, None]  # two far-apart blobs: never wrong
     data = (x, y, x[:10], y[:10], np.ones(10, dtype=bool))
-    settings = DadcSettings(rounds=1, round_budget=5, initial_labels=10, seed=0)
+    settings = dadc_settings(rounds=1, round_budget=5, initial_labels=10, seed=0)
     model = {"kind": "classifier", "method": "svm"}
     result = run(data, "adversarial", settings, model)
     assert result.rounds["labels"].tolist() == [10, 15]  # the budget is still spent
@@ -169,7 +170,7 @@ def test_adversarial_annotator_out_of_fooling_images_fills_with_least_sure_ones(
     least_sure = pool[np.argsort(top_two_margin(class_scores(previous, x[pool])))[:5]]
     chosen = result.picks.loc[result.picks["round"] == 1, "index"]
     assert set(chosen) == set(least_sure)
-    too_many = DadcSettings(rounds=10, round_budget=50, initial_labels=10, seed=0)
+    too_many = dadc_settings(rounds=10, round_budget=50, initial_labels=10, seed=0)
     with pytest.raises(InputError, match="exceed the 200 pool images"):
         run(data, "standard", too_many, model)
 

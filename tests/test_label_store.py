@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from dsplaybook.app import store as store_module
-from dsplaybook.app.store import LabelStore, labels_table
+from dsplaybook import store as store_module
 from dsplaybook.errors import InputError
+from dsplaybook.store import LabelStore, labels_table
 
 
 def test_rows_are_only_ever_added_and_undo_cancels_the_sessions_last(tmp_path):

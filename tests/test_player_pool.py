@@ -106,7 +106,7 @@ def test_locking_a_player_dropped_as_injured_says_why(tmp_path):
     from dsplaybook.lineups.player_pool import PoolSettings, load_pool
 
     path = _write(tmp_path, FANDUEL)
-    settings = PoolSettings("auto", True, ("O", "D", "IR", "NA"))
+    settings = PoolSettings()  # the defaults: auto, drop O, D, IR and NA
     assert list(load_pool(path, settings, locked=["1"])["id"]) == ["1", "2"]
     with pytest.raises(InputError) as err:
         load_pool(path, settings, locked=["3"])
@@ -118,10 +118,9 @@ def test_not_active_players_are_dropped_by_default():
     import yaml
     from conftest import REPO
 
-    from dsplaybook.config import load_schema, validate_config
+    from dsplaybook.settings import Config
 
-    schema = load_schema(REPO / "workflow" / "schemas" / "config.schema.yaml")
-    assert "NA" in validate_config({}, schema)["lineups"]["injury_statuses"]
+    assert "NA" in Config().lineups.injury_statuses
     assert "NA" in yaml.safe_load((REPO / "config.yaml").read_text())["lineups"]["injury_statuses"]
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dsplaybook.dadc.simulate import top_two_margin
 from dsplaybook.errors import InputError
 from dsplaybook.learning.methods import make_classifier
 from dsplaybook.learning.queue import QueueSettings, queue_table, select_images
+from dsplaybook.learning.selection import top_two_margin
 
 
 def _settings(strategy, size=10):

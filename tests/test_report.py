@@ -9,7 +9,7 @@ pytestmark = pytest.mark.workflow
 PLOTS = {
     "results/data/fashion_mnist_samples.png": "A few training images of every class",
     "results/data/quickdraw_samples.png": "A few training images of every class",
-    "results/optimization/bookcases.png": "The bookcase LP solved with cvxpy",
+    "results/lineups/bookcases.png": "The bookcase LP solved with cvxpy",
     "results/lineups/demo_synthetic/score_distributions.png": "Simulated fantasy points",
 }
 

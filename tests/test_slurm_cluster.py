@@ -22,7 +22,7 @@ from dsplaybook.data.datasets import read_mnist_style
 pytestmark = pytest.mark.workflow
 
 SCRIPT = REPO / "scripts" / "slurm-local.sh"
-TARGETS = ["results/data/fashion_mnist.h5", "results/optimization/bookcases.json"]
+TARGETS = ["results/data/fashion_mnist.h5", "results/lineups/bookcases.json"]
 SLURM_ARGS = [
     "--workflow-profile",
     str(REPO / "profiles" / "slurm"),

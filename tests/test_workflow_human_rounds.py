@@ -47,7 +47,13 @@ def test_rounds_table_measures_each_round_and_exports_its_drawings(tiny_workflow
     assert rounds.round == 3  # three rounds of two fooling drawings each
     config["dadc"]["human"] = {**HUMAN, "drawings": str(store.path)}
     run.write_config({**base, **config})
+
+    def files():  # what people entered, byte for byte, with its times
+        return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.glob("scripted*")}
+
+    before = files()
     planned = run.snakemake("-n")  # rule all now holds the human rounds
+    assert files() == before  # parsing the workflow wrote nothing, created nothing
     assert "results/dadc/quickdraw/human/rounds.csv" in planned.stdout + planned.stderr
     folder = run.workdir / "results/dadc/quickdraw/human"
     run.snakemake(*(f"results/dadc/quickdraw/human/{n}" for n in ("rounds.csv", "round_1.h5")))

@@ -10,9 +10,9 @@ import pytest
 from conftest import WorkflowRun, real_digits_workflow
 from test_folder_dataset import make_folder
 
-from dsplaybook.app.store import LabelStore
 from dsplaybook.data.datasets import read_mnist_style
 from dsplaybook.learning.sweep import draw_labelled, draw_seed
+from dsplaybook.store import LabelStore
 
 pytestmark = pytest.mark.workflow
 

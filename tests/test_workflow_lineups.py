@@ -49,7 +49,7 @@ def test_demo_pool_lineups_obey_every_rule_and_are_deterministic(tmp_path):
         k: v for k, v in first.items() if k.endswith(".csv")
     }
     # only what the target needs was built
-    assert not (run.workdir / "results/optimization").exists()
+    assert not (run.workdir / "results/lineups/bookcases.json").exists()
 
 
 def test_malformed_pool_fails_with_one_line_and_no_output(tmp_path):

@@ -1,147 +1,158 @@
-"""The one way from config to code: schema validation with defaults filled in, the
-checks the schema cannot express, and ``from_config`` for every settings dataclass.
+"""The base of the settings tree (``dsplaybook.settings``): ``Section``, the pydantic model
+every settings block derives from, and the one-line error for a bad value.
 
-Errors are one line naming the key, the bad value and what is allowed, so a typo in
-``--config`` stops the run before any job starts.
+Every field carries its type, default, bounds and description, and those are the only
+place a default lives: the JSON schema, ``docs/config.md`` and ``config.yaml``'s values
+are generated from or tested against the tree. This module is the core: it imports no
+branch of dsplaybook.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
+import types
+import typing
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import Any, Self, TypeVar
 
-import jsonschema
-import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from dsplaybook.errors import ConfigError
 
 _NULL_TEXT = ("null", "none", "~")
+M = TypeVar("M", bound="BaseModel")
 
 
-def _scalar_from_text(text: str, schema: Mapping) -> Any:
-    """Snakemake's ``--config key={nested: 5}`` hands nested values over as text ('5',
-    'null', 'false'); read text as the first type the schema allows that it parses as
-    (in the schema's order, so a string-typed key keeps its text)."""
-    kinds = schema.get("type", [])
-    stripped = text.strip()
-    for kind in [kinds] if isinstance(kinds, str) else kinds:
-        if kind == "string":
-            return text
-        if kind == "null" and stripped.lower() in _NULL_TEXT:
-            return None
-        if kind == "boolean" and stripped.lower() in ("true", "false"):
-            return stripped.lower() == "true"
-        if kind == "integer" and re.fullmatch(r"[+-]?\d+", stripped):
-            return int(stripped)
-        if kind == "number":
-            try:
-                return float(stripped)
-            except ValueError:
-                pass
-    return text
+def _allows_none(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _allows_none(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return any(_allows_none(a) for a in typing.get_args(annotation))
+    return annotation is type(None)
 
 
-def from_text(value: Any, schema: Mapping) -> Any:
-    """``value`` with every text leaf read as the schema expects it there, through
-    properties, additionalProperties, items, oneOf and anyOf (a oneOf branch wins when
-    the converted value is valid against it)."""
-    for key in ("oneOf", "anyOf"):
-        for option in schema.get(key, []):
-            candidate = from_text(value, option)
-            if jsonschema.Draft202012Validator(option).is_valid(candidate):
-                return candidate
-    if isinstance(value, dict):
-        properties = schema.get("properties", {})
-        extra = schema.get("additionalProperties")
-        out = {}
-        for name, item in value.items():
-            sub = properties.get(name, extra if isinstance(extra, Mapping) else None)
-            out[name] = from_text(item, sub) if sub else item
+class Section(BaseModel):
+    """A block of settings: unknown keys are errors, values are frozen (lists become
+    tuples), and text that Snakemake's nested ``--config`` hands over ('5', 'false',
+    'null') is read as the field's type."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_from_text(cls, values: Any) -> Any:
+        # pydantic reads '5' as 5 and 'false' as False, but not 'null' as None
+        if not isinstance(values, Mapping):
+            return values
+        out = dict(values)
+        for name, info in cls.model_fields.items():
+            value = out.get(name)
+            is_null = isinstance(value, str) and value.strip().lower() in _NULL_TEXT
+            if is_null and _allows_none(info.annotation):
+                out[name] = None
         return out
-    if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
-        return [from_text(item, schema["items"]) for item in value]
-    if isinstance(value, str):
-        return _scalar_from_text(value, schema)
-    return value
+
+    @classmethod
+    def from_config(cls, mapping: Mapping[str, Any] | BaseModel, **extra: Any) -> Self:
+        """``cls`` from a config block (as ``params:`` hands it over) plus ``extra`` values
+        the block does not hold (seed, threads); one-line ConfigError otherwise."""
+        if isinstance(mapping, BaseModel):
+            mapping = mapping.model_dump()
+        return validated(cls, {**mapping, **extra}, f"config ({cls.__name__})")
+
+    @classmethod
+    def pick(cls, section: BaseModel) -> dict[str, Any]:
+        """The values of ``cls``'s own fields in ``section`` (a block that extends ``cls``),
+        as plain data: what a rule receives, so that changing any other key of the
+        block re-runs nothing that reads only this part."""
+        return section.model_dump(mode="json", include=set(cls.model_fields))
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain YAML/JSON data: lists, not tuples."""
+        return self.model_dump(mode="json")
 
 
-def _extend_with_defaults(validator_class: type) -> type:
-    """The jsonschema recipe: fill ``default`` values while validating."""
-    validate_properties = validator_class.VALIDATORS["properties"]
-
-    def set_defaults(validator, properties, instance, schema):  # noqa: ANN001
-        if isinstance(instance, dict):
-            for name, sub in properties.items():
-                if "default" in sub and name not in instance:
-                    instance[name] = _copy(sub["default"])
-        yield from validate_properties(validator, properties, instance, schema)
-
-    return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
+def validated(model: type[M], data: Any, source: str = "config") -> M:
+    """``model`` validated from ``data``, or ConfigError with one line naming the key, the
+    bad value and the fix."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(describe(err, model, source)) from None
 
 
-def _copy(value: Any) -> Any:
-    return yaml.safe_load(yaml.safe_dump(value))
-
-
-_Validator = _extend_with_defaults(jsonschema.Draft202012Validator)
-
-
-def load_schema(path: str | Path) -> dict:
-    """The schema with local ``$ref: "#/$defs/<name>"`` written out in place, so text
-    conversion and default filling see one plain tree (a roster is used in two places)."""
-    with open(path, encoding="utf-8") as fh:
-        schema = yaml.safe_load(fh)
-    return _inline_refs(schema, schema.get("$defs", {}))
-
-
-def _inline_refs(node: Any, defs: Mapping) -> Any:
-    if isinstance(node, dict):
-        ref = node.get("$ref", "")
-        if ref.startswith("#/$defs/"):
-            rest = {k: v for k, v in node.items() if k != "$ref"}
-            return {**_inline_refs(_copy(defs[ref.removeprefix("#/$defs/")]), defs), **rest}
-        return {k: _inline_refs(v, defs) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_inline_refs(v, defs) for v in node]
-    return node
-
-
-def validate_config(config: dict, schema: Mapping, source: str = "config") -> dict:
-    """Read text values as the schema's types, fill defaults into ``config`` in place and
-    validate it; ConfigError on the first problem."""
-    converted = from_text(config, schema)
-    config.clear()
-    config.update(converted)
-    validator = _Validator(schema)
-    errors = sorted(
-        validator.iter_errors(config), key=lambda e: (len(e.path), list(map(str, e.path)))
-    )
-    if errors:
-        raise ConfigError(_describe(errors[0], source))
-    return config
-
-
-def _describe(error: jsonschema.ValidationError, source: str) -> str:
-    key = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-    if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        where = f"{key}." if error.absolute_path else ""
-        return f"{source}: unknown key '{where}{extra[0]}'; allowed keys here: {allowed}"
-    expected = error.schema.get("type") if error.validator == "type" else None
-    if isinstance(error.instance, str) and expected in ("object", "array"):
-        shape = "a mapping {key: value, ...}" if expected == "object" else "a list [a, b, ...]"
-        top = key.split(".")[0]
+def describe(err: ValidationError, model: type[BaseModel], source: str) -> str:
+    """The most specific error of ``err`` as one line: the deepest key (a list item's
+    pattern over the list's length), and of a union's members the one that got furthest."""
+    error = min(err.errors(), key=lambda e: (-len(e["loc"]), e["type"] == "model_type"))
+    keys, info = _walk(model, error["loc"])
+    key = ".".join(keys) or "(top level)"
+    value = error.get("input")
+    if error["type"] == "extra_forbidden":
+        parent = ".".join(keys[:-1])
+        allowed = ", ".join(sorted(_fields_at(model, keys[:-1])))
+        where = f"{parent}." if parent else ""
+        return f"{source}: unknown key '{where}{keys[-1]}'; allowed keys here: {allowed}"
+    if isinstance(value, str) and error["type"] in ("model_type", "dict_type", "list_type"):
+        shape = "a list [a, b, ...]" if error["type"] == "list_type" else "a mapping {key: value}"
+        top = keys[0] if keys else "key"
         return (
-            f"{source}: key '{key}': could not parse {error.instance!r} as {shape}; check the "
+            f"{source}: key '{key}': could not parse {value!r} as {shape}; check the "
             f"quotes and brackets, e.g. --config '{top}={{\"name\": value}}'"
         )
-    hint = first_sentence(error.schema.get("description", ""))
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+    hint = first_sentence(info.description or "") if info is not None else ""
     fix = f" ({hint})" if hint else ""
-    return f"{source}: key '{key}': {error.message}{fix}"
+    shown = "" if isinstance(value, Mapping) else f"{value!r}: "
+    return " ".join(f"{source}: key '{key}': {shown}{message}{fix}".split())
+
+
+def _fields_at(model: type[BaseModel], keys: list[str]) -> list[str]:
+    node: Any = model
+    for key in keys:
+        node = _sub_model(node.model_fields[key].annotation) if key in node.model_fields else None
+        if node is None:
+            return []
+    return list(node.model_fields)
+
+
+def _sub_model(annotation: Any) -> type[BaseModel] | None:
+    """The model inside an annotation (``M``, ``M | None``, ``dict[str, M]``, ``tuple[M, ...]``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _sub_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _walk(model: type[BaseModel], loc: tuple) -> tuple[list[str], Any]:
+    """Config keys along a pydantic error location (union tags dropped) and the
+    FieldInfo of the last field met."""
+    keys: list[str] = []
+    node: Any = model
+    info = None
+    for part in loc:
+        if isinstance(part, int):
+            keys.append(str(part))
+            continue
+        if node is None:  # inside a plain mapping: every part is its key
+            keys.append(part)
+            continue
+        fields = node.model_fields
+        if part in fields:
+            keys.append(part)
+            info = fields[part]
+            node = _sub_model(info.annotation)
+        elif "[" in part or part[:1].isupper() or part in ("str", "int", "float", "bool"):
+            continue  # a union member's tag, not a key
+        else:
+            keys.append(part)  # a mapping's key or an unknown key
+    return keys, info
 
 
 def first_sentence(text: str) -> str:
@@ -150,114 +161,50 @@ def first_sentence(text: str) -> str:
     return text[: match.start()] if match else text
 
 
-class FromConfig:
-    """Mixin for settings dataclasses: ``Settings.from_config(mapping, **extra)``.
+class UniqueItems:
+    """``Annotated`` marker for a list field: no item twice (``uniqueItems`` in the schema)."""
 
-    Keys of ``mapping`` (a config block, as ``params:`` hands it over) must be field
-    names; ``extra`` adds what the config block does not hold (seed, threads). Lists
-    become tuples so frozen settings stay hashable. Defaults belong to the schema: a
-    dataclass default exists only for library callers and tests/test_registries.py
-    proves it equals the schema's.
-    """
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
 
-    @classmethod
-    def from_config(cls, mapping: Mapping[str, Any], **extra: Any):  # noqa: ANN206
-        names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-        values = {**mapping, **extra}
-        unknown = sorted(set(values) - set(names))
-        if unknown:
-            raise ConfigError(
-                f"config: key {unknown[0]!r} is not a setting of {cls.__name__}; "
-                f"allowed: {', '.join(names)}"
+        return core_schema.no_info_after_validator_function(_no_repeats, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
+        return {**handler(schema), "uniqueItems": True}
+
+
+def _no_repeats(values: Any) -> Any:
+    for i, value in enumerate(values):
+        if value in values[:i]:
+            raise ValueError(f"{value!r} is listed twice; list each once")
+    return values
+
+
+class Scaled(Section):
+    """A block with named presets: ``scale`` names the entry of ``scales`` in use
+    (``current``). Subclasses declare both fields."""
+
+    @model_validator(mode="after")
+    def _known_scale(self) -> Self:
+        scales = self.scales  # type: ignore[attr-defined]
+        if self.scale not in scales:  # type: ignore[attr-defined]
+            raise ValueError(
+                f"scale {self.scale!r} is not among scales {sorted(scales)}; "  # type: ignore[attr-defined]
+                "name one of them or add it"
             )
-        return cls(**{k: _frozen(v) for k, v in values.items()})
+        return self
+
+    @property
+    def current(self) -> Section:
+        """The entry of ``scales`` that ``scale`` names."""
+        return self.scales[self.scale]  # type: ignore[attr-defined]
 
 
-def at_scale(block: Mapping[str, Any], scale: str) -> dict:
-    """A block with a ``scales: {name: overrides}`` entry, resolved for ``scale``: its
-    overrides replace the block's own keys and ``scales`` itself goes."""
-    return {**{k: v for k, v in block.items() if k != "scales"}, **block["scales"][scale]}
+def block(model: type[Section]) -> Any:
+    """A field holding a whole block: its defaults, described by its docstring's first
+    sentence."""
+    from pydantic import Field
 
-
-def _frozen(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return tuple(_frozen(v) for v in value)
-    return value
-
-
-def check_semantics(cfg: Mapping[str, Any]) -> list[str]:
-    """Rules the JSON schema cannot express, each a one-line ConfigError; returns the
-    warnings (legal but probably not meant) as one line each."""
-    from dsplaybook.data import doodles, quickdraw
-
-    if not cfg["branches"]:
-        raise ConfigError(
-            "config: key 'branches': empty, so `rule all` would build nothing; "
-            "name at least one of data, lineups, label_budget, aftershock, dadc"
-        )
-    warnings = []
-    image_branches = [b for b in cfg["branches"] if b in ("data", "label_budget", "dadc")]
-    if image_branches and not cfg["datasets"]:
-        warnings.append(
-            f"config: key 'datasets': empty, so branches {', '.join(image_branches)} build "
-            "nothing; name fashion_mnist and/or quickdraw to run them"
-        )
-    qd = cfg["quickdraw"]
-    files = [quickdraw.category_filename(c) for c in qd["categories"]]
-    if len(set(files)) != len(files):
-        raise ConfigError(
-            "config: key 'quickdraw.categories': two names differ only by space/underscore; "
-            "keep one of them"
-        )
-    if qd["source"] == "synthetic":
-        unknown = [c for c in qd["categories"] if c not in doodles.SHAPES]
-        if unknown:
-            raise ConfigError(
-                f"config: key 'quickdraw.categories': cannot synthesise {unknown[0]!r}; "
-                f"synthetic source draws only {', '.join(sorted(doodles.SHAPES))}; "
-                "set quickdraw.source: official for real QuickDraw categories"
-            )
-    _check_labelling(cfg["label_budget"], cfg["labelling"])
-    folders = [d["name"] for d in cfg["datasets"] if isinstance(d, dict)]
-    if folders and cfg["labelling"]["features"] == "best":
-        raise ConfigError(
-            f"config: keys 'labelling.features' and 'labelling.method': best needs the "
-            f"label-budget sweep, which folder dataset {folders[0]!r} has none of; name "
-            "them, e.g. labelling: {features: pca, method: logreg}"
-        )
-    if cfg["aftershock"]["source"] == "files" and not cfg["aftershock"]["split_list"]:
-        raise ConfigError(
-            "config: key 'aftershock.split_list': required when aftershock.source is files; "
-            "point it at the study's names_train_ids.csv"
-        )
-    dadc = cfg["dadc"]
-    scale = dadc["scales"][dadc["scale"]]
-    if (
-        "uncertainty_kmeans" in dadc["strategies"]
-        and dadc["kmeans_sample"] < scale["initial_labels"]
-    ):
-        raise ConfigError(
-            f"config: key 'dadc.kmeans_sample': {dadc['kmeans_sample']} images cannot seed "
-            f"{scale['initial_labels']} k-means clusters (dadc.scales.{dadc['scale']}."
-            "initial_labels); raise kmeans_sample"
-        )
-    return warnings
-
-
-def _check_labelling(sweep: Mapping[str, Any], labelling: Mapping[str, Any]) -> None:
-    if labelling["budget"] not in sweep["budgets"]:
-        raise ConfigError(
-            f"config: key 'labelling.budget': {labelling['budget']} is not one of "
-            f"label_budget.budgets {sweep['budgets']}; pick one of those"
-        )
-    for key, allowed in (("features", sweep["features"]), ("method", sweep["methods"])):
-        if labelling[key] not in ["best", *allowed]:
-            raise ConfigError(
-                f"config: key 'labelling.{key}': {labelling[key]!r}; use best or one of "
-                f"label_budget.{key if key == 'features' else 'methods'} {allowed}"
-            )
-    if (labelling["features"] == "best") != (labelling["method"] == "best"):
-        raise ConfigError(
-            "config: keys 'labelling.features' and 'labelling.method': "
-            "set both to best or name both"
-        )
+    return Field(
+        default_factory=model, description=first_sentence(" ".join((model.__doc__ or "").split()))
+    )

@@ -1,6 +1,77 @@
-# Dynamic adversarial data collection (library: dsplaybook.dadc) vs standard collection
-# and active learning: a hard test subset, one job per (strategy, seed) run, then
-# aggregate and plot.
+# DADC branch (library: dsplaybook.dadc): dynamic adversarial data collection vs
+# standard collection and active learning: a hard test subset, one job per
+# (strategy, seed) run, then aggregate and plot; and drawing rounds with people.
+from dsplaybook.dadc.human import DrawingStore
+from dsplaybook.errors import InputError
+
+HUMAN_DATASET = SETTINGS.dataset_id(SETTINGS.dadc.human.dataset)
+
+
+def hard_test_reference():
+    reference = config["dadc"]["hard_test"]
+    return {**reference, "hyperparameters": hyperparameters(reference["method"])}
+
+
+def dadc_model_features(wildcards):
+    model = SETTINGS.dadc.model
+    features = "raw" if model.kind == "cnn" else model.features
+    return feature_file(wildcards.dataset, features)
+
+
+def dadc_reference_features(wildcards):
+    return feature_file(wildcards.dataset, SETTINGS.dadc.hard_test.features)
+
+
+def dadc_threads():
+    """A CNN trains on two threads; a scikit-learn loop model on one (runs go in parallel)."""
+    return 2 if SETTINGS.dadc.model.kind == "cnn" else 1
+
+
+def dadc_run_files(wildcards):
+    return expand(
+        "results/dadc/{dataset}/runs/{strategy}/seed{replicate}.csv",
+        dataset=wildcards.dataset,
+        strategy=SETTINGS.dadc.strategies,
+        replicate=range(SETTINGS.dadc.current.seeds),
+    )
+
+
+def human_store():
+    """The drawings: a store made by a script (dadc.human.drawings) or the app's."""
+    given = SETTINGS.dadc.human.drawings
+    return given or f"{SETTINGS.annotations}/{HUMAN_DATASET}.sqlite"
+
+
+def human_round_numbers():
+    """Rounds that hold drawings: one read-only query of that column (parsing the
+    workflow never writes to what people entered)."""
+    try:
+        return DrawingStore.round_numbers(human_store())
+    except InputError as err:
+        sys.exit(f"dsplaybook error: dadc.human: {err}")
+
+
+HUMAN_ROUNDS = human_round_numbers()  # read once per parse
+
+
+def human_round_targets():
+    folder = f"results/dadc/{HUMAN_DATASET}/human"
+    rounds = expand(f"{folder}/round_{{k}}.h5", k=HUMAN_ROUNDS)
+    return rounds + [f"{folder}/rounds.csv", f"{folder}/rounds.png"]
+
+
+def human_round_files(wildcards):
+    return expand(
+        "results/dadc/{dataset}/human/round_{k}.h5",
+        dataset=wildcards.dataset,
+        k=HUMAN_ROUNDS,
+    )
+
+
+def dadc_targets():
+    names = ["rounds.csv", "summary.csv", "summary.txt", "error_vs_labels.png"]
+    simulated = expand("results/dadc/{dataset}/{name}", dataset=BUILTIN_IDS, name=names)
+    return simulated + (human_round_targets() if HUMAN_ROUNDS else [])
 
 
 wildcard_constraints:
@@ -50,8 +121,8 @@ rule simulate_dadc:
         mem_mb=4000,
         runtime=120,
     params:
-        settings=dadc_settings(),
-        model=dadc_loop_model(),
+        settings=SETTINGS.dadc.run_settings(),
+        model=SETTINGS.dadc.loop_model(SETTINGS.classifiers),
         seed=config["seed"],
     script:
         "../scripts/simulate_dadc.py"
@@ -83,7 +154,7 @@ rule plot_dadc:
         png=report(
             "results/dadc/{dataset}/error_vs_labels.png",
             caption="../report/dadc.rst",
-            category="Adversarial data collection",
+            category="dadc",
             subcategory="{dataset}",
         ),
     log:
@@ -107,7 +178,7 @@ rule export_drawing_round:
     log:
         "logs/dadc/export_drawing_round/{dataset}/round_{k}.log",
     wildcard_constraints:
-        dataset=human_dataset_id(),
+        dataset=HUMAN_DATASET,
         k="[0-9]+",
     conda:
         "../../envs/learning.yaml"
@@ -130,7 +201,7 @@ rule evaluate_human_rounds:
         plot=report(
             "results/dadc/{dataset}/human/rounds.png",
             caption="../report/dadc_human.rst",
-            category="Adversarial data collection",
+            category="dadc",
             subcategory="{dataset}",
         ),
     log:
@@ -138,7 +209,7 @@ rule evaluate_human_rounds:
     benchmark:
         "benchmarks/dadc/evaluate_human_rounds/{dataset}.tsv"
     wildcard_constraints:
-        dataset=human_dataset_id(),
+        dataset=HUMAN_DATASET,
     conda:
         "../../envs/learning.yaml"
     threads: 1
@@ -146,8 +217,8 @@ rule evaluate_human_rounds:
         mem_mb=4000,
         runtime=30,
     params:
-        human=human_settings(),
-        hyperparameters=human_hyperparameters(),
+        human=config["dadc"]["human"],
+        hyperparameters=hyperparameters(SETTINGS.dadc.human.method),
         seed=config["seed"],
     script:
         "../scripts/evaluate_human_rounds.py"

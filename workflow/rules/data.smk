@@ -1,10 +1,55 @@
 # Data branch (library: dsplaybook.data): verified downloads -> MNIST-style HDF5 -> sample pictures.
 # Download URL and mirror are read by the scripts from config, not params: the
 # content is checksummed, so moving a mirror must not trigger a re-download.
+from dsplaybook.data import fashion_mnist, folder
+from dsplaybook.data.names import category_filename
+from dsplaybook.data.settings import QuickDrawBuild
+
+QUICKDRAW_ID = SETTINGS.quickdraw.dataset_id
+
+
+def folder_settings(wildcards):
+    """The folder dataset's own entry of config `datasets`."""
+    return FOLDER_DATASETS[wildcards.folder].to_data()
+
+
+def folder_images(wildcards):
+    """Every image file of the folder: adding, changing or removing one rebuilds the set."""
+    return [str(p) for p in folder.image_files(FOLDER_DATASETS[wildcards.folder].path)]
+
+
+def quickdraw_category_name(wildcards):
+    """Map a resources/ file stem back to the configured category name (spaces kept)."""
+    for category in SETTINGS.quickdraw.categories:
+        if category_filename(category) == f"{wildcards.category}.npy":
+            return category
+    raise WorkflowError(
+        f"resources/quickdraw/*/{wildcards.category}.npy: not among quickdraw.categories; "
+        "add the category to config.yaml"
+    )
+
+
+def quickdraw_category_files(wildcards):
+    source = SETTINGS.quickdraw.source
+    return [
+        f"resources/quickdraw/{source}/{category_filename(c)}"
+        for c in SETTINGS.quickdraw.categories
+    ]
+
+
+def fashion_mnist_sha256(wildcards):
+    return fashion_mnist.expected_sha256(wildcards.part, config["fashion_mnist"]["sha256"])
+
+
+def data_targets():
+    ids = SETTINGS.dataset_ids()
+    return expand("results/data/{dataset}.h5", dataset=ids) + expand(
+        "results/data/{dataset}_samples.png", dataset=ids
+    )
 
 
 wildcard_constraints:
-    part="|".join(FASHION_MNIST_FILES),
+    part=one_of(fashion_mnist.FILES),
     category="[A-Za-z0-9_'-]+",
     dataset="[a-z0-9_]+",
 
@@ -109,7 +154,7 @@ rule build_quickdraw:
         mem_mb=4000,
         runtime=10,
     params:
-        quickdraw=quickdraw_build_settings(),
+        quickdraw=QuickDrawBuild.pick(SETTINGS.quickdraw),
         seed=config["seed"],
     script:
         "../scripts/build_quickdraw.py"
@@ -125,7 +170,7 @@ rule build_folder_dataset:
     benchmark:
         "benchmarks/data/build_folder_dataset/{folder}.tsv"
     wildcard_constraints:
-        folder=FOLDER_NAMES,
+        folder=one_of(FOLDER_DATASETS),
     conda:
         "../../envs/data.yaml"
     threads: 1
@@ -146,7 +191,7 @@ rule plot_dataset_samples:
         png=report(
             "results/data/{dataset}_samples.png",
             caption="../report/dataset_samples.rst",
-            category="Data",
+            category="data",
             subcategory="{dataset}",
         ),
     log:

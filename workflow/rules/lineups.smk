@@ -1,19 +1,48 @@
-# Lineups branch (library: dsplaybook.lineups): the bookcase LP and fantasy lineups as
-# a MILP (cvxpy + HiGHS). The LP toy keeps its historical paths under results/optimization/.
+# Lineups branch (library: dsplaybook.lineups): the bookcase LP, and fantasy lineups
+# from site exports (exact, best first: the ranked-list engine, HiGHS as its fallback),
+# with a simulated portfolio for top-heavy contests.
+from dsplaybook.lineups.settings import LineupSettings, PoolSettings
+
+
+def _pool(wildcards):
+    if wildcards.pool not in SETTINGS.lineups.pools:
+        raise WorkflowError(
+            f"results/lineups/{wildcards.pool}: no pool of that name; add it to lineups.pools"
+        )
+    return SETTINGS.lineups.pool(wildcards.pool)
+
+
+def player_pool_csv(wildcards):
+    """A configured export, or the generated demo pool when the path is empty."""
+    return _pool(wildcards).path or "resources/fantasy/demo_synthetic.csv"
+
+
+def pool_roster(wildcards):
+    """The pool's own roster, else lineups.roster (one run may mix sports)."""
+    return _pool(wildcards).to_data()["roster"]
+
+
+def lineup_targets():
+    outputs = ["lineups.csv", "exposure.csv", "summary.csv", "portfolio.csv"]
+    return ["results/lineups/bookcases.json", "results/lineups/bookcases.png"] + expand(
+        "results/lineups/{pool}/{name}",
+        pool=list(SETTINGS.lineups.pools),
+        name=[*outputs, "score_distributions.png"],
+    )
 
 
 rule solve_bookcases:
     output:
-        plan="results/optimization/bookcases.json",
+        plan="results/lineups/bookcases.json",
         plot=report(
-            "results/optimization/bookcases.png",
+            "results/lineups/bookcases.png",
             caption="../report/bookcases.rst",
-            category="Lineups",
+            category="lineups",
         ),
     log:
-        "logs/optimization/solve_bookcases.log",
+        "logs/lineups/solve_bookcases.log",
     benchmark:
-        "benchmarks/optimization/solve_bookcases.tsv"
+        "benchmarks/lineups/solve_bookcases.tsv"
     conda:
         "../../envs/optimization.yaml"
     threads: 1
@@ -21,7 +50,7 @@ rule solve_bookcases:
         mem_mb=500,
         runtime=5,
     params:
-        problem=config["optimization"]["bookcases"],
+        problem=config["lineups"]["bookcases"],
     script:
         "../scripts/solve_bookcases.py"
 
@@ -63,8 +92,8 @@ rule optimize_lineups:
         runtime=60,
     params:
         roster=pool_roster,
-        pool=lineup_pool_settings(),
-        settings=lineup_settings(),
+        pool=PoolSettings.pick(SETTINGS.lineups),
+        settings=LineupSettings.pick(SETTINGS.lineups),
     script:
         "../scripts/optimize_lineups.py"
 
@@ -78,7 +107,7 @@ rule simulate_lineups:
         plot=report(
             "results/lineups/{pool}/score_distributions.png",
             caption="../report/score_distributions.rst",
-            category="Lineups",
+            category="lineups",
             subcategory="{pool}",
         ),
     log:
@@ -93,7 +122,7 @@ rule simulate_lineups:
         runtime=20,
     params:
         roster=pool_roster,
-        pool=lineup_pool_settings(),
+        pool=PoolSettings.pick(SETTINGS.lineups),
         simulation=config["lineups"]["simulation"],
         seed=config["seed"],
     script:

@@ -4,6 +4,44 @@
 # `compute_handmade_features`.
 
 
+
+
+def training_gpus():
+    """GPUs to request for training rules: none unless represent.gpu is on, because a
+    gpu request makes sbatch fail on clusters without GPUs."""
+    return 1 if SETTINGS.represent.gpu else 0
+
+
+def network_params(name, **kind):
+    """A network's represent block with what the trainer needs to know of its shape."""
+    return {**config["represent"][name], **kind}
+
+
+def reconstruction_models():
+    """Networks with a decoder drawn in reconstructions.png: the dense autoencoder, and
+    the conv VAE when the sweep uses it (otherwise it is trained only if DADC or the
+    label queue asks for its features, and not drawn)."""
+    uses_cvae = "cvae" in SETTINGS.label_budget.features
+    return ["autoencoder"] + (["cvae"] if uses_cvae else [])
+
+
+def reconstruction_files(part):
+    """Input function: the encoder or decoder file of every reconstruction model."""
+
+    def files(wildcards):
+        return [
+            f"results/represent/{wildcards.dataset}/{model}_{part}.keras"
+            for model in reconstruction_models()
+        ]
+
+    return files
+
+
+def representation_model(wildcards):
+    model = FEATURE_SETS[wildcards.learned].model
+    return f"results/represent/{wildcards.dataset}/{model}"
+
+
 wildcard_constraints:
     features=FEATURE_NAMES,
     learned=LEARNED_NAMES,
@@ -51,7 +89,7 @@ rule train_autoencoder:
         runtime=60,
         gpu=training_gpus(),
     params:
-        model=autoencoder_params(),
+        model=network_params("autoencoder", kind="autoencoder"),
         train_subset=config["represent"]["train_subset"],
         seed=config["seed"],
     script:
@@ -77,7 +115,7 @@ rule train_cvae:
         runtime=120,
         gpu=training_gpus(),
     params:
-        model=cvae_params(),
+        model=network_params("cvae", kind="conv"),
         train_subset=config["represent"]["train_subset"],
         seed=config["seed"],
     script:
@@ -102,7 +140,7 @@ rule train_sslcnn:
         runtime=600,
         gpu=training_gpus(),
     params:
-        model=sslcnn_params(),
+        model=SETTINGS.represent.sslcnn.at_scale(),
         train_subset=config["represent"]["train_subset"],
         seed=config["seed"],
     script:
@@ -128,7 +166,7 @@ rule train_vae2d:
         runtime=60,
         gpu=training_gpus(),
     params:
-        model=vae2d_params(),
+        model=network_params("vae2d", latent=2, kind="dense"),
         train_subset=config["represent"]["train_subset"],
         seed=config["seed"],
     script:
@@ -187,7 +225,7 @@ rule plot_reconstructions:
         png=report(
             "results/represent/{dataset}/reconstructions.png",
             caption="../report/reconstructions.rst",
-            category="Representations",
+            category="represent",
             subcategory="{dataset}",
         ),
     log:
@@ -214,7 +252,7 @@ rule plot_latent_map:
         png=report(
             "results/represent/{dataset}/latent_map.png",
             caption="../report/latent_map.rst",
-            category="Representations",
+            category="represent",
             subcategory="{dataset}",
         ),
     log:

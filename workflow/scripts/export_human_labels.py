@@ -1,9 +1,9 @@
 """Rule export_human_labels: the label store (annotations/) -> human_labels.csv."""
 
-from dsplaybook.app.store import LabelStore, labels_table
 from dsplaybook.atomic import write_csv
 from dsplaybook.data.datasets import read_mnist_style
 from dsplaybook.logs import run_rule
+from dsplaybook.store import LabelStore, labels_table
 
 
 def main(log) -> None:

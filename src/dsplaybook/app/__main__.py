@@ -11,11 +11,10 @@ from pathlib import Path
 import yaml
 
 from dsplaybook.app.server import DrawingSession, LabelSession, create_app, load_queue
-from dsplaybook.app.store import LabelStore
-from dsplaybook.config import load_schema, validate_config
-from dsplaybook.data import quickdraw
 from dsplaybook.data.datasets import read_mnist_style
 from dsplaybook.errors import InputError
+from dsplaybook.settings import Config, load_config
+from dsplaybook.store import LabelStore
 
 PASSWORD_VARIABLE = "DSPLAYBOOK_APP_PASSWORD"
 
@@ -29,13 +28,8 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def dataset_id(config: dict, name: str) -> str:
-    """A config dataset's name in results/ (as the workflow names it)."""
-    return quickdraw.dataset_name(config["quickdraw"]["source"]) if name == "quickdraw" else name
-
-
-def session_from_config(config: dict, name: str, results: Path = Path("results")) -> LabelSession:
-    name = dataset_id(config, name)
+def session_from_config(config: Config, name: str, results: Path = Path("results")) -> LabelSession:
+    name = config.dataset_id(name)
     h5 = results / "data" / f"{name}.h5"
     queue = results / "labels" / name / "queue.csv"
     for path in (h5, queue):
@@ -45,27 +39,29 @@ def session_from_config(config: dict, name: str, results: Path = Path("results")
                 f"(`make app DATASET={name}` does)"
             )
     data = read_mnist_style(h5)
-    folders = {d["name"]: d for d in config["datasets"] if isinstance(d, dict)}
-    folder = Path(folders[name]["path"]) if name in folders else None
-    store = LabelStore(Path(config["annotations"]) / f"{name}.sqlite")
+    folders = config.folder_datasets
+    folder = Path(folders[name].path) if name in folders else None
+    store = LabelStore(Path(config.annotations) / f"{name}.sqlite")
     return LabelSession(name, data, load_queue(queue, len(data.x_train)), store, folder)
 
 
-def drawing_from_config(config: dict, results: Path = Path("results")) -> DrawingSession | None:
+def drawing_from_config(config: Config, results: Path = Path("results")) -> DrawingSession | None:
     """The drawing page's session, once the dataset people draw for is built."""
     from dsplaybook.dadc.drawings import ink_extent
     from dsplaybook.dadc.human import DrawingRounds, DrawingStore, HumanRoundSettings
 
-    human = config["dadc"]["human"]
-    name = dataset_id(config, human["dataset"])
+    human = config.dadc.human
+    name = config.dataset_id(human.dataset)
     h5 = results / "data" / f"{name}.h5"
     if not h5.exists():
         return None
     data = read_mnist_style(h5)
     settings = HumanRoundSettings.from_config(
-        human, seed=config["seed"], hyperparameters=config["classifiers"][human["method"]]
+        human,
+        seed=config.seed,
+        hyperparameters=getattr(config.classifiers, human.method).to_data(),
     )
-    annotations = Path(config["annotations"])
+    annotations = Path(config.annotations)
     store = DrawingStore(annotations / f"{name}.sqlite")
     rounds = DrawingRounds(data, store, annotations / f"{name}.models", settings)
     return DrawingSession(name, rounds, ink_extent(data.x_train))
@@ -75,7 +71,6 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m dsplaybook.app", description=__doc__)
     parser.add_argument("--dataset", required=True, help="a dataset of config `datasets`")
     parser.add_argument("--config", default="config.yaml")
-    parser.add_argument("--schema", default="workflow/schemas/config.schema.yaml")
     parser.add_argument("--host", help="default: config app.host (127.0.0.1)")
     parser.add_argument("--port", type=int, help="default: config app.port (7860)")
     parser.add_argument(
@@ -89,21 +84,19 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     try:
         with open(args.config, encoding="utf-8") as fh:
-            config = validate_config(
-                yaml.safe_load(fh) or {}, load_schema(args.schema), args.config
-            )
-        known = [d if isinstance(d, str) else d["name"] for d in config["datasets"]]
+            config = load_config(yaml.safe_load(fh), args.config)
+        known = [d if isinstance(d, str) else d.name for d in config.datasets]
         if args.dataset not in known:
             raise InputError(
                 f"app: dataset {args.dataset!r} is not in config datasets {known}; add it there"
             )
         if args.queue_path:  # what `make app` builds first: the queue and the drawing set
-            drawn = dataset_id(config, config["dadc"]["human"]["dataset"])
-            print(f"results/labels/{dataset_id(config, args.dataset)}/queue.csv")
+            drawn = config.dataset_id(config.dadc.human.dataset)
+            print(f"results/labels/{config.dataset_id(args.dataset)}/queue.csv")
             print(f"results/data/{drawn}.h5")
             return
-        host = args.host or config["app"]["host"]
-        port = args.port or config["app"]["port"]
+        host = args.host or config.app.host
+        port = args.port or config.app.port
         if not is_loopback(host) and not args.password:
             raise InputError(
                 f"app: host {host} is reachable from other machines; give --password "

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from dsplaybook.app.http import bitmap_png, index_in, json_or_error, small_json
 from dsplaybook.dadc.drawings import parse_strokes, strokes_to_bitmap
 from dsplaybook.errors import InputError
 
@@ -18,8 +19,6 @@ MAX_BODY = 256 * 1024  # strokes of a detailed drawing; far more is not a drawin
 
 
 def drawing_routes(drawing) -> list[Route]:  # noqa: ANN001
-    from dsplaybook.app.server import _index, _json, _small_json, bitmap_png
-
     rounds = drawing.rounds
     classes = list(rounds.data.class_names)
 
@@ -27,10 +26,12 @@ def drawing_routes(drawing) -> list[Route]:  # noqa: ANN001
         return HTMLResponse(PAGE.read_text(encoding="utf-8"))
 
     async def state(request: Request) -> Response:
-        return _json(lambda: {"dataset": drawing.name, "classes": classes, **rounds.state()})
+        return json_or_error(
+            lambda: {"dataset": drawing.name, "classes": classes, **rounds.state()}
+        )
 
     async def guess(request: Request) -> Response:
-        body = await _small_json(request, MAX_BODY)
+        body = await small_json(request, MAX_BODY)
         if isinstance(body, Response):
             return body
         try:
@@ -50,11 +51,11 @@ def drawing_routes(drawing) -> list[Route]:  # noqa: ANN001
         )
 
     async def submit(request: Request) -> Response:
-        body = await _small_json(request, MAX_BODY)
+        body = await small_json(request, MAX_BODY)
         if isinstance(body, Response):
             return body
         who = str(body.get("session", ""))[:64]
-        true_class = _index(body.get("true_class"), len(classes))
+        true_class = index_in(body.get("true_class"), len(classes))
         if not who or true_class is None:
             return JSONResponse({"error": "session and a true_class are required"}, 400)
         try:
@@ -62,13 +63,13 @@ def drawing_routes(drawing) -> list[Route]:  # noqa: ANN001
         except InputError as err:
             return JSONResponse({"error": str(err)}, status_code=400)
         bitmap = strokes_to_bitmap(strokes, drawing.extent)
-        round_ = _index(body.get("round"), 10**6)
-        return _json(
+        round_ = index_in(body.get("round"), 10**6)
+        return json_or_error(
             lambda: {**rounds.submit(strokes, bitmap, true_class, who, round_), **rounds.state()}
         )
 
     async def drawing_png(request: Request) -> Response:
-        drawing_id = _index(request.path_params["id"], 2**62)
+        drawing_id = index_in(request.path_params["id"], 2**62)
         bitmap = None if drawing_id is None else rounds.store.bitmap(drawing_id)
         if bitmap is None:
             return JSONResponse({"error": "no such drawing"}, status_code=404)

@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import base64
 import hmac
-import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from PIL import Image
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -26,11 +22,11 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Route
 
 from dsplaybook.app.drawing import drawing_routes
-from dsplaybook.app.store import LabelStore, latest_labels, skips_of
+from dsplaybook.app.http import bitmap_png, index_in, json_or_error, small_json
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
+from dsplaybook.store import LabelStore, latest_labels, skips_of
 
-MAX_BODY = 4096  # bytes a request may send: a label is a few dozen
 PAGE = Path(__file__).with_name("label_page.html")
 SHORTCUTS = "1234567890"  # key k labels class k-1 (0 = the tenth class)
 ACTIONS = ("label", "skip", "undo")
@@ -75,14 +71,6 @@ def load_queue(path: str | Path, n_images: int) -> list[int]:
     return rows
 
 
-def bitmap_png(image: np.ndarray, scale: int = 10) -> bytes:
-    """A 28×28 image as a PNG, enlarged without smoothing so each pixel stays visible."""
-    big = Image.fromarray(image).resize((28 * scale, 28 * scale), Image.Resampling.NEAREST)
-    buffer = io.BytesIO()
-    big.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 @dataclass
 class DrawingSession:
     """What the drawing page works on: a dataset and its live adversarial rounds."""
@@ -103,16 +91,16 @@ def create_app(
         return HTMLResponse(PAGE.read_text(encoding="utf-8"))
 
     async def state(request: Request) -> Response:
-        return _json(lambda: session.state(request.query_params.get("session", "")))
+        return json_or_error(lambda: session.state(request.query_params.get("session", "")))
 
     async def image(request: Request) -> Response:
-        index = _index(request.path_params["index"], len(session.data.x_train))
+        index = index_in(request.path_params["index"], len(session.data.x_train))
         if index is None:
             return JSONResponse({"error": "no such image"}, status_code=404)
         return Response(bitmap_png(session.data.x_train[index]), media_type="image/png")
 
     async def original(request: Request) -> Response:
-        index = _index(request.path_params["index"], len(session.data.x_train))
+        index = index_in(request.path_params["index"], len(session.data.x_train))
         if index is None or session.folder is None or not session.data.files_train:
             return JSONResponse({"error": "no original for this image"}, status_code=404)
         root = session.folder.resolve()
@@ -122,7 +110,7 @@ def create_app(
         return FileResponse(path)
 
     async def act(request: Request) -> Response:
-        body = await _small_json(request)
+        body = await small_json(request)
         if isinstance(body, Response):
             return body
         who = str(body.get("session", ""))[:64]
@@ -132,16 +120,16 @@ def create_app(
         if not who:
             return JSONResponse({"error": "session is required"}, status_code=400)
         if action == "undo":
-            return _json(lambda: _undone(session, who))
-        index = _index(body.get("image"), len(session.data.x_train))
+            return json_or_error(lambda: _undone(session, who))
+        index = index_in(body.get("image"), len(session.data.x_train))
         if index is None:
             return JSONResponse({"error": "image is not a row of the dataset"}, status_code=400)
         if action == "skip":
-            return _json(lambda: _after(session, who, session.store.skip(index, who)))
-        label = _index(body.get("label"), len(session.data.class_names))
+            return json_or_error(lambda: _after(session, who, session.store.skip(index, who)))
+        label = index_in(body.get("label"), len(session.data.class_names))
         if label is None:
             return JSONResponse({"error": "label is not a class of the dataset"}, status_code=400)
-        return _json(lambda: _after(session, who, session.store.label(index, label, who)))
+        return json_or_error(lambda: _after(session, who, session.store.label(index, label, who)))
 
     label_routes = [
         Route("/api/state", state),
@@ -168,38 +156,6 @@ def _undone(session: LabelSession, who: str) -> dict:
     session.store.checkpoint()
     undone = None if event is None else {"image": event.image, "action": event.action}
     return {"undone": undone, **session.state(who)}
-
-
-def _index(value: object, size: int) -> int | None:
-    try:
-        index = int(str(value))
-    except ValueError:
-        return None
-    return index if 0 <= index < size else None
-
-
-def _json(compute) -> Response:  # noqa: ANN001
-    """Run ``compute``; a store problem (locked, corrupt) is one line for the page."""
-    try:
-        return JSONResponse(compute())
-    except InputError as err:
-        return JSONResponse({"error": str(err)}, status_code=503)
-
-
-async def _small_json(request: Request, limit: int = MAX_BODY) -> dict | Response:
-    declared = int(request.headers.get("content-length") or 0)
-    if declared > limit:
-        return JSONResponse({"error": "request too large"}, status_code=413)
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return JSONResponse({"error": "request too large"}, status_code=413)
-    try:
-        parsed = json.loads(body or b"{}")
-    except ValueError:
-        return JSONResponse({"error": "body is not JSON"}, status_code=400)
-    return parsed if isinstance(parsed, dict) else JSONResponse({"error": "not an object"}, 400)
 
 
 class BasicAuth:

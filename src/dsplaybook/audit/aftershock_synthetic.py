@@ -20,7 +20,6 @@ the real data is what matters for the audit:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,21 +27,17 @@ import pandas as pd
 
 from dsplaybook.atomic import atomic_directory
 from dsplaybook.audit.aftershock_data import COMPONENTS, LABEL, STRESS_COLUMNS
-from dsplaybook.config import FromConfig
+from dsplaybook.audit.settings import SyntheticGrids
 
 SHEAR_MODULUS = 3e10  # Pa
 
 
-@dataclass(frozen=True)
-class SyntheticSettings(FromConfig):
-    n_events: int = 40
-    max_versions: int = 3  # events get 1..max_versions slip models
+class SyntheticSettings(SyntheticGrids):
+    """``aftershock.synthetic`` plus the grid geometry (not a setting: the study's)."""
+
     cell_km: float = 5.0
     half_width_km: float = 50.0
     depths_km: tuple[float, ...] = (2.5, 7.5, 12.5, 17.5, 22.5, 27.5)
-    test_fraction: float = 0.3
-    leaky: bool = True
-    seed: int = 0
 
 
 def _patch_stress(

@@ -11,13 +11,12 @@ gets wrong (ordered by margin), then the correct ones it is least sure about.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dsplaybook.config import FromConfig
+from dsplaybook.dadc.settings import HardTest
 from dsplaybook.errors import InputError
 from dsplaybook.learning.methods import make_classifier
 from dsplaybook.learning.scores import class_scores
@@ -71,14 +70,9 @@ def read_hard_mask(path: str, n_test: int) -> np.ndarray:
     return table["hard"].to_numpy(dtype=bool)
 
 
-@dataclass(frozen=True)
-class HardTestSettings(FromConfig):
-    """``dadc.hard_test`` plus the reference method's hyperparameters."""
+class HardTestSettings(HardTest):
+    """``dadc.hard_test`` plus the reference method's hyperparameters, seed and threads."""
 
-    fraction: float
-    features: str  # the feature set the reference model sees (chooses the input file)
-    method: str
-    train_size: int  # labelled training images the reference learns from; 0 = all
     hyperparameters: Mapping[str, Any]
     seed: int
     threads: int = 1

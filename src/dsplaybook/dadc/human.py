@@ -15,19 +15,19 @@ import logging
 import pickle
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
-from dsplaybook.app.store import LabelStore, _now
 from dsplaybook.atomic import atomic_path
-from dsplaybook.config import FromConfig
+from dsplaybook.dadc.settings import HumanRounds
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.learning.methods import make_classifier
 from dsplaybook.represent.features import flat_pixels
+from dsplaybook.store import LabelStore, now
 
 log = logging.getLogger("dsplaybook")
 
@@ -60,17 +60,11 @@ DRAWING_COLUMNS = ("id", "round", "session", "time", "strokes", "bitmap", "predi
 COUNTS = ("id", "round", "fooled")  # what the round bookkeeping needs
 
 
-@dataclass(frozen=True)
-class HumanRoundSettings(FromConfig):
+class HumanRoundSettings(HumanRounds):
     """``dadc.human`` plus the seed and the method's hyperparameters."""
 
-    dataset: str
-    round_size: int  # fooling drawings that close a round
-    base_per_class: int  # training images per class every round model starts from
-    method: str
-    drawings: str  # a store made by a script, read instead of the app's (tests)
-    seed: int = 0
-    hyperparameters: Mapping[str, Any] = field(default_factory=dict)
+    seed: int
+    hyperparameters: Mapping[str, Any] = Field(default_factory=dict)
 
 
 class DrawingStore(LabelStore):
@@ -78,13 +72,27 @@ class DrawingStore(LabelStore):
 
     tables = (*LabelStore.tables, DRAWINGS, ROUNDS)
 
+    @classmethod
+    def round_numbers(cls, path: str | Path) -> list[int]:
+        """Rounds that hold drawings, read without writing anything (the workflow asks
+        at every parse): one column, no strokes or bitmaps."""
+        path = Path(path)
+        if not path.exists():
+            return []
+        with cls(path).reading() as conn:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if "drawings" not in tables:
+                return []
+            rows = conn.execute("SELECT DISTINCT round FROM drawings ORDER BY round")
+            return [int(r[0]) for r in rows]
+
     def add_drawing(self, **row: Any) -> int:
         with self._connect() as conn:
             cursor = conn.execute(
                 "INSERT INTO drawings (round, session, time, strokes, bitmap, prediction, "
                 "probabilities, true_class, fooled) VALUES (:round, :session, :time, "
                 ":strokes, :bitmap, :prediction, :probabilities, :true_class, :fooled)",
-                {**row, "time": _now()},
+                {**row, "time": now()},
             )
             return int(cursor.lastrowid)
 
@@ -92,7 +100,7 @@ class DrawingStore(LabelStore):
         with self._connect() as conn:
             conn.execute(
                 "INSERT INTO rounds (round, time, last_drawing, model, sha256) VALUES (?,?,?,?,?)",
-                (round_, _now(), last_drawing, model, sha256),
+                (round_, now(), last_drawing, model, sha256),
             )
 
     def drawings(self, columns: tuple[str, ...] = DRAWING_COLUMNS) -> pd.DataFrame:

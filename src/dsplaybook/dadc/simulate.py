@@ -25,25 +25,30 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
-from dsplaybook.config import FromConfig
+from dsplaybook.config import Section
 from dsplaybook.dadc.loop_model import seeded_clone
 from dsplaybook.errors import InputError
-from dsplaybook.learning.scores import class_scores
+from dsplaybook.learning.selection import kmeans_initial, pick_uncertain, random_initial
 
 log = logging.getLogger("dsplaybook")
 
 
-@dataclass(frozen=True)
-class DadcSettings(FromConfig):
-    """One scale of ``dadc.scales`` plus ``kmeans_sample`` (defaults: the schema's demo)."""
+class DadcScale(Section):
+    """One entry of ``dadc.scales``: how long the simulated collection runs."""
 
-    rounds: int = 8
-    round_budget: int = 50
-    initial_labels: int = 50
-    seeds: int = 3  # replicates the workflow runs (one job each)
-    kmeans_sample: int = 10_000  # pool images k-means sees (uncertainty_kmeans)
-    seed: int = 0
+    rounds: int = Field(ge=1, description="Collection rounds after the initial labels.")
+    round_budget: int = Field(ge=1, description="Labels added per round.")
+    initial_labels: int = Field(ge=2, description="Labels before the first round.")
+    seeds: int = Field(ge=1, description="Replicates (one job each).")
+
+
+class DadcSettings(DadcScale):
+    """One scale of ``dadc.scales`` plus ``kmeans_sample`` and the replicate's seed."""
+
+    kmeans_sample: int = Field(ge=1)
+    seed: int
     chunk: int = 2_048  # images the annotator shows the model at once
 
     @property
@@ -68,35 +73,6 @@ def replicate_seed(seed: int, replicate: int) -> int:
 
 def round_seed(seed: int, round_: int) -> int:
     return (seed * 1_000_003 + round_ * 7_907) % 2**31
-
-
-def random_initial(n_pool: int, size: int, seed: int) -> np.ndarray:
-    return np.sort(np.random.default_rng(seed).choice(n_pool, size=size, replace=False))
-
-
-def kmeans_initial(x_pool: np.ndarray, size: int, sample: int, seed: int) -> np.ndarray:
-    """The pool image nearest each of ``size`` k-means centroids (distinct images)."""
-    from sklearn.cluster import KMeans  # here, not at the top: see learning.methods
-
-    rng = np.random.default_rng(seed)
-    subset = np.sort(rng.choice(len(x_pool), size=min(sample, len(x_pool)), replace=False))
-    x = np.asarray(x_pool[subset], dtype=np.float64)
-    centres = KMeans(n_clusters=size, n_init=1, random_state=seed).fit(x).cluster_centers_
-    chosen: list[int] = []
-    taken = np.zeros(len(subset), dtype=bool)
-    for centre in centres:
-        distance = ((x - centre) ** 2).sum(axis=1)
-        distance[taken] = np.inf  # two centroids never claim the same image
-        best = int(np.argmin(distance))
-        taken[best] = True
-        chosen.append(int(subset[best]))
-    return np.sort(np.array(chosen))
-
-
-def top_two_margin(scores: np.ndarray) -> np.ndarray:
-    """Best class score minus the second best (small = the model is unsure)."""
-    top = np.sort(scores, axis=1)[:, -2:]
-    return top[:, 1] - top[:, 0]
 
 
 def pick_standard(candidates: np.ndarray, budget: int) -> np.ndarray:
@@ -135,12 +111,6 @@ def pick_adversarial(
         found, len(candidates), len(fill),
     )  # fmt: skip
     return np.concatenate([fooling, fill]), len(candidates)
-
-
-def pick_uncertain(model, x: np.ndarray, candidates: np.ndarray, budget: int) -> np.ndarray:
-    """The ``budget`` candidates with the smallest top-two margin (ties: candidate order)."""
-    margin = top_two_margin(class_scores(model, x[candidates]))
-    return candidates[np.argsort(margin, kind="stable")[:budget]]
 
 
 def _pick_uncertain_round(model, x, y, candidates, budget, chunk):  # noqa: ANN001

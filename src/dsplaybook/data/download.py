@@ -14,14 +14,14 @@ import shutil
 import time
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pooch
 import requests
+from pydantic import Field
 
 from dsplaybook.atomic import atomic_path
-from dsplaybook.config import FromConfig
+from dsplaybook.config import Section
 from dsplaybook.errors import InputError
 
 log = logging.getLogger("dsplaybook")
@@ -44,13 +44,14 @@ class NetworkUnreachable(SourceUnavailable):
     """The URL's server could not be reached at all (no network, DNS, refused)."""
 
 
-@dataclass(frozen=True)
-class RetryPolicy(FromConfig):
-    """How hard to try one URL before giving up on it."""
+class RetryPolicy(Section):
+    """How hard to try one URL before giving up on it (config ``download``)."""
 
-    attempts: int = 3
-    backoff_s: float = 2.0
-    timeout_s: float = 60.0
+    attempts: int = Field(3, ge=1, description="Tries per URL on transient errors (timeouts, 5xx).")
+    backoff_s: float = Field(2.0, ge=0, description="First wait between tries, doubled after each.")
+    timeout_s: float = Field(
+        60.0, gt=0, description="Seconds before a silent connection counts as failed."
+    )
 
 
 def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
@@ -82,7 +83,7 @@ def fetch_verified(
     check: ContentCheck,
     fix_hint: str,
     offline_hint: str | None = None,
-    retry: RetryPolicy = RetryPolicy(),
+    retry: RetryPolicy = RetryPolicy(),  # noqa: B008 (frozen, so safe to share)
 ) -> str:
     """Obtain ``dest`` from the first source that delivers valid content.
 

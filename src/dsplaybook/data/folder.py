@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import logging
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pydantic import Field
 
-from dsplaybook.config import FromConfig
 from dsplaybook.data.datasets import MnistStyle
+from dsplaybook.data.settings import FolderDataset
 from dsplaybook.errors import InputError
 
 log = logging.getLogger("dsplaybook")
@@ -30,18 +30,10 @@ SIDE = 28
 MAX_PIXELS = 50_000_000  # larger images are refused (decompression bombs)
 
 
-@dataclass(frozen=True)
-class FolderSettings(FromConfig):
-    """One ``datasets`` entry with ``source: folder`` (defaults: the schema's)."""
+class FolderSettings(FolderDataset):
+    """One ``datasets`` entry with ``source: folder``, and the seed of its split."""
 
-    name: str
-    source: str
-    path: str
-    image_size: int = SIDE
-    classes: tuple[str, ...] = ()  # label order; empty = the class sub-folders, sorted
-    on_bad_image: str = "skip"  # skip | fail
-    test_fraction: float = 0.2  # of the labelled images, held out for testing
-    seed: int = 0
+    seed: int = Field(0, ge=0, description="Seed of the test split.")
 
 
 def image_files(root: str | Path) -> list[Path]:

@@ -3,33 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import numpy as np
 
-from dsplaybook.config import FromConfig
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.data.download import ContentError, RetryPolicy, fetch_verified
+from dsplaybook.data.names import category_filename
+from dsplaybook.data.settings import QuickDrawBuild
 from dsplaybook.errors import InputError
 
 OFFICIAL_URL = "https://storage.googleapis.com/quickdraw_dataset/full/numpy_bitmap/"
 
 
-def dataset_name(source: str) -> str:
-    """The QuickDraw set's name in results/: marked when it is the synthetic stand-in."""
-    return "quickdraw" if source == "official" else "quickdraw_synthetic"
-
-
 def category_url(base_url: str, category: str) -> str:
     """Official file name is ``<category>.npy``; names may contain spaces."""
     return base_url.rstrip("/") + "/" + quote(f"{category}.npy")
-
-
-def category_filename(category: str) -> str:
-    """File name used under resources/: spaces become underscores (shell friendly)."""
-    return category.replace(" ", "_") + ".npy"
 
 
 def mirror_candidates(mirror: str | Path, category: str) -> list[Path]:
@@ -97,14 +87,9 @@ def combine_categories(
     )
 
 
-@dataclass(frozen=True)
-class QuickDrawSettings(FromConfig):
-    """The ``quickdraw`` keys that shape the dataset (url and mirror only fetch files)."""
+class QuickDrawSettings(QuickDrawBuild):
+    """The ``quickdraw`` keys that shape the dataset, and the seed of its split."""
 
-    source: str  # official | synthetic
-    categories: tuple[str, ...]
-    per_category: int
-    test_fraction: float
     seed: int
 
 

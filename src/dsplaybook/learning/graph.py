@@ -8,7 +8,10 @@ to its nearest training images and takes the mean of their spread label
 distributions, so test images influence nothing that is fitted.
 
 The graph depends on the images only, not on which of them are labelled, so one cell
-(25 label draws on the same training set) builds it once (``_GRAPHS``).
+(25 label draws on the same training set) builds it once: ``_GRAPHS`` holds the last
+graph, keyed by a digest of every byte of the training matrix and the graph settings
+(a module-level cache because scikit-learn clones estimators, which would copy a cache
+passed as a parameter; one entry, so memory stays bounded).
 """
 
 from __future__ import annotations
@@ -18,22 +21,28 @@ import hashlib
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-_GRAPHS: dict[tuple, tuple] = {}  # fingerprint of (X, settings) -> (pca, index, S, scale)
+from dsplaybook.learning.calibration import platt_scaling
+from dsplaybook.learning.hyperparameters import GraphspreadParams, GraphsvmParams
+
+_GRAPHS: dict[tuple, tuple] = {}  # digest of (X, settings) -> (pca, index, S, scale)
+_SPREAD = GraphspreadParams()  # the defaults of classifiers.graphspread
+_ENSEMBLE = GraphsvmParams()  # the defaults of classifiers.graphsvm
 
 
 def _fingerprint(x: np.ndarray, *settings: object) -> tuple:
-    sample = np.ascontiguousarray(x[:: max(1, len(x) // 512)]).tobytes()
-    return (x.shape, str(x.dtype), hashlib.sha256(sample).hexdigest(), float(x.sum()), settings)
+    digest = hashlib.blake2b(np.ascontiguousarray(x).data, digest_size=16).hexdigest()
+    return (x.shape, str(x.dtype), digest, settings)
 
 
 class GraphSpreading(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
-        n_neighbors: int = 10,
-        alpha: float = 0.99,
-        max_iter: int = 50,
-        n_components: int = 50,
+        n_neighbors: int = _SPREAD.n_neighbors,
+        alpha: float = _SPREAD.alpha,
+        max_iter: int = _SPREAD.max_iter,
+        n_components: int = _SPREAD.n_components,
         n_jobs: int = 1,
     ):
         self.n_neighbors = n_neighbors
@@ -52,14 +61,15 @@ class GraphSpreading(ClassifierMixin, BaseEstimator):
             components = min(self.n_components, x.shape[1], len(x))
             pca = PCA(n_components=components, svd_solver="covariance_eigh").fit(x)
             z = pca.transform(x)
-            index = NearestNeighbors(n_neighbors=self.n_neighbors + 1, n_jobs=self.n_jobs).fit(z)
+            k = self._neighbours(len(x))
+            index = NearestNeighbors(n_neighbors=k + 1, n_jobs=self.n_jobs).fit(z)
             distance, neighbour = index.kneighbors(z)
             distance, neighbour = distance[:, 1:], neighbour[:, 1:]  # not itself
             scale = float(np.median(distance[:, -1])) or 1.0
             weight = np.exp(-((distance / scale) ** 2))
             n = len(x)
             w = sparse.csr_matrix(
-                (weight.ravel(), (np.repeat(np.arange(n), self.n_neighbors), neighbour.ravel())),
+                (weight.ravel(), (np.repeat(np.arange(n), k), neighbour.ravel())),
                 shape=(n, n),
             )
             w = w.maximum(w.T)
@@ -69,11 +79,14 @@ class GraphSpreading(ClassifierMixin, BaseEstimator):
             _GRAPHS[key] = (pca, index, inverse_root @ w @ inverse_root, scale)
         return _GRAPHS[key]
 
+    def _neighbours(self, n_images: int) -> int:
+        return max(1, min(self.n_neighbors, n_images - 1))
+
     def fit(self, x: np.ndarray, y: np.ndarray) -> GraphSpreading:
         """``y`` is -1 for unlabelled images."""
-        y = np.asarray(y)
+        x, y = validate_data(self, x, y)
         self.classes_ = np.unique(y[y >= 0])
-        pca, index, s, scale = self._graph(np.asarray(x))
+        pca, index, s, scale = self._graph(x)
         seeds = np.zeros((len(y), len(self.classes_)))
         labelled = np.flatnonzero(y >= 0)
         seeds[labelled, np.searchsorted(self.classes_, y[labelled])] = 1.0
@@ -84,12 +97,16 @@ class GraphSpreading(ClassifierMixin, BaseEstimator):
         self.label_distributions_ = np.where(
             total > 0, f / np.maximum(total, 1e-300), 1 / len(self.classes_)
         )
-        self._pca, self._index, self._scale = pca, index, scale
+        self.pca_, self.index_, self.scale_ = pca, index, scale
+        self.n_train_ = len(x)
         return self
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        distance, neighbour = self._index.kneighbors(self._pca.transform(x), self.n_neighbors)
-        weight = np.exp(-((distance / self._scale) ** 2)) + 1e-12
+        check_is_fitted(self)
+        x = validate_data(self, x, reset=False)
+        k = min(self.n_neighbors, self.n_train_)  # test images are not in the graph
+        distance, neighbour = self.index_.kneighbors(self.pca_.transform(x), k)
+        weight = np.exp(-((distance / self.scale_) ** 2)) + 1e-12
         p = np.einsum("nk,nkc->nc", weight, self.label_distributions_[neighbour])
         return p / p.sum(axis=1, keepdims=True)
 
@@ -105,12 +122,12 @@ class GraphSvmEnsemble(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        n_neighbors: int = 10,
-        alpha: float = 0.9,
-        max_iter: int = 50,
-        n_components: int = 50,
-        C: float = 10.0,  # noqa: N803
-        gamma: str | float = "scale",
+        n_neighbors: int = _ENSEMBLE.n_neighbors,
+        alpha: float = _ENSEMBLE.alpha,
+        max_iter: int = _ENSEMBLE.max_iter,
+        n_components: int = _ENSEMBLE.n_components,
+        C: float = _ENSEMBLE.C,  # noqa: N803
+        gamma: str | float = _ENSEMBLE.gamma,
         random_state: int = 0,
         n_jobs: int = 1,
     ):
@@ -126,9 +143,7 @@ class GraphSvmEnsemble(ClassifierMixin, BaseEstimator):
     def fit(self, x: np.ndarray, y: np.ndarray) -> GraphSvmEnsemble:
         from sklearn.svm import SVC
 
-        from dsplaybook.learning.methods import platt_scaling
-
-        y = np.asarray(y)
+        x, y = validate_data(self, x, y)
         self.graph_ = GraphSpreading(
             self.n_neighbors, self.alpha, self.max_iter, self.n_components, self.n_jobs
         ).fit(x, y)
@@ -140,6 +155,8 @@ class GraphSvmEnsemble(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        check_is_fitted(self)
+        x = validate_data(self, x, reset=False)
         return (self.graph_.predict_proba(x) + self.svm_.predict_proba(x)) / 2
 
     def predict(self, x: np.ndarray) -> np.ndarray:

@@ -1,17 +1,19 @@
 """The classifier registry: every method the sweep, the pool labelling, the hard test set
-and the DADC loop can use, with its estimator builder and default hyperparameters.
+and the DADC loop can use, with its estimator builder and its hyperparameter block.
 
-The workflow's wildcard constraints, the schema enums and ``classifiers:`` in config are
-checked against this table (tests/test_registries.py), so a method is added here once.
+The workflow's wildcard constraints and the settings tree's vocabularies and
+``classifiers:`` blocks are built from this table, so a method is added here once (and
+its hyperparameters, defaults included, once in ``learning.hyperparameters``).
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from dsplaybook.config import Section
+from dsplaybook.learning import hyperparameters as hp
 
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
@@ -24,7 +26,7 @@ Builder = Callable[[Mapping[str, Any], int, int], "BaseEstimator"]
 @dataclass(frozen=True)
 class Method:
     build: Builder  # (hyperparameters, seed, threads) -> unfitted estimator
-    defaults: Mapping[str, Any]  # equal to the schema's classifiers.<name> defaults (tested)
+    params: type[Section]  # its classifiers.<name> block (the defaults live there)
     semi_supervised: bool = False  # also fitted on unlabelled images (label -1)
     whole_pool: bool = False  # sees every unlabelled training image, not a pool_size sample
 
@@ -91,24 +93,7 @@ def _selftrain(h, seed, threads):  # noqa: ANN001
     return make_pipeline(GlobalScaler(), self_training)
 
 
-@contextmanager
-def platt_scaling() -> Iterator[None]:
-    """Allow SVC(probability=True), libsvm's pairwise-coupled Platt scaling.
-
-    scikit-learn 1.9 deprecates it (removal in 1.11) in favour of CalibratedClassifierCV,
-    which calibrates one-vs-rest: on 300 real digits its confidences reached 0.9 for 0.1%
-    (sigmoid) or 0.4% (temperature) of test images against 18.5% here, all at ≥ 99.9%
-    accuracy. So the warning is silenced for these fits until a pairwise replacement
-    exists (scikit-learn is pinned).
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore", message="The `probability` parameter", category=FutureWarning
-        )
-        yield
-
-
-GRAPH_KEYS = ("n_neighbors", "alpha", "max_iter", "n_components")
+GRAPH_KEYS = tuple(hp.GraphspreadParams.model_fields)
 
 
 def _graphspread(h, seed, threads):  # noqa: ANN001
@@ -138,37 +123,16 @@ def _graphsvm(h, seed, threads):  # noqa: ANN001
 
 
 METHODS: dict[str, Method] = {
-    "logreg": Method(_logreg, {"C": 0.1, "max_iter": 3000}),
-    "svm": Method(_svm, {"C": 10.0, "gamma": "scale"}),
-    "rf": Method(_rf, {"n_estimators": 300}),
-    "gb": Method(_gb, {"max_iter": 100, "learning_rate": 0.1}),
-    "labelspread": Method(
-        _labelspread, {"n_neighbors": 10, "alpha": 0.2, "max_iter": 200}, semi_supervised=True
-    ),
-    "selftrain": Method(
-        _selftrain,
-        {"C": 0.1, "max_iter": 3000, "threshold": 0.9, "rounds": 10},
-        semi_supervised=True,
-    ),
+    "logreg": Method(_logreg, hp.LogregParams),
+    "svm": Method(_svm, hp.SvmParams),
+    "rf": Method(_rf, hp.RfParams),
+    "gb": Method(_gb, hp.GbParams),
+    "labelspread": Method(_labelspread, hp.LabelspreadParams, semi_supervised=True),
+    "selftrain": Method(_selftrain, hp.SelftrainParams, semi_supervised=True),
     "graphspread": Method(
-        _graphspread,
-        {"n_neighbors": 10, "alpha": 0.9, "max_iter": 50, "n_components": 50},
-        semi_supervised=True,
-        whole_pool=True,
+        _graphspread, hp.GraphspreadParams, semi_supervised=True, whole_pool=True
     ),
-    "graphsvm": Method(
-        _graphsvm,
-        {
-            "n_neighbors": 10,
-            "alpha": 0.9,
-            "max_iter": 50,
-            "n_components": 50,
-            "C": 10.0,
-            "gamma": "scale",
-        },
-        semi_supervised=True,
-        whole_pool=True,
-    ),
+    "graphsvm": Method(_graphsvm, hp.GraphsvmParams, semi_supervised=True, whole_pool=True),
 }
 SUPERVISED = tuple(name for name, m in METHODS.items() if not m.semi_supervised)
 SEMI_SUPERVISED = tuple(name for name, m in METHODS.items() if m.semi_supervised)
@@ -181,14 +145,15 @@ def make_classifier(
     hyperparameters: Mapping[str, Any] | None = None,
     probability: bool = False,
 ) -> BaseEstimator:
-    """A fresh estimator for ``method``; ``hyperparameters`` override the defaults.
+    """A fresh estimator for ``method``; ``hyperparameters`` (its ``classifiers.<method>``
+    block, whole or in part) override the block's defaults.
 
     ``probability`` asks an SVM for libsvm's Platt-scaled probabilities (pool labelling).
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
     entry = METHODS[method]
-    h = {**entry.defaults, **(hyperparameters or {})}
+    h = entry.params.from_config(hyperparameters or {}).model_dump()
     if method == "svm":
         return _svm(h, seed, threads, probability=probability)
     return entry.build(h, seed, threads)

@@ -1,41 +1,76 @@
 """Which images a person should label next (results/labels/<dataset>/queue.csv).
 
-The strategies reuse the DADC branch's choices: ``kmeans`` (the image nearest each
-k-means centroid, a diverse first batch), ``uncertainty`` (the smallest margin between
-a model's top two class scores, once labels exist) and ``random``; ``auto`` is kmeans
-before any label and uncertainty after.
+The strategies (``PICKERS``) use the selection functions the DADC simulation uses
+(``learning.selection``): ``kmeans`` (the image nearest each k-means centroid, a diverse
+first batch), ``uncertainty`` (the smallest margin between a model's top two class
+scores, once labels exist) and ``random``; ``auto`` is kmeans before any label and
+uncertainty after.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
-from dsplaybook.config import FromConfig
-from dsplaybook.dadc.simulate import kmeans_initial, top_two_margin
+from dsplaybook.config import Section
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
-from dsplaybook.learning.methods import make_classifier
-from dsplaybook.learning.scores import class_scores
+from dsplaybook.learning.methods import SUPERVISED, make_classifier
+from dsplaybook.learning.selection import kmeans_initial, pick_uncertain
+from dsplaybook.represent.features import FEATURE_SETS
 
-QUEUE_STRATEGIES = ("auto", "random", "kmeans", "uncertainty")
+
+def _random(x, candidates, labels, s, seed):  # noqa: ANN001, ANN202
+    size = min(s.size, len(candidates))
+    return np.sort(np.random.default_rng(seed).choice(candidates, size=size, replace=False))
 
 
-@dataclass(frozen=True)
-class QueueSettings(FromConfig):
+def _kmeans(x, candidates, labels, s, seed):  # noqa: ANN001, ANN202
+    size = min(s.size, len(candidates))
+    return candidates[kmeans_initial(x[candidates], size, s.kmeans_sample, seed)]
+
+
+def _uncertainty(x, candidates, labels, s, seed):  # noqa: ANN001, ANN202
+    labelled = np.fromiter(labels, dtype=int, count=len(labels))
+    y = np.array([labels[i] for i in labelled])
+    model = make_classifier(s.method, s.seed, 1, s.hyperparameters).fit(x[labelled], y)
+    return pick_uncertain(model, x, candidates, min(s.size, len(candidates)))
+
+
+# The registry of queue strategies: (x, candidates, labels, settings, seed) -> rows.
+# ``auto`` is not an entry: it means kmeans before two classes are labelled, then
+# uncertainty.
+PICKERS: dict[str, Callable[..., np.ndarray]] = {
+    "random": _random,
+    "kmeans": _kmeans,
+    "uncertainty": _uncertainty,
+}
+QUEUE_STRATEGIES = ("auto", *PICKERS)
+
+
+class Queue(Section):
+    """Which images the label page offers next (results/labels/<dataset>/queue.csv)."""
+
+    strategy: Literal[QUEUE_STRATEGIES] = Field(
+        "auto", description="auto = kmeans before any label, uncertainty after."
+    )
+    size: int = Field(100, ge=1, description="Images per batch.")
+    features: Literal[tuple(FEATURE_SETS)] = Field(
+        "pca", description="The feature set the choice is made on."
+    )
+    method: Literal[SUPERVISED] = Field("logreg", description="The model whose uncertainty counts.")
+    kmeans_sample: int = Field(10_000, ge=1, description="Images k-means sees.")
+
+
+class QueueSettings(Queue):
     """``labelling.queue`` plus the seed and the chosen method's hyperparameters."""
 
-    strategy: str
-    size: int
-    features: str  # the feature set the choice is made on (chooses the input file)
-    method: str  # the model whose uncertainty counts (strategy uncertainty)
-    kmeans_sample: int
     seed: int
-    hyperparameters: Mapping[str, Any] = field(default_factory=dict)
+    hyperparameters: Mapping[str, Any] = Field(default_factory=dict)
 
 
 def select_images(
@@ -43,29 +78,18 @@ def select_images(
 ) -> tuple[np.ndarray, str]:
     """The next ``s.size`` training rows to label (never one labelled already) and the
     strategy used. ``labels`` maps the rows people labelled to their class."""
-    if s.strategy not in QUEUE_STRATEGIES:
-        raise InputError(f"labelling.queue.strategy: {s.strategy!r}; use one of {QUEUE_STRATEGIES}")
+    classes = len(set(labels.values()))
     strategy = s.strategy
     if strategy == "auto":
-        strategy = "uncertainty" if len(set(labels.values())) >= 2 else "kmeans"
-    if strategy == "uncertainty" and len(set(labels.values())) < 2:
+        strategy = "uncertainty" if classes >= 2 else "kmeans"
+    if strategy == "uncertainty" and classes < 2:
         raise InputError(
             "labelling.queue.strategy: uncertainty needs labels of at least two classes; "
             "use kmeans or random for the first batch"
         )
     candidates = np.setdiff1d(np.arange(len(x)), np.fromiter(labels, dtype=int, count=len(labels)))
-    size = min(s.size, len(candidates))
-    rng = np.random.default_rng(s.seed + len(labels))  # a new batch after new labels
-    if strategy == "random":
-        return np.sort(rng.choice(candidates, size=size, replace=False)), strategy
-    if strategy == "kmeans":
-        picked = kmeans_initial(x[candidates], size, s.kmeans_sample, s.seed + len(labels))
-        return candidates[picked], strategy
-    labelled = np.fromiter(labels, dtype=int, count=len(labels))
-    y = np.array([labels[i] for i in labelled])
-    model = make_classifier(s.method, s.seed, 1, s.hyperparameters).fit(x[labelled], y)
-    margin = top_two_margin(class_scores(model, x[candidates]))
-    return candidates[np.argsort(margin, kind="stable")[:size]], strategy
+    seed = s.seed + len(labels)  # a new batch after new labels
+    return PICKERS[strategy](x, candidates, labels, s, seed), strategy
 
 
 def queue_table(chosen: np.ndarray, files: tuple[str, ...], strategy: str) -> pd.DataFrame:

@@ -10,28 +10,39 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
+from pydantic import Field, PositiveInt
 from sklearn.metrics import accuracy_score, f1_score
 
-from dsplaybook.config import FromConfig
+from dsplaybook.config import Section, UniqueItems
 from dsplaybook.errors import InputError
 from dsplaybook.learning.methods import METHODS, make_classifier
 
 
-@dataclass(frozen=True)
-class SweepSettings(FromConfig):
-    """``label_budget`` settings a sweep cell uses (defaults: the schema's)."""
+class SweepDraws(Section):
+    """The ``label_budget`` keys a sweep cell reads (changing any other key of the
+    block re-runs no cell)."""
 
-    budgets: tuple[int, ...] = (100, 200, 500, 1000, 2000)
-    draws: int = 5
-    pool_size: int = 10_000  # unlabelled images the semi-supervised methods see
-    seed: int = 0
+    budgets: Annotated[tuple[PositiveInt, ...], UniqueItems()] = Field(
+        (100, 200, 500, 1000, 2000),
+        min_length=1,
+        description="Numbers of labelled training images.",
+    )
+    draws: int = Field(5, ge=1, description="Random label draws per budget (seeded).")
+    pool_size: int = Field(
+        10_000, ge=0, description="Unlabelled training images the semi-supervised methods see."
+    )
+
+
+class SweepSettings(SweepDraws):
+    """A cell's settings: the draws plus the seed, threads and its method's hyperparameters."""
+
+    seed: int
     threads: int = 1
-    hyperparameters: Mapping[str, Any] = field(default_factory=dict)  # of the cell's method
+    hyperparameters: Mapping[str, Any] = Field(default_factory=dict)
 
 
 def draw_seed(seed: int, budget: int, draw: int) -> int:

@@ -12,19 +12,8 @@ from pathlib import Path
 import cvxpy as cp
 import numpy as np
 
-from dsplaybook.config import FromConfig
 from dsplaybook.errors import InputError
-
-
-@dataclass(frozen=True)
-class BookcaseProblem(FromConfig):
-    hours_large: float = 6
-    hours_small: float = 2
-    profit_large: float = 50
-    profit_small: float = 20
-    hours_available: float = 24
-    min_large: float = 2
-    min_small: float = 2
+from dsplaybook.lineups.settings import Bookcases as BookcaseProblem
 
 
 @dataclass(frozen=True)
@@ -36,7 +25,7 @@ class BookcasePlan:
     status: str
 
 
-def solve_bookcases(problem: BookcaseProblem = BookcaseProblem()) -> BookcasePlan:
+def solve_bookcases(problem: BookcaseProblem = BookcaseProblem()) -> BookcasePlan:  # noqa: B008
     """Solve the LP (continuous) with cvxpy; the optimum of the default is integral."""
     large, small = cp.Variable(name="large"), cp.Variable(name="small")
     p = problem
@@ -65,7 +54,7 @@ def solve_bookcases(problem: BookcaseProblem = BookcaseProblem()) -> BookcasePla
 
 
 def plan_as_dict(problem: BookcaseProblem, plan: BookcasePlan) -> dict:
-    return {"problem": asdict(problem), "optimum": asdict(plan)}
+    return {"problem": problem.to_data(), "optimum": asdict(plan)}
 
 
 def plot_feasible_region(problem: BookcaseProblem, plan: BookcasePlan, dest: str | Path) -> None:

@@ -23,44 +23,14 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from dsplaybook.config import FromConfig
 from dsplaybook.errors import InputError
 from dsplaybook.lineups.formulation import Formulation, RowGroup, formulate
 from dsplaybook.lineups.ranked import RankedSequence
 from dsplaybook.lineups.rosters import RosterRules
 from dsplaybook.lineups.sequential import HighsSequence
+from dsplaybook.lineups.settings import LineupSettings
 
 log = logging.getLogger("dsplaybook")
-
-
-@dataclass(frozen=True)
-class LineupSettings(FromConfig):
-    """The ``lineups`` rules of a run (no defaults here: the schema holds them)."""
-
-    n_lineups: int
-    max_overlap: int | None  # players any two lineups may share (None: any but all)
-    stack: bool  # each QB with at least one WR/TE of his team
-    avoid_opposing_defense: bool  # no player facing the chosen defense
-    max_exposure: float  # share of lineups a player may appear in
-    max_per_team: int | None
-    lock: tuple[str, ...]  # player ids in every lineup
-    exclude: tuple[str, ...]  # player ids never used
-    mip_gap: float = 0.0  # relative optimality gap; 0 = each lineup exactly optimal
-
-    @classmethod
-    def unconstrained(cls, **rules: object) -> LineupSettings:
-        """Roster and salary cap only (one lineup), plus the given ``rules``."""
-        plain = dict(
-            n_lineups=1,
-            max_overlap=None,
-            stack=False,
-            avoid_opposing_defense=False,
-            max_exposure=1.0,
-            max_per_team=None,
-            lock=(),
-            exclude=(),
-        )
-        return cls(**{**plain, **rules})
 
 
 class InfeasibleRules(InputError):

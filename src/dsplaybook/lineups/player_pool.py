@@ -7,15 +7,14 @@ header = row 1) and the column.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from dsplaybook.config import FromConfig
 from dsplaybook.errors import InputError
 from dsplaybook.lineups.rosters import player_positions
+from dsplaybook.lineups.settings import PoolSettings
 
 # Canonical columns the optimiser works with.
 COLUMNS = ["id", "name", "position", "team", "opponent", "salary", "projection", "injury"]
@@ -184,15 +183,6 @@ def drop_injured(pool: pd.DataFrame, statuses: Iterable[str]) -> pd.DataFrame:
     """Remove players whose injury indicator is one of ``statuses`` (e.g. O, D, IR)."""
     statuses = {s.upper() for s in statuses}
     return pool[~pool["injury"].str.upper().isin(statuses)].reset_index(drop=True)
-
-
-@dataclass(frozen=True)
-class PoolSettings(FromConfig):
-    """How an export is read and filtered (the ``lineups`` keys of the same names)."""
-
-    projection_column: str
-    drop_injured: bool
-    injury_statuses: tuple[str, ...]
 
 
 def load_pool(

@@ -194,15 +194,16 @@ def custom_rules(spec: Mapping) -> RosterRules:
                     f"config: key 'lineups.roster.flex': position {pos!r} has no slot; "
                     f"add it to lineups.roster.slots (0 if only flex slots take it)"
                 )
-        name = flex.get("name", "FLEX" if k == 0 else f"FLEX{k + 1}")
+        name = flex.get("name") or ("FLEX" if k == 0 else f"FLEX{k + 1}")
         groups.append(SlotGroup(name, frozenset(flex["positions"]), flex["count"]))
     if not groups:
         raise ConfigError("config: key 'lineups.roster.slots': a roster needs at least one slot")
+    roles = {k: spec[k] for k in ("quarterback", "defense") if spec.get(k) is not None}
+    if spec.get("receivers") is not None:
+        roles["receivers"] = tuple(spec["receivers"])
     return RosterRules(
-        name=spec.get("name", "custom"),
+        name=spec.get("name") or "custom",
         salary_cap=int(spec["salary_cap"]),
         slots=tuple(groups),
-        quarterback=spec.get("quarterback", "QB"),
-        defense=spec.get("defense", "D"),
-        receivers=tuple(spec.get("receivers", ("WR", "TE"))),
+        **roles,
     )

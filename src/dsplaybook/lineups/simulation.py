@@ -14,20 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dsplaybook.config import FromConfig
 from dsplaybook.lineups.rosters import RosterRules, plays
-
-
-@dataclass(frozen=True)
-class SimulationSettings(FromConfig):
-    n_sims: int = 5000
-    score_cv: float = 0.4  # sd of a player's score as a share of his projection
-    teammate_correlation: float = 0.15
-    qb_receiver_correlation: float = 0.45
-    opposing_defense_correlation: float = -0.2
-    target_quantile: float = 0.95  # target = this quantile of the top lineup's score
-    portfolio_size: int = 5
-    seed: int = 0
+from dsplaybook.lineups.settings import SimulationSettings
 
 
 def correlation_matrix(pool: pd.DataFrame, rules: RosterRules, s: SimulationSettings) -> np.ndarray:

@@ -18,8 +18,8 @@ import numpy as np
 from keras import layers, ops
 
 from dsplaybook.atomic import write_text
-from dsplaybook.config import FromConfig
 from dsplaybook.represent.keras_runtime import EpochLogger
+from dsplaybook.represent.settings import NetworkSettings
 
 
 def scale_images(images: np.ndarray) -> np.ndarray:
@@ -196,21 +196,6 @@ def save_model(model: keras.Model, dest: str | Path) -> None:
 
 def load_model(path: str | Path) -> keras.Model:
     return keras.models.load_model(path, compile=False)
-
-
-@dataclass(frozen=True)
-class NetworkSettings(FromConfig):
-    """A ``represent.<network>`` block plus its ``kind``: autoencoder (dense), conv (conv
-    VAE) or dense (dense VAE). Only the layer list of the kind's own shape is used."""
-
-    kind: str
-    latent: int
-    epochs: int
-    batch_size: int
-    learning_rate: float
-    hidden: tuple[int, ...] = ()  # dense layers (autoencoder, dense VAE)
-    filters: tuple[int, ...] = ()  # conv layers (conv VAE)
-    beta: float = 1.0  # KL weight of a VAE (schema: represent.cvae.beta)
 
 
 def train_representation(images: np.ndarray, m: NetworkSettings, seed: int) -> Trained:

@@ -10,20 +10,9 @@ cells together add about a point.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from dsplaybook.config import FromConfig
-
-
-@dataclass(frozen=True)
-class HogSettings(FromConfig):
-    """``represent.hog``."""
-
-    orientations: int = 9
-    cell_size: int = 4  # pixels per cell side of `hog`, the fine scale of `hog2`
-    coarse_cell_size: int = 7  # the second scale of `hog2`
+from dsplaybook.represent.settings import HogSettings
 
 
 def hog_of(images: np.ndarray, orientations: int, cell_size: int) -> np.ndarray:

@@ -14,34 +14,17 @@ embedded like the autoencoders' encoders.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from dsplaybook.config import FromConfig
 from dsplaybook.represent.autoencoders import Trained, scale_images
 from dsplaybook.represent.keras_runtime import EpochLogger
+from dsplaybook.represent.settings import SelfSupervisedSettings
 
 # VICReg's published weights: invariance 25, variance 25, covariance 1
 INVARIANCE_WEIGHT, VARIANCE_WEIGHT, COVARIANCE_WEIGHT = 25.0, 25.0, 1.0
-
-
-@dataclass(frozen=True)
-class SelfSupervisedSettings(FromConfig):
-    """``represent.sslcnn`` with the epochs of its ``represent.scale`` entry."""
-
-    filters: tuple[int, ...]  # conv blocks; each halves the side until it is 7
-    projector: int  # width of the projector the loss sees (discarded afterwards)
-    epochs: int
-    batch_size: int
-    learning_rate: float
-    shift: float = 0.12  # random translation, fraction of the side
-    zoom: float = 0.15
-    erase: int = 8  # side of the erased square (0: none)
-    flip: bool = True  # mirror images left-right (off for digits and text)
 
 
 def cnn_encoder(filters: tuple[int, ...]) -> keras.Model:

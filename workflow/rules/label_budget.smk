@@ -1,6 +1,82 @@
-# Learning (library: dsplaybook.learning): the label-budget sweep, one job per
+# Label-budget branch (library: dsplaybook.learning): the sweep, one job per
 # (dataset, features, method) cell, then aggregate, learning curves, and labelling of
-# the whole unlabelled pool.
+# the whole unlabelled pool (results/labels/), from the sweep or from people.
+from dsplaybook.learning.cells import sweep_cells
+from dsplaybook.learning.pool_labelling import PoolLabelling
+from dsplaybook.learning.sweep import SweepDraws
+
+SWEEP = SweepDraws.pick(SETTINGS.label_budget)  # what a cell reads of label_budget
+LABELLING = PoolLabelling.pick(SETTINGS.labelling)  # the queue has its own rule
+
+
+def label_store(wildcards):
+    """The dataset's SQLite store (annotations/), written by the app, never by a rule."""
+    return f"{SETTINGS.annotations}/{wildcards.dataset}.sqlite"
+
+
+def label_store_if_present(wildcards):
+    """The store as an input once it exists, so new labels re-run what depends on them."""
+    store = label_store(wildcards)
+    return [store] if Path(store).exists() else []
+
+
+def queue_features_file(wildcards):
+    return feature_file(wildcards.dataset, SETTINGS.labelling.queue.features)
+
+
+def human_labelling_summary(wildcards):
+    """The sweep's summary when the cell is 'best' (fashion_mnist/quickdraw only)."""
+    if SETTINGS.labelling.features != "best" or wildcards.dataset in FOLDER_DATASETS:
+        return []
+    return f"results/label_budget/{wildcards.dataset}/summary.csv"
+
+
+def sweep_features_file(wildcards):
+    return feature_file(wildcards.dataset, wildcards.features)
+
+
+def method_hyperparameters(wildcards):
+    """Only the cell's own method: changing another method's knobs reruns nothing here."""
+    return hyperparameters(wildcards.method)
+
+
+def dataset_cells(dataset):
+    """(features, method) cells of the dataset's sweep (label_budget.skip applied)."""
+    lb = SETTINGS.label_budget
+    return sweep_cells(dataset, lb.features, lb.methods, lb.skip)
+
+
+def sweep_cell_files(wildcards):
+    return [
+        f"results/label_budget/{wildcards.dataset}/cells/{f}__{m}.csv"
+        for f, m in dataset_cells(wildcards.dataset)
+    ]
+
+
+def labelling_feature_files(wildcards):
+    """The named cell's feature file, or, when the sweep picks ('best'), that of every
+    feature set with a cell for this dataset."""
+    named = SETTINGS.labelling.features
+    swept = dict.fromkeys(f for f, _ in dataset_cells(wildcards.dataset))
+    candidates = swept if named == "best" else [named]
+    return [feature_file(wildcards.dataset, f) for f in candidates if f != "raw"]
+
+
+def label_budget_targets():
+    sweep = ["sweep.csv", "summary.csv", "learning_curves.png", "learning_curves.svg"]
+    represent = ["reconstructions.png", "latent_map.png"]
+    simulated = ["labels.csv", "coverage.png"]
+    human = ["queue.csv", "labels.csv", "review.csv"]
+
+    def files(folder, names, ids):
+        return expand(f"results/{folder}/{{dataset}}/{{name}}", dataset=ids, name=names)
+
+    return (
+        files("label_budget", sweep, BUILTIN_IDS)
+        + files("represent", represent, SETTINGS.dataset_ids())
+        + files("labels", simulated, SETTINGS.simulated_labelled_ids())
+        + files("labels", human, SETTINGS.human_labelled_ids())
+    )
 
 
 wildcard_constraints:
@@ -24,7 +100,7 @@ rule run_sweep_cell:
         mem_mb=6000,
         runtime=120,
     params:
-        sweep=sweep_settings(),
+        sweep=SWEEP,
         hyperparameters=method_hyperparameters,
         seed=config["seed"],
     script:
@@ -59,7 +135,7 @@ rule plot_learning_curves:
         png=report(
             "results/label_budget/{dataset}/learning_curves.png",
             caption="../report/learning_curves.rst",
-            category="Label budget",
+            category="label_budget",
             subcategory="{dataset}",
         ),
         svg="results/label_budget/{dataset}/learning_curves.svg",
@@ -86,7 +162,7 @@ rule label_pool:
         plot=report(
             "results/labels/{dataset}/coverage.png",
             caption="../report/coverage.rst",
-            category="Label budget",
+            category="label_budget",
             subcategory="{dataset}",
         ),
     log:
@@ -94,7 +170,7 @@ rule label_pool:
     benchmark:
         "benchmarks/labels/label_pool/{dataset}.tsv"
     wildcard_constraints:
-        dataset=one_of(simulated_labelled_ids()),
+        dataset=one_of(SETTINGS.simulated_labelled_ids()),
     conda:
         "../../envs/learning.yaml"
     threads: 1  # one core: a 2-thread job waits behind every 1-core job (README)
@@ -102,8 +178,8 @@ rule label_pool:
         mem_mb=6000,
         runtime=60,
     params:
-        labelling=labelling_settings(),
-        sweep=sweep_settings(),
+        labelling=LABELLING,
+        sweep=SWEEP,
         classifiers=config["classifiers"],
         seed=config["seed"],
     script:
@@ -148,8 +224,8 @@ rule select_images_to_label:
         mem_mb=4000,
         runtime=15,
     params:
-        queue=queue_settings(),
-        hyperparameters=queue_hyperparameters(),
+        queue=config["labelling"]["queue"],
+        hyperparameters=hyperparameters(SETTINGS.labelling.queue.method),
         seed=config["seed"],
     script:
         "../scripts/select_images_to_label.py"
@@ -169,7 +245,7 @@ rule label_pool_from_people:
     benchmark:
         "benchmarks/labels/label_pool_from_people/{dataset}.tsv"
     wildcard_constraints:
-        dataset=one_of(human_labelled_ids()),
+        dataset=one_of(SETTINGS.human_labelled_ids()),
     conda:
         "../../envs/learning.yaml"
     threads: 1  # one core: a 2-thread job waits behind every 1-core job (README)
@@ -177,8 +253,8 @@ rule label_pool_from_people:
         mem_mb=6000,
         runtime=60,
     params:
-        labelling=labelling_settings(),
-        sweep=sweep_settings(),
+        labelling=LABELLING,
+        sweep=SWEEP,
         classifiers=config["classifiers"],
         seed=config["seed"],
     script:

@@ -32,6 +32,37 @@ CREATE TABLE IF NOT EXISTS events (
 BUSY_MS = 15000  # how long a write waits for other writers before giving up
 
 
+@contextmanager
+def read_only(path: str | Path) -> Iterator[sqlite3.Connection]:
+    """Read a store without writing a byte: ``immutable`` when no writer has a WAL open
+    (nothing is created, not even -wal/-shm files), else ``mode=ro`` through the
+    writer's WAL (its -wal/-shm files exist already), so the newest rows are seen."""
+    path = Path(path)
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if wal.exists() else "immutable=1"
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=BUSY_MS / 1000)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def store_error(path: Path, err: sqlite3.Error) -> InputError:
+    """What went wrong with a store, as one line with the fix."""
+    text = str(err)
+    if "locked" in text or "busy" in text:
+        return InputError(
+            f"{path}: locked by another program for {BUSY_MS // 1000} s; "
+            "close it (or wait) and try again"
+        )
+    if "not a database" in text or "malformed" in text:
+        return InputError(
+            f"{path}: not a readable SQLite database ({text}); move it aside "
+            "(it may hold labels: keep a copy) and restart"
+        )
+    return InputError(f"{path}: {text}")
+
+
 @dataclass(frozen=True)
 class Event:
     id: int
@@ -76,24 +107,22 @@ class LabelStore:
             conn.close()
 
     def _error(self, err: sqlite3.Error) -> InputError:
-        text = str(err)
-        if "locked" in text or "busy" in text:
-            return InputError(
-                f"{self.path}: locked by another program for {BUSY_MS // 1000} s; "
-                "close it (or wait) and try again"
-            )
-        if "not a database" in text or "malformed" in text:
-            return InputError(
-                f"{self.path}: not a readable SQLite database ({text}); move it aside "
-                "(it may hold labels: keep a copy) and restart"
-            )
-        return InputError(f"{self.path}: {text}")
+        return store_error(self.path, err)
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A read-only connection that changes nothing on disk (see ``read_only``)."""
+        try:
+            with read_only(self.path) as conn:
+                yield conn
+        except sqlite3.Error as err:
+            raise self._error(err) from err
 
     def _append(self, conn: sqlite3.Connection, event: dict) -> int:
         cursor = conn.execute(
             "INSERT INTO events (image, label, action, undoes, session, time) "
             "VALUES (:image, :label, :action, :undoes, :session, :time)",
-            {"label": None, "undoes": None, **event, "time": _now()},
+            {"label": None, "undoes": None, **event, "time": now()},
         )
         return int(cursor.lastrowid)
 
@@ -170,7 +199,7 @@ def skips_of(standing: list[Event], session: str) -> set[int]:
     return {e.image for e in standing if e.action == "skip" and e.session == session}
 
 
-def _now() -> str:
+def now() -> str:
     seconds, nanos = divmod(time.time_ns(), 10**9)
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{nanos:09d}Z"
 

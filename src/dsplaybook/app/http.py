@@ -1,0 +1,56 @@
+"""What both pages' request handlers share: bounded JSON bodies, one-line errors, indices
+checked against their range, 28×28 images as PNG."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+from PIL import Image
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from dsplaybook.errors import InputError
+
+MAX_BODY = 4096  # bytes a request may send: a label is a few dozen
+
+
+def bitmap_png(image: np.ndarray, scale: int = 10) -> bytes:
+    """A 28×28 image as a PNG, enlarged without smoothing so each pixel stays visible."""
+    big = Image.fromarray(image).resize((28 * scale, 28 * scale), Image.Resampling.NEAREST)
+    buffer = io.BytesIO()
+    big.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def index_in(value: object, size: int) -> int | None:
+    try:
+        index = int(str(value))
+    except ValueError:
+        return None
+    return index if 0 <= index < size else None
+
+
+def json_or_error(compute) -> Response:  # noqa: ANN001
+    """Run ``compute``; a store problem (locked, corrupt) is one line for the page."""
+    try:
+        return JSONResponse(compute())
+    except InputError as err:
+        return JSONResponse({"error": str(err)}, status_code=503)
+
+
+async def small_json(request: Request, limit: int = MAX_BODY) -> dict | Response:
+    declared = int(request.headers.get("content-length") or 0)
+    if declared > limit:
+        return JSONResponse({"error": "request too large"}, status_code=413)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return JSONResponse({"error": "request too large"}, status_code=413)
+    try:
+        parsed = json.loads(body or b"{}")
+    except ValueError:
+        return JSONResponse({"error": "body is not JSON"}, status_code=400)
+    return parsed if isinstance(parsed, dict) else JSONResponse({"error": "not an object"}, 400)

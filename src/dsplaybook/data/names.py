@@ -1,0 +1,16 @@
+"""How datasets and their files are named in resources/ and results/ (one place, read by
+the settings tree, the workflow and the app)."""
+
+from __future__ import annotations
+
+BUILTIN = ("fashion_mnist", "quickdraw")  # datasets config `datasets` names by word
+
+
+def quickdraw_id(source: str) -> str:
+    """The QuickDraw set's name in results/: marked when it is the synthetic stand-in."""
+    return "quickdraw" if source == "official" else "quickdraw_synthetic"
+
+
+def category_filename(category: str) -> str:
+    """File name used under resources/: spaces become underscores (shell friendly)."""
+    return category.replace(" ", "_") + ".npy"

@@ -1,0 +1,158 @@
+"""The settings tree: one typed model per branch, assembled into ``Config``, the contract
+of ``config.yaml``. The JSON schema (workflow/schemas/config.schema.yaml) and
+docs/config.md are generated from it (``python -m dsplaybook.settings``); the workflow,
+the app and library callers validate through ``load_config``.
+
+This module sits above every branch it assembles (import-linter's contract in
+pyproject.toml); ``dsplaybook.config`` below them holds what the branches share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from dsplaybook.audit.settings import Aftershock
+from dsplaybook.config import Section, UniqueItems, block, validated
+from dsplaybook.dadc.settings import Dadc
+from dsplaybook.data.download import RetryPolicy
+from dsplaybook.data.names import quickdraw_id
+from dsplaybook.data.settings import Dataset, FashionMnist, FolderDataset, QuickDraw
+from dsplaybook.errors import ConfigError
+from dsplaybook.learning.settings import Classifiers, LabelBudget, Labelling
+from dsplaybook.lineups.settings import Lineups
+from dsplaybook.represent.settings import Represent
+
+BRANCHES = ("data", "lineups", "label_budget", "aftershock", "dadc")
+IMAGE_BRANCHES = ("data", "label_budget", "dadc")
+
+
+class App(Section):
+    """The label and drawing pages (make app DATASET=<name>)."""
+
+    host: str = Field(
+        "127.0.0.1", description="Address to listen on; any other than loopback needs --password."
+    )
+    port: int = Field(7860, ge=1, le=65535, description="Port to listen on.")
+
+
+class Config(Section):
+    """dsplaybook configuration: every key of config.yaml."""
+
+    seed: int = Field(42, ge=0, description="Master seed; every random step derives from it.")
+    branches: Annotated[tuple[Literal[BRANCHES], ...], UniqueItems()] = Field(
+        BRANCHES,
+        description=f"Branches whose outputs `rule all` builds: {', '.join(BRANCHES)}; any "
+        "target can still be asked for by name.",
+    )
+    datasets: Annotated[tuple[Dataset, ...], UniqueItems()] = Field(
+        ("fashion_mnist", "quickdraw"),
+        description="Image datasets to build: fashion_mnist, quickdraw, or a folder of your "
+        "own images, e.g. {name: shoes, source: folder, path: /data/shoes}.",
+    )
+    download: RetryPolicy = block(RetryPolicy)
+    fashion_mnist: FashionMnist = block(FashionMnist)
+    quickdraw: QuickDraw = block(QuickDraw)
+    samples_per_class: int = Field(
+        8, ge=1, le=30, description="Images per class in results/data/<dataset>_samples.png."
+    )
+    lineups: Lineups = block(Lineups)
+    represent: Represent = block(Represent)
+    label_budget: LabelBudget = block(LabelBudget)
+    classifiers: Classifiers = block(Classifiers)
+    labelling: Labelling = block(Labelling)
+    annotations: str = Field(
+        "annotations",
+        description="Folder of what people entered (<dataset>.sqlite), outside results/: "
+        "make clean never touches it.",
+    )
+    app: App = block(App)
+    aftershock: Aftershock = block(Aftershock)
+    dadc: Dadc = block(Dadc)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Config:
+        if not self.branches:
+            raise ConfigError(
+                "config: key 'branches': empty, so `rule all` would build nothing; "
+                f"name at least one of {', '.join(BRANCHES)}"
+            )
+        self._check_labelling()
+        if self.folder_datasets and self.labelling.features == "best":
+            raise ConfigError(
+                "config: keys 'labelling.features' and 'labelling.method': best needs the "
+                f"label-budget sweep, which folder dataset {next(iter(self.folder_datasets))!r} "
+                "has none of; name them, e.g. labelling: {features: pca, method: logreg}"
+            )
+        initial = self.dadc.current.initial_labels
+        if "uncertainty_kmeans" in self.dadc.strategies and self.dadc.kmeans_sample < initial:
+            raise ConfigError(
+                f"config: key 'dadc.kmeans_sample': {self.dadc.kmeans_sample} images cannot "
+                f"seed {initial} k-means clusters (dadc.scales.{self.dadc.scale}.initial_labels); "
+                "raise kmeans_sample"
+            )
+        return self
+
+    def _check_labelling(self) -> None:
+        sweep, labelling = self.label_budget, self.labelling
+        if labelling.budget not in sweep.budgets:
+            raise ConfigError(
+                f"config: key 'labelling.budget': {labelling.budget} is not one of "
+                f"label_budget.budgets {list(sweep.budgets)}; pick one of those"
+            )
+        for key, allowed in (("features", sweep.features), ("method", sweep.methods)):
+            value = getattr(labelling, key)
+            if value not in ["best", *allowed]:
+                raise ConfigError(
+                    f"config: key 'labelling.{key}': {value!r}; use best or one of "
+                    f"label_budget.{key if key == 'features' else 'methods'} {list(allowed)}"
+                )
+        if (labelling.features == "best") != (labelling.method == "best"):
+            raise ConfigError(
+                "config: keys 'labelling.features' and 'labelling.method': "
+                "set both to best or name both"
+            )
+
+    def warnings(self) -> list[str]:
+        """Legal but probably not meant, one line each."""
+        image_branches = [b for b in self.branches if b in IMAGE_BRANCHES]
+        if image_branches and not self.datasets:
+            return [
+                f"config: key 'datasets': empty, so branches {', '.join(image_branches)} "
+                "build nothing; name fashion_mnist and/or quickdraw to run them"
+            ]
+        return []
+
+    # ---- the results layout: datasets as they are named in results/ ----
+
+    @property
+    def folder_datasets(self) -> dict[str, FolderDataset]:
+        return {d.name: d for d in self.datasets if isinstance(d, FolderDataset)}
+
+    def dataset_id(self, name: str) -> str:
+        """A config dataset's name in results/ (quickdraw marked when synthetic)."""
+        return quickdraw_id(self.quickdraw.source) if name == "quickdraw" else name
+
+    def builtin_dataset_ids(self) -> list[str]:
+        return [self.dataset_id(d) for d in self.datasets if isinstance(d, str)]
+
+    def dataset_ids(self) -> list[str]:
+        """Every image dataset as it appears in results/, your own folders included."""
+        return self.builtin_dataset_ids() + list(self.folder_datasets)
+
+    def human_labelled_ids(self) -> list[str]:
+        """Datasets whose pool labelling trains on the label store: every folder dataset,
+        and fashion_mnist/quickdraw when labelling.source is human."""
+        human = self.labelling.source == "human"
+        return (self.builtin_dataset_ids() if human else []) + list(self.folder_datasets)
+
+    def simulated_labelled_ids(self) -> list[str]:
+        return [d for d in self.builtin_dataset_ids() if d not in self.human_labelled_ids()]
+
+
+def load_config(data: Mapping[str, Any] | None, source: str = "config") -> Config:
+    """The validated tree (defaults filled) from a config mapping, or ConfigError with one
+    line naming the key, the value and the fix."""
+    return validated(Config, dict(data or {}), source)

@@ -1,0 +1,30 @@
+"""What import-linter cannot say: no module imports another module's private name, and
+the core imports no branch (the layer contract itself is `lint-imports`, in make lint)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+from conftest import REPO
+
+SRC = REPO / "src" / "dsplaybook"
+BRANCHES = ("data", "represent", "learning", "dadc", "lineups", "audit", "app")
+
+
+def test_no_module_imports_a_private_name_of_another():
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dsplaybook"):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                if private:
+                    offenders.append(f"{path.relative_to(SRC)}: {node.module}.{private[0]}")
+    assert not offenders
+
+
+def test_importing_the_core_loads_no_branch():
+    code = "import sys, dsplaybook.config; print(' '.join(sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert not [m for m in loaded.split() if m.split(".")[:2][-1] in BRANCHES]
