@@ -12,6 +12,12 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/helpers/data.smk"
+include: "workflow/rules/helpers/lineups.smk"
+include: "workflow/rules/helpers/represent.smk"
+include: "workflow/rules/helpers/label_budget.smk"
+include: "workflow/rules/helpers/aftershock.smk"
+include: "workflow/rules/helpers/dadc.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/lineups.smk"
 include: "workflow/rules/represent.smk"

@@ -1,4 +1,4 @@
-# Config validation through the settings tree, and the wiring every rule file shares:
+# Config validation through the settings tree, and the wiring all rule files share:
 # wildcard vocabularies from the registries, feature files, `rule all`'s targets.
 # No rules here; each branch's helpers live at the top of its own rule file.
 import sys

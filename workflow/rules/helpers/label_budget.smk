@@ -1,0 +1,77 @@
+# Input functions, params and targets of the label_budget branch (its rules: ../label_budget.smk).
+from dsplaybook.learning.cells import sweep_cells
+from dsplaybook.learning.pool_labelling import PoolLabelling
+from dsplaybook.learning.sweep import SweepDraws
+
+SWEEP = SweepDraws.pick(SETTINGS.label_budget)  # what a cell reads of label_budget
+LABELLING = PoolLabelling.pick(SETTINGS.labelling)  # the queue has its own rule
+
+
+def label_store(wildcards):
+    """The dataset's SQLite store (annotations/), written by the app, never by a rule."""
+    return f"{SETTINGS.annotations}/{wildcards.dataset}.sqlite"
+
+
+def label_store_if_present(wildcards):
+    """The store as an input once it exists, so new labels re-run what depends on them."""
+    store = label_store(wildcards)
+    return [store] if Path(store).exists() else []
+
+
+def queue_features_file(wildcards):
+    return feature_file(wildcards.dataset, SETTINGS.labelling.queue.features)
+
+
+def human_labelling_summary(wildcards):
+    """The sweep's summary when the cell is 'best' (fashion_mnist/quickdraw only)."""
+    if SETTINGS.labelling.features != "best" or wildcards.dataset in FOLDER_DATASETS:
+        return []
+    return f"results/label_budget/{wildcards.dataset}/summary.csv"
+
+
+def sweep_features_file(wildcards):
+    return feature_file(wildcards.dataset, wildcards.features)
+
+
+def method_hyperparameters(wildcards):
+    """Only the cell's own method: changing another method's knobs reruns nothing here."""
+    return hyperparameters(wildcards.method)
+
+
+def dataset_cells(dataset):
+    """(features, method) cells of the dataset's sweep (label_budget.skip applied)."""
+    lb = SETTINGS.label_budget
+    return sweep_cells(dataset, lb.features, lb.methods, lb.skip)
+
+
+def sweep_cell_files(wildcards):
+    return [
+        f"results/label_budget/{wildcards.dataset}/cells/{f}__{m}.csv"
+        for f, m in dataset_cells(wildcards.dataset)
+    ]
+
+
+def labelling_feature_files(wildcards):
+    """The named cell's feature file, or, when the sweep picks ('best'), that of every
+    feature set with a cell for this dataset."""
+    named = SETTINGS.labelling.features
+    swept = dict.fromkeys(f for f, _ in dataset_cells(wildcards.dataset))
+    candidates = swept if named == "best" else [named]
+    return [feature_file(wildcards.dataset, f) for f in candidates if f != "raw"]
+
+
+def label_budget_targets():
+    sweep = ["sweep.csv", "summary.csv", "learning_curves.png", "learning_curves.svg"]
+    represent = ["reconstructions.png", "latent_map.png"]
+    simulated = ["labels.csv", "coverage.png"]
+    human = ["queue.csv", "labels.csv", "review.csv"]
+
+    def files(folder, names, ids):
+        return expand(f"results/{folder}/{{dataset}}/{{name}}", dataset=ids, name=names)
+
+    return (
+        files("label_budget", sweep, BUILTIN_IDS)
+        + files("represent", represent, SETTINGS.dataset_ids())
+        + files("labels", simulated, SETTINGS.simulated_labelled_ids())
+        + files("labels", human, SETTINGS.human_labelled_ids())
+    )
