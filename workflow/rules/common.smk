@@ -1,6 +1,6 @@
-# Config validation through the settings tree, and the wiring all rule files share:
-# wildcard vocabularies from the registries, feature files, `rule all`'s targets.
-# No rules here; each branch's helpers live at the top of its own rule file.
+# Config validation through the settings tree, and the wiring every branch shares
+# (wildcard vocabularies from the registries, feature files, the targets of `rule all`).
+# No rules here; each branch's own helpers are in helpers/<branch>.smk.
 import sys
 from pathlib import Path
 
