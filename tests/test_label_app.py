@@ -11,7 +11,8 @@ from PIL import Image
 from starlette.testclient import TestClient
 
 from dsplaybook.app.__main__ import is_loopback
-from dsplaybook.app.server import MAX_BODY, create_app
+from dsplaybook.app.http import MAX_BODY
+from dsplaybook.app.server import create_app
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from dsplaybook.lineups.checks import portfolio_violations
 from dsplaybook.lineups.milp import LineupSettings
 from dsplaybook.lineups.player_pool import read_player_pool
 from dsplaybook.lineups.rosters import PRESETS
+from dsplaybook.lineups.settings import PoolSettings
 from dsplaybook.lineups.tables import lineups_from_table, slots_from_table
 
 pytestmark = pytest.mark.workflow
@@ -29,7 +30,9 @@ def test_demo_pool_lineups_obey_every_rule_and_are_deterministic(tmp_path):
     out = run.workdir / "results/lineups/demo_synthetic"
     table = pd.read_csv(out / "lineups.csv", dtype={"id": str})
     pool = read_player_pool(run.workdir / "resources/fantasy/demo_synthetic.csv")
-    pool = pool[~pool["injury"].isin(["O", "D", "IR"])].reset_index(drop=True)
+    # the configured filter (the run's config leaves lineups.injury_statuses at its default)
+    statuses = set(PoolSettings().injury_statuses)
+    pool = pool[~pool["injury"].str.upper().isin(statuses)].reset_index(drop=True)
     settings = LineupSettings.unconstrained(
         n_lineups=6,
         max_overlap=6,
