@@ -12,16 +12,20 @@ import numpy as np
 from keras import layers
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from dsplaybook.dadc.cnn_settings import Cnn
+
+_DEFAULTS = Cnn()  # dadc.model.cnn
+
 
 class SmallCnn(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         n_classes: int | None = None,
-        filters: tuple[int, ...] = (16, 32),
-        dense: int = 64,
-        epochs: int = 30,
-        batch_size: int = 32,
-        learning_rate: float = 0.001,
+        filters: tuple[int, ...] = _DEFAULTS.filters,
+        dense: int = _DEFAULTS.dense,
+        epochs: int = _DEFAULTS.epochs,
+        batch_size: int = _DEFAULTS.batch_size,
+        learning_rate: float = _DEFAULTS.learning_rate,
         random_state: int = 0,
     ):
         # scikit-learn convention: store the arguments unchanged, work in fit()

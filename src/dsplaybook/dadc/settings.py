@@ -5,25 +5,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, PositiveInt
+from pydantic import Field
 
 from dsplaybook.config import Scaled, Section, UniqueItems, block
+from dsplaybook.dadc.cnn_settings import Cnn
 from dsplaybook.dadc.loop_model import LOOP_METHODS
 from dsplaybook.dadc.simulate import STRATEGIES, DadcScale
 from dsplaybook.represent.features import FEATURE_SETS
 
 FeatureName = Literal[tuple(FEATURE_SETS)]
 LoopMethod = Literal[LOOP_METHODS]
-
-
-class Cnn(Section):
-    """The small CNN on pixels (model kind cnn), retrained from scratch every round."""
-
-    filters: tuple[PositiveInt, ...] = Field((16, 32), min_length=1, description="Conv widths.")
-    dense: int = Field(64, ge=1, description="Width of the dense layer.")
-    epochs: int = Field(30, ge=1, description="Passes over the labelled images per round.")
-    batch_size: int = Field(32, ge=1)
-    learning_rate: float = Field(0.001, gt=0, description="Adam's learning rate.")
 
 
 class LoopModel(Section):

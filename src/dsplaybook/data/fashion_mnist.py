@@ -12,8 +12,6 @@ from dsplaybook.data.download import RetryPolicy, expect_sha256, fetch_verified
 from dsplaybook.data.idx import read_idx
 from dsplaybook.errors import InputError
 
-OFFICIAL_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
-
 # SHA-256 of the *decompressed* idx files (identical in the official release and
 # in Debian's dataset-fashion-mnist package, whose .gz bytes differ).
 CONTENT_SHA256 = {

@@ -14,8 +14,6 @@ from dsplaybook.data.names import category_filename
 from dsplaybook.data.settings import QuickDrawBuild
 from dsplaybook.errors import InputError
 
-OFFICIAL_URL = "https://storage.googleapis.com/quickdraw_dataset/full/numpy_bitmap/"
-
 
 def category_url(base_url: str, category: str) -> str:
     """Official file name is ``<category>.npy``; names may contain spaces."""

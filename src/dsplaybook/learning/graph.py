@@ -21,6 +21,7 @@ import hashlib
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from dsplaybook.learning.calibration import platt_scaling
@@ -34,6 +35,13 @@ _ENSEMBLE = GraphsvmParams()  # the defaults of classifiers.graphsvm
 def _fingerprint(x: np.ndarray, *settings: object) -> tuple:
     digest = hashlib.blake2b(np.ascontiguousarray(x).data, digest_size=16).hexdigest()
     return (x.shape, str(x.dtype), digest, settings)
+
+
+def _is_labelled(y: np.ndarray) -> np.ndarray:
+    """Rows with a class: every row but those marked -1 (numeric labels only)."""
+    if y.dtype.kind in "iuf":
+        return y != -1
+    return np.ones(len(y), dtype=bool)
 
 
 class GraphSpreading(ClassifierMixin, BaseEstimator):
@@ -83,12 +91,13 @@ class GraphSpreading(ClassifierMixin, BaseEstimator):
         return max(1, min(self.n_neighbors, n_images - 1))
 
     def fit(self, x: np.ndarray, y: np.ndarray) -> GraphSpreading:
-        """``y`` is -1 for unlabelled images."""
-        x, y = validate_data(self, x, y)
-        self.classes_ = np.unique(y[y >= 0])
+        """``y`` is -1 for unlabelled images (any other value, text included, a class)."""
+        x, y = validate_data(self, x, y, ensure_min_samples=2)
+        check_classification_targets(y)
+        labelled = np.flatnonzero(_is_labelled(y))
+        self.classes_ = np.unique(y[labelled])
         pca, index, s, scale = self._graph(x)
         seeds = np.zeros((len(y), len(self.classes_)))
-        labelled = np.flatnonzero(y >= 0)
         seeds[labelled, np.searchsorted(self.classes_, y[labelled])] = 1.0
         f = seeds.copy()
         for _ in range(self.max_iter):
@@ -99,6 +108,7 @@ class GraphSpreading(ClassifierMixin, BaseEstimator):
         )
         self.pca_, self.index_, self.scale_ = pca, index, scale
         self.n_train_ = len(x)
+        self.n_iter_ = self.max_iter  # a fixed number of spreading steps
         return self
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
@@ -111,7 +121,8 @@ class GraphSpreading(ClassifierMixin, BaseEstimator):
         return p / p.sum(axis=1, keepdims=True)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        return self.classes_[self.predict_proba(x).argmax(axis=1)]
+        proba = self.predict_proba(x)  # checks first that the model is fitted
+        return self.classes_[proba.argmax(axis=1)]
 
 
 class GraphSvmEnsemble(ClassifierMixin, BaseEstimator):
@@ -143,15 +154,17 @@ class GraphSvmEnsemble(ClassifierMixin, BaseEstimator):
     def fit(self, x: np.ndarray, y: np.ndarray) -> GraphSvmEnsemble:
         from sklearn.svm import SVC
 
-        x, y = validate_data(self, x, y)
+        x, y = validate_data(self, x, y, ensure_min_samples=2)
+        check_classification_targets(y)
         self.graph_ = GraphSpreading(
             self.n_neighbors, self.alpha, self.max_iter, self.n_components, self.n_jobs
         ).fit(x, y)
-        labelled = y >= 0
+        labelled = _is_labelled(y)
         svm = SVC(C=self.C, gamma=self.gamma, probability=True, random_state=self.random_state)
         with platt_scaling():
             self.svm_ = svm.fit(np.asarray(x)[labelled], y[labelled])
         self.classes_ = self.graph_.classes_
+        self.n_iter_ = self.graph_.n_iter_
         return self
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
@@ -160,4 +173,5 @@ class GraphSvmEnsemble(ClassifierMixin, BaseEstimator):
         return (self.graph_.predict_proba(x) + self.svm_.predict_proba(x)) / 2
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        return self.classes_[self.predict_proba(x).argmax(axis=1)]
+        proba = self.predict_proba(x)  # checks first that the model is fitted
+        return self.classes_[proba.argmax(axis=1)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 
 class GlobalScaler(TransformerMixin, BaseEstimator):
@@ -16,10 +17,11 @@ class GlobalScaler(TransformerMixin, BaseEstimator):
     """
 
     def fit(self, x, y=None):  # noqa: ANN001
-        x = np.asarray(x, dtype=np.float64)
+        x = validate_data(self, x, dtype=np.float64)
         self.mean_ = x.mean(axis=0)
         self.scale_ = float((x - self.mean_).std()) or 1.0
         return self
 
     def transform(self, x):  # noqa: ANN001
-        return (np.asarray(x, dtype=np.float64) - self.mean_) / self.scale_
+        check_is_fitted(self)
+        return (validate_data(self, x, dtype=np.float64, reset=False) - self.mean_) / self.scale_

@@ -130,10 +130,10 @@ class Represent(Section):
     pca_components: int = Field(50, ge=2, description="Dimensions of the pca features.")
     hog: HogSettings = block(HogSettings)
     autoencoder: Autoencoder = block(Autoencoder)
-    cvae: Cvae = block(Cvae)
-    sslcnn: SslCnn = block(SslCnn)
-    vae2d: Vae2d = block(Vae2d)
     reconstruction_images: int = Field(
         10, ge=1, le=30, description="Images drawn in reconstructions.png."
     )
+    cvae: Cvae = block(Cvae)
+    sslcnn: SslCnn = block(SslCnn)
+    vae2d: Vae2d = block(Vae2d)
     gpu: bool = Field(False, description="Request a GPU for training rules (cluster runs).")
