@@ -91,7 +91,7 @@ def shortfall_given_earlier(csv: Path, roster: str, projection: str, n: int) -> 
     settings = LineupSettings.unconstrained(n_lineups=n, max_overlap=MAX_OVERLAP)
     ours = optimize_lineups(pool, rules, settings).lineups
     f = formulate(pool, rules, settings)
-    check = HighsSequence(f, overlap_limit(settings, rules), 0.0)
+    check = HighsSequence(f, overlap_limit(settings, rules), 0.0, pool, rules)
     values, worst = pool["projection"].to_numpy(), 0.0
     for lineup in ours:
         best, _ = check.next_lineup()

@@ -19,7 +19,9 @@ from lineup_fixtures import (
 
 from dsplaybook.errors import ConfigError, InputError
 from dsplaybook.lineups.checks import lineup_violations, portfolio_violations, slot_violations
-from dsplaybook.lineups.milp import ENGINES, InfeasibleRules, LineupSettings, optimize_lineups
+from dsplaybook.lineups.engines import ENGINES, LineupEngine
+from dsplaybook.lineups.formulation import formulate
+from dsplaybook.lineups.milp import InfeasibleRules, LineupSettings, optimize_lineups
 from dsplaybook.lineups.rosters import PRESETS, RosterRules
 
 # A FanDuel-shaped roster small enough to enumerate: QB 1, RB 2, WR 2, TE 1, D 1.
@@ -428,3 +430,15 @@ def test_the_best_lineup_and_the_listing_match_exhaustive_search():
             [v for v in values if v >= threshold], abs=1e-9
         )
         assert len({tuple(x) for x in lineups}) == len(lineups)
+
+
+@pytest.mark.parametrize("name", list(ENGINES))
+def test_every_engine_is_built_the_same_way_and_offers_the_same_interface(name):
+    pool = small_pool(POOL_COUNTS)
+    settings = LineupSettings.unconstrained(n_lineups=2)
+    engine = ENGINES[name]
+    f = formulate(pool, MINI, settings, by_slot=engine.by_slot)
+    built = engine.build(f, MINI.size - 1, 0.0, pool, MINI)
+    assert isinstance(built, LineupEngine)
+    players, _ = built.next_lineup()
+    assert len(players) == MINI.size

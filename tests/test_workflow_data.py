@@ -63,8 +63,9 @@ def test_bad_config_value_stops_with_one_line(tiny_workflow):
     assert result.returncode != 0
     errors = [line for line in result.stderr.splitlines() if "dsplaybook error" in line]
     assert errors == [
-        "dsplaybook error: config: key 'samples_per_class': 'lots' is not of type 'integer' "
-        "(Images per class in each dataset's sample picture)"
+        "dsplaybook error: config: key 'samples_per_class': 'lots': Input should be a valid "
+        "integer, unable to parse string as an integer "
+        "(Images per class in results/data/<dataset>_samples.png)"
     ]
     assert not (tiny_workflow.workdir / "results").exists()
 

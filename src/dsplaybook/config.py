@@ -182,7 +182,25 @@ def _no_repeats(values: Any) -> Any:
 
 class Scaled(Section):
     """A block with named presets: ``scale`` names the entry of ``scales`` in use
-    (``current``). Subclasses declare both fields."""
+    (``current``). Subclasses declare both fields. Given scales add to the presets and
+    override them key by key (``scales: {full: {rounds: 30}}`` keeps full's other keys)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_presets(cls, values: Any) -> Any:
+        if not isinstance(values, Mapping) or not isinstance(values.get("scales"), Mapping):
+            return values
+        presets = {
+            k: v.model_dump()
+            for k, v in cls.model_fields["scales"].get_default(call_default_factory=True).items()
+        }
+        merged = dict(presets)
+        for name, entry in values["scales"].items():
+            given = entry.model_dump() if isinstance(entry, BaseModel) else entry
+            merged[name] = (
+                {**presets.get(name, {}), **given} if isinstance(given, Mapping) else given
+            )
+        return {**values, "scales": merged}
 
     @model_validator(mode="after")
     def _known_scale(self) -> Self:

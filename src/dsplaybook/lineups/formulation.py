@@ -17,6 +17,7 @@ from scipy import sparse
 
 from dsplaybook.errors import InputError
 from dsplaybook.lineups.rosters import RosterRules, plays
+from dsplaybook.lineups.settings import LineupSettings
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,10 @@ def player_rows(incidence: sparse.csr_matrix, rows: np.ndarray, lower, upper) ->
 def formulate(
     pool: pd.DataFrame,
     rules: RosterRules,
-    settings,
-    by_slot: bool = False,  # noqa: ANN001
+    settings: LineupSettings,
+    by_slot: bool = False,
 ) -> Formulation:
-    """Columns and static rules for ``pool`` under ``rules`` and ``settings``
-    (a :class:`~dsplaybook.lineups.milp.LineupSettings`).
+    """Columns and static rules for ``pool`` under ``rules`` and ``settings``.
 
     ``by_slot``: one column per (player, slot group) he may fill, so a solution is a slot
     assignment. Otherwise one column per player and Hall's condition on the slot groups
@@ -185,3 +185,25 @@ def hall_rows(listed: pd.Series, rules: RosterRules) -> tuple[np.ndarray, np.nda
         lower.append(-np.inf)
         upper.append(slots)
     return np.array(rows), np.array(lower, float), np.array(upper, float)
+
+
+def dynamic_groups(
+    f: Formulation, previous: list[np.ndarray], exhausted: np.ndarray, limit: int
+) -> dict[str, RowGroup]:
+    """Exposure and overlap rows for the next lineup (``exhausted``: a player mask)."""
+    groups = {}
+    if exhausted.any():
+        columns = f.columns_of(np.flatnonzero(exhausted))
+        matrix = sparse.csr_matrix(
+            (np.ones(len(columns)), (np.arange(len(columns)), columns)),
+            shape=(len(columns), len(f.player)),
+        )
+        groups["exposure limits"] = RowGroup(matrix, np.zeros(len(columns)), np.zeros(len(columns)))
+    if previous:
+        rows = [f.overlap_row(lineup, limit) for lineup in previous]
+        groups["overlap with earlier lineups"] = RowGroup(
+            sparse.vstack([r.matrix for r in rows]).tocsr(),
+            np.concatenate([r.lower for r in rows]),
+            np.concatenate([r.upper for r in rows]),
+        )
+    return groups

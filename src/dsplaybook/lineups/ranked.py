@@ -1,4 +1,4 @@
-"""The default back end: the exact sequence read off a ranked list of lineups.
+"""The default engine: the exact sequence read off a ranked list of lineups.
 
 Lineup k of the exact sequence is the best lineup that meets the static rules, shares at
 most ``limit`` players with each earlier lineup and uses nobody at his exposure cap. Those
@@ -274,6 +274,7 @@ class RankedSequence:
         rules: RosterRules,
     ):
         self.f, self.limit, self.gap = formulation, limit, gap
+        self.pool, self.rules = pool, rules  # for the HiGHS fallback
         n = len(pool)
         # players a static row fixes to 0 (x <= 0: excluded, ineligible) never enter the
         # listing
@@ -378,7 +379,7 @@ class RankedSequence:
         return self.fallback.next_lineup()
 
     def _hand_over(self) -> None:
-        self.fallback = HighsSequence(self.f, self.limit, self.gap)
+        self.fallback = HighsSequence(self.f, self.limit, self.gap, self.pool, self.rules)
         exhausted = np.flatnonzero(self.exhausted)
         for players in self.chosen:
             self.fallback.add_lineup(players, exhausted)

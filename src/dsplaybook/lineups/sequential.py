@@ -1,4 +1,6 @@
-"""The default back end: one HiGHS model kept alive along the whole sequence.
+"""The HiGHS engine: one HiGHS model kept alive along the whole sequence (the ranked
+list's fallback past MAX_LISTED lineups, and an engine of its own), and the feasibility
+check that names the rule at fault when no lineup is left.
 
 Profiled on the real 2015 FanDuel pool (150 lineups, at most 6 shared): rebuilding a
 cvxpy problem per lineup and proving each optimum from scratch took 240 s at gap 0.
@@ -22,8 +24,10 @@ import tempfile
 
 import highspy
 import numpy as np
+import pandas as pd
 
 from dsplaybook.lineups.formulation import Formulation, RowGroup
+from dsplaybook.lineups.rosters import RosterRules
 from dsplaybook.logs import LOG_FILE_ONLY
 
 log = logging.getLogger("dsplaybook")
@@ -52,10 +56,45 @@ def quiet_highs() -> highspy.Highs:
     return h
 
 
+def feasible(f: Formulation, groups: dict[str, RowGroup]) -> bool:
+    """Whether some lineup meets every row of ``groups``: HiGHS stops at the first one
+    it finds (a relative gap of 1), so this is a feasibility check, not a solve."""
+    h = quiet_highs()
+    h.setOptionValue("mip_rel_gap", 1.0)
+    _add_columns(h, f)
+    for group in groups.values():
+        HighsSequence._add_rows(h, group)
+    h.run()
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return False
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError(f"HiGHS stopped without an answer: {h.modelStatusToString(status)}")
+    return True
+
+
+def _add_columns(h: highspy.Highs, f: Formulation) -> None:
+    """One 0/1 column per formulation column, maximising projected points."""
+    m = len(f.player)
+    h.addVars(m, np.zeros(m), np.ones(m))
+    h.changeColsIntegrality(
+        m, np.arange(m, dtype=np.int32), np.full(m, highspy.HighsVarType.kInteger)
+    )
+    h.changeColsCost(m, np.arange(m, dtype=np.int32), -f.objective)
+
+
 class HighsSequence:
-    def __init__(self, formulation: Formulation, limit: int, gap: float):
+    """The HiGHS engine: the ranked list's fallback, and an engine of its own."""
+
+    def __init__(
+        self,
+        formulation: Formulation,
+        limit: int,
+        gap: float,
+        pool: pd.DataFrame,
+        rules: RosterRules,
+    ):  # the engines' constructor shape (pool and rules: in the formulation already)
         self.f, self.limit, self.gap = formulation, limit, gap
-        m = len(formulation.player)
         h = quiet_highs()
         for option, value in {
             "mip_rel_gap": gap,
@@ -72,11 +111,7 @@ class HighsSequence:
             "mip_allow_restart": False,
         }.items():
             h.setOptionValue(option, value)
-        h.addVars(m, np.zeros(m), np.ones(m))
-        h.changeColsIntegrality(
-            m, np.arange(m, dtype=np.int32), np.full(m, highspy.HighsVarType.kInteger)
-        )
-        h.changeColsCost(m, np.arange(m, dtype=np.int32), -formulation.objective)
+        _add_columns(h, formulation)
         for group in formulation.groups.values():
             self._add_rows(h, group)
         self.h = h

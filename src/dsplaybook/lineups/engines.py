@@ -1,0 +1,57 @@
+"""The lineup engines behind one interface: each is built from the same arguments and
+hands over the exact sequence one lineup at a time.
+
+* ``ranked`` (the default, :mod:`~dsplaybook.lineups.ranked`): every lineup above a
+  falling threshold, walked best first; hands over to ``highs`` past MAX_LISTED lineups.
+* ``highs`` (:mod:`~dsplaybook.lineups.sequential`): one HiGHS model kept alive along the
+  sequence, one column per player; ``lineups.mip_gap`` applies to it.
+* ``cvxpy`` (:mod:`~dsplaybook.lineups.reference`): a fresh cvxpy problem per lineup with
+  one column per (player, slot): the independent reference the tests compare with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import pandas as pd
+
+from dsplaybook.lineups.formulation import Formulation
+from dsplaybook.lineups.ranked import RankedSequence
+from dsplaybook.lineups.reference import CvxpySequence
+from dsplaybook.lineups.rosters import RosterRules
+from dsplaybook.lineups.sequential import HighsSequence
+
+
+@runtime_checkable
+class LineupEngine(Protocol):
+    """What ``milp.optimize_lineups`` asks of an engine."""
+
+    solver_runs: int  # lineups a MIP solve had to prove
+
+    def next_lineup(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The best lineup the rules still allow (pool rows, their slot groups or -1), or
+        None when there is none."""
+
+    def add_lineup(self, players: np.ndarray, exhausted: np.ndarray) -> None:
+        """``players`` is taken; ``exhausted`` players reached their exposure cap."""
+
+
+# (formulation, overlap limit, mip gap, pool, roster) -> engine
+EngineBuilder = Callable[[Formulation, int, float, pd.DataFrame, RosterRules], LineupEngine]
+
+
+@dataclass(frozen=True)
+class Engine:
+    build: EngineBuilder
+    by_slot: bool  # its formulation has one column per (player, slot), not per player
+
+
+# The registry of engines.
+ENGINES: dict[str, Engine] = {
+    "ranked": Engine(RankedSequence, by_slot=False),
+    "highs": Engine(HighsSequence, by_slot=False),
+    "cvxpy": Engine(CvxpySequence, by_slot=True),
+}

@@ -1,0 +1,71 @@
+"""The reference engine: every lineup a fresh cvxpy problem over one column per (player,
+slot). Slow, but built independently of the other engines' player model, so the tests
+compare the ranked list and HiGHS with it."""
+
+from __future__ import annotations
+
+import cvxpy as cp
+import numpy as np
+import pandas as pd
+
+from dsplaybook.lineups.formulation import Formulation, RowGroup, dynamic_groups
+from dsplaybook.lineups.rosters import RosterRules
+
+
+def solve_cvxpy(
+    f: Formulation, groups: dict[str, RowGroup], bound: float | None = None, gap: float = 0.0
+) -> np.ndarray | None:
+    """One lineup with cvxpy + HiGHS: the 0/1 column vector, or None when infeasible."""
+    y = cp.Variable(len(f.player), boolean=True)
+    constraints = []
+    for group in groups.values():
+        activity = group.matrix @ y
+        finite_lo, finite_hi = np.isfinite(group.lower), np.isfinite(group.upper)
+        if finite_lo.any():
+            constraints.append(activity[finite_lo] >= group.lower[finite_lo])
+        if finite_hi.any():
+            constraints.append(activity[finite_hi] <= group.upper[finite_hi])
+    if bound is not None:
+        constraints.append(f.objective @ y <= bound + 1e-6)
+    problem = cp.Problem(cp.Maximize(f.objective @ y), constraints)
+    # output_flag off: HiGHS would print its banner on the terminal at every solve
+    problem.solve(solver=cp.HIGHS, output_flag=False, mip_rel_gap=gap, mip_abs_gap=0.0)
+    if problem.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
+        return None
+    return np.round(y.value)
+
+
+class CvxpySequence:
+    """The reference back end: every lineup is a fresh cvxpy problem."""
+
+    def __init__(
+        self,
+        formulation: Formulation,
+        limit: int,
+        gap: float,
+        pool: pd.DataFrame,
+        rules: RosterRules,
+    ):  # the engines' constructor shape (pool and rules: in the formulation already)
+        self.f, self.limit, self.gap = formulation, limit, gap
+        self.previous: list[np.ndarray] = []
+        self.exhausted = np.zeros(formulation.incidence.shape[0], dtype=bool)
+        self.bound: float | None = None
+        self.solver_runs = 0
+
+    def next_lineup(self) -> tuple[np.ndarray, np.ndarray] | None:
+        groups = {
+            **self.f.groups,
+            **dynamic_groups(self.f, self.previous, self.exhausted, self.limit),
+        }
+        # Each lineup only adds constraints, so the next optimum cannot beat this one
+        # (valid only for exact solves: with a gap the last value may be below the optimum).
+        y = solve_cvxpy(self.f, groups, self.bound if self.gap == 0 else None, self.gap)
+        self.solver_runs += 1
+        if y is None:
+            return None
+        self.bound = float(self.f.objective @ y)
+        return self.f.lineup_of(y)
+
+    def add_lineup(self, players: np.ndarray, exhausted: np.ndarray) -> None:
+        self.previous.append(players)
+        self.exhausted[exhausted] = True
