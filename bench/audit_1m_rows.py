@@ -1,6 +1,6 @@
 """Benchmark: the leakage audit on ~1,000,000 synthetic aftershock-grid rows.
 
-Times each stage of `dsplaybook.audit.leakage.run_audit` with the study's models (the 6×50
+Times each stage of `dsplaybook.aftershock.leakage.run_audit` with the study's models (the 6×50
 network, one neuron, random forest, three stress metrics) and 10 grouped re-splits.
 Target: ≤ 5 minutes on 2 cores. Prints the figures recorded in docs/benchmarks.md.
 
@@ -17,8 +17,8 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-from dsplaybook.audit.aftershock_models import audit_study, study_models  # noqa: E402
-from dsplaybook.audit.aftershock_synthetic import SyntheticSettings, as_table, generate  # noqa: E402
+from dsplaybook.aftershock.aftershock_models import audit_study, study_models  # noqa: E402
+from dsplaybook.aftershock.aftershock_synthetic import SyntheticSettings, as_table, generate  # noqa: E402
 
 
 def main() -> None:

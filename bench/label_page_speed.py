@@ -1,8 +1,8 @@
 """The label page's own speed: how fast it starts and how many labels a click path can
 give per minute (the server and browser round trip, not a person's thinking time).
 
-Needs results/data/<dataset>.h5 and results/labels/<dataset>/queue.csv (`make app` or
-`snakemake results/labels/fashion_mnist/queue.csv`) and Debian's chromium. The labels go
+Needs results/data/<dataset>.h5 and results/label_budget/<dataset>/queue.csv (`make app` or
+`snakemake results/label_budget/fashion_mnist/queue.csv`) and Debian's chromium. The labels go
 to a temporary store, never to annotations/.
 """
 
@@ -29,7 +29,7 @@ def main(dataset: str = "fashion_mnist", clicks: int = 100) -> None:
     from dsplaybook.store import LabelStore
 
     h5 = REPO / "results" / "data" / f"{dataset}.h5"
-    queue_file = REPO / "results" / "labels" / dataset / "queue.csv"
+    queue_file = REPO / "results" / "label_budget" / dataset / "queue.csv"
     if not queue_file.exists():
         print(f"label_page_speed: skipped, run `snakemake --cores 2 {queue_file}` first")
         return

@@ -37,7 +37,7 @@ def main() -> None:
     import keras
 
     from dsplaybook.data.datasets import read_mnist_style
-    from dsplaybook.learning.sweep import SweepSettings, run_cell
+    from dsplaybook.label_budget.sweep import SweepSettings, run_cell
     from dsplaybook.represent.autoencoders import embed
     from dsplaybook.represent.selfsupervised import (
         SelfSupervisedSettings,

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from dsplaybook.audit.aftershock_models import (
+from dsplaybook.aftershock.aftershock_models import (
     NETWORK,
     ONE_NEURON,
     StudyNetwork,
     audit_study,
     one_neuron,
 )
-from dsplaybook.audit.aftershock_synthetic import SyntheticSettings, as_table, generate
+from dsplaybook.aftershock.aftershock_synthetic import SyntheticSettings, as_table, generate
 
 NET, ONE = NETWORK, ONE_NEURON
 

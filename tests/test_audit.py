@@ -6,15 +6,25 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dsplaybook.audit.aftershock_data import LABEL, STRESS_COLUMNS, network_inputs, stress_metrics
-from dsplaybook.audit.aftershock_models import (
+from dsplaybook.aftershock.aftershock_data import (
+    LABEL,
+    STRESS_COLUMNS,
+    network_inputs,
+    stress_metrics,
+)
+from dsplaybook.aftershock.aftershock_models import (
     StressMetric,
     audit_study,
     one_neuron,
     random_forest,
 )
-from dsplaybook.audit.aftershock_synthetic import SyntheticSettings, as_table, generate
-from dsplaybook.audit.leakage import ColumnScore, duplicates_across_split, run_audit, split_scores
+from dsplaybook.aftershock.aftershock_synthetic import SyntheticSettings, as_table, generate
+from dsplaybook.aftershock.leakage import (
+    ColumnScore,
+    duplicates_across_split,
+    run_audit,
+    split_scores,
+)
 
 
 def _table(leaky: bool, seed: int = 1) -> pd.DataFrame:
@@ -111,7 +121,7 @@ def test_network_inputs_and_metrics_follow_the_study():
 def test_grouped_resplits_match_a_hand_written_group_split():
     from sklearn.model_selection import GroupShuffleSplit
 
-    from dsplaybook.audit.leakage import auc, grouped_resplits, positive_scores
+    from dsplaybook.aftershock.leakage import auc, grouped_resplits, positive_scores
 
     table = _table(leaky=True)
     model = random_forest(n_estimators=10, seed=0)
@@ -129,7 +139,7 @@ def test_grouped_resplits_match_a_hand_written_group_split():
     "name", ["../../../../escaped_grid.csv", "/tmp/x_grid.csv", "a/b.csv", ".."]
 )
 def test_split_list_names_that_leave_the_folder_are_rejected(tmp_path, name):
-    from dsplaybook.audit.aftershock_data import read_split_list
+    from dsplaybook.aftershock.aftershock_data import read_split_list
     from dsplaybook.errors import InputError
 
     path = tmp_path / "names.csv"
@@ -148,7 +158,7 @@ def test_split_list_names_that_leave_the_folder_are_rejected(tmp_path, name):
     ],
 )
 def test_grid_reader_quotes_the_bad_cell_as_written(tmp_path, cell, expected):
-    from dsplaybook.audit.aftershock_data import read_grid
+    from dsplaybook.aftershock.aftershock_data import read_grid
     from dsplaybook.errors import InputError
 
     header = ["x", "y", "z", *STRESS_COLUMNS, LABEL]

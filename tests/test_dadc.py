@@ -15,9 +15,9 @@ from dsplaybook.dadc.report import final_round_summary, summary_line
 from dsplaybook.dadc.settings import Dadc
 from dsplaybook.dadc.simulate import STRATEGIES, DadcSettings, round_seed, simulate
 from dsplaybook.errors import InputError
-from dsplaybook.learning.methods import make_classifier
-from dsplaybook.learning.scores import class_scores
-from dsplaybook.learning.selection import kmeans_initial, top_two_margin
+from dsplaybook.label_budget.methods import make_classifier
+from dsplaybook.label_budget.scores import class_scores
+from dsplaybook.label_budget.selection import kmeans_initial, top_two_margin
 
 
 def dadc_settings(**values):

@@ -14,7 +14,7 @@ from dsplaybook.app.server import DrawingSession, create_app
 from dsplaybook.dadc.drawings import ink_extent, parse_strokes, strokes_to_bitmap
 from dsplaybook.dadc.human import train_round_model
 from dsplaybook.errors import InputError
-from dsplaybook.learning.methods import make_classifier
+from dsplaybook.label_budget.methods import make_classifier
 
 
 def test_drawn_shapes_look_like_the_datasets_and_are_recognised():

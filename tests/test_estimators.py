@@ -8,8 +8,8 @@ import warnings
 import pytest
 from sklearn.utils.estimator_checks import check_estimator
 
-from dsplaybook.learning.graph import GraphSpreading, GraphSvmEnsemble
-from dsplaybook.learning.scaling import GlobalScaler
+from dsplaybook.label_budget.graph import GraphSpreading, GraphSvmEnsemble
+from dsplaybook.label_budget.scaling import GlobalScaler
 
 UNLABELLED = (
     "-1 marks an unlabelled row (scikit-learn's semi-supervised convention, as in "

@@ -8,11 +8,11 @@ import pytest
 from sklearn.decomposition import PCA
 from sklearn.model_selection import train_test_split
 
-from dsplaybook.learning.graph import _GRAPHS, GraphSpreading
-from dsplaybook.learning.methods import METHODS, make_classifier
-from dsplaybook.learning.pool_labelling import best_cell, coverage_curve
-from dsplaybook.learning.scores import confidences
-from dsplaybook.learning.sweep import (
+from dsplaybook.label_budget.graph import _GRAPHS, GraphSpreading
+from dsplaybook.label_budget.methods import METHODS, make_classifier
+from dsplaybook.label_budget.pool_labelling import best_cell, coverage_curve
+from dsplaybook.label_budget.scores import confidences
+from dsplaybook.label_budget.sweep import (
     SweepSettings,
     draw_labelled,
     draw_pool,
@@ -127,7 +127,7 @@ def test_budget_larger_than_the_pool_is_a_one_line_error():
 
 
 def test_labelling_svm_gives_calibrated_confidences(digits):
-    from dsplaybook.learning.pool_labelling import fit_for_labelling
+    from dsplaybook.label_budget.pool_labelling import fit_for_labelling
 
     (x_tr, x_te), (y_tr, y_te) = digits["pca"], digits["y"]
     labelled = draw_labelled(len(x_tr), 300, 5)
@@ -141,7 +141,7 @@ def test_labelling_svm_gives_calibrated_confidences(digits):
 
 
 def test_learning_curve_picture_keeps_the_winner_at_every_budget():
-    from dsplaybook.learning.curves import curves_to_draw
+    from dsplaybook.label_budget.curves import curves_to_draw
 
     rows = []
     for k in range(10):  # curve k is k-th best at 2000 labels, but curve 9 wins at 100
@@ -212,7 +212,7 @@ def test_self_supervised_cnn_beats_raw_pixels_at_100_labels(digits):
 
 
 def test_skip_entries_may_name_one_dataset_and_use_wildcards():
-    from dsplaybook.learning.cells import sweep_cells
+    from dsplaybook.label_budget.cells import sweep_cells
 
     features, methods = ["raw", "hog2"], ["svm", "graphspread"]
     skip = ["raw:graphspread", "quickdraw_synthetic/hog2:*"]

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from dsplaybook.errors import InputError
-from dsplaybook.learning.methods import make_classifier
-from dsplaybook.learning.queue import QueueSettings, queue_table, select_images
-from dsplaybook.learning.selection import top_two_margin
+from dsplaybook.label_budget.methods import make_classifier
+from dsplaybook.label_budget.queue import QueueSettings, queue_table, select_images
+from dsplaybook.label_budget.selection import top_two_margin
 
 
 def _settings(strategy, size=10):

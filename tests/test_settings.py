@@ -17,10 +17,10 @@ from dsplaybook import settings_export
 from dsplaybook.dadc.loop_model import LOOP_METHODS
 from dsplaybook.dadc.simulate import STRATEGIES
 from dsplaybook.errors import ConfigError
-from dsplaybook.learning.graph import GraphSpreading, GraphSvmEnsemble
-from dsplaybook.learning.methods import METHODS
-from dsplaybook.learning.queue import QUEUE_STRATEGIES
-from dsplaybook.learning.sweep import SweepSettings
+from dsplaybook.label_budget.graph import GraphSpreading, GraphSvmEnsemble
+from dsplaybook.label_budget.methods import METHODS
+from dsplaybook.label_budget.queue import QUEUE_STRATEGIES
+from dsplaybook.label_budget.sweep import SweepSettings
 from dsplaybook.lineups.rosters import PRESETS
 from dsplaybook.represent.features import FEATURE_SETS
 from dsplaybook.settings import Config, load_config

@@ -18,8 +18,8 @@ TARGETS = [
     "results/label_budget/fashion_mnist/learning_curves.png",
     "results/represent/fashion_mnist/reconstructions.png",
     "results/represent/fashion_mnist/latent_map.png",
-    "results/labels/fashion_mnist/labels.csv",
-    "results/labels/fashion_mnist/coverage.png",
+    "results/label_budget/fashion_mnist/labels.csv",
+    "results/label_budget/fashion_mnist/coverage.png",
 ]
 
 
@@ -90,11 +90,11 @@ def test_outputs_are_complete_and_sensible(digits_run):
     assert sweep.groupby(["features", "method"])["accuracy"].mean().max() > 0.6
     # paired draws: the same seed for every cell at a (budget, draw)
     assert sweep.groupby(["budget", "draw"])["seed"].nunique().eq(1).all()
-    labels = pd.read_csv(out / "labels/fashion_mnist/labels.csv")
+    labels = pd.read_csv(out / "label_budget/fashion_mnist/labels.csv")
     assert len(labels) == 4000 - 100 and labels["image_index"].is_unique
     assert labels["confidence"].between(0, 1).all()
     assert set(labels["predicted_class"]) <= set(range(10))
-    coverage = pd.read_csv(out / "labels/fashion_mnist/coverage.csv")
+    coverage = pd.read_csv(out / "label_budget/fashion_mnist/coverage.csv")
     assert coverage["coverage"].iloc[0] == 1.0 and (np.diff(coverage["coverage"]) <= 0).all()
     assert (out / "label_budget/fashion_mnist/learning_curves.svg").read_text().startswith("<?xml")
 

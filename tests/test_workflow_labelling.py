@@ -11,7 +11,7 @@ from conftest import WorkflowRun, real_digits_workflow
 from test_folder_dataset import make_folder
 
 from dsplaybook.data.datasets import read_mnist_style
-from dsplaybook.learning.sweep import draw_labelled, draw_seed
+from dsplaybook.label_budget.sweep import draw_labelled, draw_seed
 from dsplaybook.store import LabelStore
 
 pytestmark = pytest.mark.workflow
@@ -34,7 +34,7 @@ SMALL = {
 
 def test_people_giving_the_true_labels_reproduce_the_simulated_path(tmp_path):
     run = real_digits_workflow(tmp_path, SMALL)
-    labels = "results/labels/fashion_mnist/labels.csv"
+    labels = "results/label_budget/fashion_mnist/labels.csv"
     run.snakemake(labels)
     simulated = (run.workdir / labels).read_bytes()
     data = read_mnist_style(run.workdir / "results/data/fashion_mnist.h5")
@@ -46,13 +46,13 @@ def test_people_giving_the_true_labels_reproduce_the_simulated_path(tmp_path):
     store.undo("person")
     config = {**SMALL, "labelling": {**SMALL["labelling"], "source": "human"}}
     run.write_config({**_config(run), **config})
-    result = run.snakemake(labels, "results/labels/fashion_mnist/review.csv")
+    result = run.snakemake(labels, "results/label_budget/fashion_mnist/review.csv")
     assert "label_pool_from_people" in result.stdout + result.stderr
     assert (run.workdir / labels).read_bytes() == simulated
-    review = pd.read_csv(run.workdir / "results/labels/fashion_mnist/review.csv")
+    review = pd.read_csv(run.workdir / "results/label_budget/fashion_mnist/review.csv")
     table = pd.read_csv(run.workdir / labels)
     assert len(review) == 100 and review["confidence"].max() <= table["confidence"].median()
-    human = pd.read_csv(run.workdir / "results/labels/fashion_mnist/human_labels.csv")
+    human = pd.read_csv(run.workdir / "results/label_budget/fashion_mnist/human_labels.csv")
     assert sorted(human["image_index"]) == sorted(chosen.tolist())
 
 
@@ -84,7 +84,7 @@ def test_a_folder_goes_to_queue_then_labels_and_review(tmp_path):
             },
         }
     )
-    queue_file = run.workdir / "results/labels/shoes/queue.csv"
+    queue_file = run.workdir / "results/label_budget/shoes/queue.csv"
     run.snakemake(str(queue_file.relative_to(run.workdir)))
     log = (run.workdir / "logs/data/build_folder_dataset/shoes.log").read_text()
     assert "1 unreadable file(s) skipped" in log and "broken.png" in log
@@ -97,16 +97,16 @@ def test_a_folder_goes_to_queue_then_labels_and_review(tmp_path):
         store.label(int(image), k % 2, "person")
     store.checkpoint()
     run.snakemake(
-        "results/labels/shoes/labels.csv",
-        "results/labels/shoes/review.csv",
+        "results/label_budget/shoes/labels.csv",
+        "results/label_budget/shoes/review.csv",
         "results/represent/shoes/reconstructions.png",  # the networks train on it unchanged
         "results/represent/shoes/latent_map.png",
     )
-    labels = pd.read_csv(run.workdir / "results/labels/shoes/labels.csv")
+    labels = pd.read_csv(run.workdir / "results/label_budget/shoes/labels.csv")
     given = set(queue["image_index"]) | set(np.flatnonzero(data.y_train >= 0))
     assert set(labels["image_index"]) == set(range(len(data.y_train))) - given
     assert labels["file"].notna().all() and labels["confidence"].between(0, 1).all()
-    assert len(pd.read_csv(run.workdir / "results/labels/shoes/review.csv")) == 5
+    assert len(pd.read_csv(run.workdir / "results/label_budget/shoes/review.csv")) == 5
     again = run.snakemake(str(queue_file.relative_to(run.workdir)))  # new labels: next batch
     assert "select_images_to_label" in again.stdout + again.stderr
     assert not set(pd.read_csv(queue_file)["image_index"]) & given

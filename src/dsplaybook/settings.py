@@ -14,14 +14,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from dsplaybook.audit.settings import Aftershock
+from dsplaybook.aftershock.settings import Aftershock
 from dsplaybook.config import Section, UniqueItems, block, validated
 from dsplaybook.dadc.settings import Dadc
 from dsplaybook.data.download import RetryPolicy
 from dsplaybook.data.names import quickdraw_id
 from dsplaybook.data.settings import Dataset, FashionMnist, FolderDataset, QuickDraw
 from dsplaybook.errors import ConfigError
-from dsplaybook.learning.settings import Classifiers, LabelBudget, Labelling
+from dsplaybook.label_budget.settings import Classifiers, LabelBudget, Labelling
 from dsplaybook.lineups.settings import Lineups
 from dsplaybook.represent.settings import Represent
 

@@ -1,4 +1,4 @@
-# Aftershock branch (library: dsplaybook.audit): the leakage audit of the aftershock
+# Aftershock branch (library: dsplaybook.aftershock): the leakage audit of the aftershock
 # study and its critique, on synthetic or released grids.
 
 

@@ -8,7 +8,7 @@ from snakemake.exceptions import WorkflowError
 
 from dsplaybook.dadc.simulate import STRATEGIES
 from dsplaybook.errors import ConfigError
-from dsplaybook.learning.methods import METHODS
+from dsplaybook.label_budget.methods import METHODS
 from dsplaybook.represent.features import FEATURE_SETS, HANDMADE, LEARNED
 from dsplaybook.settings import load_config
 

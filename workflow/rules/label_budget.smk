@@ -1,6 +1,6 @@
-# Label-budget branch (library: dsplaybook.learning): the sweep, one job per
+# Label-budget branch (library: dsplaybook.label_budget): the sweep, one job per
 # (dataset, features, method) cell, then aggregate, learning curves, and labelling of
-# the whole unlabelled pool (results/labels/), from the sweep or from people.
+# the whole unlabelled pool (results/label_budget/), from the sweep or from people.
 
 
 wildcard_constraints:
@@ -81,18 +81,18 @@ rule label_pool:
         summary="results/label_budget/{dataset}/summary.csv",
         features=labelling_feature_files,
     output:
-        labels="results/labels/{dataset}/labels.csv",
-        coverage="results/labels/{dataset}/coverage.csv",
+        labels="results/label_budget/{dataset}/labels.csv",
+        coverage="results/label_budget/{dataset}/coverage.csv",
         plot=report(
-            "results/labels/{dataset}/coverage.png",
+            "results/label_budget/{dataset}/coverage.png",
             caption="../report/coverage.rst",
             category="label_budget",
             subcategory="{dataset}",
         ),
     log:
-        "logs/labels/label_pool/{dataset}.log",
+        "logs/label_budget/label_pool/{dataset}.log",
     benchmark:
-        "benchmarks/labels/label_pool/{dataset}.tsv"
+        "benchmarks/label_budget/label_pool/{dataset}.tsv"
     wildcard_constraints:
         dataset=one_of(SETTINGS.simulated_labelled_ids()),
     conda:
@@ -115,9 +115,9 @@ rule export_human_labels:
         h5="results/data/{dataset}.h5",
         store=label_store_if_present,
     output:
-        labels="results/labels/{dataset}/human_labels.csv",
+        labels="results/label_budget/{dataset}/human_labels.csv",
     log:
-        "logs/labels/export_human_labels/{dataset}.log",
+        "logs/label_budget/export_human_labels/{dataset}.log",
     conda:
         "../../envs/learning.yaml"
     threads: 1
@@ -134,13 +134,13 @@ rule select_images_to_label:
     input:
         h5="results/data/{dataset}.h5",
         features=queue_features_file,
-        human="results/labels/{dataset}/human_labels.csv",
+        human="results/label_budget/{dataset}/human_labels.csv",
     output:
-        queue="results/labels/{dataset}/queue.csv",
+        queue="results/label_budget/{dataset}/queue.csv",
     log:
-        "logs/labels/select_images_to_label/{dataset}.log",
+        "logs/label_budget/select_images_to_label/{dataset}.log",
     benchmark:
-        "benchmarks/labels/select_images_to_label/{dataset}.tsv"
+        "benchmarks/label_budget/select_images_to_label/{dataset}.tsv"
     conda:
         "../../envs/learning.yaml"
     threads: 1
@@ -158,16 +158,16 @@ rule select_images_to_label:
 rule label_pool_from_people:
     input:
         h5="results/data/{dataset}.h5",
-        human="results/labels/{dataset}/human_labels.csv",
+        human="results/label_budget/{dataset}/human_labels.csv",
         summary=human_labelling_summary,
         features=labelling_feature_files,
     output:
-        labels="results/labels/{dataset}/labels.csv",
-        review="results/labels/{dataset}/review.csv",
+        labels="results/label_budget/{dataset}/labels.csv",
+        review="results/label_budget/{dataset}/review.csv",
     log:
-        "logs/labels/label_pool_from_people/{dataset}.log",
+        "logs/label_budget/label_pool_from_people/{dataset}.log",
     benchmark:
-        "benchmarks/labels/label_pool_from_people/{dataset}.tsv"
+        "benchmarks/label_budget/label_pool_from_people/{dataset}.tsv"
     wildcard_constraints:
         dataset=one_of(SETTINGS.human_labelled_ids()),
     conda:

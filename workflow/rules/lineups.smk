@@ -16,7 +16,7 @@ rule solve_bookcases:
     benchmark:
         "benchmarks/lineups/solve_bookcases.tsv"
     conda:
-        "../../envs/optimization.yaml"
+        "../../envs/lineups.yaml"
     threads: 1
     resources:
         mem_mb=500,
@@ -33,7 +33,7 @@ rule make_demo_pool:
     log:
         "logs/lineups/make_demo_pool.log",
     conda:
-        "../../envs/optimization.yaml"
+        "../../envs/lineups.yaml"
     threads: 1
     resources:
         mem_mb=500,
@@ -57,7 +57,7 @@ rule optimize_lineups:
     benchmark:
         "benchmarks/lineups/optimize_lineups/{pool}.tsv"
     conda:
-        "../../envs/optimization.yaml"
+        "../../envs/lineups.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -87,7 +87,7 @@ rule simulate_lineups:
     benchmark:
         "benchmarks/lineups/simulate_lineups/{pool}.tsv"
     conda:
-        "../../envs/optimization.yaml"
+        "../../envs/lineups.yaml"
     threads: 1
     resources:
         mem_mb=4000,

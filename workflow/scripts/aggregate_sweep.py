@@ -7,7 +7,7 @@ sweep.csv and summary.csv are byte-identical for the same config.
 import pandas as pd
 
 from dsplaybook.atomic import atomic_path
-from dsplaybook.learning.sweep import best_per_budget, summarise, tidy_cells
+from dsplaybook.label_budget.sweep import best_per_budget, summarise, tidy_cells
 from dsplaybook.logs import run_rule
 
 

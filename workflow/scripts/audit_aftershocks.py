@@ -9,10 +9,14 @@ def main(log) -> None:
 
     p = snakemake.params
     configure(p.seed, snakemake.threads)
-    from dsplaybook.audit.aftershock_data import LABEL, load_audit_table
-    from dsplaybook.audit.aftershock_models import audit_study, selection_candidates, study_models
-    from dsplaybook.audit.leakage import model_selection_table
-    from dsplaybook.audit.report import auc_table, markdown, plot_roc, plot_train_vs_test
+    from dsplaybook.aftershock.aftershock_data import LABEL, load_audit_table
+    from dsplaybook.aftershock.aftershock_models import (
+        audit_study,
+        selection_candidates,
+        study_models,
+    )
+    from dsplaybook.aftershock.leakage import model_selection_table
+    from dsplaybook.aftershock.report import auc_table, markdown, plot_roc, plot_train_vs_test
 
     table, note = load_audit_table(p.source, snakemake.input)
     log.info(

@@ -1,7 +1,7 @@
 """Rules download_fashion_mnist, download_quickdraw and download_aftershock_grid: one
 verified file, from the configured mirror first, then the official URL."""
 
-from dsplaybook.audit.aftershock_data import download_grid
+from dsplaybook.aftershock.aftershock_data import download_grid
 from dsplaybook.data.download import RetryPolicy
 from dsplaybook.data.fashion_mnist import download_part
 from dsplaybook.data.quickdraw import download_category

@@ -8,14 +8,14 @@ import pandas as pd
 
 from dsplaybook.atomic import write_csv
 from dsplaybook.data.datasets import read_mnist_style
-from dsplaybook.learning.coverage_plot import plot_coverage
-from dsplaybook.learning.pool_labelling import (
+from dsplaybook.label_budget.coverage_plot import plot_coverage
+from dsplaybook.label_budget.pool_labelling import (
     LabellingSettings,
     chosen_cell,
     label_pool,
     simulated_labels,
 )
-from dsplaybook.learning.queue import given_labels
+from dsplaybook.label_budget.queue import given_labels
 from dsplaybook.logs import run_rule
 
 

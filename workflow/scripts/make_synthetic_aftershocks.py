@@ -1,6 +1,6 @@
 """Rule make_synthetic_aftershocks: documented synthetic grids + split list, same columns."""
 
-from dsplaybook.audit.aftershock_synthetic import SyntheticSettings, write_synthetic_folder
+from dsplaybook.aftershock.aftershock_synthetic import SyntheticSettings, write_synthetic_folder
 from dsplaybook.logs import run_rule
 
 

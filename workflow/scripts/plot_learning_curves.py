@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dsplaybook.learning.curves import plot_learning_curves
+from dsplaybook.label_budget.curves import plot_learning_curves
 from dsplaybook.logs import run_rule
 
 

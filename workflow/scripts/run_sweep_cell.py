@@ -2,7 +2,7 @@
 
 from dsplaybook.atomic import write_csv
 from dsplaybook.data.datasets import read_mnist_style
-from dsplaybook.learning.sweep import SweepSettings, run_cell
+from dsplaybook.label_budget.sweep import SweepSettings, run_cell
 from dsplaybook.logs import run_rule
 from dsplaybook.represent.features import train_test_matrices
 

@@ -31,7 +31,7 @@ def is_loopback(host: str) -> bool:
 def session_from_config(config: Config, name: str, results: Path = Path("results")) -> LabelSession:
     name = config.dataset_id(name)
     h5 = results / "data" / f"{name}.h5"
-    queue = results / "labels" / name / "queue.csv"
+    queue = results / "label_budget" / name / "queue.csv"
     for path in (h5, queue):
         if not path.exists():
             raise InputError(
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> None:
             )
         if args.queue_path:  # what `make app` builds first: the queue and the drawing set
             drawn = config.dataset_id(config.dadc.human.dataset)
-            print(f"results/labels/{config.dataset_id(args.dataset)}/queue.csv")
+            print(f"results/label_budget/{config.dataset_id(args.dataset)}/queue.csv")
             print(f"results/data/{drawn}.h5")
             return
         host = args.host or config.app.host

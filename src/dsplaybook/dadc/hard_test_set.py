@@ -18,8 +18,8 @@ import pandas as pd
 
 from dsplaybook.dadc.settings import HardTest
 from dsplaybook.errors import InputError
-from dsplaybook.learning.methods import make_classifier
-from dsplaybook.learning.scores import class_scores
+from dsplaybook.label_budget.methods import make_classifier
+from dsplaybook.label_budget.scores import class_scores
 
 
 def true_class_margins(scores: np.ndarray, y: np.ndarray, classes: np.ndarray) -> np.ndarray:

@@ -25,7 +25,7 @@ from pydantic import Field
 from dsplaybook.atomic import atomic_path
 from dsplaybook.dadc.settings import HumanRounds
 from dsplaybook.data.datasets import MnistStyle
-from dsplaybook.learning.methods import make_classifier
+from dsplaybook.label_budget.methods import make_classifier
 from dsplaybook.represent.features import flat_pixels
 from dsplaybook.store import LabelStore, now
 
@@ -159,7 +159,7 @@ def train_round_model(data: MnistStyle, drawings: pd.DataFrame, s: HumanRoundSet
 
 def class_probabilities(model, bitmap: np.ndarray, n_classes: int) -> np.ndarray:  # noqa: ANN001
     """One probability per class of the dataset (zero for classes the model never saw)."""
-    from dsplaybook.learning import scores
+    from dsplaybook.label_budget import scores
 
     full = np.zeros(n_classes)
     full[np.asarray(model.classes_, dtype=int)] = scores.class_probabilities(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from dsplaybook.learning.methods import SUPERVISED, make_classifier
+from dsplaybook.label_budget.methods import SUPERVISED, make_classifier
 
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator

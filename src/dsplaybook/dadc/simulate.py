@@ -30,7 +30,7 @@ from pydantic import Field
 from dsplaybook.config import Section
 from dsplaybook.dadc.loop_model import seeded_clone
 from dsplaybook.errors import InputError
-from dsplaybook.learning.selection import kmeans_initial, pick_uncertain, random_initial
+from dsplaybook.label_budget.selection import kmeans_initial, pick_uncertain, random_initial
 
 log = logging.getLogger("dsplaybook")
 

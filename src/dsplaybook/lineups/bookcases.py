@@ -40,7 +40,7 @@ def solve_bookcases(problem: BookcaseProblem = BookcaseProblem()) -> BookcasePla
         raise InputError(
             f"bookcases: LP is {lp.status}: the minimum counts need "
             f"{p.hours_large * p.min_large + p.hours_small * p.min_small:g} h but only "
-            f"{p.hours_available:g} h are available; lower optimization.bookcases.min_* "
+            f"{p.hours_available:g} h are available; lower lineups.bookcases.min_* "
             "or raise hours_available"
         )
     lg, sm = float(np.round(large.value, 9)), float(np.round(small.value, 9))

@@ -1,5 +1,5 @@
 # Input functions, params and targets of the aftershock branch (its rules: ../aftershock.smk).
-from dsplaybook.audit.aftershock_data import GRID_NAME, read_split_list
+from dsplaybook.aftershock.aftershock_data import GRID_NAME, read_split_list
 from dsplaybook.errors import InputError
 
 

@@ -1,7 +1,7 @@
 # Input functions, params and targets of the label_budget branch (its rules: ../label_budget.smk).
-from dsplaybook.learning.cells import sweep_cells
-from dsplaybook.learning.pool_labelling import PoolLabelling
-from dsplaybook.learning.sweep import SweepDraws
+from dsplaybook.label_budget.cells import sweep_cells
+from dsplaybook.label_budget.pool_labelling import PoolLabelling
+from dsplaybook.label_budget.sweep import SweepDraws
 
 SWEEP = SweepDraws.pick(SETTINGS.label_budget)  # what a cell reads of label_budget
 LABELLING = PoolLabelling.pick(SETTINGS.labelling)  # the queue has its own rule
@@ -72,6 +72,6 @@ def label_budget_targets():
     return (
         files("label_budget", sweep, BUILTIN_IDS)
         + files("represent", represent, SETTINGS.dataset_ids())
-        + files("labels", simulated, SETTINGS.simulated_labelled_ids())
-        + files("labels", human, SETTINGS.human_labelled_ids())
+        + files("label_budget", simulated, SETTINGS.simulated_labelled_ids())
+        + files("label_budget", human, SETTINGS.human_labelled_ids())
     )

@@ -1,4 +1,4 @@
-"""Which images a person should label next (results/labels/<dataset>/queue.csv).
+"""Which images a person should label next (results/label_budget/<dataset>/queue.csv).
 
 The strategies (``PICKERS``) use the selection functions the DADC simulation uses
 (``learning.selection``): ``kmeans`` (the image nearest each k-means centroid, a diverse
@@ -19,8 +19,8 @@ from pydantic import Field
 from dsplaybook.config import Section
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
-from dsplaybook.learning.methods import SUPERVISED, make_classifier
-from dsplaybook.learning.selection import kmeans_initial, pick_uncertain
+from dsplaybook.label_budget.methods import SUPERVISED, make_classifier
+from dsplaybook.label_budget.selection import kmeans_initial, pick_uncertain
 from dsplaybook.represent.features import FEATURE_SETS
 
 
@@ -53,7 +53,7 @@ QUEUE_STRATEGIES = ("auto", *PICKERS)
 
 
 class Queue(Section):
-    """Which images the label page offers next (results/labels/<dataset>/queue.csv)."""
+    """Which images the label page offers next (results/label_budget/<dataset>/queue.csv)."""
 
     strategy: Literal[QUEUE_STRATEGIES] = Field(
         "auto", description="auto = kmeans before any label, uncertainty after."

@@ -8,10 +8,10 @@ from typing import Annotated, Literal
 from pydantic import Field, create_model
 
 from dsplaybook.config import Section, UniqueItems, block, first_sentence
-from dsplaybook.learning.methods import METHODS
-from dsplaybook.learning.pool_labelling import PoolLabelling
-from dsplaybook.learning.queue import Queue
-from dsplaybook.learning.sweep import SweepDraws
+from dsplaybook.label_budget.methods import METHODS
+from dsplaybook.label_budget.pool_labelling import PoolLabelling
+from dsplaybook.label_budget.queue import Queue
+from dsplaybook.label_budget.sweep import SweepDraws
 from dsplaybook.represent.features import FEATURE_SETS
 
 FeatureName = Literal[tuple(FEATURE_SETS)]

@@ -14,10 +14,10 @@ from pydantic import Field
 from dsplaybook.config import Section
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
-from dsplaybook.learning.calibration import platt_scaling
-from dsplaybook.learning.methods import METHODS, make_classifier
-from dsplaybook.learning.scores import confidences
-from dsplaybook.learning.sweep import draw_labelled, draw_pool, draw_seed, fit_method
+from dsplaybook.label_budget.calibration import platt_scaling
+from dsplaybook.label_budget.methods import METHODS, make_classifier
+from dsplaybook.label_budget.scores import confidences
+from dsplaybook.label_budget.sweep import draw_labelled, draw_pool, draw_seed, fit_method
 from dsplaybook.represent.features import FEATURE_SETS, train_test_matrices
 
 

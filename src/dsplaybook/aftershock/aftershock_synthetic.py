@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dsplaybook.aftershock.aftershock_data import COMPONENTS, LABEL, STRESS_COLUMNS
+from dsplaybook.aftershock.settings import SyntheticGrids
 from dsplaybook.atomic import atomic_directory
-from dsplaybook.audit.aftershock_data import COMPONENTS, LABEL, STRESS_COLUMNS
-from dsplaybook.audit.settings import SyntheticGrids
 
 SHEAR_MODULUS = 3e10  # Pa
 

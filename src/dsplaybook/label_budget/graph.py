@@ -24,8 +24,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from dsplaybook.learning.calibration import platt_scaling
-from dsplaybook.learning.hyperparameters import GraphspreadParams, GraphsvmParams
+from dsplaybook.label_budget.calibration import platt_scaling
+from dsplaybook.label_budget.hyperparameters import GraphspreadParams, GraphsvmParams
 
 _GRAPHS: dict[tuple, tuple] = {}  # digest of (X, settings) -> (pca, index, S, scale)
 _SPREAD = GraphspreadParams()  # the defaults of classifiers.graphspread

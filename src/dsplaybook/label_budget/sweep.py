@@ -19,7 +19,7 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from dsplaybook.config import Section, UniqueItems
 from dsplaybook.errors import InputError
-from dsplaybook.learning.methods import METHODS, make_classifier
+from dsplaybook.label_budget.methods import METHODS, make_classifier
 
 
 class SweepDraws(Section):

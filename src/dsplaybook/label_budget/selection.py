@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dsplaybook.learning.scores import class_scores
+from dsplaybook.label_budget.scores import class_scores
 
 
 def random_initial(n_pool: int, size: int, seed: int) -> np.ndarray:

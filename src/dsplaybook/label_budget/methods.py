@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dsplaybook.config import Section
-from dsplaybook.learning import hyperparameters as hp
+from dsplaybook.label_budget import hyperparameters as hp
 
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
@@ -35,7 +35,7 @@ def _logreg(h, seed, threads):  # noqa: ANN001
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    from dsplaybook.learning.scaling import GlobalScaler
+    from dsplaybook.label_budget.scaling import GlobalScaler
 
     return make_pipeline(GlobalScaler(), LogisticRegression(C=h["C"], max_iter=h["max_iter"]))
 
@@ -44,7 +44,7 @@ def _svm(h, seed, threads, probability=False):  # noqa: ANN001
     from sklearn.pipeline import make_pipeline
     from sklearn.svm import SVC
 
-    from dsplaybook.learning.scaling import GlobalScaler
+    from dsplaybook.label_budget.scaling import GlobalScaler
 
     # scikit-learn 1.9 warns whenever `probability` is passed, so only pass it when on
     extra = {"probability": True} if probability else {}
@@ -73,7 +73,7 @@ def _labelspread(h, seed, threads):  # noqa: ANN001
     from sklearn.pipeline import make_pipeline
     from sklearn.semi_supervised import LabelSpreading
 
-    from dsplaybook.learning.scaling import GlobalScaler
+    from dsplaybook.label_budget.scaling import GlobalScaler
 
     spreading = LabelSpreading(
         kernel="knn", n_neighbors=h["n_neighbors"], alpha=h["alpha"], max_iter=h["max_iter"]
@@ -86,7 +86,7 @@ def _selftrain(h, seed, threads):  # noqa: ANN001
     from sklearn.pipeline import make_pipeline
     from sklearn.semi_supervised import SelfTrainingClassifier
 
-    from dsplaybook.learning.scaling import GlobalScaler
+    from dsplaybook.label_budget.scaling import GlobalScaler
 
     base = LogisticRegression(C=h["C"], max_iter=h["max_iter"])
     self_training = SelfTrainingClassifier(base, threshold=h["threshold"], max_iter=h["rounds"])
@@ -99,8 +99,8 @@ GRAPH_KEYS = tuple(hp.GraphspreadParams.model_fields)
 def _graphspread(h, seed, threads):  # noqa: ANN001
     from sklearn.pipeline import make_pipeline
 
-    from dsplaybook.learning.graph import GraphSpreading
-    from dsplaybook.learning.scaling import GlobalScaler
+    from dsplaybook.label_budget.graph import GraphSpreading
+    from dsplaybook.label_budget.scaling import GlobalScaler
 
     graph = GraphSpreading(**{k: h[k] for k in GRAPH_KEYS}, n_jobs=threads)
     return make_pipeline(GlobalScaler(), graph)
@@ -109,8 +109,8 @@ def _graphspread(h, seed, threads):  # noqa: ANN001
 def _graphsvm(h, seed, threads):  # noqa: ANN001
     from sklearn.pipeline import make_pipeline
 
-    from dsplaybook.learning.graph import GraphSvmEnsemble
-    from dsplaybook.learning.scaling import GlobalScaler
+    from dsplaybook.label_budget.graph import GraphSvmEnsemble
+    from dsplaybook.label_budget.scaling import GlobalScaler
 
     ensemble = GraphSvmEnsemble(
         **{k: h[k] for k in GRAPH_KEYS},

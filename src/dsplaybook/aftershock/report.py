@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_curve
 
-from dsplaybook.audit.leakage import AuditResult
+from dsplaybook.aftershock.leakage import AuditResult
 from dsplaybook.plots import plt, save_figure
 
 

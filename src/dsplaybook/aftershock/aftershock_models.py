@@ -16,8 +16,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from dsplaybook.audit.aftershock_data import LABEL, STRESS_COLUMNS, network_inputs, stress_metrics
-from dsplaybook.audit.leakage import ColumnScore, run_audit
+from dsplaybook.aftershock.aftershock_data import (
+    LABEL,
+    STRESS_COLUMNS,
+    network_inputs,
+    stress_metrics,
+)
+from dsplaybook.aftershock.leakage import ColumnScore, run_audit
 
 NETWORK, ONE_NEURON = "neural network (6x50)", "one neuron (summed |stress|)"
 
