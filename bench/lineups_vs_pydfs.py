@@ -28,7 +28,7 @@ import numpy as np
 from _pools import bench_pools
 
 from dsplaybook.lineups.checks import portfolio_violations
-from dsplaybook.lineups.formulation import formulate
+from dsplaybook.lineups.formulation import EngineInputs, formulate
 from dsplaybook.lineups.milp import LineupSettings, optimize_lineups, overlap_limit
 from dsplaybook.lineups.player_pool import read_player_pool
 from dsplaybook.lineups.rosters import PRESETS
@@ -91,7 +91,7 @@ def shortfall_given_earlier(csv: Path, roster: str, projection: str, n: int) -> 
     settings = LineupSettings.unconstrained(n_lineups=n, max_overlap=MAX_OVERLAP)
     ours = optimize_lineups(pool, rules, settings).lineups
     f = formulate(pool, rules, settings)
-    check = HighsSequence(f, overlap_limit(settings, rules), 0.0, pool, rules)
+    check = HighsSequence(EngineInputs(f, overlap_limit(settings, rules), 0.0, pool, rules))
     values, worst = pool["projection"].to_numpy(), 0.0
     for lineup in ours:
         best, _ = check.next_lineup()

@@ -20,7 +20,7 @@ from lineup_fixtures import (
 from dsplaybook.errors import ConfigError, InputError
 from dsplaybook.lineups.checks import lineup_violations, portfolio_violations, slot_violations
 from dsplaybook.lineups.engines import ENGINES, LineupEngine
-from dsplaybook.lineups.formulation import formulate
+from dsplaybook.lineups.formulation import EngineInputs, formulate
 from dsplaybook.lineups.milp import InfeasibleRules, LineupSettings, optimize_lineups
 from dsplaybook.lineups.rosters import PRESETS, RosterRules
 
@@ -438,7 +438,7 @@ def test_every_engine_is_built_the_same_way_and_offers_the_same_interface(name):
     settings = LineupSettings.unconstrained(n_lineups=2)
     engine = ENGINES[name]
     f = formulate(pool, MINI, settings, by_slot=engine.by_slot)
-    built = engine.build(f, MINI.size - 1, 0.0, pool, MINI)
+    built = engine.build(EngineInputs(f, MINI.size - 1, 0.0, pool, MINI))
     assert isinstance(built, LineupEngine)
     players, _ = built.next_lineup()
     assert len(players) == MINI.size

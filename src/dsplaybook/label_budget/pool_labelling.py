@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import Field
 
-from dsplaybook.config import Section
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
 from dsplaybook.label_budget.calibration import platt_scaling
-from dsplaybook.label_budget.methods import METHODS, make_classifier
+from dsplaybook.label_budget.methods import make_classifier
 from dsplaybook.label_budget.scores import confidences
+from dsplaybook.label_budget.settings import PoolLabelling
 from dsplaybook.label_budget.sweep import draw_labelled, draw_pool, draw_seed, fit_method
-from dsplaybook.represent.features import FEATURE_SETS, train_test_matrices
+from dsplaybook.represent.features import train_test_matrices
 
 
 def best_cell(summary: pd.DataFrame, budget: int) -> tuple[str, str]:
@@ -66,32 +65,6 @@ def fit_for_labelling(
         with platt_scaling():
             return model.fit(x_train[labelled], y_train[labelled])
     return fit_method(method, x_train, y_train, labelled, pool, seed, threads, hyperparameters)
-
-
-class PoolLabelling(Section):
-    """The ``labelling`` keys that choose how the pool is labelled (the queue has its own
-    block and rule)."""
-
-    budget: int = Field(
-        1000,
-        ge=1,
-        description="Labels spent before labelling the pool; must be one of label_budget.budgets.",
-    )
-    features: Literal[("best", *FEATURE_SETS)] = Field(
-        "best", description="best (highest mean accuracy at the budget) or a feature set name."
-    )
-    method: Literal[("best", *METHODS)] = Field(
-        "best", description="best, or a method name (with a named feature set)."
-    )
-    source: Literal["simulated", "human"] = Field(
-        "simulated",
-        description="Whose labels train the pool labelling on fashion_mnist/quickdraw: "
-        "simulated = the sweep's first draw, human = the label store. Folder datasets "
-        "always use the store.",
-    )
-    review_size: int = Field(
-        100, ge=0, description="Least-confident labels listed in review.csv (human path)."
-    )
 
 
 class LabellingSettings(PoolLabelling):

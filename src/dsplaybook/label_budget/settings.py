@@ -1,17 +1,16 @@
 """The label_budget branch's settings: the sweep, the methods' hyperparameters and the
-labelling of the pool (vocabularies from the registries)."""
+labelling of the pool (vocabularies from the registries). A light module: the sweep and
+the pool labelling import it, it imports no scikit-learn (the workflow parses it)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, create_model
+from pydantic import Field, PositiveInt, create_model
 
 from dsplaybook.config import Section, UniqueItems, block, first_sentence
 from dsplaybook.label_budget.methods import METHODS
-from dsplaybook.label_budget.pool_labelling import PoolLabelling
 from dsplaybook.label_budget.queue import Queue
-from dsplaybook.label_budget.sweep import SweepDraws
 from dsplaybook.represent.features import FEATURE_SETS
 
 FeatureName = Literal[tuple(FEATURE_SETS)]
@@ -26,6 +25,47 @@ DEFAULT_SKIP = (
     *("quickdraw_synthetic/hog2:*", "quickdraw_synthetic/*:rf"),
     "quickdraw_synthetic/*:selftrain",
 )
+
+
+class SweepDraws(Section):
+    """The ``label_budget`` keys a sweep cell reads (changing any other key of the
+    block re-runs no cell)."""
+
+    budgets: Annotated[tuple[PositiveInt, ...], UniqueItems()] = Field(
+        (100, 200, 500, 1000, 2000),
+        min_length=1,
+        description="Numbers of labelled training images.",
+    )
+    draws: int = Field(5, ge=1, description="Random label draws per budget (seeded).")
+    pool_size: int = Field(
+        10_000, ge=0, description="Unlabelled training images the semi-supervised methods see."
+    )
+
+
+class PoolLabelling(Section):
+    """The ``labelling`` keys that choose how the pool is labelled (the queue has its own
+    block and rule)."""
+
+    budget: int = Field(
+        1000,
+        ge=1,
+        description="Labels spent before labelling the pool; must be one of label_budget.budgets.",
+    )
+    features: Literal[("best", *FEATURE_SETS)] = Field(
+        "best", description="best (highest mean accuracy at the budget) or a feature set name."
+    )
+    method: Literal[("best", *METHODS)] = Field(
+        "best", description="best, or a method name (with a named feature set)."
+    )
+    source: Literal["simulated", "human"] = Field(
+        "simulated",
+        description="Whose labels train the pool labelling on fashion_mnist/quickdraw: "
+        "simulated = the sweep's first draw, human = the label store. Folder datasets "
+        "always use the store.",
+    )
+    review_size: int = Field(
+        100, ge=0, description="Least-confident labels listed in review.csv (human path)."
+    )
 
 
 class LabelBudget(SweepDraws):

@@ -10,31 +10,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import Field, PositiveInt
+from pydantic import Field
 from sklearn.metrics import accuracy_score, f1_score
 
-from dsplaybook.config import Section, UniqueItems
 from dsplaybook.errors import InputError
 from dsplaybook.label_budget.methods import METHODS, make_classifier
-
-
-class SweepDraws(Section):
-    """The ``label_budget`` keys a sweep cell reads (changing any other key of the
-    block re-runs no cell)."""
-
-    budgets: Annotated[tuple[PositiveInt, ...], UniqueItems()] = Field(
-        (100, 200, 500, 1000, 2000),
-        min_length=1,
-        description="Numbers of labelled training images.",
-    )
-    draws: int = Field(5, ge=1, description="Random label draws per budget (seeded).")
-    pool_size: int = Field(
-        10_000, ge=0, description="Unlabelled training images the semi-supervised methods see."
-    )
+from dsplaybook.label_budget.settings import SweepDraws
 
 
 class SweepSettings(SweepDraws):

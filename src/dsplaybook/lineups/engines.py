@@ -16,12 +16,10 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
-import pandas as pd
 
-from dsplaybook.lineups.formulation import Formulation
+from dsplaybook.lineups.formulation import EngineInputs
 from dsplaybook.lineups.ranked import RankedSequence
 from dsplaybook.lineups.reference import CvxpySequence
-from dsplaybook.lineups.rosters import RosterRules
 from dsplaybook.lineups.sequential import HighsSequence
 
 
@@ -39,8 +37,7 @@ class LineupEngine(Protocol):
         """``players`` is taken; ``exhausted`` players reached their exposure cap."""
 
 
-# (formulation, overlap limit, mip gap, pool, roster) -> engine
-EngineBuilder = Callable[[Formulation, int, float, pd.DataFrame, RosterRules], LineupEngine]
+EngineBuilder = Callable[[EngineInputs], LineupEngine]
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,17 @@ def player_rows(incidence: sparse.csr_matrix, rows: np.ndarray, lower, upper) ->
     )
 
 
+@dataclass(frozen=True)
+class EngineInputs:
+    """What every lineup engine is built from (one constructor shape: engines.ENGINES)."""
+
+    formulation: Formulation
+    limit: int  # players two lineups may share
+    gap: float  # relative MIP gap of the HiGHS engine; 0 = exact
+    pool: pd.DataFrame
+    rules: RosterRules
+
+
 def formulate(
     pool: pd.DataFrame,
     rules: RosterRules,

@@ -19,7 +19,13 @@ import pandas as pd
 
 from dsplaybook.errors import InputError
 from dsplaybook.lineups.engines import ENGINES
-from dsplaybook.lineups.formulation import Formulation, RowGroup, dynamic_groups, formulate
+from dsplaybook.lineups.formulation import (
+    EngineInputs,
+    Formulation,
+    RowGroup,
+    dynamic_groups,
+    formulate,
+)
 from dsplaybook.lineups.rosters import RosterRules
 from dsplaybook.lineups.sequential import feasible
 from dsplaybook.lineups.settings import LineupSettings
@@ -84,7 +90,9 @@ def optimize_lineups(
     formulation = formulate(pool, rules, settings, by_slot=ENGINES[engine].by_slot)
     positions = pool["position"].to_numpy()
     limit = overlap_limit(settings, rules)
-    sequence = ENGINES[engine].build(formulation, limit, settings.mip_gap, pool, rules)
+    sequence = ENGINES[engine].build(
+        EngineInputs(formulation, limit, settings.mip_gap, pool, rules)
+    )
     used = np.zeros(len(pool), dtype=int)
     lineups, slots = [], []
     started = time.perf_counter()

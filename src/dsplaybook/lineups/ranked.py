@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from dsplaybook.lineups.formulation import Formulation
+from dsplaybook.lineups.formulation import EngineInputs
 from dsplaybook.lineups.rosters import RosterRules
 from dsplaybook.lineups.sequential import HighsSequence
 
@@ -265,21 +265,15 @@ def _class_table(gain: np.ndarray, cost: np.ndarray, count: int, after: np.ndarr
 class RankedSequence:
     """The sequence interface of milp.optimize_lineups over a ranked list of lineups."""
 
-    def __init__(
-        self,
-        formulation: Formulation,
-        limit: int,
-        gap: float,
-        pool: pd.DataFrame,
-        rules: RosterRules,
-    ):
-        self.f, self.limit, self.gap = formulation, limit, gap
-        self.pool, self.rules = pool, rules  # for the HiGHS fallback
+    def __init__(self, inputs: EngineInputs):
+        self.inputs = inputs
+        self.f, self.limit, self.gap = inputs.formulation, inputs.limit, inputs.gap
+        pool, rules = inputs.pool, inputs.rules
         n = len(pool)
         # players a static row fixes to 0 (x <= 0: excluded, ineligible) never enter the
         # listing
         usable = np.ones(n, dtype=bool)
-        for group in formulation.groups.values():
+        for group in self.f.groups.values():
             matrix = group.matrix
             single = np.flatnonzero((np.diff(matrix.indptr) == 1) & (group.upper <= 0))
             for r in single:
@@ -379,7 +373,7 @@ class RankedSequence:
         return self.fallback.next_lineup()
 
     def _hand_over(self) -> None:
-        self.fallback = HighsSequence(self.f, self.limit, self.gap, self.pool, self.rules)
+        self.fallback = HighsSequence(self.inputs)
         exhausted = np.flatnonzero(self.exhausted)
         for players in self.chosen:
             self.fallback.add_lineup(players, exhausted)

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import cvxpy as cp
 import numpy as np
-import pandas as pd
 
-from dsplaybook.lineups.formulation import Formulation, RowGroup, dynamic_groups
-from dsplaybook.lineups.rosters import RosterRules
+from dsplaybook.lineups.formulation import EngineInputs, Formulation, RowGroup, dynamic_groups
 
 
 def solve_cvxpy(
@@ -38,17 +36,11 @@ def solve_cvxpy(
 class CvxpySequence:
     """The reference back end: every lineup is a fresh cvxpy problem."""
 
-    def __init__(
-        self,
-        formulation: Formulation,
-        limit: int,
-        gap: float,
-        pool: pd.DataFrame,
-        rules: RosterRules,
-    ):  # the engines' constructor shape (pool and rules: in the formulation already)
-        self.f, self.limit, self.gap = formulation, limit, gap
+    def __init__(self, inputs: EngineInputs):
+        self.inputs = inputs
+        self.f, self.limit, self.gap = inputs.formulation, inputs.limit, inputs.gap
         self.previous: list[np.ndarray] = []
-        self.exhausted = np.zeros(formulation.incidence.shape[0], dtype=bool)
+        self.exhausted = np.zeros(self.f.incidence.shape[0], dtype=bool)
         self.bound: float | None = None
         self.solver_runs = 0
 

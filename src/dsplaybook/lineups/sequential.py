@@ -24,10 +24,8 @@ import tempfile
 
 import highspy
 import numpy as np
-import pandas as pd
 
-from dsplaybook.lineups.formulation import Formulation, RowGroup
-from dsplaybook.lineups.rosters import RosterRules
+from dsplaybook.lineups.formulation import EngineInputs, Formulation, RowGroup
 from dsplaybook.logs import LOG_FILE_ONLY
 
 log = logging.getLogger("dsplaybook")
@@ -86,18 +84,12 @@ def _add_columns(h: highspy.Highs, f: Formulation) -> None:
 class HighsSequence:
     """The HiGHS engine: the ranked list's fallback, and an engine of its own."""
 
-    def __init__(
-        self,
-        formulation: Formulation,
-        limit: int,
-        gap: float,
-        pool: pd.DataFrame,
-        rules: RosterRules,
-    ):  # the engines' constructor shape (pool and rules: in the formulation already)
-        self.f, self.limit, self.gap = formulation, limit, gap
+    def __init__(self, inputs: EngineInputs):
+        self.inputs = inputs
+        self.f, self.limit, self.gap = inputs.formulation, inputs.limit, inputs.gap
         h = quiet_highs()
         for option, value in {
-            "mip_rel_gap": gap,
+            "mip_rel_gap": self.gap,
             "mip_abs_gap": 0.0,
             "random_seed": 0,
             # no "threads" option: once any HiGHS in the process (cvxpy's) has started
@@ -111,8 +103,8 @@ class HighsSequence:
             "mip_allow_restart": False,
         }.items():
             h.setOptionValue(option, value)
-        _add_columns(h, formulation)
-        for group in formulation.groups.values():
+        _add_columns(h, self.f)
+        for group in self.f.groups.values():
             self._add_rows(h, group)
         self.h = h
         self.bound_row: int | None = None

@@ -134,6 +134,6 @@ class Represent(Section):
         10, ge=1, le=30, description="Images drawn in reconstructions.png."
     )
     cvae: Cvae = block(Cvae)
+    gpu: bool = Field(False, description="Request a GPU for training rules (cluster runs).")
     sslcnn: SslCnn = block(SslCnn)
     vae2d: Vae2d = block(Vae2d)
-    gpu: bool = Field(False, description="Request a GPU for training rules (cluster runs).")
