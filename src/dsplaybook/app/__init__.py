@@ -1,2 +1,2 @@
-"""The web app: a label page over the workflow's outputs and an append-only SQLite store
-of what people enter (annotations/, which `make clean` leaves alone)."""
+"""The web app: the label and drawing pages over the workflow's outputs; what people enter
+goes to the append-only store (dsplaybook.store, annotations/), which `make clean` leaves alone."""

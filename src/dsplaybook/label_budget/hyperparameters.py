@@ -1,6 +1,6 @@
 """Hyperparameters of every classification method: one settings block per method
 (``classifiers.<method>`` in config), with the only copy of its defaults. The method
-registry (``learning.methods``) pairs each block with its estimator builder."""
+registry (``label_budget.methods``) pairs each block with its estimator builder."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ and the DADC loop can use, with its estimator builder and its hyperparameter blo
 
 The workflow's wildcard constraints and the settings tree's vocabularies and
 ``classifiers:`` blocks are built from this table, so a method is added here once (and
-its hyperparameters, defaults included, once in ``learning.hyperparameters``).
+its hyperparameters, defaults included, once in ``label_budget.hyperparameters``).
 """
 
 from __future__ import annotations

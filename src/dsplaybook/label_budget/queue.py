@@ -1,7 +1,7 @@
 """Which images a person should label next (results/label_budget/<dataset>/queue.csv).
 
 The strategies (``PICKERS``) use the selection functions the DADC simulation uses
-(``learning.selection``): ``kmeans`` (the image nearest each k-means centroid, a diverse
+(``label_budget.selection``): ``kmeans`` (the image nearest each k-means centroid, a diverse
 first batch), ``uncertainty`` (the smallest margin between a model's top two class
 scores, once labels exist) and ``random``; ``auto`` is kmeans before any label and
 uncertainty after.

@@ -1,5 +1,5 @@
 """How to choose which images get labelled: shared by the label page's queue
-(``learning.queue``) and the simulated collection rounds (``dadc.simulate``).
+(``label_budget.queue``) and the simulated collection rounds (``dadc.simulate``).
 
 * ``random_initial``: a seeded random choice;
 * ``kmeans_initial``: the image nearest each k-means centroid (a diverse first batch);
@@ -19,7 +19,7 @@ def random_initial(n_pool: int, size: int, seed: int) -> np.ndarray:
 
 def kmeans_initial(x_pool: np.ndarray, size: int, sample: int, seed: int) -> np.ndarray:
     """The pool image nearest each of ``size`` k-means centroids (distinct images)."""
-    from sklearn.cluster import KMeans  # here, not at the top: see learning.methods
+    from sklearn.cluster import KMeans  # here, not at the top: see label_budget.methods
 
     rng = np.random.default_rng(seed)
     subset = np.sort(rng.choice(len(x_pool), size=min(sample, len(x_pool)), replace=False))
