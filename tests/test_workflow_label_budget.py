@@ -108,6 +108,18 @@ def test_same_config_gives_identical_sweep(digits_run):
     assert (sweep.read_bytes(), summary.read_bytes()) == first
 
 
+def test_changing_one_methods_settings_replans_only_its_cells(digits_run):
+    import re
+
+    # the target first: --config takes every argument after it
+    result = digits_run.snakemake("-n", TARGETS[0], "--config", "classifiers={svm: {C: 5.0}}")
+    plan = result.stdout + result.stderr
+    cells = re.findall(r"rule run_sweep_cell:.*?wildcards: ([^\n]*)", plan, re.S)
+    methods = {re.search(r"method=(\w+)", c).group(1) for c in cells}
+    assert methods == {"svm"} and len(cells) == 6  # raw, pca, autoencoder, cvae, sslcnn, hog2
+    assert "rule train_autoencoder" not in plan and "rule fit_pca" not in plan
+
+
 def test_test_images_never_reach_unsupervised_training(digits_run):
     """Replace every test image by its negative: PCA and the autoencoder, refitted by the
     workflow, come out exactly the same, so they never saw a test image."""
