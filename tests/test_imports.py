@@ -30,3 +30,18 @@ def test_importing_the_core_loads_no_branch():
     ours = [m for m in loaded.split() if m.startswith("dsplaybook.")]
     assert "dsplaybook.config" in ours
     assert not [m for m in ours if m.split(".")[1] in BRANCHES]
+
+
+def test_parsing_the_workflow_imports_neither_scikit_learn_nor_tensorflow():
+    # every start of snakemake pays for what the rule files import (docs/benchmarks.md)
+    smk = [*(REPO / "workflow" / "rules").rglob("*.smk"), REPO / "Snakefile"]
+    imports = sorted(
+        {line.strip() for f in smk for line in f.read_text().splitlines()
+         if line.startswith(("from dsplaybook", "import dsplaybook"))}
+    )  # fmt: skip
+    assert len(imports) > 5
+    code = "\n".join([*imports, "import sys", "print(' '.join(sys.modules))"])
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "sklearn" not in loaded and "tensorflow" not in loaded

@@ -1,7 +1,6 @@
 # Input functions, params and targets of the label_budget branch (its rules: ../label_budget.smk).
 from dsplaybook.label_budget.cells import sweep_cells
-from dsplaybook.label_budget.pool_labelling import PoolLabelling
-from dsplaybook.label_budget.sweep import SweepDraws
+from dsplaybook.label_budget.settings import PoolLabelling, SweepDraws
 
 SWEEP = SweepDraws.pick(SETTINGS.label_budget)  # what a cell reads of label_budget
 LABELLING = PoolLabelling.pick(SETTINGS.labelling)  # the queue has its own rule
