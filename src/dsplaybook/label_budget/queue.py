@@ -20,28 +20,27 @@ from dsplaybook.config import Section
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
 from dsplaybook.label_budget.methods import SUPERVISED, make_classifier
-from dsplaybook.label_budget.selection import kmeans_initial, pick_uncertain
+from dsplaybook.label_budget.selection import kmeans_initial, pick_uncertain, random_initial
 from dsplaybook.represent.features import FEATURE_SETS
 
 
-def _random(x, candidates, labels, s, seed):  # noqa: ANN001, ANN202
-    size = min(s.size, len(candidates))
-    return np.sort(np.random.default_rng(seed).choice(candidates, size=size, replace=False))
+def _random(x, candidates, labels, s, size, seed):  # noqa: ANN001, ANN202
+    return candidates[random_initial(len(candidates), size, seed)]
 
 
-def _kmeans(x, candidates, labels, s, seed):  # noqa: ANN001, ANN202
-    size = min(s.size, len(candidates))
+def _kmeans(x, candidates, labels, s, size, seed):  # noqa: ANN001, ANN202
     return candidates[kmeans_initial(x[candidates], size, s.kmeans_sample, seed)]
 
 
-def _uncertainty(x, candidates, labels, s, seed):  # noqa: ANN001, ANN202
+def _uncertainty(x, candidates, labels, s, size, seed):  # noqa: ANN001, ANN202
     labelled = np.fromiter(labels, dtype=int, count=len(labels))
     y = np.array([labels[i] for i in labelled])
     model = make_classifier(s.method, s.seed, 1, s.hyperparameters).fit(x[labelled], y)
-    return pick_uncertain(model, x, candidates, min(s.size, len(candidates)))
+    return pick_uncertain(model, x, candidates, size)
 
 
-# The registry of queue strategies: (x, candidates, labels, settings, seed) -> rows.
+# The registry of queue strategies: (x, candidates, labels, settings, size, seed) -> the
+# ``size`` rows to label, from ``candidates`` (sorted).
 # ``auto`` is not an entry: it means kmeans before two classes are labelled, then
 # uncertainty.
 PICKERS: dict[str, Callable[..., np.ndarray]] = {
@@ -88,8 +87,9 @@ def select_images(
             "use kmeans or random for the first batch"
         )
     candidates = np.setdiff1d(np.arange(len(x)), np.fromiter(labels, dtype=int, count=len(labels)))
+    size = min(s.size, len(candidates))
     seed = s.seed + len(labels)  # a new batch after new labels
-    return PICKERS[strategy](x, candidates, labels, s, seed), strategy
+    return PICKERS[strategy](x, candidates, labels, s, size, seed), strategy
 
 
 def queue_table(chosen: np.ndarray, files: tuple[str, ...], strategy: str) -> pd.DataFrame:
