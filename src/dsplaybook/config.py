@@ -218,11 +218,14 @@ class Scaled(Section):
         return self.scales[self.scale]  # type: ignore[attr-defined]
 
 
+def summary(model: type[BaseModel]) -> str:
+    """The first sentence of a model's docstring, on one line: what the block is."""
+    return first_sentence(" ".join((model.__doc__ or "").split()))
+
+
 def block(model: type[Section]) -> Any:
     """A field holding a whole block: its defaults, described by its docstring's first
     sentence."""
     from pydantic import Field
 
-    return Field(
-        default_factory=model, description=first_sentence(" ".join((model.__doc__ or "").split()))
-    )
+    return Field(default_factory=model, description=summary(model))

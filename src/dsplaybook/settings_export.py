@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from dsplaybook.config import first_sentence
+from dsplaybook.config import summary
 from dsplaybook.settings import Config
 
 SCHEMA_PATH = Path("workflow/schemas/config.schema.yaml")
@@ -106,8 +106,7 @@ def reference_text() -> str:
         block, tail = _sub_model(info.annotation)
         if block is None:
             continue
-        summary = first_sentence(" ".join((block.__doc__ or "").split()))
-        lines += [f"## `{name}`", "", f"{summary}.", ""]
+        lines += [f"## `{name}`", "", f"{summary(block)}.", ""]
         lines += ["| key | type | default | meaning |", "|---|---|---|---|"]
         lines += _rows(block, f"{name}{tail}.") + [""]
     top = [n for n, i in Config.model_fields.items() if _sub_model(i.annotation)[0] is None]

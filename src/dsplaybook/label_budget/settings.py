@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, PositiveInt, create_model
 
-from dsplaybook.config import Section, UniqueItems, block, first_sentence
+from dsplaybook.config import Section, UniqueItems, block
 from dsplaybook.label_budget.methods import METHODS
 from dsplaybook.label_budget.queue import Queue
 from dsplaybook.represent.features import FEATURE_SETS
@@ -99,16 +99,7 @@ Classifiers = create_model(
     __base__=Section,
     __doc__="Hyperparameters of each method, wherever it is used (sweep, pool labelling, "
     "DADC loop and hard test set); changing one re-runs only the cells of that method.",
-    **{
-        name: (
-            method.params,
-            Field(
-                default_factory=method.params,
-                description=first_sentence(method.params.__doc__ or ""),
-            ),
-        )
-        for name, method in METHODS.items()
-    },
+    **{name: (method.params, block(method.params)) for name, method in METHODS.items()},
 )
 
 
