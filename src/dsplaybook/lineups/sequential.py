@@ -61,7 +61,13 @@ def feasible(f: Formulation, groups: dict[str, RowGroup]) -> bool:
     h.setOptionValue("mip_rel_gap", 1.0)
     _add_columns(h, f)
     for group in groups.values():
-        HighsSequence._add_rows(h, group)
+        _add_rows(h, group)
+    return _solved(h)
+
+
+def _solved(h: highspy.Highs) -> bool:
+    """Run ``h``: True at an optimum, False when infeasible; any other status is an error,
+    never read as infeasible."""
     h.run()
     status = h.getModelStatus()
     if status == highspy.HighsModelStatus.kInfeasible:
@@ -79,6 +85,23 @@ def _add_columns(h: highspy.Highs, f: Formulation) -> None:
         m, np.arange(m, dtype=np.int32), np.full(m, highspy.HighsVarType.kInteger)
     )
     h.changeColsCost(m, np.arange(m, dtype=np.int32), -f.objective)
+
+
+def _add_rows(h: highspy.Highs, group: RowGroup) -> None:
+    """The rows of ``group`` (infinite bounds as HiGHS's)."""
+    matrix = group.matrix.tocsr()
+    inf = highspy.kHighsInf
+    lower = np.where(np.isfinite(group.lower), group.lower, -inf)
+    upper = np.where(np.isfinite(group.upper), group.upper, inf)
+    h.addRows(
+        matrix.shape[0],
+        lower,
+        upper,
+        matrix.nnz,
+        matrix.indptr.astype(np.int32),
+        matrix.indices.astype(np.int32),
+        matrix.data.astype(float),
+    )
 
 
 class HighsSequence:
@@ -105,7 +128,7 @@ class HighsSequence:
             h.setOptionValue(option, value)
         _add_columns(h, self.f)
         for group in self.f.groups.values():
-            self._add_rows(h, group)
+            _add_rows(h, group)
         self.h = h
         self.bound_row: int | None = None
         self.bound = np.inf
@@ -113,22 +136,6 @@ class HighsSequence:
         self.pool: dict[tuple[int, ...], float] = {}  # chosen columns -> points
         self.solver_runs = 0
         h.cbMipSolution.subscribe(self._remember)
-
-    @staticmethod
-    def _add_rows(h: highspy.Highs, group: RowGroup) -> None:
-        matrix = group.matrix.tocsr()
-        inf = highspy.kHighsInf
-        lower = np.where(np.isfinite(group.lower), group.lower, -inf)
-        upper = np.where(np.isfinite(group.upper), group.upper, inf)
-        h.addRows(
-            matrix.shape[0],
-            lower,
-            upper,
-            matrix.nnz,
-            matrix.indptr.astype(np.int32),
-            matrix.indices.astype(np.int32),
-            matrix.data.astype(float),
-        )
 
     def _remember(self, event) -> None:  # noqa: ANN001
         y = np.asarray(event.data_out.mip_solution)[: len(self.f.player)]
@@ -159,15 +166,10 @@ class HighsSequence:
             # a good lineup from the start lets HiGHS fix most players by reduced cost
             # (-8% time on the generated 600-player NFL pool)
             self.h.setSolution(len(y), np.arange(len(y), dtype=np.int32), y)
-        self.h.run()
+        solved = _solved(self.h)
         self.solver_runs += 1
-        status = self.h.getModelStatus()
-        if status == highspy.HighsModelStatus.kInfeasible:
+        if not solved:
             return None
-        if status != highspy.HighsModelStatus.kOptimal:  # never an infeasibility message
-            raise RuntimeError(
-                f"HiGHS stopped without an answer: {self.h.modelStatusToString(status)}"
-            )
         y = np.asarray(self.h.getSolution().col_value)
         points = float(self.f.objective[y > 0.5].sum())
         # Valid even with a gap: the proven dual bound, not the value found.
@@ -177,7 +179,7 @@ class HighsSequence:
 
     def add_lineup(self, players: np.ndarray, exhausted: np.ndarray) -> None:
         latest = frozenset(players.tolist())
-        self._add_rows(self.h, self.f.overlap_row(players, self.limit))
+        _add_rows(self.h, self.f.overlap_row(players, self.limit))
         new = sorted(set(exhausted.tolist()) - self.exhausted)
         if new:
             self.exhausted.update(new)
