@@ -18,7 +18,6 @@ from dsplaybook.aftershock.settings import Aftershock
 from dsplaybook.config import Section, UniqueItems, block, validated
 from dsplaybook.dadc.settings import Dadc
 from dsplaybook.data.download import RetryPolicy
-from dsplaybook.data.names import quickdraw_id
 from dsplaybook.data.settings import Dataset, FashionMnist, FolderDataset, QuickDraw
 from dsplaybook.errors import ConfigError
 from dsplaybook.label_budget.settings import Classifiers, LabelBudget, Labelling
@@ -133,7 +132,7 @@ class Config(Section):
 
     def dataset_id(self, name: str) -> str:
         """A config dataset's name in results/ (quickdraw marked when synthetic)."""
-        return quickdraw_id(self.quickdraw.source) if name == "quickdraw" else name
+        return self.quickdraw.dataset_id if name == "quickdraw" else name
 
     def builtin_dataset_ids(self) -> list[str]:
         return [self.dataset_id(d) for d in self.datasets if isinstance(d, str)]
