@@ -38,6 +38,7 @@ run: setup  ## run a target: make run TARGET=results/data/fashion_mnist.h5
 
 DATASET ?= fashion_mnist
 app: setup  ## label + drawing pages: make app DATASET=<name> (builds what they read first)
+	$(BIN)/python -m dsplaybook.app --dataset $(DATASET) --check-port
 	$(BIN)/snakemake --cores $(CORES) $(ARGS) $$($(BIN)/python -m dsplaybook.app --dataset $(DATASET) --queue-path)
 	$(BIN)/python -m dsplaybook.app --dataset $(DATASET)
 

@@ -6,11 +6,22 @@ from pathlib import Path
 
 import numpy as np
 
+from dsplaybook.app.security import TOKEN_HEADER
 from dsplaybook.app.server import LabelSession
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.store import LabelStore
 
 CLASSES = tuple(f"class {k}" for k in range(10)) + ("eleventh",)
+
+
+def page_client(app, **kwargs):
+    """A test client that talks as the page does: from the loopback name, with its
+    write token (what ``app.security`` asks of a state-changing request)."""
+    from starlette.testclient import TestClient
+
+    return TestClient(
+        app, base_url="http://127.0.0.1", headers={TOKEN_HEADER: app.state.token}, **kwargs
+    )
 
 
 def tiny_session(tmp_path: Path, n: int = 40, queue: int = 15) -> LabelSession:

@@ -7,8 +7,7 @@ import time
 
 import numpy as np
 import pytest
-from app_fixtures import CIRCLE, SQUARE, ZIGZAG, doodle_data, drawing_rounds
-from starlette.testclient import TestClient
+from app_fixtures import CIRCLE, SQUARE, ZIGZAG, doodle_data, drawing_rounds, page_client
 
 from dsplaybook.app.server import DrawingSession, create_app
 from dsplaybook.dadc.drawings import ink_extent, parse_strokes, strokes_to_bitmap
@@ -40,7 +39,7 @@ def test_an_l_keeps_its_ink_where_it_was_drawn():
 @pytest.mark.parametrize(
     ("strokes", "message"),
     [([], "canvas is empty"), ([[]], "canvas is empty"), ("x", "a list of at most"),
-     ([[[1, "a"]]], "two numbers"), ([[[1, float("inf")]]], "finite")],
+     ([[[1, "a"]]], "two numbers"), ([[[1, float("inf")]]], "two numbers")],
 )  # fmt: skip
 def test_bad_strokes_are_refused(strokes, message):
     with pytest.raises(InputError, match=message):
@@ -50,9 +49,9 @@ def test_bad_strokes_are_refused(strokes, message):
 def _fool(rounds, strokes=CIRCLE, session="s"):
     """Submit ``strokes`` with a true class the model does not predict (so it fools it)."""
     bitmap = strokes_to_bitmap(strokes, 21)
-    _, probabilities = rounds.judge(bitmap)
+    round_, probabilities = rounds.judge(bitmap)
     wrong = int(np.argsort(probabilities)[0])
-    return rounds.submit(strokes, bitmap, wrong, session)
+    return rounds.submit(strokes, bitmap, wrong, session, round_)
 
 
 def _wait_for_round(rounds, k, timeout=60):
@@ -83,11 +82,16 @@ def test_rounds_advance_in_the_background_and_survive_a_restart(tmp_path):
 
 def test_twenty_concurrent_submissions_store_twenty_rows(tmp_path):
     rounds = drawing_rounds(tmp_path, round_size=1000)
-    client = TestClient(create_app(None, drawing=DrawingSession("doodles", rounds, 21.0)))
+    client = page_client(create_app(None, drawing=DrawingSession("doodles", rounds, 21.0)))
     answers = []
 
     def submit(k):
-        body = {"strokes": CIRCLE if k % 2 else ZIGZAG, "true_class": k % 4, "session": f"t{k}"}
+        body = {
+            "strokes": CIRCLE if k % 2 else ZIGZAG,
+            "true_class": k % 4,
+            "session": f"t{k}",
+            "round": 0,
+        }
         answers.append(client.post("/api/draw/submit", json=body).status_code)
 
     threads = [threading.Thread(target=submit, args=(k,)) for k in range(20)]

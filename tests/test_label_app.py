@@ -6,9 +6,8 @@ import base64
 
 import numpy as np
 import pytest
-from app_fixtures import tiny_session
+from app_fixtures import page_client, tiny_session
 from PIL import Image
-from starlette.testclient import TestClient
 
 from dsplaybook.app.__main__ import is_loopback
 from dsplaybook.app.http import MAX_BODY
@@ -18,7 +17,7 @@ from dsplaybook.app.server import create_app
 @pytest.fixture
 def app(tmp_path):
     session = tiny_session(tmp_path)
-    return session, TestClient(create_app(session))
+    return session, page_client(create_app(session))
 
 
 def test_label_skip_undo_walk_the_queue_in_order(app):
@@ -36,7 +35,8 @@ def test_label_skip_undo_walk_the_queue_in_order(app):
     assert other["next"] == session.queue[1]  # a skip is the skipping tab's own
     state = client.post("/api/undo", json={"session": "t"}).json()
     assert state["undone"] == {"image": session.queue[1], "action": "skip"}
-    assert state["next"] == session.queue[1]
+    assert state["next"] == session.queue[2]  # queue[1] is waiting again, but tab u holds it
+    assert client.get("/api/state", params={"session": "t2"}).json()["next"] == session.queue[3]
     assert {i: e.label for i, e in session.store.current_labels().items()} == {session.queue[0]: 3}
 
 
@@ -50,7 +50,8 @@ def test_bad_requests_are_refused_without_a_row(app):
         client.post("/api/label", json={"session": "t", "image": 1, "label": 99}).status_code == 400
     )
     assert client.post("/api/label", json={"image": 1, "label": 1}).status_code == 400
-    assert client.post("/api/label", content=b"{not json").status_code == 400
+    json_type = {"Content-Type": "application/json"}
+    assert client.post("/api/label", content=b"{not json", headers=json_type).status_code == 400
     assert client.post("/api/forget", json={"session": "t", "image": 1}).status_code == 404
     big = {"session": "t", "image": 1, "label": 1, "pad": "x" * MAX_BODY}
     assert client.post("/api/label", json=big).status_code == 413
@@ -71,7 +72,7 @@ def test_image_is_the_bitmap_enlarged(app):
 
 
 def test_password_protects_every_route(tmp_path):
-    client = TestClient(create_app(tiny_session(tmp_path), password="s3cret"))
+    client = page_client(create_app(tiny_session(tmp_path), password="s3cret"))
     assert client.get("/").status_code == 401
     assert client.get("/api/state").status_code == 401
     token = base64.b64encode(b"anyone:s3cret").decode()
@@ -95,6 +96,6 @@ def test_originals_are_served_only_from_inside_the_folder(tmp_path):
     (tmp_path / "secret.txt").write_text("no")
     files = ["unlabelled/a.png", "../secret.txt"] + ["x.png"] * (len(session.data.x_train) - 2)
     data = dataclasses.replace(session.data, files_train=tuple(files))
-    client = TestClient(create_app(dataclasses.replace(session, data=data, folder=folder)))
+    client = page_client(create_app(dataclasses.replace(session, data=data, folder=folder)))
     assert client.get("/original/0").status_code == 200
     assert client.get("/original/1").status_code == 404

@@ -39,8 +39,8 @@ def test_rounds_table_measures_each_round_and_exports_its_drawings(tiny_workflow
     for strokes in (CIRCLE, SQUARE, ZIGZAG, CIRCLE, ZIGZAG, SQUARE):
         round_before = rounds.round
         bitmap = strokes_to_bitmap(strokes, extent)
-        _, probabilities = rounds.judge(bitmap)
-        rounds.submit(strokes, bitmap, int(np.argsort(probabilities)[0]), "script")
+        round_, probabilities = rounds.judge(bitmap)
+        rounds.submit(strokes, bitmap, int(np.argsort(probabilities)[0]), "script", round_)
         while rounds.training:
             time.sleep(0.05)
         assert rounds.round >= round_before

@@ -35,6 +35,14 @@ class App(Section):
         "127.0.0.1", description="Address to listen on; any other than loopback needs --password."
     )
     port: int = Field(7860, ge=1, le=65535, description="Port to listen on.")
+    allowed_hosts: Annotated[
+        tuple[Annotated[str, Field(pattern=r"^[A-Za-z0-9.*:\[\]-]{1,253}$")], ...],
+        UniqueItems(),
+    ] = Field(
+        (),
+        description="Host names the pages answer to besides the bound host, localhost and "
+        "127.0.0.1 (e.g. the name a proxy forwards); others are refused (DNS rebinding).",
+    )
 
 
 class Config(Section):

@@ -15,7 +15,7 @@ def main(log) -> None:
     )
     data = read_mnist_style(snakemake.input.h5)
     hard = read_hard_mask(snakemake.input.hard, len(data.y_test))
-    store = DrawingStore(snakemake.input.store)
+    store = DrawingStore(snakemake.input.store, readonly=True)
     table = evaluate_rounds(data, hard, store.drawings(), store.rounds(), settings)
     write_csv(table, snakemake.output.rounds, float_format="%.6f")
     plot_rounds(table, snakemake.wildcards.dataset, snakemake.output.plot)

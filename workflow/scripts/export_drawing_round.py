@@ -8,7 +8,7 @@ from dsplaybook.logs import run_rule
 
 def main(log) -> None:
     data = read_mnist_style(snakemake.input.h5)
-    drawings = DrawingStore(snakemake.input.store).drawings()
+    drawings = DrawingStore(snakemake.input.store, readonly=True).drawings()
     k = int(snakemake.wildcards.k)
     round_set = drawing_round(drawings, k, data)
     write_mnist_style(snakemake.output.h5, round_set)

@@ -8,7 +8,7 @@ from dsplaybook.store import LabelStore, labels_table
 
 def main(log) -> None:
     data = read_mnist_style(snakemake.input.h5)
-    store = LabelStore(snakemake.params.store)  # absent until someone labels: no labels
+    store = LabelStore(snakemake.params.store, readonly=True)  # absent until someone labels
     table = labels_table(store, data.class_names, data.files_train)
     write_csv(table, snakemake.output.labels)
     log.info("%d images labelled by people in %s", len(table), store.path)

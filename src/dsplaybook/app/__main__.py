@@ -10,7 +10,10 @@ from pathlib import Path
 
 import yaml
 
+from dsplaybook.app.http import STORE_BUSY_MS
+from dsplaybook.app.security import allowed_hosts
 from dsplaybook.app.server import DrawingSession, LabelSession, create_app, load_queue
+from dsplaybook.app.serving import check_port, serve
 from dsplaybook.data.datasets import read_mnist_style
 from dsplaybook.errors import InputError
 from dsplaybook.settings import Config, load_config
@@ -41,7 +44,7 @@ def session_from_config(config: Config, name: str, results: Path = Path("results
     data = read_mnist_style(h5)
     folders = config.folder_datasets
     folder = Path(folders[name].path) if name in folders else None
-    store = LabelStore(Path(config.annotations) / f"{name}.sqlite")
+    store = LabelStore(Path(config.annotations) / f"{name}.sqlite", busy_ms=STORE_BUSY_MS)
     return LabelSession(name, data, load_queue(queue, len(data.x_train)), store, folder)
 
 
@@ -62,7 +65,7 @@ def drawing_from_config(config: Config, results: Path = Path("results")) -> Draw
         hyperparameters=getattr(config.classifiers, human.method).to_data(),
     )
     annotations = Path(config.annotations)
-    store = DrawingStore(annotations / f"{name}.sqlite")
+    store = DrawingStore(annotations / f"{name}.sqlite", busy_ms=STORE_BUSY_MS)
     rounds = DrawingRounds(data, store, annotations / f"{name}.models", settings)
     return DrawingSession(name, rounds, ink_extent(data.x_train))
 
@@ -79,7 +82,16 @@ def main(argv: list[str] | None = None) -> None:
         help=f"required to listen beyond loopback (or set {PASSWORD_VARIABLE})",
     )
     parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        help="another host name the page answers to (repeatable; adds to app.allowed_hosts)",
+    )
+    parser.add_argument(
         "--queue-path", action="store_true", help="print the queue file the page needs, and exit"
+    )
+    parser.add_argument(
+        "--check-port", action="store_true", help="fail, naming who holds it, if the port is taken"
     )
     args = parser.parse_args(argv)
     try:
@@ -90,29 +102,31 @@ def main(argv: list[str] | None = None) -> None:
             raise InputError(
                 f"app: dataset {args.dataset!r} is not in config datasets {known}; add it there"
             )
+        host = args.host or config.app.host
+        port = args.port or config.app.port
+        if args.check_port:  # `make app` asks before it builds or rewrites anything
+            check_port(host, port)
+            return
         if args.queue_path:  # what `make app` builds first: the queue and the drawing set
             drawn = config.dataset_id(config.dadc.human.dataset)
             print(f"results/label_budget/{config.dataset_id(args.dataset)}/queue.csv")
             print(f"results/data/{drawn}.h5")
             return
-        host = args.host or config.app.host
-        port = args.port or config.app.port
         if not is_loopback(host) and not args.password:
             raise InputError(
                 f"app: host {host} is reachable from other machines; give --password "
                 f"(or {PASSWORD_VARIABLE}) or use 127.0.0.1"
             )
+        check_port(host, port)
         session = session_from_config(config, args.dataset)
         drawing = drawing_from_config(config)
     except (InputError, OSError) as err:
         sys.exit(f"dsplaybook error: {err}")
-    import uvicorn
-
+    hosts = allowed_hosts(host, (*config.app.allowed_hosts, *args.allowed_host))
     print(f"dsplaybook: label page for {session.name} on http://{host}:{port}/", flush=True)
     if drawing:
         print(f"dsplaybook: drawing page for {drawing.name} on http://{host}:{port}/draw")
-    app = create_app(session, args.password, drawing)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    serve(create_app(session, args.password, drawing, hosts), host, port)
 
 
 if __name__ == "__main__":

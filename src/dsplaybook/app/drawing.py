@@ -6,39 +6,48 @@ import base64
 from pathlib import Path
 
 import numpy as np
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from dsplaybook.app.http import bitmap_png, index_in, json_or_error, small_json
+from dsplaybook.app.http import bitmap_png, index_in, off_loop, small_json
 from dsplaybook.dadc.drawings import parse_strokes, strokes_to_bitmap
 from dsplaybook.errors import InputError
 
 PAGE = Path(__file__).with_name("drawing_page.html")
-MAX_BODY = 256 * 1024  # strokes of a detailed drawing; far more is not a drawing
+MAX_BODY = 256 * 1024  # bytes: 5,000 points of a detailed drawing fit, far more is not one
 
 
-def drawing_routes(drawing) -> list[Route]:  # noqa: ANN001
+def drawing_routes(drawing, html) -> list[Route]:  # noqa: ANN001
+    """``html(path)`` serves a page with its write token (see ``server.create_app``)."""
     rounds = drawing.rounds
     classes = list(rounds.data.class_names)
 
     async def page(request: Request) -> Response:
-        return HTMLResponse(PAGE.read_text(encoding="utf-8"))
+        return html(PAGE)
 
     async def state(request: Request) -> Response:
-        return json_or_error(
+        return await off_loop(
             lambda: {"dataset": drawing.name, "classes": classes, **rounds.state()}
         )
+
+    def bitmap_of(body: dict) -> tuple[list, np.ndarray] | Response:
+        try:
+            strokes = parse_strokes(body.get("strokes"))
+        except InputError as err:
+            return JSONResponse({"error": str(err)}, status_code=400)
+        return strokes, strokes_to_bitmap(strokes, drawing.extent)
 
     async def guess(request: Request) -> Response:
         body = await small_json(request, MAX_BODY)
         if isinstance(body, Response):
             return body
-        try:
-            bitmap = strokes_to_bitmap(parse_strokes(body.get("strokes")), drawing.extent)
-        except InputError as err:
-            return JSONResponse({"error": str(err)}, status_code=400)
-        round_, probabilities = rounds.judge(bitmap)
+        parsed = bitmap_of(body)
+        if isinstance(parsed, Response):
+            return parsed
+        _, bitmap = parsed
+        round_, probabilities = await run_in_threadpool(rounds.judge, bitmap)
         top = np.argsort(-probabilities, kind="stable")[:3]
         return JSONResponse(
             {
@@ -54,23 +63,32 @@ def drawing_routes(drawing) -> list[Route]:  # noqa: ANN001
         body = await small_json(request, MAX_BODY)
         if isinstance(body, Response):
             return body
-        who = str(body.get("session", ""))[:64]
-        true_class = index_in(body.get("true_class"), len(classes))
-        if not who or true_class is None:
-            return JSONResponse({"error": "session and a true_class are required"}, 400)
-        try:
-            strokes = parse_strokes(body.get("strokes"))
-        except InputError as err:
-            return JSONResponse({"error": str(err)}, status_code=400)
-        bitmap = strokes_to_bitmap(strokes, drawing.extent)
-        round_ = index_in(body.get("round"), 10**6)
-        return json_or_error(
-            lambda: {**rounds.submit(strokes, bitmap, true_class, who, round_), **rounds.state()}
-        )
+        who, true_class = body.get("session"), body.get("true_class")
+        if not isinstance(who, str) or not who:
+            return JSONResponse({"error": "session is required (a string)"}, 400)
+        if isinstance(true_class, bool) or index_in(true_class, len(classes)) is None:
+            return JSONResponse(
+                {"error": f"true_class must be a class number from 0 to {len(classes) - 1}"}, 400
+            )
+        round_ = body.get("round")
+        if isinstance(round_, bool) or not isinstance(round_, int):
+            return JSONResponse({"error": "round: the round the guess came from (a number)"}, 400)
+        parsed = bitmap_of(body)
+        if isinstance(parsed, Response):
+            return parsed
+        strokes, bitmap = parsed
+
+        def store() -> dict:
+            done = rounds.submit(strokes, bitmap, int(true_class), who[:64], round_)
+            return {**done, **rounds.state()}
+
+        return await off_loop(store)  # a closed round: 409, before the store is touched
 
     async def drawing_png(request: Request) -> Response:
         drawing_id = index_in(request.path_params["id"], 2**62)
-        bitmap = None if drawing_id is None else rounds.store.bitmap(drawing_id)
+        bitmap = None
+        if drawing_id is not None:
+            bitmap = await run_in_threadpool(rounds.store.bitmap, drawing_id)
         if bitmap is None:
             return JSONResponse({"error": "no such drawing"}, status_code=404)
         return Response(bitmap_png(bitmap, 3), media_type="image/png")

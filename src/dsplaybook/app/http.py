@@ -8,12 +8,15 @@ import json
 
 import numpy as np
 from PIL import Image
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from dsplaybook.errors import InputError
+from dsplaybook.store import StoreBusy
 
-MAX_BODY = 4096  # bytes a request may send: a label is a few dozen
+MAX_BODY = 4096  # bytes a label request may send: a label is a few dozen
+STORE_BUSY_MS = 2000  # a page's write waits this long for a lock, then answers 503
 
 
 def bitmap_png(image: np.ndarray, scale: int = 10) -> bytes:
@@ -32,12 +35,18 @@ def index_in(value: object, size: int) -> int | None:
     return index if 0 <= index < size else None
 
 
-def json_or_error(compute) -> Response:  # noqa: ANN001
-    """Run ``compute``; a store problem (locked, corrupt) is one line for the page."""
+async def off_loop(compute) -> Response:  # noqa: ANN001
+    """Run ``compute`` in Starlette's thread pool, so a store that waits for a lock never
+    holds up the event loop (other pages keep answering); a store problem (locked,
+    corrupt) is one line for the page, 503."""
     try:
-        return JSONResponse(compute())
-    except InputError as err:
-        return JSONResponse({"error": str(err)}, status_code=503)
+        return JSONResponse(await run_in_threadpool(compute))
+    except StoreBusy as err:
+        return JSONResponse(
+            {"error": f"{err}", "busy": True}, status_code=503, headers={"Retry-After": "1"}
+        )
+    except InputError as err:  # a refusal with its own status (409 for a closed round)
+        return JSONResponse({"error": str(err)}, status_code=getattr(err, "http_status", 503))
 
 
 async def small_json(request: Request, limit: int = MAX_BODY) -> dict | Response:

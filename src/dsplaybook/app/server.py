@@ -9,53 +9,137 @@ Gradio's hundred.
 
 from __future__ import annotations
 
-import base64
-import hmac
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from dsplaybook.app.drawing import drawing_routes
-from dsplaybook.app.http import bitmap_png, index_in, json_or_error, small_json
+from dsplaybook.app.http import bitmap_png, index_in, off_loop, small_json
+from dsplaybook.app.security import allowed_hosts, new_token, protections
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
-from dsplaybook.store import LabelStore, latest_labels, skips_of
+from dsplaybook.store import LabelStore, StandingView, StoreBusy
 
 PAGE = Path(__file__).with_name("label_page.html")
+TOKEN_SLOT = "__DSPLAYBOOK_TOKEN__"  # where a page's HTML receives the write token
 SHORTCUTS = "1234567890"  # key k labels class k-1 (0 = the tenth class)
 ACTIONS = ("label", "skip", "undo")
+LEASE_S = 120.0  # an image shown in one tab is not shown in another for this long
 
 
 @dataclass
 class LabelSession:
-    """What the page works on: one dataset, its queue and its store."""
+    """What the page works on: one dataset, its queue and its store.
+
+    The standing labels live in a ``StandingView`` that reads only new rows; each tab
+    (``session``) holds a short lease on the image it shows, so two tabs are handed
+    different images; thread-safe (requests run in a thread pool)."""
 
     name: str
     data: MnistStyle
     queue: list[int]  # training rows, in the order a person should label them
     store: LabelStore
     folder: Path | None = None  # a folder dataset's root: originals are shown from it
+    _view: StandingView = field(default_factory=StandingView, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _leases: dict = field(default_factory=dict, init=False, repr=False)  # image -> (tab, until)
+    _held: dict = field(default_factory=dict, init=False, repr=False)  # tab -> image
+
+    def __post_init__(self) -> None:
+        self._queued = set(self.queue)
 
     def state(self, session: str) -> dict:
-        standing = self.store.standing()  # read once, for both labels and skips
-        labels, skipped = latest_labels(standing), skips_of(standing, session)
-        done = [i for i in self.queue if i in labels]
-        waiting = [i for i in self.queue if i not in labels and i not in skipped]
-        return {
-            "dataset": self.name,
-            "classes": list(self.data.class_names),
-            "shortcuts": list(SHORTCUTS[: len(self.data.class_names)]),
-            "labelled": len(done),
-            "queued": len(self.queue),
-            "next": waiting[0] if waiting else None,
-            "file": self._file(waiting[0]) if waiting else "",
-        }
+        stale = self._refresh()
+        with self._lock:
+            image = self._next_for(session)
+            answer = {
+                "dataset": self.name,
+                "classes": list(self.data.class_names),
+                "shortcuts": list(SHORTCUTS[: len(self.data.class_names)]),
+                "labelled": self._view.labelled_count(self._queued),
+                "queued": len(self.queue),
+                "next": image,
+                "file": self._file(image) if image is not None else "",
+            }
+        return {**answer, "store_busy": stale} if stale else answer
+
+    def label(self, image: int, label: int, session: str) -> dict:
+        self._refresh()
+        with self._lock:
+            prior = self._view.label_of(image)
+        event = self.store.label(image, label, session)
+        self.store.checkpoint()
+        self._release(session, image)
+        answer = {"event": event, **self.state(session)}
+        if prior is not None and prior.session != session:  # stored, and said so
+            names = self.data.class_names
+            other = names[prior.label] if 0 <= (prior.label or 0) < len(names) else "?"
+            answer["conflict"] = {
+                "image": image,
+                "other": other,
+                "yours": names[label],
+                "message": f"another tab had labelled this image {other!r}; "
+                f"yours ({names[label]!r}) is stored after it and counts",
+            }
+        return answer
+
+    def skip(self, image: int, session: str) -> dict:
+        event = self.store.skip(image, session)
+        self.store.checkpoint()
+        self._release(session, image)
+        return {"event": event, **self.state(session)}
+
+    def undo(self, session: str) -> dict:
+        event = self.store.undo(session)
+        self.store.checkpoint()
+        undone = None if event is None else {"image": event.image, "action": event.action}
+        return {"undone": undone, **self.state(session)}
+
+    def _refresh(self) -> str | None:
+        """Fold in rows added since the last read; if another program holds the store,
+        answer from what was read before and say so."""
+        with self._lock:
+            try:
+                self._view.refresh(self.store)
+            except StoreBusy as err:
+                return str(err)
+        return None
+
+    def _next_for(self, session: str) -> int | None:
+        """The first queued image this tab has neither labelled nor skipped and no other
+        tab holds; if others hold all that are left, the first of those (a label on it
+        is then reported as a conflict). Leases it to this tab."""
+        now, fallback = time.monotonic(), None
+        for image in self.queue:
+            if self._view.is_labelled(image) or self._view.skipped(session, image):
+                continue
+            holder, until = self._leases.get(image, (session, 0.0))
+            if holder == session or until < now:
+                break
+            fallback = image if fallback is None else fallback
+        else:
+            image = fallback
+        if image is not None:
+            previous = self._held.pop(session, None)
+            if previous is not None and self._leases.get(previous, ("",))[0] == session:
+                del self._leases[previous]
+            self._leases[image] = (session, now + LEASE_S)
+            self._held[session] = image
+            if len(self._leases) > 4 * len(self.queue) + 100:  # bounded, whatever tabs do
+                self._leases = {i: v for i, v in self._leases.items() if v[1] >= now}
+        return image
+
+    def _release(self, session: str, image: int) -> None:
+        with self._lock:
+            if self._leases.get(image, ("",))[0] == session:
+                del self._leases[image]
 
     def _file(self, image: int) -> str:
         return self.data.files_train[image] if self.data.files_train else ""
@@ -84,14 +168,25 @@ def create_app(
     session: LabelSession | None,
     password: str | None = None,
     drawing: DrawingSession | None = None,
+    hosts: list[str] | None = None,
+    token: str | None = None,
 ) -> Starlette:
+    """The label and drawing pages, behind the protections of ``app.security``; ``hosts``
+    defaults to the loopback names, ``token`` (what a page must send to write) to a new
+    random one (``app.state.token``)."""
+    token = token or new_token()
+
+    def html(path: Path) -> HTMLResponse:
+        return HTMLResponse(path.read_text(encoding="utf-8").replace(TOKEN_SLOT, token))
+
     async def page(request: Request) -> Response:
         if session is None:
             return HTMLResponse("<p>No label queue: run make app DATASET=&lt;name&gt;.</p>", 404)
-        return HTMLResponse(PAGE.read_text(encoding="utf-8"))
+        return html(PAGE)
 
     async def state(request: Request) -> Response:
-        return json_or_error(lambda: session.state(request.query_params.get("session", "")))
+        who = request.query_params.get("session", "")[:64]
+        return await off_loop(lambda: session.state(who))
 
     async def image(request: Request) -> Response:
         index = index_in(request.path_params["index"], len(session.data.x_train))
@@ -110,26 +205,27 @@ def create_app(
         return FileResponse(path)
 
     async def act(request: Request) -> Response:
-        body = await small_json(request)
-        if isinstance(body, Response):
-            return body
-        who = str(body.get("session", ""))[:64]
         action = request.path_params["action"]
         if action not in ACTIONS:
             return JSONResponse({"error": f"no action {action!r}"}, status_code=404)
-        if not who:
-            return JSONResponse({"error": "session is required"}, status_code=400)
+        body = await small_json(request)
+        if isinstance(body, Response):
+            return body
+        who = body.get("session")
+        if not isinstance(who, str) or not who:
+            return JSONResponse({"error": "session is required (a string)"}, status_code=400)
+        who = who[:64]
         if action == "undo":
-            return json_or_error(lambda: _undone(session, who))
+            return await off_loop(lambda: session.undo(who))
         index = index_in(body.get("image"), len(session.data.x_train))
         if index is None:
             return JSONResponse({"error": "image is not a row of the dataset"}, status_code=400)
         if action == "skip":
-            return json_or_error(lambda: _after(session, who, session.store.skip(index, who)))
+            return await off_loop(lambda: session.skip(index, who))
         label = index_in(body.get("label"), len(session.data.class_names))
         if label is None:
             return JSONResponse({"error": "label is not a class of the dataset"}, status_code=400)
-        return json_or_error(lambda: _after(session, who, session.store.label(index, label, who)))
+        return await off_loop(lambda: session.label(index, label, who))
 
     label_routes = [
         Route("/api/state", state),
@@ -138,47 +234,11 @@ def create_app(
         Route("/api/{action:str}", act, methods=["POST"]),
     ]
     routes = [
-        *(drawing_routes(drawing) if drawing else []),
+        *(drawing_routes(drawing, html) if drawing else []),
         Route("/", page),
         *(label_routes if session else []),  # a drawing-only app has no label API
     ]
-    middleware = [Middleware(BasicAuth, password=password)] if password else []
-    return Starlette(routes=routes, middleware=middleware)
-
-
-def _after(session: LabelSession, who: str, event_id: int) -> dict:
-    session.store.checkpoint()
-    return {"event": event_id, **session.state(who)}
-
-
-def _undone(session: LabelSession, who: str) -> dict:
-    event = session.store.undo(who)
-    session.store.checkpoint()
-    undone = None if event is None else {"image": event.image, "action": event.action}
-    return {"undone": undone, **session.state(who)}
-
-
-class BasicAuth:
-    """HTTP basic auth (any user name, this password) for a page served beyond loopback."""
-
-    def __init__(self, app, password: str):  # noqa: ANN001
-        self.app, self.password = app, password.encode()
-
-    async def __call__(self, scope, receive, send):  # noqa: ANN001
-        if scope["type"] == "http" and not self._allowed(dict(scope["headers"])):
-            response = Response(
-                "password required", 401, {"WWW-Authenticate": 'Basic realm="dsplaybook"'}
-            )
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-
-    def _allowed(self, headers: dict) -> bool:
-        value = headers.get(b"authorization", b"")
-        if not value.startswith(b"Basic "):
-            return False
-        try:
-            _, _, given = base64.b64decode(value[6:]).partition(b":")
-        except ValueError:
-            return False
-        return hmac.compare_digest(given, self.password)
+    hosts = hosts if hosts is not None else allowed_hosts("127.0.0.1")
+    app = Starlette(routes=routes, middleware=protections(token, hosts, password))
+    app.state.token = token
+    return app

@@ -18,29 +18,46 @@ from dsplaybook.errors import InputError
 CANVAS = 256
 LINE_WIDTH = 18  # on the 256 canvas, about 2 pixels at 28×28 as in the bitmaps
 MAX_STROKES, MAX_POINTS = 200, 5000  # a drawing larger than this is refused
+PAD = 280  # side of the page's drawing pad, in its pixels
+PAD_MARGIN = PAD // 2  # a stroke may leave the pad by this much (a fast mouse does)
 
 Strokes = list[list[tuple[float, float]]]
 
 
+def _coordinate(value: object) -> float | None:
+    """A JSON number on the pad (margin included), else None: no text, no true/false."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if -PAD_MARGIN <= number <= PAD + PAD_MARGIN else None  # NaN fails too
+
+
 def parse_strokes(value: object) -> Strokes:
-    """Strokes sent by the page: [[[x, y], ...], ...] in canvas pixels. InputError if not."""
+    """Strokes sent by the page: [[[x, y], ...], ...] in pad pixels. InputError if not."""
     if not isinstance(value, list) or len(value) > MAX_STROKES:
         raise InputError(f"strokes: a list of at most {MAX_STROKES} strokes is expected")
     strokes, points = [], 0
-    for stroke in value:
+    for k, stroke in enumerate(value):
         if not isinstance(stroke, list):
-            raise InputError("strokes: each stroke is a list of [x, y] points")
-        try:
-            path = [(float(x), float(y)) for x, y in stroke]
-        except (TypeError, ValueError) as err:
-            raise InputError("strokes: each point is [x, y] with two numbers") from err
-        if not all(np.isfinite(p).all() for p in path):
-            raise InputError("strokes: points must be finite numbers")
-        points += len(path)
+            raise InputError(f"strokes[{k}]: each stroke is a list of [x, y] points")
+        points += len(stroke)
+        if points > MAX_POINTS:
+            raise InputError(f"strokes: more than {MAX_POINTS} points")
+        path = []
+        for j, point in enumerate(stroke):
+            xy = (
+                [_coordinate(v) for v in point]
+                if isinstance(point, list) and len(point) == 2
+                else [None]
+            )
+            if None in xy:
+                raise InputError(
+                    f"strokes[{k}][{j}]: a point is [x, y], two numbers from "
+                    f"{-PAD_MARGIN} to {PAD + PAD_MARGIN} (pad pixels)"
+                )
+            path.append((xy[0], xy[1]))
         if path:
             strokes.append(path)
-    if points > MAX_POINTS:
-        raise InputError(f"strokes: {points} points; at most {MAX_POINTS}")
     if not strokes:
         raise InputError("draw something first: the canvas is empty")
     return strokes
