@@ -7,12 +7,19 @@ import pytest
 from PIL import Image
 
 from dsplaybook.data.datasets import read_mnist_style, write_mnist_style
-from dsplaybook.data.folder import FolderSettings, build_folder_dataset, to_bitmap
+from dsplaybook.data.folder import FolderSettings, build_folder_dataset
+from dsplaybook.data.images import to_bitmap
 from dsplaybook.errors import InputError
 
 
 def _settings(path, **extra) -> FolderSettings:
     return FolderSettings(name="mine", source="folder", path=str(path), **extra)
+
+
+def bitmap(path, **limits):
+    """``path`` read with the dataset defaults (or ``limits``) of the settings tree."""
+    s = _settings(path.parent, **limits)
+    return to_bitmap(path, s.max_pixels, s.max_aspect)
 
 
 def make_folder(root, per_class=5, unlabelled=6, bad=True):
@@ -65,14 +72,14 @@ def test_wide_colour_photo_keeps_its_aspect_and_dark_photos_stay_light_on_dark(t
     colour = np.zeros((200, 300, 3), np.uint8)
     colour[50:150, 100:200] = (250, 250, 250)
     Image.fromarray(colour).save(tmp_path / "wide.png")
-    bitmap = to_bitmap(tmp_path / "wide.png")
-    rows, cols = np.nonzero(bitmap > 128)
+    image = bitmap(tmp_path / "wide.png")
+    rows, cols = np.nonzero(image > 128)
     # a square block stays square (aspect kept by padding, not stretched)
     assert abs((rows.max() - rows.min()) - (cols.max() - cols.min())) <= 1
     white = np.full((40, 40), 255, np.uint8)
     white[10:30, 10:30] = 0  # a dark object on white is inverted to light on dark
     Image.fromarray(white).save(tmp_path / "photo.png")
-    assert to_bitmap(tmp_path / "photo.png")[14, 14] > 200
+    assert bitmap(tmp_path / "photo.png")[14, 14] > 200
 
 
 def test_unknown_class_folder_and_missing_classes_are_one_line_errors(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import numpy as np
@@ -64,6 +65,12 @@ def _config(run: WorkflowRun) -> dict:
 
 def test_a_folder_goes_to_queue_then_labels_and_review(tmp_path):
     make_folder(tmp_path / "shoes", per_class=8, unlabelled=30)
+    sandal = tmp_path / "shoes" / "sandals" / "0.png"  # names a DAG cannot carry, and debris
+    for odd in (b"brace{x}.png", b"caf\xe9.png"):
+        with open(os.fsencode(sandal.parent) + b"/" + odd, "wb") as fh:
+            fh.write(sandal.read_bytes())
+    (tmp_path / "shoes" / "__MACOSX").mkdir()
+    (tmp_path / "shoes" / "__MACOSX" / "0.png").write_bytes(sandal.read_bytes())
     run = WorkflowRun(workdir=tmp_path / "work", configfile=tmp_path / "c.yaml")
     run.workdir.mkdir()
     run.write_config(
@@ -87,7 +94,9 @@ def test_a_folder_goes_to_queue_then_labels_and_review(tmp_path):
     queue_file = run.workdir / "results/label_budget/shoes/queue.csv"
     run.snakemake(str(queue_file.relative_to(run.workdir)))
     log = (run.workdir / "logs/data/build_folder_dataset/shoes.log").read_text()
-    assert "1 unreadable file(s) skipped" in log and "broken.png" in log
+    assert "3 file(s) skipped" in log and "broken.png" in log
+    assert "brace{x}.png: its name has {" in log and "caf\\udce9.png: its name is not" in log
+    assert "__MACOSX: a hidden or system folder" in log
     queue = pd.read_csv(queue_file)
     data = read_mnist_style(run.workdir / "results/data/shoes.h5")
     assert len(queue) == 6 and (data.y_train[queue["image_index"]] == -1).all()

@@ -10,7 +10,7 @@ def main(log) -> None:
     data, skipped = build_folder_dataset(settings)
     write_mnist_style(snakemake.output.h5, data)
     log.info(
-        "%d train (%d labelled) / %d test images of %d classes; %d unreadable file(s) skipped",
+        "%d train (%d labelled) / %d test images of %d classes; %d file(s) skipped",
         len(data.x_train),
         len(data.labelled_train),
         len(data.x_test),

@@ -106,7 +106,8 @@ class FolderDataset(Section):
     source: Literal["folder"] = Field(description="folder: a folder of your own images.")
     path: str = Field(
         min_length=1,
-        description="Folder with <class>/ and unlabelled/ sub-folders of PNG/JPEG files.",
+        description="Folder with <class>/ and unlabelled/ (or unlabeled/) sub-folders of "
+        "image files (PNG, JPEG, BMP, GIF, TIFF, WebP).",
     )
     image_size: Literal[28] = Field(
         28, description="Side of the stored images (the MNIST-style contract is 28)."
@@ -116,7 +117,21 @@ class FolderDataset(Section):
     )
     on_bad_image: Literal["skip", "fail"] = Field(
         "skip",
-        description="An unreadable image is skipped (and counted in the log) or stops the build.",
+        description="An image that cannot be read (corrupt, too large, too elongated, a name "
+        "the workflow cannot carry, a link outside the folder) is skipped with a log line "
+        "and counted, or stops the build naming the file.",
+    )
+    max_pixels: int = Field(
+        50_000_000,
+        ge=1,
+        description="Largest image (width × height, from the file's header, before decoding); "
+        "larger ones count as unreadable (decompression bombs).",
+    )
+    max_aspect: float = Field(
+        10.0,
+        ge=1,
+        description="Most elongated image (longer side / shorter side) read; more elongated "
+        "ones count as unreadable (at 28×28 they would be a line).",
     )
     test_fraction: float = Field(
         0.2, ge=0, lt=1, description="Share of the labelled images held out as the test set."
