@@ -22,9 +22,11 @@ sys.path.insert(0, str(REPO / "tests"))
 
 def main(dataset: str = "fashion_mnist", clicks: int = 100) -> None:
     import uvicorn
-    from test_app_browser import _browser, _click_class, _free_port, _wait_for_progress
+    from browser_fixtures import browser, free_port
+    from test_app_browser import _click_class, _wait_for_progress
 
     from dsplaybook.app.server import LabelSession, create_app, load_queue
+    from dsplaybook.app.serving import server_config
     from dsplaybook.data.datasets import read_mnist_style
     from dsplaybook.store import LabelStore
 
@@ -38,15 +40,13 @@ def main(dataset: str = "fashion_mnist", clicks: int = 100) -> None:
         data = read_mnist_style(h5)
         queue = load_queue(queue_file, len(data.x_train))
         session = LabelSession(dataset, data, queue, LabelStore(Path(tmp) / "bench.sqlite"))
-        port = _free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(session), host="127.0.0.1", port=port, log_level="warning")
-        )
+        port = free_port()
+        server = uvicorn.Server(server_config(create_app(session), "127.0.0.1", port))
         threading.Thread(target=server.run, daemon=True).start()
         while not server.started:
             time.sleep(0.01)
         ready = time.perf_counter() - started
-        driver = _browser(Path(tmp) / "profile")
+        driver = browser(Path(tmp) / "profile")
         try:
             driver.get(f"http://127.0.0.1:{port}/")
             _wait_for_progress(driver, f"0 of {len(queue)} labelled")

@@ -6,58 +6,19 @@ tests skip, saying so.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 from app_fixtures import tiny_session
+from browser_fixtures import browser as _browser
+from browser_fixtures import browser_or_skip as _browser_or_skip
+from browser_fixtures import serving as _serving
 
 from dsplaybook.app.server import create_app
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-
-
-def _browser_or_skip() -> None:
-    if CHROMIUM and CHROMEDRIVER:
-        return
-    if os.geteuid() == 0:
-        pytest.fail(
-            "chromium/chromedriver missing: run scripts/install-browser.sh (make test does)"
-        )
-    pytest.skip("needs Debian's chromium and chromium-driver (installed by make test as root)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def _serving(app):
-    """``app`` on a free loopback port in a background thread; yields its base URL."""
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{server.config.port}/"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture
@@ -67,30 +28,6 @@ def served(tmp_path):
     session = tiny_session(tmp_path)
     with _serving(create_app(session)) as url:
         yield session, url
-
-
-def _browser(profile: Path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1000,900",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
 
 def _wait_for_progress(driver, text: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+import shutil
 import threading
 import time
 
@@ -103,3 +105,80 @@ def test_twenty_concurrent_submissions_store_twenty_rows(tmp_path):
     empty = client.post("/api/draw/guess", json={"strokes": []})
     assert empty.status_code == 400 and "canvas is empty" in empty.json()["error"]
     assert len(rounds.store.drawings()) == 20
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt", "altered", "all files gone"])
+def test_a_damaged_round_model_is_rebuilt_from_the_store(tmp_path, damage, caplog):
+    rounds = drawing_rounds(tmp_path, round_size=1)
+    _fool(rounds)
+    _wait_for_round(rounds, 1)
+    x = rounds.data.x_test.reshape(-1, 784) / 255.0
+    expected = rounds._models[1].predict(x)
+    models = tmp_path / "annotations" / "doodles.models"
+    if damage == "missing":
+        (models / "round_1.pkl").unlink()
+    elif damage == "corrupt":
+        (models / "round_1.pkl").write_bytes(b"not a pickle")
+    elif damage == "altered":
+        (models / "round_1.pkl").write_bytes(pickle.dumps(rounds._models[1]) + b"\0")
+    else:
+        shutil.rmtree(models)
+    again = drawing_rounds(tmp_path, round_size=1, data=rounds.data)  # an app restart
+    assert again.round == 1 and "rebuilding it from the store" in caplog.text
+    assert np.array_equal(again._models[1].predict(x), expected)  # the same model again
+    assert (models / "round_1.pkl").is_file()
+    _fool(again, SQUARE)  # the next round gets a new number: no collision
+    _wait_for_round(again, 2)
+    assert list(again.store.rounds()["round"]) == [0, 1, 2]
+    caplog.clear()
+    drawing_rounds(tmp_path, round_size=1, data=rounds.data)  # the rebuild was recorded
+    assert "rebuilding" not in caplog.text
+
+
+def test_a_drawing_guessed_in_a_closed_round_is_refused_not_misfiled(tmp_path):
+    rounds = drawing_rounds(tmp_path, round_size=1)
+    client = page_client(create_app(None, drawing=DrawingSession("doodles", rounds, 21.0)))
+    guessed = client.post("/api/draw/guess", json={"strokes": CIRCLE}).json()["round"]
+    _fool(rounds)
+    _wait_for_round(rounds, 1)
+    body = {"strokes": CIRCLE, "true_class": 1, "session": "tab", "round": guessed}
+    stale = client.post("/api/draw/submit", json=body)
+    assert stale.status_code == 409 and "round 0 closed; guess again" in stale.json()["error"]
+    assert len(rounds.store.drawings()) == 1  # only the drawing that closed round 0
+    fresh = client.post("/api/draw/submit", json={**body, "round": 1})
+    assert fresh.status_code == 200 and fresh.json()["round"] == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"strokes": [[[1e308, 5], [10, 10]]]}, "strokes[0][0]"),
+     ({"strokes": [[[-1e308, 5]]]}, "strokes[0][0]"),
+     ({"strokes": [[[10, 10], ["12", 40]]]}, "strokes[0][1]"),
+     ({"strokes": [[[True, False]]]}, "strokes[0][0]"),
+     ({"strokes": [[[1, 2, 3]]]}, "strokes[0][0]"),
+     ({"strokes": [[[10, 10]], "x"]}, "strokes[1]"),
+     ({"strokes": [[[10, 10]] * 5001]}, "more than 5000 points"),
+     ({"true_class": 9}, "true_class must be a class number from 0 to 3"),
+     ({"true_class": True}, "true_class"),
+     ({"session": ""}, "session is required"),
+     ({"session": 7}, "session is required"),
+     ({"round": "0"}, "round:"),
+     ({"round": None}, "round:")],
+)  # fmt: skip
+def test_bad_drawing_input_names_the_field_and_stores_nothing(tmp_path, change, field):
+    rounds = drawing_rounds(tmp_path, round_size=1000)
+    client = page_client(create_app(None, drawing=DrawingSession("doodles", rounds, 21.0)))
+    body = {"strokes": CIRCLE, "true_class": 1, "session": "tab", "round": 0, **change}
+    answer = client.post("/api/draw/submit", json=body)
+    assert answer.status_code == 400 and field in answer.json()["error"], answer.json()
+    assert rounds.store.drawings().empty
+
+
+def test_nan_in_the_json_body_is_refused(tmp_path):
+    rounds = drawing_rounds(tmp_path, round_size=1000)
+    client = page_client(create_app(None, drawing=DrawingSession("doodles", rounds, 21.0)))
+    body = b'{"strokes": [[[NaN, 1], [2, 2]]], "true_class": 1, "session": "t", "round": 0}'
+    answer = client.post(
+        "/api/draw/submit", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert answer.status_code == 400 and rounds.store.drawings().empty

@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> None:
             )
         check_port(host, port)
         session = session_from_config(config, args.dataset)
+        session.refresh()  # every stored row read once now, not by the first request
         drawing = drawing_from_config(config)
     except (InputError, OSError) as err:
         sys.exit(f"dsplaybook error: {err}")

@@ -59,7 +59,11 @@ async def small_json(request: Request, limit: int = MAX_BODY) -> dict | Response
         if len(body) > limit:
             return JSONResponse({"error": "request too large"}, status_code=413)
     try:
-        parsed = json.loads(body or b"{}")
+        parsed = json.loads(body or b"{}", parse_constant=_not_json)
     except ValueError:
         return JSONResponse({"error": "body is not JSON"}, status_code=400)
     return parsed if isinstance(parsed, dict) else JSONResponse({"error": "not an object"}, 400)
+
+
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")  # Python's json reads NaN and Infinity; JSON does not

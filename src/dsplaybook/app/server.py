@@ -56,7 +56,7 @@ class LabelSession:
         self._queued = set(self.queue)
 
     def state(self, session: str) -> dict:
-        stale = self._refresh()
+        stale = self.refresh()
         with self._lock:
             image = self._next_for(session)
             answer = {
@@ -71,7 +71,7 @@ class LabelSession:
         return {**answer, "store_busy": stale} if stale else answer
 
     def label(self, image: int, label: int, session: str) -> dict:
-        self._refresh()
+        self.refresh()
         with self._lock:
             prior = self._view.label_of(image)
         event = self.store.label(image, label, session)
@@ -102,7 +102,7 @@ class LabelSession:
         undone = None if event is None else {"image": event.image, "action": event.action}
         return {"undone": undone, **self.state(session)}
 
-    def _refresh(self) -> str | None:
+    def refresh(self) -> str | None:
         """Fold in rows added since the last read; if another program holds the store,
         answer from what was read before and say so."""
         with self._lock:

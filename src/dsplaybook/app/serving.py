@@ -74,10 +74,11 @@ def check_port(host: str, port: int) -> None:
         )
 
 
-def serve(app, host: str, port: int) -> None:  # noqa: ANN001
+def server_config(app, host: str, port: int):  # noqa: ANN001, ANN201
+    """uvicorn's settings for the pages (the tests serve with the same)."""
     import uvicorn
 
-    uvicorn.run(
+    return uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -87,3 +88,9 @@ def serve(app, host: str, port: int) -> None:  # noqa: ANN001
         limit_concurrency=MAX_CONNECTIONS,
         server_header=False,
     )
+
+
+def serve(app, host: str, port: int) -> None:  # noqa: ANN001
+    import uvicorn
+
+    uvicorn.Server(server_config(app, host, port)).run()
