@@ -127,6 +127,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"dsplaybook: label page for {session.name} on http://{host}:{port}/", flush=True)
     if drawing:
         print(f"dsplaybook: drawing page for {drawing.name} on http://{host}:{port}/draw")
+    if not is_loopback(host):  # reached by a name the server cannot guess: say which it takes
+        print(f"dsplaybook: answering to host names {', '.join(hosts)} (add one: --allowed-host)")
     serve(create_app(session, args.password, drawing, hosts), host, port)
 
 
