@@ -47,12 +47,16 @@ def doodle_data(per_class: int = 150) -> MnistStyle:
     return MnistStyle(x, y, x[::10], y[::10], names)
 
 
-def drawing_rounds(tmp_path: Path, round_size: int = 2, data: MnistStyle | None = None):
-    from dsplaybook.dadc.human import DrawingRounds, DrawingStore, HumanRoundSettings
+def drawing_rounds(tmp_path: Path, round_size: int = 2, data: MnistStyle | None = None,
+                   **settings):  # fmt: skip
+    """Drawing rounds over the stand-ins; ``validation: none`` unless asked (most tests
+    are about one person), a small base subset for speed."""
+    from dsplaybook.dadc.human import DrawingRounds, DrawingStore
+    from dsplaybook.dadc.round_model import HumanRoundSettings
 
     settings = HumanRoundSettings(
-        dataset="quickdraw", round_size=round_size, base_per_class=100, method="logreg",
-        drawings="", seed=1,
+        **{"dataset": "quickdraw", "round_size": round_size, "base_per_class": 100,
+           "drawings": "", "seed": 1, "validation": "none", **settings}
     )  # fmt: skip
     store = DrawingStore(tmp_path / "annotations" / "doodles.sqlite")
     data = data if data is not None else doodle_data()

@@ -2,7 +2,8 @@
 
 from dsplaybook.atomic import write_csv
 from dsplaybook.dadc.hard_test_set import read_hard_mask
-from dsplaybook.dadc.human import DrawingStore, HumanRoundSettings
+from dsplaybook.dadc.human import DrawingStore
+from dsplaybook.dadc.round_model import HumanRoundSettings
 from dsplaybook.dadc.human_rounds import evaluate_rounds, plot_rounds
 from dsplaybook.data.datasets import read_mnist_style
 from dsplaybook.logs import run_rule
@@ -16,13 +17,17 @@ def main(log) -> None:
     data = read_mnist_style(snakemake.input.h5)
     hard = read_hard_mask(snakemake.input.hard, len(data.y_test))
     store = DrawingStore(snakemake.input.store, readonly=True)
-    table = evaluate_rounds(data, hard, store.drawings(), store.rounds(), settings)
+    table = evaluate_rounds(
+        data, hard, store.drawings(), store.rounds(), settings, store.verdicts(), store.round_facts()
+    )
     write_csv(table, snakemake.output.rounds, float_format="%.6f")
     plot_rounds(table, snakemake.wildcards.dataset, snakemake.output.plot)
     for row in table.itertuples():
         log.info(
-            "round %d: %d drawings, fool rate %.2f, next model fooled %.2f, test error %.4f",
-            row.round, row.drawings, row.fool_rate, row.next_model_fooled_rate, row.test_error,
+            "round %d: %d drawings, fool rate %.2f, vMER %.2f, rejected %.2f, next model "
+            "fooled %.2f, test error %.4f",
+            row.round, row.drawings, row.fool_rate, row.vmer, row.rejection_rate,
+            row.next_model_fooled_rate, row.test_error,
         )  # fmt: skip
 
 

@@ -51,7 +51,8 @@ def session_from_config(config: Config, name: str, results: Path = Path("results
 def drawing_from_config(config: Config, results: Path = Path("results")) -> DrawingSession | None:
     """The drawing page's session, once the dataset people draw for is built."""
     from dsplaybook.dadc.drawings import ink_extent
-    from dsplaybook.dadc.human import DrawingRounds, DrawingStore, HumanRoundSettings
+    from dsplaybook.dadc.human import DrawingRounds, DrawingStore
+    from dsplaybook.dadc.round_model import HumanRoundSettings
 
     human = config.dadc.human
     name = config.dataset_id(human.dataset)

@@ -98,3 +98,28 @@ def strokes_to_bitmap(strokes: Strokes, extent: float = 28.0) -> np.ndarray:
                 pen.ellipse((x - r, y - r, x + r, y + r), fill=255)
     small = image.resize((28, 28), Image.Resampling.BOX)  # area average = anti-aliasing
     return np.asarray(small, dtype=np.uint8)
+
+
+def varied(
+    strokes: Strokes,
+    rng: np.random.Generator,
+    rotate: float = 15.0,
+    stretch: float = 0.15,
+    jitter: float = 3.0,
+    turn: float = 0.0,
+) -> Strokes:
+    """The same drawing as a person might draw it again: rotated up to ±``rotate``
+    degrees about its centre, each axis stretched up to ±``stretch``, each point moved
+    by ``jitter`` pad pixels (sd); ``turn`` adds a fixed rotation. Used to augment a
+    fooling drawing and to script drawings."""
+    points = np.concatenate([np.asarray(s, dtype=float) for s in strokes])
+    centre = (points.min(axis=0) + points.max(axis=0)) / 2
+    angle = np.deg2rad(turn + rng.uniform(-rotate, rotate))
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    scale = 1 + rng.uniform(-stretch, stretch, 2)
+    out = []
+    for stroke in strokes:
+        p = (np.asarray(stroke, dtype=float) - centre) * scale @ turn.T + centre
+        p += rng.normal(0, jitter, p.shape)
+        out.append([(float(x), float(y)) for x, y in p])
+    return out

@@ -1,10 +1,12 @@
 """The workflow's view of the drawing rounds: per-round datasets and the DADC measure.
 
 For every round k the evaluation retrains round k's model exactly as the app did (base
-subset + drawings up to the round's ``last_drawing``) and reports how often it was fooled
-in its own round, how often round k+1's model is fooled by what fooled round k's (the
-DADC measure: does the newer model learn from the older one's mistakes?), and its error
-on the dataset's test set and on the hard subset.
+subset + the drawings that count up to the round's ``last_drawing`` and
+``last_validation``) and reports how often it was fooled in its own round, its validated
+model error rate (vMER: validated fooling drawings / drawings) and rejection rate, how
+often round k+1's model is fooled by round k's validated fools (the DADC measure: does
+the newer model learn from the older one's mistakes?), and its error on the dataset's
+test set and on the hard subset.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dsplaybook.dadc.human import HumanRoundSettings, bitmaps, train_round_model
+from dsplaybook.dadc.round_model import HumanRoundSettings, bitmaps, train_round_model
+from dsplaybook.dadc.validation import counted, round_figures, statuses
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
 from dsplaybook.plots import plt, save_figure
-from dsplaybook.represent.features import flat_pixels
 
 
 def drawing_round(drawings: pd.DataFrame, round_: int, data: MnistStyle) -> MnistStyle:
@@ -39,30 +41,38 @@ def evaluate_rounds(
     drawings: pd.DataFrame,
     rounds: pd.DataFrame,
     s: HumanRoundSettings,
+    verdicts: pd.DataFrame | None = None,
+    facts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per round that has drawings (see the module's docstring)."""
+    """One row per round that has drawings (see the module's docstring); ``verdicts``
+    and ``facts`` are the store's validations and round_facts tables."""
     if rounds.empty:
         raise InputError("dadc.human: the store has no rounds yet; draw in the page first")
-    x_test = flat_pixels(data.x_test)
-    models = {
-        int(r.round): train_round_model(data, drawings[drawings["id"] <= r.last_drawing], s)
-        for r in rounds.itertuples()
-    }
+    verdicts = verdicts if verdicts is not None else pd.DataFrame(columns=["id", "drawing",
+                                                                           "session", "verdict"])  # fmt: skip
+    cut = {} if facts is None else dict(zip(facts["round"], facts["last_validation"], strict=True))
+    models = {}
+    for r in rounds.itertuples():
+        seen = drawings[drawings["id"] <= r.last_drawing]
+        judged = verdicts[verdicts["id"] <= cut.get(r.round, 0)]
+        models[int(r.round)] = train_round_model(
+            data, counted(seen, statuses(seen, judged, s.validation)), s
+        )
+    status = statuses(drawings, verdicts, s.validation)
     rows = []
     for k in sorted(set(drawings["round"].astype(int)) & set(models)):
-        mine = drawings[drawings["round"] == k]
-        fooling = mine[mine["fooled"] == 1]
-        wrong = models[k].predict(x_test) != data.y_test
+        mine = drawings["round"] == k
+        figures = round_figures(drawings[mine], status[mine])
+        fools = drawings[mine & (status == "validated")]
+        wrong = models[k].predict(data.x_test) != data.y_test
         newer = np.nan
-        if k + 1 in models and len(fooling):
-            guess = models[k + 1].predict(flat_pixels(bitmaps(fooling)))
-            newer = float((guess != fooling["true_class"].to_numpy()).mean())
+        if k + 1 in models and len(fools):
+            guess = models[k + 1].predict(bitmaps(fools))
+            newer = float((guess != fools["true_class"].to_numpy()).mean())
         rows.append(
             {
                 "round": k,
-                "drawings": len(mine),
-                "fooling": len(fooling),
-                "fool_rate": len(fooling) / len(mine),
+                **figures,
                 "next_model_fooled_rate": newer,
                 "test_error": float(wrong.mean()),
                 "hard_error": float(wrong[hard].mean()) if hard.any() else np.nan,
@@ -74,6 +84,7 @@ def evaluate_rounds(
 def plot_rounds(table: pd.DataFrame, dataset: str, dest: str) -> None:
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     left.plot(table["round"], table["fool_rate"], "o-", label="fooled in its own round")
+    left.plot(table["round"], table["vmer"], "^-", label="validated fools (vMER)")
     left.plot(
         table["round"], table["next_model_fooled_rate"], "s--",
         label="next round's model, on this round's fooling drawings",

@@ -42,7 +42,30 @@ class HumanRounds(Section):
     base_per_class: int = Field(
         1000, ge=1, description="Training images per class every round's model starts from."
     )
-    method: LoopMethod = Field("logreg", description="The round models' method, on raw pixels.")
+    method: LoopMethod = Field(
+        "svm",
+        description="The round models' method (svm on hog: 100% of scripted clean drawings "
+        "of the stand-ins at round 0, logreg on raw pixels: 75%; docs/benchmarks.md).",
+    )
+    features: Literal["hog", "raw"] = Field(
+        "hog", description="What the round models see: HOG descriptors or raw pixels."
+    )
+    hog_cell_size: int = Field(7, ge=2, le=14, description="Pixels per HOG cell side.")
+    hog_orientations: int = Field(9, ge=2, description="HOG gradient direction bins.")
+    copies: int = Field(
+        10,
+        ge=0,
+        description="Varied copies (rotated, stretched, jittered strokes) of every fooling "
+        "drawing a round's model trains on.",
+    )
+    weight: float = Field(
+        3.0, gt=0, description="Training weight of a drawing and of each of its copies."
+    )
+    validation: Literal["peer", "none"] = Field(
+        "peer",
+        description="peer: a fooling drawing counts (toward the round and in training) only "
+        "once another session confirms its class; none: every fooling drawing counts.",
+    )
     drawings: str = Field(
         "",
         description="A drawings store made by a script, evaluated instead of "

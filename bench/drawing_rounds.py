@@ -1,0 +1,139 @@
+"""Drawing rounds without a person: is the round-0 model worth fooling, and does a round
+learn from what fooled it without forgetting the dataset?
+
+A scripted person draws through the page's own bitmap path (``strokes_to_bitmap``):
+clean drawings of every class (round-0 recognition), then, round after round, tricky
+variants (``dadc.scripted.TRICKY``) of every class, keeping those that fool the open
+round's model; a second scripted session confirms each (peer validation). Per round:
+the DADC measure (share of round k's validated fools that still fool round k+1's
+model), fresh variants of those fools (±9°, 5-px jitter) that round k+1 gets right, the
+test error on the dataset's own test set, and the training time.
+
+    python bench/drawing_rounds.py            # the synthetic stand-ins
+    python bench/drawing_rounds.py --real     # the four QuickDraw categories in ../shared
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+REAL = REPO.parent / "shared" / "data" / "quickdraw"
+STAND_INS = ("circle", "square", "triangle", "zigzag")
+
+
+def stand_ins(per_class: int = 1500, test: int = 300):
+    from dsplaybook.data.datasets import MnistStyle
+    from dsplaybook.data.doodles import draw_category
+
+    drawn = [draw_category(c, per_class + test, 0).reshape(-1, 28, 28) for c in STAND_INS]
+    x = np.concatenate([d[:per_class] for d in drawn])
+    xt = np.concatenate([d[per_class:] for d in drawn])
+    y, yt = np.repeat(np.arange(4), per_class), np.repeat(np.arange(4), test)
+    return MnistStyle(x, y, xt, yt, STAND_INS)
+
+
+def real(per_class: int = 4000, test: int = 1000):
+    from dsplaybook.data.datasets import MnistStyle
+
+    names = ("eyeglasses", "hat", "laptop", "snowman")
+    drawn = [np.load(REAL / f"{n}.npy").reshape(-1, 28, 28) for n in names]
+    x = np.concatenate([d[:per_class] for d in drawn])
+    xt = np.concatenate([d[per_class : per_class + test] for d in drawn])
+    y, yt = np.repeat(np.arange(4), per_class), np.repeat(np.arange(4), test)
+    return MnistStyle(x, y, xt, yt, names)
+
+
+def run(data, rounds_to_play: int = 5, round_size: int = 10, seed: int = 0, **settings) -> dict:
+    from dsplaybook.dadc.drawings import ink_extent, strokes_to_bitmap, varied
+    from dsplaybook.dadc.human import DrawingRounds, DrawingStore
+    from dsplaybook.dadc.round_model import HumanRoundSettings
+    from dsplaybook.dadc.scripted import CLEAN, TRICKY, clean_drawings, tricky_drawing
+
+    s = HumanRoundSettings(dataset="quickdraw", round_size=round_size, drawings="", seed=seed,
+                           **settings)  # fmt: skip
+    extent = ink_extent(data.x_train)
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        rounds = DrawingRounds(data, DrawingStore(Path(tmp) / "s.sqlite"), Path(tmp) / "m", s)
+        first_train = time.perf_counter() - started
+        clean = clean_drawings(data.class_names, 25, seed) if all(
+            c in CLEAN for c in data.class_names) else []  # fmt: skip
+        if clean:
+            images = np.stack([strokes_to_bitmap(st, extent) for st, _ in clean])
+            truth = np.array([k for _, k in clean])
+            clean_right = float((rounds._models[0].predict(images) == truth).mean())
+        rng = np.random.default_rng(seed + 1)
+        table, train_s = [], []
+        for k in range(rounds_to_play):
+            fools = []
+            for _attempt in range(400):
+                if len(fools) == round_size:
+                    break
+                c = int(rng.integers(len(data.class_names)))
+                name = data.class_names[c]
+                if name not in TRICKY:
+                    break
+                strokes = tricky_drawing(name, int(rng.integers(len(TRICKY[name]))), rng)
+                bitmap = strokes_to_bitmap(strokes, extent)
+                answer = rounds.submit(strokes, bitmap, c, "drawer", rounds.round)
+                if answer["fooled"]:
+                    rounds.validate(answer["drawing"], "validator", "confirm")
+                    fools.append((strokes, c))
+            while rounds.training:
+                time.sleep(0.02)
+            if rounds.round != k + 1:
+                break  # fewer than round_size fools found
+            facts = rounds.store.round_facts()
+            train_s.append(float("nan"))
+            model = rounds._models[k + 1]
+            fooled_next = np.mean(
+                [model.predict(strokes_to_bitmap(st, extent)[None])[0] != c for st, c in fools]
+            )
+            fresh_rng = np.random.default_rng(seed + 100 + k)
+            fresh = [(strokes_to_bitmap(varied(st, fresh_rng, 9, 0.1, 5), extent), c)
+                     for st, c in fools for _ in range(10)]  # fmt: skip
+            fresh_right = np.mean([model.predict(b[None])[0] == c for b, c in fresh])
+            table.append({"round": k, "dadc": float(fooled_next), "fresh_right": float(fresh_right),
+                          "test_error": float(facts["test_error"].iloc[k + 1])})  # fmt: skip
+        errors = rounds.store.round_facts()["test_error"].to_numpy()
+    return {"first_train_s": first_train, "clean_right": clean_right if clean else None,
+            "rounds": table, "round0_error": float(errors[0]),
+            "max_error_rise": float(errors.max() - errors[0])}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--real", action="store_true")
+    parser.add_argument("--method", default="svm")
+    parser.add_argument("--features", default="hog")
+    parser.add_argument("--copies", type=int, default=10)
+    parser.add_argument("--weight", type=float, default=3.0)
+    parser.add_argument("--round-size", type=int, default=10)
+    args = parser.parse_args()
+    data = real() if args.real else stand_ins()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load "
+          f"{os.getloadavg()[0]:.2f}; {'real QuickDraw' if args.real else 'stand-ins'}, "
+          f"{len(data.x_train)} train / {len(data.x_test)} test; {args.features} + "
+          f"{args.method}, copies {args.copies}, weight {args.weight}")  # fmt: skip
+    result = run(data, round_size=args.round_size, method=args.method, features=args.features,
+                 copies=args.copies,
+                 weight=args.weight)  # fmt: skip
+    print(f"round 0: trained in {result['first_train_s']:.1f} s; scripted clean drawings "
+          f"right: {result['clean_right']}; test error {result['round0_error']:.4f}")
+    for r in result["rounds"]:
+        print(f"round {r['round']} -> {r['round'] + 1}: validated fools still fooling "
+              f"{r['dadc']:.2f}, fresh variants right {r['fresh_right']:.2f}, test error "
+              f"{r['test_error']:.4f}")
+    print(f"largest test-error rise over round 0: {100 * result['max_error_rise']:.2f} points")
+
+
+if __name__ == "__main__":
+    main()
