@@ -13,7 +13,7 @@ from app_fixtures import CIRCLE, SQUARE, ZIGZAG, doodle_data, drawing_rounds, pa
 
 from dsplaybook.app.server import DrawingSession, create_app
 from dsplaybook.dadc.drawings import ink_extent, parse_strokes, strokes_to_bitmap
-from dsplaybook.dadc.human import train_round_model
+from dsplaybook.dadc.round_model import train_round_model
 from dsplaybook.errors import InputError
 from dsplaybook.label_budget.methods import make_classifier
 
@@ -75,7 +75,7 @@ def test_rounds_advance_in_the_background_and_survive_a_restart(tmp_path):
     assert state["round"] == 1 and state["needed"] == 2 and state["gallery"] == []
     table = rounds.store.drawings()
     expected = train_round_model(rounds.data, table, rounds.settings)  # what the workflow does
-    x = rounds.data.x_test.reshape(-1, 784) / 255.0
+    x = rounds.data.x_test
     assert np.array_equal(rounds._models[1].predict(x), expected.predict(x))
     again = drawing_rounds(tmp_path, round_size=2, data=rounds.data)  # an app restart
     assert again.round == 1
@@ -112,7 +112,7 @@ def test_a_damaged_round_model_is_rebuilt_from_the_store(tmp_path, damage, caplo
     rounds = drawing_rounds(tmp_path, round_size=1)
     _fool(rounds)
     _wait_for_round(rounds, 1)
-    x = rounds.data.x_test.reshape(-1, 784) / 255.0
+    x = rounds.data.x_test
     expected = rounds._models[1].predict(x)
     models = tmp_path / "annotations" / "doodles.models"
     if damage == "missing":

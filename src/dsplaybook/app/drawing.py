@@ -13,9 +13,11 @@ from starlette.routing import Route
 
 from dsplaybook.app.http import bitmap_png, index_in, off_loop, small_json
 from dsplaybook.dadc.drawings import parse_strokes, strokes_to_bitmap
+from dsplaybook.dadc.validation import VERDICTS
 from dsplaybook.errors import InputError
 
 PAGE = Path(__file__).with_name("drawing_page.html")
+NONE_OF_THESE = "none"  # the drawer's answer when none of the classes fits
 MAX_BODY = 256 * 1024  # bytes: 5,000 points of a detailed drawing fit, far more is not one
 
 
@@ -28,8 +30,9 @@ def drawing_routes(drawing, html) -> list[Route]:  # noqa: ANN001
         return html(PAGE)
 
     async def state(request: Request) -> Response:
+        who = request.query_params.get("session", "")[:64]
         return await off_loop(
-            lambda: {"dataset": drawing.name, "classes": classes, **rounds.state()}
+            lambda: {"dataset": drawing.name, "classes": classes, **rounds.state(who)}
         )
 
     def bitmap_of(body: dict) -> tuple[list, np.ndarray] | Response:
@@ -66,10 +69,13 @@ def drawing_routes(drawing, html) -> list[Route]:  # noqa: ANN001
         who, true_class = body.get("session"), body.get("true_class")
         if not isinstance(who, str) or not who:
             return JSONResponse({"error": "session is required (a string)"}, 400)
-        if isinstance(true_class, bool) or index_in(true_class, len(classes)) is None:
+        if true_class == NONE_OF_THESE:
+            true_class = -1
+        elif isinstance(true_class, bool) or index_in(true_class, len(classes)) is None:
             return JSONResponse(
-                {"error": f"true_class must be a class number from 0 to {len(classes) - 1}"}, 400
-            )
+                {"error": f"true_class must be a class number from 0 to {len(classes) - 1} "
+                 f"or {NONE_OF_THESE!r}"}, 400,
+            )  # fmt: skip
         round_ = body.get("round")
         if isinstance(round_, bool) or not isinstance(round_, int):
             return JSONResponse({"error": "round: the round the guess came from (a number)"}, 400)
@@ -80,9 +86,25 @@ def drawing_routes(drawing, html) -> list[Route]:  # noqa: ANN001
 
         def store() -> dict:
             done = rounds.submit(strokes, bitmap, int(true_class), who[:64], round_)
-            return {**done, **rounds.state()}
+            return {**done, **rounds.state(who[:64])}
 
         return await off_loop(store)  # a closed round: 409, before the store is touched
+
+    async def validate(request: Request) -> Response:
+        body = await small_json(request)
+        if isinstance(body, Response):
+            return body
+        who, verdict = body.get("session"), body.get("verdict")
+        if not isinstance(who, str) or not who:
+            return JSONResponse({"error": "session is required (a string)"}, 400)
+        if verdict not in VERDICTS:
+            return JSONResponse({"error": f"verdict: one of {', '.join(VERDICTS)}"}, 400)
+        drawing_id = body.get("drawing")
+        if isinstance(drawing_id, bool) or not isinstance(drawing_id, int):
+            return JSONResponse({"error": "drawing: the id of the drawing judged"}, 400)
+        return await off_loop(
+            lambda: {**rounds.validate(drawing_id, who[:64], verdict), **rounds.state(who[:64])}
+        )
 
     async def drawing_png(request: Request) -> Response:
         drawing_id = index_in(request.path_params["id"], 2**62)
@@ -98,5 +120,6 @@ def drawing_routes(drawing, html) -> list[Route]:  # noqa: ANN001
         Route("/api/draw/state", state),
         Route("/api/draw/guess", guess, methods=["POST"]),
         Route("/api/draw/submit", submit, methods=["POST"]),
+        Route("/api/draw/validate", validate, methods=["POST"]),
         Route("/drawing/{id}.png", drawing_png),
     ]

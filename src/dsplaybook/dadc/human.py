@@ -235,6 +235,12 @@ class DrawingStore(LabelStore):
             return pd.DataFrame(rows.fetchall(), columns=columns)
 
 
+class VerdictRefused(InputError):
+    """A verdict that cannot be given: on one's own drawing, or on no fooling drawing."""
+
+    http_status = 400
+
+
 class RoundClosed(InputError):
     """A drawing guessed by a round that is no longer the open one."""
 
@@ -310,13 +316,13 @@ class DrawingRounds:
     def validate(self, drawing: int, session: str, verdict: str) -> dict:
         """Another session's verdict on a fooling drawing's claimed class."""
         if verdict not in VERDICTS:
-            raise InputError(f"verdict: one of {', '.join(VERDICTS)}")
+            raise VerdictRefused(f"verdict: one of {', '.join(VERDICTS)}")
         table = self.store.drawings(COUNTS)
         row = table[table["id"] == drawing]
         if row.empty or int(row["fooled"].iloc[0]) != 1:
-            raise InputError(f"drawing {drawing}: no fooling drawing waits for a verdict")
+            raise VerdictRefused(f"drawing {drawing}: no fooling drawing waits for a verdict")
         if row["session"].iloc[0] == session:
-            raise InputError(f"drawing {drawing}: you drew it; another person validates it")
+            raise VerdictRefused(f"drawing {drawing}: you drew it; another person validates it")
         verdict_id = self.store.add_verdict(drawing, session, verdict)
         self.store.checkpoint()
         self._maybe_close_round()

@@ -48,8 +48,8 @@ def evaluate_rounds(
     and ``facts`` are the store's validations and round_facts tables."""
     if rounds.empty:
         raise InputError("dadc.human: the store has no rounds yet; draw in the page first")
-    verdicts = verdicts if verdicts is not None else pd.DataFrame(columns=["id", "drawing",
-                                                                           "session", "verdict"])  # fmt: skip
+    if verdicts is None:
+        verdicts = pd.DataFrame(columns=["id", "drawing", "session", "verdict"])
     cut = {} if facts is None else dict(zip(facts["round"], facts["last_validation"], strict=True))
     models = {}
     for r in rounds.itertuples():

@@ -86,8 +86,8 @@ def _turned(name: str) -> Shape:
     return draw
 
 
-for _name in TRICKY:
-    TRICKY[_name] = (*TRICKY[_name], _turned(_name))
+for _name in CLEAN:  # the real categories have no hand-made tricks: turned ones only
+    TRICKY[_name] = (*TRICKY.get(_name, ()), _turned(_name))
 
 
 def clean_drawings(
@@ -105,3 +105,51 @@ def clean_drawings(
 def tricky_drawing(name: str, kind: int, rng: np.random.Generator) -> Strokes:
     """One variant of a tricky kind of class ``name`` (rotated, stretched, jittered)."""
     return varied(TRICKY[name][kind](rng), rng)
+
+
+def play_rounds(rounds, n_rounds: int, seed: int, attempts: int = 400) -> list[dict]:  # noqa: ANN001
+    """A scripted person against ``rounds`` (a ``DrawingRounds``): each round, tricky
+    drawings of random classes until ``round_size`` fool the open model, each confirmed
+    by a second scripted session; then, once the next model is ready, how it does on
+    them. Stops early when ``attempts`` drawings find too few fools (the model learnt the
+    tricks). Per round: the DADC measure (share of the round's validated fools that still
+    fool the next model), fresh variants of them (±9°, 5-px jitter, 10 each) the next model
+    gets right, and the next model's test error."""
+    import time
+
+    from dsplaybook.dadc.drawings import ink_extent, strokes_to_bitmap
+
+    rng = np.random.default_rng(seed)
+    extent = ink_extent(rounds.data.x_train)
+    names = rounds.data.class_names
+    played = []
+    for k in range(n_rounds):
+        start, fools = rounds.round, []
+        for _ in range(attempts):
+            if rounds.round != start or rounds.training:
+                break
+            c = int(rng.integers(len(names)))
+            strokes = tricky_drawing(names[c], int(rng.integers(len(TRICKY[names[c]]))), rng)
+            answer = rounds.submit(strokes, strokes_to_bitmap(strokes, extent), c, "drawer", start)
+            if answer["fooled"]:
+                rounds.validate(answer["drawing"], "checker", "confirm")
+                fools.append((strokes, c))
+        while rounds.training:
+            time.sleep(0.02)
+        if rounds.round == start:
+            break  # fewer than round_size fools in ``attempts`` tries
+        model = rounds._models[rounds.round]
+        again = model.predict(np.stack([strokes_to_bitmap(st, extent) for st, _ in fools]))
+        truth = np.array([c for _, c in fools])
+        fresh_rng = np.random.default_rng([seed, k])
+        fresh = [(strokes_to_bitmap(varied(st, fresh_rng, 9, 0.1, 5), extent), c)
+                 for st, c in fools for _ in range(10)]  # fmt: skip
+        fresh_guess = model.predict(np.stack([b for b, _ in fresh]))
+        facts = rounds.store.round_facts().set_index("round")["test_error"]
+        played.append({
+            "round": k, "fools": len(fools),
+            "still_fooling": float((again != truth).mean()),
+            "fresh_right": float((fresh_guess == np.array([c for _, c in fresh])).mean()),
+            "test_error": float(facts[rounds.round]), "round0_error": float(facts[0]),
+        })  # fmt: skip
+    return played
