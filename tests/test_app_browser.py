@@ -214,10 +214,82 @@ def test_drawing_is_stored_in_the_datasets_format_and_rounds_advance(served_draw
         _guess(driver)
         assert driver.find_element(By.ID, "top").get_attribute("data-round") == "1"
         assert shot.stat().st_size > 10_000
-        if os.environ.get("DSPLAYBOOK_DOCS_SCREENSHOT"):  # refresh docs/drawing_page.png
-            shutil.copy(shot, Path(__file__).resolve().parents[1] / "docs" / shot.name)
     finally:
         driver.quit()
     stored = rounds.store.drawings()
     assert list(stored["fooled"]) == [0, 1, 1] and list(stored["round"]) == [0, 0, 0]
     assert list(rounds.store.rounds()["round"]) == [0, 1]
+
+
+@pytest.fixture
+def served_peer(tmp_path):
+    """The drawing page with peer validation (round_size 1)."""
+    from app_fixtures import drawing_rounds
+
+    from dsplaybook.app.server import DrawingSession
+
+    _browser_or_skip()
+    rounds = drawing_rounds(tmp_path, round_size=1, validation="peer")
+    with _serving(create_app(None, drawing=DrawingSession("doodles", rounds, 21.0))) as url:
+        yield rounds, url + "draw"
+
+
+def _verdict(driver, verdict: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#pending .check"))
+    driver.find_element(By.CSS_SELECTOR, f"#pending .check button.{verdict}").click()
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-busy") == "0"
+    )
+
+
+def test_a_fool_waits_for_another_session_and_a_rejected_one_does_not_count(served_peer, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    rounds, url = served_peer
+    drawer, checker = (_browser(tmp_path / f"profile{k}") for k in range(2))
+    try:
+        for driver in (drawer, checker):
+            driver.get(url)
+            WebDriverWait(driver, 10).until(
+                lambda d: "round 0" in d.find_element(By.ID, "status").text
+            )
+        prompt = drawer.find_element(By.ID, "prompt").text
+        assert prompt.startswith("Draw a circle")  # classes and a prompt before drawing
+        assert "square" in drawer.find_element(By.ID, "classlist").text
+        zigzag = [(40, 200), (90, 60), (140, 200), (190, 60), (240, 200)]
+        for verdict in ("reject", "confirm"):
+            _draw(drawer, [zigzag])
+            top = _guess(drawer)
+            _answer(drawer, top[-1])  # not the model's guess: a claimed fool
+            assert "once another player agrees" in drawer.find_element(By.ID, "message").text
+            WebDriverWait(drawer, 10).until(
+                lambda d: "waiting for a check" in d.find_element(By.ID, "status").text
+            )
+            assert drawer.find_element(By.ID, "validate").get_attribute("hidden")  # not mine
+            assert rounds.round == 0
+            _verdict(checker, verdict)
+        WebDriverWait(drawer, 60).until(
+            lambda d: d.find_element(By.ID, "status").get_attribute("data-round") == "1"
+        )  # the round advanced on the confirmed fool, not on the rejected one
+        rows = drawer.find_elements(By.CSS_SELECTOR, "#dashboard tbody tr")
+        cells = [td.text for td in rows[0].find_elements(By.TAG_NAME, "td")]
+        assert cells[:5] == ["0", "2", "100%", "50%", "50%"]  # drawings, fool rate, vMER, rejected
+        assert drawer.find_element(By.ID, "mine").text == "Your validated fools: 1"
+        shot = tmp_path / "drawing_page.png"
+        _draw(drawer, [zigzag])
+        _guess(drawer)  # the screenshot shows a guess, the checks and the rounds
+        drawer.set_window_size(1000, 1250)
+        drawer.save_screenshot(str(shot))
+        if os.environ.get("DSPLAYBOOK_DOCS_SCREENSHOT"):  # refresh docs/drawing_page.png
+            shutil.copy(shot, Path(__file__).resolve().parents[1] / "docs" / shot.name)
+    finally:
+        drawer.quit()
+        checker.quit()
+    verdicts = rounds.store.verdicts()
+    assert list(verdicts["verdict"]) == ["reject", "confirm"]
+    trained = rounds.training_drawings(10**6, 10**6)
+    assert list(trained["id"]) == [int(verdicts["drawing"].iloc[1])]

@@ -11,7 +11,8 @@ import pytest
 from app_fixtures import CIRCLE, SQUARE, ZIGZAG
 
 from dsplaybook.dadc.drawings import ink_extent, strokes_to_bitmap
-from dsplaybook.dadc.human import DrawingRounds, DrawingStore, HumanRoundSettings, bitmaps
+from dsplaybook.dadc.human import DrawingRounds, DrawingStore
+from dsplaybook.dadc.round_model import HumanRoundSettings, bitmaps
 from dsplaybook.data.datasets import read_mnist_style
 
 pytestmark = pytest.mark.workflow
@@ -36,15 +37,17 @@ def test_rounds_table_measures_each_round_and_exports_its_drawings(tiny_workflow
     settings = HumanRoundSettings.from_config({**HUMAN, "drawings": ""}, seed=7)
     rounds = DrawingRounds(data, store, tmp_path / "models", settings)
     extent = ink_extent(data.x_train)
-    for strokes in (CIRCLE, SQUARE, ZIGZAG, CIRCLE, ZIGZAG, SQUARE):
+    for k, strokes in enumerate((CIRCLE, CIRCLE, SQUARE, ZIGZAG, CIRCLE, ZIGZAG, SQUARE)):
         round_before = rounds.round
         bitmap = strokes_to_bitmap(strokes, extent)
         round_, probabilities = rounds.judge(bitmap)
-        rounds.submit(strokes, bitmap, int(np.argsort(probabilities)[0]), "script", round_)
+        drawn = rounds.submit(strokes, bitmap, int(np.argsort(probabilities)[0]), "script", round_)
+        assert drawn["pending"]  # peer validation (the default): a second session decides
+        rounds.validate(drawn["drawing"], "checker", "reject" if k == 0 else "confirm")
         while rounds.training:
             time.sleep(0.05)
         assert rounds.round >= round_before
-    assert rounds.round == 3  # three rounds of two fooling drawings each
+    assert rounds.round == 3  # three rounds of two validated fools each
     config["dadc"]["human"] = {**HUMAN, "drawings": str(store.path)}
     run.write_config({**base, **config})
 
@@ -60,11 +63,13 @@ def test_rounds_table_measures_each_round_and_exports_its_drawings(tiny_workflow
     table = pd.read_csv(folder / "rounds.csv")
     drawings = store.drawings()
     assert list(table["round"]) == [0, 1, 2]
-    assert list(table["drawings"]) == [2, 2, 2] and (table["fool_rate"] == 1.0).all()
+    assert list(table["drawings"]) == [3, 2, 2] and (table["fool_rate"] == 1.0).all()
+    assert list(table["validated"]) == [2, 2, 2] and list(table["rejected"]) == [1, 0, 0]
+    assert table.loc[0, "vmer"] == pytest.approx(2 / 3) and (table.loc[1:, "vmer"] == 1).all()
+    assert table.loc[0, "rejection_rate"] == pytest.approx(1 / 3)
     model_1 = pickle.loads((tmp_path / "models" / "round_1.pkl").read_bytes())
-    fooled_0 = drawings[(drawings["round"] == 0) & (drawings["fooled"] == 1)]
-    x = bitmaps(fooled_0).reshape(len(fooled_0), -1) / 255.0
-    expected = (model_1.predict(x) != fooled_0["true_class"].to_numpy()).mean()
+    fooled_0 = drawings[(drawings["round"] == 0) & (drawings["id"] > 1)]  # the validated two
+    expected = (model_1.predict(bitmaps(fooled_0)) != fooled_0["true_class"].to_numpy()).mean()
     assert table.loc[0, "next_model_fooled_rate"] == pytest.approx(expected)
     assert table["next_model_fooled_rate"].between(0, 1).all()  # round 3's model exists
     assert table["test_error"].between(0, 1).all() and table["hard_error"].between(0, 1).all()

@@ -3,8 +3,8 @@
 from dsplaybook.atomic import write_csv
 from dsplaybook.dadc.hard_test_set import read_hard_mask
 from dsplaybook.dadc.human import DrawingStore
-from dsplaybook.dadc.round_model import HumanRoundSettings
 from dsplaybook.dadc.human_rounds import evaluate_rounds, plot_rounds
+from dsplaybook.dadc.round_model import HumanRoundSettings
 from dsplaybook.data.datasets import read_mnist_style
 from dsplaybook.logs import run_rule
 
@@ -17,9 +17,8 @@ def main(log) -> None:
     data = read_mnist_style(snakemake.input.h5)
     hard = read_hard_mask(snakemake.input.hard, len(data.y_test))
     store = DrawingStore(snakemake.input.store, readonly=True)
-    table = evaluate_rounds(
-        data, hard, store.drawings(), store.rounds(), settings, store.verdicts(), store.round_facts()
-    )
+    drawings, verdicts, facts = store.drawings(), store.verdicts(), store.round_facts()
+    table = evaluate_rounds(data, hard, drawings, store.rounds(), settings, verdicts, facts)
     write_csv(table, snakemake.output.rounds, float_format="%.6f")
     plot_rounds(table, snakemake.wildcards.dataset, snakemake.output.plot)
     for row in table.itertuples():

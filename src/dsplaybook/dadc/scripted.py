@@ -37,7 +37,10 @@ CLEAN: dict[str, Shape] = {
         _arc(200, 140, 50, 45),
         _poly((130, 135), (150, 135)),
     ],  # fmt: skip
-    "hat": lambda rng: [_arc(140, 170, 80, 110, np.pi, 2 * np.pi), _poly((20, 170), (260, 170))],
+    "hat": lambda rng: [
+        _arc(140, 220, 90, 190, np.pi, 2 * np.pi),
+        _arc(140, 220, 130, 30, 0, 2 * np.pi),
+    ],  # fmt: skip
     "laptop": lambda rng: [
         _poly((60, 30), (220, 30), (220, 150), (60, 150), (60, 30)),
         _poly((60, 150), (20, 230), (260, 230), (220, 150)),
