@@ -81,16 +81,24 @@ def test_click_ten_labels_undo_one_and_use_a_key(served, tmp_path):
         driver.find_element(By.ID, "undo").click()
         _wait_for_progress(driver, "9 of 15 labelled")
         assert _shown(driver) == session.queue[9]  # the undone image comes back
+        said = driver.find_element(By.ID, "message").text
+        assert said == f'Undid the label "class 9" of image {session.queue[9]}.'  # feedback
         driver.find_element(By.TAG_NAME, "body").send_keys("3")  # key 3 = third class
         _wait_for_progress(driver, "10 of 15 labelled")
         expected[session.queue[9]] = 2
         shot = tmp_path / "label_page.png"  # docs/label_page.png shows real Fashion-MNIST
         driver.save_screenshot(str(shot))
         assert shot.stat().st_size > 10_000
+        for _ in range(10, 15):
+            _click_class(driver, 0)
+        _wait_for_progress(driver, "15 of 15 labelled")
+        done = driver.find_element(By.ID, "file").text
+        assert done.endswith("run: make app DATASET=tiny")  # names the command
+        expected.update({i: 0 for i in session.queue[10:]})
     finally:
         driver.quit()
     events = session.store.events()
-    assert [e.action for e in events] == ["label"] * 10 + ["undo", "label"]
+    assert [e.action for e in events] == ["label"] * 10 + ["undo"] + ["label"] * 6
     assert {i: e.label for i, e in session.store.current_labels().items()} == expected
 
 

@@ -373,3 +373,15 @@ def test_a_cross_site_form_behind_the_password_is_refused(tmp_path):
     posts = [s for m, _, s in app.seen if m == "POST"]
     assert posts == [403], app.seen  # the saved password came along; the origin did not pass
     assert session.store.events() == []
+
+
+def test_make_app_builds_only_what_the_page_needs():
+    def queue_path(dataset):
+        return subprocess.run(
+            [sys.executable, "-m", "dsplaybook.app", "--dataset", dataset, "--queue-path",
+             "--config", str(REPO / "config.yaml")],
+            capture_output=True, text=True, timeout=60, check=True,
+        ).stdout.split()  # fmt: skip
+
+    assert queue_path("fashion_mnist") == ["results/label_budget/fashion_mnist/queue.csv"]
+    assert queue_path("quickdraw") == ["results/label_budget/quickdraw_synthetic/queue.csv"]

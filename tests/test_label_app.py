@@ -34,7 +34,7 @@ def test_label_skip_undo_walk_the_queue_in_order(app):
     other = client.get("/api/state", params={"session": "u"}).json()
     assert other["next"] == session.queue[1]  # a skip is the skipping tab's own
     state = client.post("/api/undo", json={"session": "t"}).json()
-    assert state["undone"] == {"image": session.queue[1], "action": "skip"}
+    assert state["undone"] == {"image": session.queue[1], "action": "skip", "class": None}
     assert state["next"] == session.queue[2]  # queue[1] is waiting again, but tab u holds it
     assert client.get("/api/state", params={"session": "t2"}).json()["next"] == session.queue[3]
     assert {i: e.label for i, e in session.store.current_labels().items()} == {session.queue[0]: 3}

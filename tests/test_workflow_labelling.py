@@ -104,15 +104,35 @@ def test_a_folder_goes_to_queue_then_labels_and_review(tmp_path):
     store = LabelStore(run.workdir / "annotations" / "shoes.sqlite")
     for k, image in enumerate(queue["image_index"]):
         store.label(int(image), k % 2, "person")
+    folder_labelled = int(np.flatnonzero(data.y_train >= 0)[0])
+    store.label(folder_labelled, 1 - int(data.y_train[folder_labelled]), "fixer")  # a fix
     store.checkpoint()
     run.snakemake(
         "results/label_budget/shoes/labels.csv",
         "results/label_budget/shoes/review.csv",
+        "results/label_budget/shoes/final_labels.csv",
         "results/represent/shoes/reconstructions.png",  # the networks train on it unchanged
         "results/represent/shoes/latent_map.png",
     )
     labels = pd.read_csv(run.workdir / "results/label_budget/shoes/labels.csv")
     given = set(queue["image_index"]) | set(np.flatnonzero(data.y_train >= 0))
+    final = pd.read_csv(run.workdir / "results/label_budget/shoes/final_labels.csv")
+    for split, n in (("train", len(data.x_train)), ("test", len(data.x_test))):
+        rows = final[final["split"] == split]
+        assert sorted(rows["image_index"]) == list(range(n))  # every image exactly once
+    train = final[final["split"] == "train"].set_index("image_index")
+    assert (train.loc[list(queue["image_index"]), "source"] == "person").all()
+    assert train.loc[folder_labelled, "source"] == "person"  # the fix beats the folder
+    assert train.loc[folder_labelled, "label"] == 1 - data.y_train[folder_labelled]
+    assert train.loc[folder_labelled, "who"] == "fixer"
+    others = set(np.flatnonzero(data.y_train >= 0)) - {folder_labelled}
+    assert (train.loc[sorted(others), "source"] == "folder").all()
+    model_rows = train[train["source"] == "model"]
+    assert set(model_rows.index) == set(labels["image_index"])
+    review = pd.read_csv(run.workdir / "results/label_budget/shoes/review.csv")
+    assert set(train.index[train["needs_review"]]) == set(review["image_index"])
+    assert (final.loc[final["split"] == "test", "source"] == "folder").all()
+    assert list(train["file"]) == list(data.files_train)
     assert set(labels["image_index"]) == set(range(len(data.y_train))) - given
     assert labels["file"].notna().all() and labels["confidence"].between(0, 1).all()
     assert len(pd.read_csv(run.workdir / "results/label_budget/shoes/review.csv")) == 5
@@ -121,4 +141,4 @@ def test_a_folder_goes_to_queue_then_labels_and_review(tmp_path):
     assert not set(pd.read_csv(queue_file)["image_index"]) & given
     # make clean wipes results/, never what people entered
     shutil.rmtree(run.workdir / "results")
-    assert len(LabelStore(run.workdir / "annotations" / "shoes.sqlite").events()) == 6
+    assert len(LabelStore(run.workdir / "annotations" / "shoes.sqlite").events()) == 7

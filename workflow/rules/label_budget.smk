@@ -183,3 +183,27 @@ rule label_pool_from_people:
         seed=config["seed"],
     script:
         "../scripts/label_pool.py"
+
+
+rule final_labels:
+    input:
+        h5="results/data/{dataset}.h5",
+        human="results/label_budget/{dataset}/human_labels.csv",
+        labels="results/label_budget/{dataset}/labels.csv",
+        review="results/label_budget/{dataset}/review.csv",
+    output:
+        final="results/label_budget/{dataset}/final_labels.csv",
+    log:
+        "logs/label_budget/final_labels/{dataset}.log",
+    benchmark:
+        "benchmarks/label_budget/final_labels/{dataset}.tsv"
+    wildcard_constraints:
+        dataset=one_of(SETTINGS.human_labelled_ids()),
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/final_labels.py"

@@ -89,7 +89,10 @@ def main(argv: list[str] | None = None) -> None:
         help="another host name the page answers to (repeatable; adds to app.allowed_hosts)",
     )
     parser.add_argument(
-        "--queue-path", action="store_true", help="print the queue file the page needs, and exit"
+        "--queue-path",
+        action="store_true",
+        help="print the queue file the page needs, and exit (the drawing page is served when "
+        "its dataset is built: make app DATASET=<dadc.human.dataset> builds it)",
     )
     parser.add_argument(
         "--check-port", action="store_true", help="fail, naming who holds it, if the port is taken"
@@ -108,10 +111,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.check_port:  # `make app` asks before it builds or rewrites anything
             check_port(host, port)
             return
-        if args.queue_path:  # what `make app` builds first: the queue and the drawing set
-            drawn = config.dataset_id(config.dadc.human.dataset)
+        if args.queue_path:  # what `make app` builds first: only what this page needs
             print(f"results/label_budget/{config.dataset_id(args.dataset)}/queue.csv")
-            print(f"results/data/{drawn}.h5")
             return
         if not is_loopback(host) and not args.password:
             raise InputError(

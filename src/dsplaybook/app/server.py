@@ -99,7 +99,12 @@ class LabelSession:
     def undo(self, session: str) -> dict:
         event = self.store.undo(session)
         self.store.checkpoint()
-        undone = None if event is None else {"image": event.image, "action": event.action}
+        undone = None
+        if event is not None:
+            names = self.data.class_names
+            known = event.label is not None and 0 <= event.label < len(names)
+            name = names[event.label] if known else None
+            undone = {"image": event.image, "action": event.action, "class": name}
         return {"undone": undone, **self.state(session)}
 
     def refresh(self) -> str | None:
