@@ -301,3 +301,39 @@ def test_a_fool_waits_for_another_session_and_a_rejected_one_does_not_count(serv
     assert list(verdicts["verdict"]) == ["reject", "confirm"]
     trained = rounds.training_drawings(10**6, 10**6)
     assert list(trained["id"]) == [int(verdicts["drawing"].iloc[1])]
+
+
+def test_suggestions_appear_after_a_retrain_and_enter_accepts(tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+    from test_label_live import live_session
+
+    _browser_or_skip()
+    session = live_session(tmp_path, retrain_every=4)
+    truth = session.data.y_train
+    with _serving(create_app(session)) as url:
+        driver = _browser(tmp_path / "profile")
+        try:
+            driver.get(url)
+            _wait_for_progress(driver, "0 of 30 labelled")
+            assert driver.find_elements(By.CSS_SELECTOR, ".class-button.suggested") == []
+            for k in range(4):
+                _click_class(driver, int(truth[_shown(driver)]))
+                _wait_for_progress(driver, f"{k + 1} of 30 labelled")
+            session.live.wait()  # the retrain runs in the background; the page polls
+            WebDriverWait(driver, 10).until(
+                lambda d: d.find_element(By.ID, "model").get_attribute("data-ranking") == "1"
+            )
+            suggested = driver.find_element(By.CSS_SELECTOR, ".class-button.suggested")
+            image = _shown(driver)
+            guess = int(suggested.get_attribute("data-label"))
+            assert "Enter accepts" in driver.find_element(By.ID, "model").text
+            driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ENTER)
+            _wait_for_progress(driver, "5 of 30 labelled")
+        finally:
+            driver.quit()
+    assert [e.action for e in session.store.events()] == ["label"] * 5
+    last = session.store.events()[-1]
+    assert (last.image, last.label, last.action) == (image, guess, "label")
+    assert guess == truth[image]  # the suggestion was right, and one key stored it

@@ -257,6 +257,10 @@ class StandingView:
     def is_labelled(self, image: int) -> bool:
         return image in self._labels
 
+    def labels(self) -> dict[int, int]:
+        """image -> its standing label (the latest)."""
+        return {image: next(reversed(rows.values())).label for image, rows in self._labels.items()}
+
     def labelled_count(self, images: set[int]) -> int:
         return len(images & self._labels.keys())
 

@@ -45,7 +45,29 @@ def session_from_config(config: Config, name: str, results: Path = Path("results
     folders = config.folder_datasets
     folder = Path(folders[name].path) if name in folders else None
     store = LabelStore(Path(config.annotations) / f"{name}.sqlite", busy_ms=STORE_BUSY_MS)
-    return LabelSession(name, data, load_queue(queue, len(data.x_train)), store, folder)
+    queue_rows = load_queue(queue, len(data.x_train))
+    return LabelSession(name, data, queue_rows, store, folder, live_ranking(config, name, data))
+
+
+def live_ranking(config: Config, name: str, data, results: Path = Path("results")):  # noqa: ANN001, ANN201
+    """The model in the loop, on the queue's own features (built with the queue)."""
+    from dsplaybook.label_budget.live import LiveRanking
+    from dsplaybook.label_budget.queue import QueueSettings
+    from dsplaybook.represent.features import train_test_matrices
+
+    every, queue = config.labelling.retrain_every, config.labelling.queue
+    if not every:
+        return None
+    features = None
+    if queue.features != "raw":
+        features = results / "represent" / name / f"{queue.features}_features.npz"
+    x, _ = train_test_matrices(data, features)
+    settings = QueueSettings.from_config(
+        queue.to_data(),
+        seed=config.seed,
+        hyperparameters=getattr(config.classifiers, queue.method).to_data(),
+    )
+    return LiveRanking(x, len(data.class_names), settings, every, dict)
 
 
 def drawing_from_config(config: Config, results: Path = Path("results")) -> DrawingSession | None:

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -25,6 +26,7 @@ from dsplaybook.app.http import bitmap_png, index_in, off_loop, small_json
 from dsplaybook.app.security import allowed_hosts, new_token, protections
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
+from dsplaybook.label_budget.live import LiveRanking
 from dsplaybook.store import LabelStore, StandingView, StoreBusy
 
 PAGE = Path(__file__).with_name("label_page.html")
@@ -47,6 +49,7 @@ class LabelSession:
     queue: list[int]  # training rows, in the order a person should label them
     store: LabelStore
     folder: Path | None = None  # a folder dataset's root: originals are shown from it
+    live: LiveRanking | None = None  # the model in the loop (label_budget.live), if any
     _view: StandingView = field(default_factory=StandingView, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _leases: dict = field(default_factory=dict, init=False, repr=False)  # image -> (tab, until)
@@ -54,10 +57,25 @@ class LabelSession:
 
     def __post_init__(self) -> None:
         self._queued = set(self.queue)
+        self._ranking = 0  # the live ranking the queue follows
+        self._folder_labels = {}  # a folder's class sub-folders: labels people gave too
+        if self.data.files_train:
+            known = np.flatnonzero(self.data.y_train >= 0)
+            self._folder_labels = dict(
+                zip(known.tolist(), self.data.y_train[known].tolist(), strict=True)
+            )
+        if self.live is not None:
+            self.live.labels = self.given_labels
+
+    def given_labels(self) -> dict[int, int]:
+        """Every label so far: the folder's, then people's on top."""
+        with self._lock:
+            return {**self._folder_labels, **self._view.labels()}
 
     def state(self, session: str) -> dict:
         stale = self.refresh()
         with self._lock:
+            self._follow_ranking()
             image = self._next_for(session)
             answer = {
                 "dataset": self.name,
@@ -68,7 +86,29 @@ class LabelSession:
                 "next": image,
                 "file": self._file(image) if image is not None else "",
             }
+        if self.live is not None:
+            answer["model"] = {"labels": self.live.trained_on, "ranking": self.live.version,
+                               "training": self.live.training}  # fmt: skip
+            if image is not None:
+                answer["suggestion"] = self.live.suggestion(image, self.data.class_names)
         return {**answer, "store_busy": stale} if stale else answer
+
+    def _follow_ranking(self) -> None:
+        """Take the live model's newest ranking: the labelled part of the queue stays (the
+        progress counts on), the rest is the ranking's first images nobody labelled."""
+        live = self.live
+        if live is None or live.version == self._ranking or live.ranking is None:
+            return
+        done = [i for i in self.queue if self._view.is_labelled(i)]
+        fresh = [i for i in live.ranking if not self._view.is_labelled(i) and i not in done]
+        self.queue = done + fresh[: max(len(self.queue) - len(done), 0)]
+        self._queued, self._ranking = set(self.queue), live.version
+
+    def _learn(self) -> None:
+        if self.live is not None:
+            with self._lock:
+                count = len(self._folder_labels.keys() | self._view.labels().keys())
+            self.live.maybe_retrain(count)
 
     def label(self, image: int, label: int, session: str) -> dict:
         self.refresh()
@@ -77,6 +117,8 @@ class LabelSession:
         event = self.store.label(image, label, session)
         self.store.checkpoint()
         self._release(session, image)
+        self.refresh()
+        self._learn()
         answer = {"event": event, **self.state(session)}
         if prior is not None and prior.session != session:  # stored, and said so
             names = self.data.class_names

@@ -107,3 +107,9 @@ class Labelling(PoolLabelling):
     """Label the whole unlabelled pool, and choose what people label next."""
 
     queue: Queue = block(Queue)
+    retrain_every: int = Field(
+        20,
+        ge=0,
+        description="The label page retrains the queue's model in the background after this "
+        "many new labels, re-ranks what is left and shows its suggestion (0: off).",
+    )

@@ -1,0 +1,99 @@
+"""The label page's model in the loop: it learns while a person labels.
+
+Every ``retrain_every`` new labels, a background thread retrains the queue's model
+(``labelling.queue``: its features and method) on every label so far (a folder's class
+sub-folders and the people's), re-ranks the images nobody labelled with the queue's own
+strategy (``queue.select_images``: the same registry as ``queue.csv``) and keeps the
+model's suggestion for every image. The page never waits for it: until a new ranking is
+ready it works from the last one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from dsplaybook.label_budget.methods import make_classifier
+from dsplaybook.label_budget.queue import QueueSettings, select_images
+from dsplaybook.label_budget.scores import class_probabilities
+
+log = logging.getLogger("dsplaybook")
+
+
+class LiveRanking:
+    """Thread-safe; ``labels()`` is called from the training thread, so it must be."""
+
+    def __init__(
+        self,
+        x: np.ndarray,
+        n_classes: int,
+        settings: QueueSettings,
+        retrain_every: int,
+        labels: Callable[[], Mapping[int, int]],
+    ):
+        self.x, self.n_classes, self.settings = x, n_classes, settings
+        self.retrain_every, self.labels = retrain_every, labels
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.version = 0  # rankings made so far
+        self.trained_on = 0  # labels the current model saw
+        self.ranking: list[int] | None = None
+        self.seconds: float | None = None  # the last retrain, start to new ranking
+        self._suggested: np.ndarray | None = None  # class per image
+        self._confidence: np.ndarray | None = None
+
+    @property
+    def training(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def maybe_retrain(self, labelled: int) -> bool:
+        """Start a retrain if ``retrain_every`` labels came since the last one."""
+        with self._lock:
+            due = labelled - self.trained_on >= self.retrain_every
+            if self.retrain_every <= 0 or not due or self.training:
+                return False
+            self._thread = threading.Thread(target=self._retrain_logged, daemon=True)
+            self._thread.start()
+            return True
+
+    def wait(self, timeout: float = 60.0) -> None:
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def suggestion(self, image: int, class_names: tuple[str, ...]) -> dict | None:
+        if self._suggested is None:
+            return None
+        k = int(self._suggested[image])
+        return {"label": k, "name": class_names[k], "p": round(float(self._confidence[image]), 3)}
+
+    def _retrain_logged(self) -> None:
+        try:
+            self._retrain()
+        except Exception:  # a background thread has nobody to raise to
+            log.exception("label page: retraining failed; the last ranking stays")
+
+    def _retrain(self) -> None:
+        started = time.perf_counter()
+        labels = dict(self.labels())
+        if len(set(labels.values())) < 2:
+            return  # a model needs two classes
+        rows = np.fromiter(labels, dtype=int, count=len(labels))
+        y = np.array([labels[i] for i in rows])
+        s = self.settings
+        model = make_classifier(s.method, s.seed, 1, s.hyperparameters).fit(self.x[rows], y)
+        proba = np.zeros((len(self.x), self.n_classes))
+        proba[:, np.asarray(model.classes_, dtype=int)] = class_probabilities(model, self.x)
+        ranked, _ = select_images(self.x, labels, s)
+        with self._lock:
+            self._suggested, self._confidence = proba.argmax(axis=1), proba.max(axis=1)
+            self.ranking = [int(i) for i in ranked]
+            self.trained_on = len(labels)
+            self.version += 1
+            self.seconds = time.perf_counter() - started
+        log.info("label page: retrained on %d labels, new ranking %d in %.2f s",
+                 len(labels), self.version, self.seconds)  # fmt: skip
