@@ -143,15 +143,18 @@ def test_bad_values_give_one_line_naming_the_key(config, fragment):
         ({"dadc": {"kmeans_sample": 10}}, "key 'dadc.kmeans_sample': 10 images cannot seed"),
         ({"aftershock": {"source": "files"}}, "key 'aftershock.split_list': required"),
         ({"branches": []}, "key 'branches': empty"),
-        (
-            {"datasets": [{"name": "mine", "source": "folder", "path": "/x"}]},
-            "best needs the label-budget sweep",
-        ),
+        ({"labelling": {"features": "auto", "method": "svm"}}, "set both to auto or name both"),
     ],
 )
 def test_checks_across_keys_live_on_the_models(config, fragment):
     with pytest.raises(ConfigError, match=re.escape(fragment)):
         load_config(config)
+
+
+def test_a_folder_dataset_needs_no_named_cell():  # best without a sweep: cross-validation
+    folder = {"datasets": [{"name": "mine", "source": "folder", "path": "/x"}]}
+    assert load_config(folder).labelling.features == "best"
+    assert load_config({**folder, "labelling": {"features": "auto", "method": "auto"}})
 
 
 def test_empty_datasets_warn_only_when_a_branch_needs_images():
@@ -238,8 +241,8 @@ VOCABULARIES = [
     ("labelling.queue.strategy", list(QUEUE_STRATEGIES)),
     ("labelling.queue.features", list(FEATURE_SETS)),
     ("labelling.queue.method", list(LOOP_METHODS)),
-    ("labelling.features", ["best", *FEATURE_SETS]),
-    ("labelling.method", ["best", *METHODS]),
+    ("labelling.features", ["best", "auto", *FEATURE_SETS]),
+    ("labelling.method", ["best", "auto", *METHODS]),
 ]
 
 

@@ -87,12 +87,6 @@ class Config(Section):
                 f"name at least one of {', '.join(BRANCHES)}"
             )
         self._check_labelling()
-        if self.folder_datasets and self.labelling.features == "best":
-            raise ConfigError(
-                "config: keys 'labelling.features' and 'labelling.method': best needs the "
-                f"label-budget sweep, which folder dataset {next(iter(self.folder_datasets))!r} "
-                "has none of; name them, e.g. labelling: {features: pca, method: logreg}"
-            )
         initial = self.dadc.current.initial_labels
         if "uncertainty_kmeans" in self.dadc.strategies and self.dadc.kmeans_sample < initial:
             raise ConfigError(
@@ -111,16 +105,17 @@ class Config(Section):
             )
         for key, allowed in (("features", sweep.features), ("method", sweep.methods)):
             value = getattr(labelling, key)
-            if value not in ["best", *allowed]:
+            if value not in ["best", "auto", *allowed]:
                 raise ConfigError(
-                    f"config: key 'labelling.{key}': {value!r}; use best or one of "
+                    f"config: key 'labelling.{key}': {value!r}; use best, auto or one of "
                     f"label_budget.{key if key == 'features' else 'methods'} {list(allowed)}"
                 )
-        if (labelling.features == "best") != (labelling.method == "best"):
-            raise ConfigError(
-                "config: keys 'labelling.features' and 'labelling.method': "
-                "set both to best or name both"
-            )
+        for choice in ("best", "auto"):
+            if (labelling.features == choice) != (labelling.method == choice):
+                raise ConfigError(
+                    "config: keys 'labelling.features' and 'labelling.method': "
+                    f"set both to {choice} or name both"
+                )
 
     def warnings(self) -> list[str]:
         """Legal but probably not meant, one line each."""

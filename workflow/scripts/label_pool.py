@@ -9,9 +9,12 @@ import pandas as pd
 from dsplaybook.atomic import write_csv
 from dsplaybook.data.datasets import read_mnist_style
 from dsplaybook.label_budget.coverage_plot import plot_coverage
+from dsplaybook.label_budget.model_choice import describe
 from dsplaybook.label_budget.pool_labelling import (
     LabellingSettings,
+    chooses_by_cross_validation,
     chosen_cell,
+    cross_validated_cell,
     label_pool,
     simulated_labels,
 )
@@ -34,8 +37,15 @@ def main(log) -> None:
     else:
         given = simulated_labels(data, settings)
     summary = pd.read_csv(i.summary) if getattr(i, "summary", None) else None
-    features, method = chosen_cell(summary, settings)
     files = {Path(f).name.removesuffix("_features.npz"): f for f in i.features}
+    if chooses_by_cross_validation(summary, settings):
+        (features, method), table = cross_validated_cell(data, files, given, settings)
+        for row in table.itertuples():
+            log.info("candidate %s + %s: cross-validated accuracy %.4f, ECE %.4f",
+                     row.features, row.method, row.accuracy, row.ece)  # fmt: skip
+        log.info("%s", describe(table))
+    else:
+        features, method = chosen_cell(summary, settings)
     result = label_pool(data, files, given, features, method, settings)
     write_csv(result.labels, out.labels)
     if getattr(out, "review", None):

@@ -88,14 +88,44 @@ class PoolLabels:
 
 
 def chosen_cell(summary: pd.DataFrame | None, s: LabellingSettings) -> tuple[str, str]:
-    if s.features != "best":
+    """The cell named in config, or the sweep's best (``best`` with a sweep)."""
+    if s.features not in ("best", "auto"):
         return s.features, s.method
     if summary is None:
         raise InputError(
             "labelling.features: best needs the label-budget sweep, which needs a labelled "
-            "test set; name labelling.features and labelling.method for this dataset"
+            "test set; use auto, or name labelling.features and labelling.method"
         )
     return best_cell(summary, s.budget)
+
+
+def chooses_by_cross_validation(summary: pd.DataFrame | None, s: PoolLabelling) -> bool:
+    return s.features == "auto" or (s.features == "best" and summary is None)
+
+
+def cross_validated_cell(
+    data: MnistStyle,
+    feature_files: Mapping[str, str | None],
+    given: Mapping[int, int],
+    s: LabellingSettings,
+) -> tuple[tuple[str, str], pd.DataFrame]:
+    """``auto``: the candidate cell with the best cross-validated accuracy on ``given``."""
+    from dsplaybook.label_budget.model_choice import choose_cell
+
+    candidates = [(c.features, c.method) for c in s.candidates
+                  if c.features == "raw" or feature_files.get(c.features)]  # fmt: skip
+    if not candidates:
+        raise InputError("labelling.candidates: no candidate's features are built; add raw")
+    matrices = {f: train_test_matrices(data, feature_files.get(f))[0] for f, _ in candidates}
+    seed = draw_seed(s.seed, len(given), 0)
+
+    def fit_cell(features, method, x, y_full, train):  # noqa: ANN001, ANN202
+        y = np.full(len(x), -1, dtype=np.int64)
+        y[train] = y_full[train]
+        pool = draw_pool(len(x), train, s.pool_size, seed)
+        return fit_for_labelling(method, x, y, train, pool, seed, s.threads, s.classifiers[method])
+
+    return choose_cell(candidates, matrices, given, fit_cell, s.seed)
 
 
 def simulated_labels(data: MnistStyle, s: LabellingSettings) -> dict[int, int]:

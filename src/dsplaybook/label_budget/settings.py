@@ -42,6 +42,20 @@ class SweepDraws(Section):
     )
 
 
+class Cell(Section):
+    """One features + method pair."""
+
+    features: FeatureName = Field(description="A feature set.")
+    method: MethodName = Field(description="A method.")
+
+
+DEFAULT_CANDIDATES = tuple(
+    Cell(features=f, method=m)
+    for f, m in (("hog2", "svm"), ("hog2", "logreg"), ("pca", "svm"), ("pca", "logreg"),
+                 ("raw", "svm"))
+)  # fmt: skip
+
+
 class PoolLabelling(Section):
     """The ``labelling`` keys that choose how the pool is labelled (the queue has its own
     block and rule)."""
@@ -51,11 +65,20 @@ class PoolLabelling(Section):
         ge=1,
         description="Labels spent before labelling the pool; must be one of label_budget.budgets.",
     )
-    features: Literal[("best", *FEATURE_SETS)] = Field(
-        "best", description="best (highest mean accuracy at the budget) or a feature set name."
+    features: Literal[("best", "auto", *FEATURE_SETS)] = Field(
+        "best",
+        description="best: the sweep's highest mean accuracy at the budget, or, where there "
+        "is no sweep (a folder dataset), as auto; auto: the candidate with the highest "
+        "cross-validated accuracy on the given labels; or a feature set name.",
     )
-    method: Literal[("best", *METHODS)] = Field(
-        "best", description="best, or a method name (with a named feature set)."
+    method: Literal[("best", "auto", *METHODS)] = Field(
+        "best", description="best/auto (chosen with the features), or a method name."
+    )
+    candidates: tuple[Cell, ...] = Field(
+        DEFAULT_CANDIDATES,
+        min_length=1,
+        description="The cells auto chooses among (features + method), by cross-validation "
+        "on the labels people gave (never on test images).",
     )
     source: Literal["simulated", "human"] = Field(
         "simulated",

@@ -57,7 +57,8 @@ HANDMADE = tuple(name for name, f in FEATURE_SETS.items() if f.handmade)
 
 def flat_pixels(images: np.ndarray) -> np.ndarray:
     """uint8 N×28×28 -> float32 N×784 in [0, 1] (the 'raw' features)."""
-    return images.reshape(len(images), -1).astype(np.float32) / 255.0
+    pixels = int(np.prod(images.shape[1:]))  # not -1: an empty set (no test images) has 0
+    return images.reshape(len(images), pixels).astype(np.float32) / 255.0
 
 
 def fit_pca(data: MnistStyle, n_components: int, seed: int):  # noqa: ANN201

@@ -51,11 +51,16 @@ def sweep_cell_files(wildcards):
 
 
 def labelling_feature_files(wildcards):
-    """The named cell's feature file, or, when the sweep picks ('best'), that of every
-    feature set with a cell for this dataset."""
+    """The named cell's feature file; when the sweep picks ('best'), that of every
+    feature set with a cell for this dataset; when cross-validation picks ('auto', or
+    'best' without a sweep), every candidate's."""
     named = SETTINGS.labelling.features
     swept = dict.fromkeys(f for f, _ in dataset_cells(wildcards.dataset))
-    candidates = swept if named == "best" else [named]
+    by_cross_validation = named == "auto" or (named == "best" and not swept)
+    if by_cross_validation:  # the candidates' features (model_choice)
+        candidates = dict.fromkeys(c.features for c in SETTINGS.labelling.candidates)
+    else:
+        candidates = swept if named == "best" else [named]
     return [feature_file(wildcards.dataset, f) for f in candidates if f != "raw"]
 
 
