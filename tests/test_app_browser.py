@@ -337,3 +337,87 @@ def test_suggestions_appear_after_a_retrain_and_enter_accepts(tmp_path):
     last = session.store.events()[-1]
     assert (last.image, last.label, last.action) == (image, guess, "label")
     assert guess == truth[image]  # the suggestion was right, and one key stored it
+
+
+def test_review_mode_corrects_a_model_label_and_the_final_table_says_person(tmp_path):
+    import numpy as np
+    import pandas as pd
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    from test_label_live import live_session
+
+    from dsplaybook.label_budget.final_table import final_labels
+    from dsplaybook.store import labels_table
+
+    _browser_or_skip()
+    session = live_session(tmp_path, retrain_every=4)
+    truth = session.data.y_train
+    with _serving(create_app(session)) as url:
+        driver = _browser(tmp_path / "profile")
+        try:
+            driver.get(url)
+            _wait_for_progress(driver, "0 of 30 labelled")
+            for k in range(4):
+                _click_class(driver, int(truth[_shown(driver)]))
+                _wait_for_progress(driver, f"{k + 1} of 30 labelled")
+            session.live.wait()
+            driver.find_element(By.TAG_NAME, "body").send_keys("r")
+            _wait_for_progress(driver, "Review: 0 of")
+            WebDriverWait(driver, 10).until(
+                lambda d: d.find_elements(By.CSS_SELECTOR, ".class-button.suggested")
+            )
+            image = _shown(driver)
+            assert image == session.review_list()[0]  # the least confident model label
+            guess = int(driver.find_element(By.CSS_SELECTOR, ".class-button.suggested")
+                        .get_attribute("data-label"))  # fmt: skip
+            _click_class(driver, 1 - guess)  # the person overrules the model
+            _wait_for_progress(driver, "Review: 1 of")
+        finally:
+            driver.quit()
+    human = labels_table(session.store, session.data.class_names, ())
+    people = set(human["image_index"])
+    model = pd.DataFrame({"image_index": [i for i in range(300) if i not in people]})
+    model["predicted_class"] = [session.live.suggestion(i, ("l", "r"))["label"]
+                                for i in model["image_index"]]  # fmt: skip
+    model["confidence"] = 0.5
+    table = final_labels(session.data, human, model, model.head(0)).set_index("image_index")
+    assert table.loc[image, "source"] == "person" and table.loc[image, "label"] == 1 - guess
+    assert np.isin(table["source"], ["person", "model"]).all() and len(table) == 300
+
+
+def test_two_named_annotators_on_the_overlap_give_an_agreement_figure(tmp_path):
+    from sklearn.metrics import cohen_kappa_score
+    from test_label_live import halves
+
+    from dsplaybook.app.server import LabelSession
+    from dsplaybook.label_budget.agreement import agreement
+    from dsplaybook.store import LabelStore, StandingView
+
+    _browser_or_skip()
+    data = halves(40)
+    store = LabelStore(tmp_path / "annotations" / "halves.sqlite")
+    session = LabelSession("halves", data, list(range(40)), store, overlap=1.0, seed=0)
+    truth = data.y_train
+    with _serving(create_app(session)) as url:
+        for k, (who, slips) in enumerate((("Ann", set()), ("Bob", {1}))):
+            driver = _browser(tmp_path / f"profile{k}")
+            try:
+                driver.get(f"{url}?who={who}")
+                _wait_for_progress(driver, "of 40 labelled")
+                for n in range(3):
+                    image = _shown(driver)
+                    label = int(truth[image]) if n not in slips else 1 - int(truth[image])
+                    _click_class(driver, label)
+            finally:
+                driver.quit()
+    assert sorted(store.annotators().values()) == ["Ann", "Bob"]
+    view = StandingView()
+    view.refresh(store)
+    table = agreement(view.votes(), store.annotators(), data.class_names)
+    votes = {i: v for i, v in view.votes().items() if len(v) == 2}
+    assert len(votes) == 3 == table.iloc[0]["images"]  # Bob was sent Ann's three images
+    names = store.annotators()
+    pairs = [sorted(v.items(), key=lambda kv: names[kv[0]]) for v in votes.values()]
+    a, b = [p[0][1] for p in pairs], [p[1][1] for p in pairs]
+    assert table.iloc[0]["kappa"] == cohen_kappa_score(a, b)
+    assert table.iloc[0]["agreement"] == 2 / 3  # Bob's one slip

@@ -79,3 +79,68 @@ def test_retrain_every_zero_is_off(tmp_path, every):
     for image in range(4):
         client.post("/api/label", json={"session": "p", "image": image, "label": image % 2})
     assert session.live.version == 0 and not session.live.training
+
+
+def test_review_walks_disputes_then_the_least_confident_model_labels(tmp_path):
+    session = live_session(tmp_path)
+    client = page_client(create_app(session))
+    truth = session.data.y_train
+    for image in range(4):
+        client.post("/api/label", json={"session": "a", "image": image, "label": int(truth[image])})
+    session.live.wait()
+    client.post("/api/label", json={"session": "b", "image": 0, "label": 1 - int(truth[0])})
+    review = client.get("/api/state", params={"session": "c", "mode": "review"}).json()
+    assert review["mode"] == "review" and review["next"] == 0  # the dispute comes first
+    mine = client.get("/api/state", params={"session": "a", "mode": "review"}).json()
+    assert mine["next"] != 0  # not for those who labelled it
+    confidence = session.live._confidence
+    listed = session.review_list()
+    assert listed[0] == 0 and len(listed) == 1 + session.review_size
+    model_part = listed[1:]
+    assert not set(model_part) & set(range(4))  # images people labelled are not reviewed
+    others = np.setdiff1d(np.arange(300), [*model_part, 0, 1, 2, 3])
+    assert confidence[model_part].max() <= confidence[others].min()  # the least confident
+    answer = client.post("/api/label", json={"session": "c", "image": 0, "mode": "review",
+                                             "label": int(truth[0])}).json()  # fmt: skip
+    assert answer["mode"] == "review" and answer["next"] == model_part[0]
+    assert answer["labelled"] == 1 and answer["suggestion"] is not None
+
+
+def test_overlap_images_go_to_two_people_and_their_agreement_is_measured(tmp_path):
+    from sklearn.metrics import cohen_kappa_score
+
+    from dsplaybook.label_budget.agreement import agreement
+    from dsplaybook.store import StandingView
+
+    data = halves(60)
+    store = LabelStore(tmp_path / "annotations" / "halves.sqlite")
+    session = LabelSession("halves", data, list(range(60)), store, overlap=0.5, seed=3)
+    client = page_client(create_app(session))
+    twice = set(np.flatnonzero(session._overlap).tolist())
+    assert 15 < len(twice) < 45  # about half, seeded
+    seen = {"ann": [], "bob": []}
+    rng = np.random.default_rng(0)
+    for _ in range(60):
+        for who in seen:
+            image = client.get("/api/state", params={"session": who}).json()["next"]
+            if image is None:
+                continue
+            label = int(data.y_train[image]) if rng.random() < 0.8 else 1 - int(data.y_train[image])
+            client.post("/api/label", json={"session": who, "image": image, "label": label,
+                                            "who": who.title()})  # fmt: skip
+            seen[who].append(image)
+    both = set(seen["ann"]) & set(seen["bob"])
+    assert both == twice  # exactly the overlap was labelled by both, nothing else
+    assert len(set(seen["ann"]) | set(seen["bob"])) == 60
+    assert store.annotators() == {"ann": "Ann", "bob": "Bob"}
+    view = StandingView()
+    view.refresh(store)
+    table = agreement(view.votes(), store.annotators(), data.class_names)
+    votes = view.votes()
+    a = [votes[i]["ann"] for i in sorted(both)]
+    b = [votes[i]["bob"] for i in sorted(both)]
+    overall = table.iloc[0]
+    assert overall["images"] == len(both)
+    assert overall["kappa"] == pytest.approx(cohen_kappa_score(a, b))
+    assert overall["agreement"] == pytest.approx(np.mean(np.array(a) == np.array(b)))
+    assert list(table["class_name"]) == ["(all)", "left", "right"]

@@ -65,8 +65,11 @@ def test_export_applies_undos_and_names_classes(tmp_path):
         "class_name",
         "file",
         "session",
+        "annotator",
         "time",
     ]
+    store.name_session("x", "Ann")  # a tab that said who it is
+    assert labels_table(store, ("cat", "dog"), ())["annotator"].tolist() == ["Ann"]
 
 
 def test_corrupt_database_is_one_line_and_is_not_overwritten(tmp_path):

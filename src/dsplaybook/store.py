@@ -31,6 +31,14 @@ CREATE TABLE IF NOT EXISTS events (
     time TEXT NOT NULL
 )
 """
+ANNOTATORS = """
+CREATE TABLE IF NOT EXISTS annotators (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session TEXT NOT NULL,           -- a tab
+    name TEXT NOT NULL,              -- the person it says it is (?who= in the page)
+    time TEXT NOT NULL
+)
+"""
 INDEXES = """
 CREATE INDEX IF NOT EXISTS events_undoes ON events(undoes);
 CREATE INDEX IF NOT EXISTS events_session ON events(session, id)
@@ -88,7 +96,7 @@ class LabelStore:
     """The store of one dataset; every method opens and closes its own connection, so
     one store object serves any number of threads."""
 
-    tables: tuple[str, ...] = (SCHEMA, INDEXES)
+    tables: tuple[str, ...] = (SCHEMA, ANNOTATORS, INDEXES)
 
     def __init__(self, path: str | Path, busy_ms: int | None = None, readonly: bool = False):
         self.path = Path(path)
@@ -204,6 +212,24 @@ class LabelStore:
     def skipped_by(self, session: str) -> set[int]:
         return skips_of(self.standing(), session)
 
+    def name_session(self, session: str, name: str) -> None:
+        with self._connect() as conn:
+            conn.execute(
+                "INSERT INTO annotators (session, name, time) VALUES (?, ?, ?)",
+                (session, name, now()),
+            )
+
+    def annotators(self) -> dict[str, str]:
+        """session -> its latest name (sessions never named are absent)."""
+        if not self.path.exists():
+            return {}
+        with self._connect() as conn:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if "annotators" not in tables:
+                return {}
+            rows = conn.execute("SELECT session, name FROM annotators ORDER BY id")
+            return dict(rows.fetchall())
+
     def checkpoint(self) -> None:
         """Fold the WAL into the database file, so its time stamp tells the workflow that
         labels changed (the export rule reads the store)."""
@@ -261,6 +287,26 @@ class StandingView:
         """image -> its standing label (the latest)."""
         return {image: next(reversed(rows.values())).label for image, rows in self._labels.items()}
 
+    def sessions_of(self, image: int) -> set[str]:
+        return {e.session for e in self._labels.get(image, {}).values()}
+
+    def votes(self) -> dict[int, dict[str, int]]:
+        """image -> session -> that session's latest standing label."""
+        return {image: {e.session: e.label for e in rows.values()}
+                for image, rows in self._labels.items()}  # fmt: skip
+
+    def labelled_by(self, session: str, image: int) -> bool:
+        return any(e.session == session for e in self._labels.get(image, {}).values())
+
+    def disagreements(self) -> list[int]:
+        """Images whose sessions' latest labels differ, oldest first."""
+        found = []
+        for image, rows in self._labels.items():
+            latest = {e.session: e.label for e in rows.values()}  # rows are in id order
+            if len(set(latest.values())) > 1:
+                found.append(image)
+        return found
+
     def labelled_count(self, images: set[int]) -> int:
         return len(images & self._labels.keys())
 
@@ -288,6 +334,7 @@ def labels_table(store: LabelStore, class_names: tuple[str, ...], files: tuple[s
     import pandas as pd
 
     current = sorted(store.current_labels().values(), key=lambda e: e.id)
+    names = store.annotators()
     out_of_range = [e for e in current if not 0 <= (e.label or 0) < len(class_names)]
     if out_of_range:
         e = out_of_range[0]
@@ -302,7 +349,8 @@ def labels_table(store: LabelStore, class_names: tuple[str, ...], files: tuple[s
             "class_name": [class_names[e.label] for e in current],
             "file": [files[e.image] if files else "" for e in current],
             "session": [e.session for e in current],
+            "annotator": [names.get(e.session, "") for e in current],
             "time": [e.time for e in current],
         },
-        columns=["image_index", "label", "class_name", "file", "session", "time"],
+        columns=["image_index", "label", "class_name", "file", "session", "annotator", "time"],
     )

@@ -116,6 +116,7 @@ rule export_human_labels:
         store=label_store_if_present,
     output:
         labels="results/label_budget/{dataset}/human_labels.csv",
+        agreement="results/label_budget/{dataset}/agreement.csv",
     log:
         "logs/label_budget/export_human_labels/{dataset}.log",
     conda:

@@ -46,7 +46,11 @@ def session_from_config(config: Config, name: str, results: Path = Path("results
     folder = Path(folders[name].path) if name in folders else None
     store = LabelStore(Path(config.annotations) / f"{name}.sqlite", busy_ms=STORE_BUSY_MS)
     queue_rows = load_queue(queue, len(data.x_train))
-    return LabelSession(name, data, queue_rows, store, folder, live_ranking(config, name, data))
+    return LabelSession(
+        name, data, queue_rows, store, folder, live_ranking(config, name, data),
+        review_size=config.labelling.review_size, overlap=config.labelling.overlap,
+        seed=config.seed,
+    )  # fmt: skip
 
 
 def live_ranking(config: Config, name: str, data, results: Path = Path("results")):  # noqa: ANN001, ANN201

@@ -50,13 +50,20 @@ class LabelSession:
     store: LabelStore
     folder: Path | None = None  # a folder dataset's root: originals are shown from it
     live: LiveRanking | None = None  # the model in the loop (label_budget.live), if any
+    review_size: int = 100  # review mode: this many least-confident model labels
+    overlap: float = 0.0  # share of images (seeded) sent to two people (labelling.overlap)
+    seed: int = 0
     _view: StandingView = field(default_factory=StandingView, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _leases: dict = field(default_factory=dict, init=False, repr=False)  # image -> (tab, until)
     _held: dict = field(default_factory=dict, init=False, repr=False)  # tab -> image
+    _reviews: dict = field(default_factory=dict, init=False, repr=False)  # tab -> (model, list)
 
     def __post_init__(self) -> None:
         self._queued = set(self.queue)
+        rng = np.random.default_rng([self.seed, 23])  # which images two people label
+        self._overlap = rng.random(len(self.data.x_train)) < self.overlap
+        self._names: dict[str, str] = {}  # tab -> annotator name already stored
         self._ranking = 0  # the live ranking the queue follows
         self._folder_labels = {}  # a folder's class sub-folders: labels people gave too
         if self.data.files_train:
@@ -72,7 +79,10 @@ class LabelSession:
         with self._lock:
             return {**self._folder_labels, **self._view.labels()}
 
-    def state(self, session: str) -> dict:
+    def state(self, session: str, mode: str = "label") -> dict:
+        """What the page shows; ``mode`` review walks ``review_list`` instead of the queue."""
+        if mode == "review":
+            return self._review_state(session)
         stale = self.refresh()
         with self._lock:
             self._follow_ranking()
@@ -86,11 +96,52 @@ class LabelSession:
                 "next": image,
                 "file": self._file(image) if image is not None else "",
             }
-        if self.live is not None:
-            answer["model"] = {"labels": self.live.trained_on, "ranking": self.live.version,
-                               "training": self.live.training}  # fmt: skip
-            if image is not None:
-                answer["suggestion"] = self.live.suggestion(image, self.data.class_names)
+        answer = self._with_model(answer, image)
+        return {**answer, "store_busy": stale} if stale else answer
+
+    def _with_model(self, answer: dict, image: int | None) -> dict:
+        """The live model's standing and its guess for ``image``, if there is a model."""
+        if self.live is None:
+            return answer
+        model = {"labels": self.live.trained_on, "ranking": self.live.version,
+                 "training": self.live.training}  # fmt: skip
+        guess = None if image is None else self.live.suggestion(image, self.data.class_names)
+        return {**answer, "model": model, "suggestion": guess}
+
+    def review_list(self) -> list[int]:
+        """Images where people disagree, then the model's least confident labels of images
+        nobody labelled (the folder's labels count as given)."""
+        with self._lock:
+            disputed = self._view.disagreements()
+            given = self._folder_labels.keys() | self._view.labels().keys()
+        model = self.live.least_confident(set(given), self.review_size) if self.live else []
+        return disputed + [i for i in model if i not in disputed]
+
+    def _review_state(self, session: str) -> dict:
+        stale = self.refresh()
+        version = self.live.version if self.live else 0
+        kept = self._reviews.get(session)
+        if kept is None or kept[0] != version:  # fixed while one model stands: a tab's
+            kept = (version, self.review_list())  # own checks do not reshuffle it
+            self._reviews[session] = kept
+            if len(self._reviews) > 1000:
+                self._reviews = {session: kept}
+        listed = kept[1]
+        with self._lock:
+            done = [i for i in listed if self._view.labelled_by(session, i)]
+            waiting = [i for i in listed if i not in done and not self._view.skipped(session, i)]
+        image = waiting[0] if waiting else None
+        answer = {
+            "dataset": self.name,
+            "mode": "review",
+            "classes": list(self.data.class_names),
+            "shortcuts": list(SHORTCUTS[: len(self.data.class_names)]),
+            "labelled": len(done),
+            "queued": len(listed),
+            "next": image,
+            "file": self._file(image) if image is not None else "",
+        }
+        answer = self._with_model(answer, image)
         return {**answer, "store_busy": stale} if stale else answer
 
     def _follow_ranking(self) -> None:
@@ -110,7 +161,7 @@ class LabelSession:
                 count = len(self._folder_labels.keys() | self._view.labels().keys())
             self.live.maybe_retrain(count)
 
-    def label(self, image: int, label: int, session: str) -> dict:
+    def label(self, image: int, label: int, session: str, mode: str = "label") -> dict:
         self.refresh()
         with self._lock:
             prior = self._view.label_of(image)
@@ -119,7 +170,7 @@ class LabelSession:
         self._release(session, image)
         self.refresh()
         self._learn()
-        answer = {"event": event, **self.state(session)}
+        answer = {"event": event, **self.state(session, mode)}
         if prior is not None and prior.session != session:  # stored, and said so
             names = self.data.class_names
             other = names[prior.label] if 0 <= (prior.label or 0) < len(names) else "?"
@@ -132,13 +183,13 @@ class LabelSession:
             }
         return answer
 
-    def skip(self, image: int, session: str) -> dict:
+    def skip(self, image: int, session: str, mode: str = "label") -> dict:
         event = self.store.skip(image, session)
         self.store.checkpoint()
         self._release(session, image)
-        return {"event": event, **self.state(session)}
+        return {"event": event, **self.state(session, mode)}
 
-    def undo(self, session: str) -> dict:
+    def undo(self, session: str, mode: str = "label") -> dict:
         event = self.store.undo(session)
         self.store.checkpoint()
         undone = None
@@ -147,7 +198,7 @@ class LabelSession:
             known = event.label is not None and 0 <= event.label < len(names)
             name = names[event.label] if known else None
             undone = {"image": event.image, "action": event.action, "class": name}
-        return {"undone": undone, **self.state(session)}
+        return {"undone": undone, **self.state(session, mode)}
 
     def refresh(self) -> str | None:
         """Fold in rows added since the last read; if another program holds the store,
@@ -165,7 +216,7 @@ class LabelSession:
         is then reported as a conflict). Leases it to this tab."""
         now, fallback = time.monotonic(), None
         for image in self.queue:
-            if self._view.is_labelled(image) or self._view.skipped(session, image):
+            if self._done_for(session, image) or self._view.skipped(session, image):
                 continue
             holder, until = self._leases.get(image, (session, 0.0))
             if holder == session or until < now:
@@ -182,6 +233,20 @@ class LabelSession:
             if len(self._leases) > 4 * len(self.queue) + 100:  # bounded, whatever tabs do
                 self._leases = {i: v for i, v in self._leases.items() if v[1] >= now}
         return image
+
+    def _done_for(self, session: str, image: int) -> bool:
+        """Labelled as far as this tab is concerned: by this tab, or by another unless the
+        image is one of the overlap that two people label."""
+        sessions = self._view.sessions_of(image)
+        if not sessions or session in sessions:
+            return bool(sessions)
+        return not (self._overlap[image] and len(sessions) < 2)
+
+    def set_annotator(self, session: str, name: str) -> None:
+        """Record once which person a tab says it is (``?who=`` in the page)."""
+        if self._names.get(session) != name:
+            self.store.name_session(session, name)
+            self._names[session] = name
 
     def _release(self, session: str, image: int) -> None:
         with self._lock:
@@ -233,7 +298,8 @@ def create_app(
 
     async def state(request: Request) -> Response:
         who = request.query_params.get("session", "")[:64]
-        return await off_loop(lambda: session.state(who))
+        mode = "review" if request.query_params.get("mode") == "review" else "label"
+        return await off_loop(lambda: session.state(who, mode))
 
     async def image(request: Request) -> Response:
         index = index_in(request.path_params["index"], len(session.data.x_train))
@@ -262,17 +328,25 @@ def create_app(
         if not isinstance(who, str) or not who:
             return JSONResponse({"error": "session is required (a string)"}, status_code=400)
         who = who[:64]
+        mode = "review" if body.get("mode") == "review" else "label"
+        name = body.get("who")
+        if name is not None and (not isinstance(name, str) or not 0 < len(name.strip()) <= 64):
+            return JSONResponse({"error": "who: a name of 1 to 64 characters"}, status_code=400)
+        if name:
+            named = await off_loop(lambda: session.set_annotator(who, name.strip()) or {})
+            if named.status_code != 200:
+                return named
         if action == "undo":
-            return await off_loop(lambda: session.undo(who))
+            return await off_loop(lambda: session.undo(who, mode))
         index = index_in(body.get("image"), len(session.data.x_train))
         if index is None:
             return JSONResponse({"error": "image is not a row of the dataset"}, status_code=400)
         if action == "skip":
-            return await off_loop(lambda: session.skip(index, who))
+            return await off_loop(lambda: session.skip(index, who, mode))
         label = index_in(body.get("label"), len(session.data.class_names))
         if label is None:
             return JSONResponse({"error": "label is not a class of the dataset"}, status_code=400)
-        return await off_loop(lambda: session.label(index, label, who))
+        return await off_loop(lambda: session.label(index, label, who, mode))
 
     label_routes = [
         Route("/api/state", state),

@@ -40,7 +40,9 @@ def final_labels(
         label[people] = human["label"].to_numpy(dtype=int)
         source[people] = "person"
         confidence[people] = np.nan
-        who[people] = human["session"].astype(str).to_numpy()
+        named = human["annotator"].fillna("").astype(str) if "annotator" in human else None
+        sessions = human["session"].astype(str)
+        who[people] = (sessions if named is None else named.where(named != "", sessions)).to_numpy()
     missing = np.flatnonzero(source == "")
     if len(missing):
         raise InputError(

@@ -71,6 +71,13 @@ class LiveRanking:
         k = int(self._suggested[image])
         return {"label": k, "name": class_names[k], "p": round(float(self._confidence[image]), 3)}
 
+    def least_confident(self, exclude: set[int], n: int) -> list[int]:
+        """The ``n`` images the model is least sure of, leaving out ``exclude``."""
+        if self._confidence is None:
+            return []
+        order = np.argsort(self._confidence, kind="stable")
+        return [int(i) for i in order if int(i) not in exclude][:n]
+
     def _retrain_logged(self) -> None:
         try:
             self._retrain()

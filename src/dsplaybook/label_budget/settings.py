@@ -130,6 +130,14 @@ class Labelling(PoolLabelling):
     """Label the whole unlabelled pool, and choose what people label next."""
 
     queue: Queue = block(Queue)
+    overlap: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Share of the queue (seeded) the label page sends to two people, so "
+        "their agreement (Cohen's kappa, agreement.csv) can be measured; disagreements go "
+        "to review.",
+    )
     retrain_every: int = Field(
         20,
         ge=0,

@@ -68,7 +68,13 @@ def label_budget_targets():
     sweep = ["sweep.csv", "summary.csv", "learning_curves.png", "learning_curves.svg"]
     represent = ["reconstructions.png", "latent_map.png"]
     simulated = ["labels.csv", "coverage.png"]
-    human = ["queue.csv", "labels.csv", "review.csv", "final_labels.csv"]
+    human = [
+        "queue.csv",
+        "labels.csv",
+        "review.csv",
+        "final_labels.csv",
+        "agreement.csv",
+    ]
 
     def files(folder, names, ids):
         return expand(f"results/{folder}/{{dataset}}/{{name}}", dataset=ids, name=names)
