@@ -39,7 +39,7 @@ def test_the_model_retrains_after_retrain_every_labels_and_the_queue_follows(tmp
     session = live_session(tmp_path)
     client = page_client(create_app(session))
     first = client.get("/api/state", params={"session": "p"}).json()
-    assert first["model"] == {"labels": 0, "ranking": 0, "training": False}
+    assert first["model"] == {"labels": 0, "ranking": 0, "training": False, "estimate": None}
     assert first["suggestion"] is None
     truth = session.data.y_train
     for _ in range(3):
@@ -59,6 +59,21 @@ def test_the_model_retrains_after_retrain_every_labels_and_the_queue_follows(tmp
     guesses = [session.live.suggestion(i, session.data.class_names)["label"] for i in range(300)]
     assert np.mean(np.array(guesses) == truth) > 0.9  # the suggestions are worth accepting
     assert state["suggestion"]["label"] == guesses[state["next"]]
+    estimate = state["model"]["estimate"]
+    assert estimate["folds"] == 2 and 0 <= estimate["accuracy"] <= 1
+    assert 0 <= estimate["pool_share"] <= 1 and estimate["precision"] == 0.95
+
+
+def test_the_estimate_tracks_the_real_pool_accuracy(tmp_path):
+    session = live_session(tmp_path, retrain_every=40)
+    truth = session.data.y_train
+    for image in range(40):
+        session.label(image, int(truth[image]), "p")
+    session.live.wait()
+    estimate = session.live.estimate
+    guesses = np.array([session.live.suggestion(i, ("l", "r"))["label"] for i in range(40, 300)])
+    real = float((guesses == truth[40:]).mean())
+    assert estimate["folds"] == 5 and abs(estimate["accuracy"] - real) < 0.1, (estimate, real)
 
 
 def test_labels_are_stored_while_the_model_trains(tmp_path):

@@ -71,7 +71,7 @@ def live_ranking(config: Config, name: str, data, results: Path = Path("results"
         seed=config.seed,
         hyperparameters=getattr(config.classifiers, queue.method).to_data(),
     )
-    return LiveRanking(x, len(data.class_names), settings, every, dict)
+    return LiveRanking(x, len(data.class_names), settings, every, dict, config.labelling.precision)
 
 
 def drawing_from_config(config: Config, results: Path = Path("results")) -> DrawingSession | None:

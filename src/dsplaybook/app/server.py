@@ -104,7 +104,7 @@ class LabelSession:
         if self.live is None:
             return answer
         model = {"labels": self.live.trained_on, "ranking": self.live.version,
-                 "training": self.live.training}  # fmt: skip
+                 "training": self.live.training, "estimate": self.live.estimate}  # fmt: skip
         guess = None if image is None else self.live.suggestion(image, self.data.class_names)
         return {**answer, "model": model, "suggestion": guess}
 

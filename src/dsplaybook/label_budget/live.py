@@ -34,8 +34,11 @@ class LiveRanking:
         settings: QueueSettings,
         retrain_every: int,
         labels: Callable[[], Mapping[int, int]],
+        precision: float = 0.95,
     ):
         self.x, self.n_classes, self.settings = x, n_classes, settings
+        self.precision = precision
+        self.estimate: dict | None = None  # cross-validated accuracy, pool share at precision
         self.retrain_every, self.labels = retrain_every, labels
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -71,6 +74,30 @@ class LiveRanking:
         k = int(self._suggested[image])
         return {"label": k, "name": class_names[k], "p": round(float(self._confidence[image]), 3)}
 
+    def _estimate(self, rows: np.ndarray, y: np.ndarray, confidence: np.ndarray) -> dict | None:
+        """Cross-validated accuracy on the labels so far, and the share of the unlabelled
+        images whose confidence clears the threshold that reached ``precision`` there."""
+        from dsplaybook.label_budget.model_choice import fold_count, held_out, threshold_for
+
+        folds = fold_count(y)
+        if not folds:
+            return None
+        s = self.settings
+
+        def fit(train):  # noqa: ANN001, ANN202
+            return make_classifier(s.method, s.seed, 1, s.hyperparameters).fit(
+                self.x[train], y[np.searchsorted(rows, train)]
+            )
+
+        order = np.argsort(rows)
+        rows, y = rows[order], y[order]
+        correct, conf = held_out(fit, self.x, rows, y, folds, s.seed)
+        threshold = threshold_for(correct, conf, self.precision)
+        unlabelled = np.setdiff1d(np.arange(len(self.x)), rows)
+        share = 0.0 if threshold is None else float((confidence[unlabelled] >= threshold).mean())
+        return {"accuracy": round(float(correct.mean()), 4), "precision": self.precision,
+                "pool_share": round(share, 4), "folds": folds}  # fmt: skip
+
     def least_confident(self, exclude: set[int], n: int) -> list[int]:
         """The ``n`` images the model is least sure of, leaving out ``exclude``."""
         if self._confidence is None:
@@ -96,7 +123,9 @@ class LiveRanking:
         proba = np.zeros((len(self.x), self.n_classes))
         proba[:, np.asarray(model.classes_, dtype=int)] = class_probabilities(model, self.x)
         ranked, _ = select_images(self.x, labels, s)
+        estimate = self._estimate(rows, y, proba.max(axis=1))
         with self._lock:
+            self.estimate = estimate
             self._suggested, self._confidence = proba.argmax(axis=1), proba.max(axis=1)
             self.ranking = [int(i) for i in ranked]
             self.trained_on = len(labels)

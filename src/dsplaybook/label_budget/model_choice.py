@@ -35,21 +35,46 @@ def expected_calibration_error(correct: np.ndarray, confidence: np.ndarray) -> f
 def cross_validated(fit, x: np.ndarray, given: Mapping[int, int], seed: int) -> dict:  # noqa: ANN001
     """Accuracy and ECE of ``fit(x, y, train_rows) -> model`` over stratified folds of
     the labelled rows (as many folds as the rarest class allows, at most FOLDS)."""
-    from sklearn.model_selection import StratifiedKFold
-
     rows = np.array(sorted(given), dtype=int)
     y = np.array([given[i] for i in rows])
-    folds = min(FOLDS, int(np.bincount(y).min()) if len(y) else 0)
-    if folds < 2:
+    folds = fold_count(y)
+    if not folds:
         return {"accuracy": np.nan, "ece": np.nan, "folds": 0}
+    correct, confidence = held_out(fit, x, rows, y, folds, seed)
+    ece = expected_calibration_error(correct, confidence)
+    return {"accuracy": float(correct.mean()), "ece": ece, "folds": folds}
+
+
+def fold_count(y: np.ndarray) -> int:
+    """As many folds as the rarest class present allows, at most FOLDS (0: too few)."""
+    if len(y) == 0:
+        return 0
+    rarest = int(np.unique(y, return_counts=True)[1].min())
+    folds = min(FOLDS, rarest)
+    return folds if folds >= 2 else 0
+
+
+def held_out(fit, x, rows, y, folds: int, seed: int):  # noqa: ANN001, ANN201
+    """Per labelled row: whether the model trained without its fold got it right, and
+    that model's confidence."""
+    from sklearn.model_selection import StratifiedKFold
+
     correct, confidence = np.zeros(len(rows), bool), np.zeros(len(rows))
     splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
     for train, held in splitter.split(rows, y):
         model = fit(rows[train])
         predicted, conf = confidences(model, x[rows[held]])
         correct[held], confidence[held] = predicted == y[held], conf
-    ece = expected_calibration_error(correct, confidence)
-    return {"accuracy": float(correct.mean()), "ece": ece, "folds": folds}
+    return correct, confidence
+
+
+def threshold_for(correct: np.ndarray, confidence: np.ndarray, precision: float) -> float | None:
+    """The lowest confidence above which held-out accuracy reaches ``precision`` (None if
+    no threshold does)."""
+    order = np.argsort(-confidence, kind="stable")
+    hits = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
+    reaching = np.flatnonzero(hits >= precision)
+    return float(confidence[order][reaching.max()]) if len(reaching) else None
 
 
 def choose_cell(

@@ -130,6 +130,13 @@ class Labelling(PoolLabelling):
     """Label the whole unlabelled pool, and choose what people label next."""
 
     queue: Queue = block(Queue)
+    precision: float = Field(
+        0.95,
+        gt=0,
+        le=1,
+        description="The label page says how much of the pool the model would label at this "
+        "accuracy (a confidence threshold chosen by cross-validation on the labels).",
+    )
     overlap: float = Field(
         0.0,
         ge=0,
