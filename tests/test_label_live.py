@@ -26,9 +26,10 @@ def halves(n: int = 300, seed: int = 0) -> MnistStyle:
     return MnistStyle(x, y, x[:0], y[:0], ("left", "right"))
 
 
-def live_session(tmp_path, retrain_every: int = 4) -> LabelSession:
+def live_session(tmp_path, retrain_every: int = 4, size: int = 4) -> LabelSession:
+    """A queue of 30; the live model re-ranks once ``size`` (a batch) labels exist."""
     data = halves()
-    settings = QueueSettings(strategy="auto", size=30, features="raw", method="logreg",
+    settings = QueueSettings(strategy="auto", size=size, features="raw", method="logreg",
                              kmeans_sample=300, seed=0)  # fmt: skip
     live = LiveRanking(flat_pixels(data.x_train), 2, settings, retrain_every, dict)
     store = LabelStore(tmp_path / "annotations" / "halves.sqlite")
@@ -56,6 +57,9 @@ def test_the_model_retrains_after_retrain_every_labels_and_the_queue_follows(tmp
                                 session.live.settings)  # fmt: skip
     assert state["next"] == int(expected[0])  # the queue's own uncertainty ranking
     assert state["next"] not in labelled and state["labelled"] == 4 and state["queued"] == 30
+    assert session.queue[4:8] == [int(i) for i in expected]  # the ranking, then the rest
+    rest = [i for i in range(4, 30) if i not in session.queue[4:8]]
+    assert session.queue[8:] == rest[:22]  # then the old order, the same length in all
     guesses = [session.live.suggestion(i, session.data.class_names)["label"] for i in range(300)]
     assert np.mean(np.array(guesses) == truth) > 0.9  # the suggestions are worth accepting
     assert state["suggestion"]["label"] == guesses[state["next"]]
@@ -74,6 +78,21 @@ def test_the_estimate_tracks_the_real_pool_accuracy(tmp_path):
     guesses = np.array([session.live.suggestion(i, ("l", "r"))["label"] for i in range(40, 300)])
     real = float((guesses == truth[40:]).mean())
     assert estimate["folds"] == 5 and abs(estimate["accuracy"] - real) < 0.1, (estimate, real)
+
+
+def test_the_first_batch_keeps_its_order_until_a_batch_of_labels_exists(tmp_path):
+    session = live_session(tmp_path, retrain_every=2, size=6)
+    truth = session.data.y_train
+    for image in range(4):
+        session.label(image, int(truth[image]), "p")
+        session.live.wait()
+    assert session.live.version >= 1 and session.live.ranking is None  # suggestions only
+    assert session.queue == list(range(30))
+    for image in range(4, 6):
+        session.label(image, int(truth[image]), "p")
+        session.live.wait()
+    session.state("p")
+    assert session.live.ranking is not None and session.queue[6:12] == session.live.ranking
 
 
 def test_labels_are_stored_while_the_model_trains(tmp_path):

@@ -151,8 +151,9 @@ class LabelSession:
         if live is None or live.version == self._ranking or live.ranking is None:
             return
         done = [i for i in self.queue if self._view.is_labelled(i)]
-        fresh = [i for i in live.ranking if not self._view.is_labelled(i) and i not in done]
-        self.queue = done + fresh[: max(len(self.queue) - len(done), 0)]
+        fresh = [i for i in live.ranking if not self._view.is_labelled(i)]
+        kept = [i for i in self.queue if i not in done and i not in set(fresh)]
+        self.queue = (done + fresh + kept)[: len(self.queue)]  # the ranking, then the rest
         self._queued, self._ranking = set(self.queue), live.version
 
     def _learn(self) -> None:
