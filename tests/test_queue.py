@@ -67,3 +67,14 @@ def test_queue_table_ranks_and_names_files():
         "file": ["z", "c.png"],
         "strategy": ["kmeans"] * 2,
     }
+
+
+
+def test_the_kmeans_batch_is_not_in_row_order(blobs):
+    """The blobs are stored class by class: row order would give one class after another."""
+    x, y = blobs
+    chosen, _ = select_images(x, {}, _settings("kmeans", size=20))
+    assert len(set(y[chosen[:8]])) >= 3  # the first picks already span the classes
+    assert sorted(chosen) != list(chosen)
+    again, _ = select_images(x, {}, _settings("kmeans", size=20))
+    assert list(again) == list(chosen)  # seeded

@@ -29,7 +29,10 @@ def _random(x, candidates, labels, s, size, seed):  # noqa: ANN001, ANN202
 
 
 def _kmeans(x, candidates, labels, s, size, seed):  # noqa: ANN001, ANN202
-    return candidates[kmeans_initial(x[candidates], size, s.kmeans_sample, seed)]
+    picks = candidates[kmeans_initial(x[candidates], size, s.kmeans_sample, seed)]
+    # in a seeded random order, not row order: on a set stored class by class the first
+    # 40 of 100 picks held 4 classes, and a model trained live on them knew no others
+    return np.random.default_rng([seed, 1]).permutation(picks)
 
 
 def _uncertainty(x, candidates, labels, s, size, seed):  # noqa: ANN001, ANN202
