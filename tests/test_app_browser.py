@@ -421,3 +421,35 @@ def test_two_named_annotators_on_the_overlap_give_an_agreement_figure(tmp_path):
     a, b = [p[0][1] for p in pairs], [p[1][1] for p in pairs]
     assert table.iloc[0]["kappa"] == cohen_kappa_score(a, b)
     assert table.iloc[0]["agreement"] == 2 / 3  # Bob's one slip
+
+
+def test_queue_done_offers_the_next_batch_in_the_page(tmp_path):
+    from selenium.webdriver.common.by import By
+    from test_label_live import halves
+
+    from dsplaybook.app.server import LabelSession
+    from dsplaybook.label_budget.live import LiveRanking
+    from dsplaybook.label_budget.queue import QueueSettings
+    from dsplaybook.represent.features import flat_pixels
+    from dsplaybook.store import LabelStore
+
+    _browser_or_skip()
+    data = halves()
+    settings = QueueSettings(strategy="auto", size=5, features="raw", method="logreg",
+                             kmeans_sample=300, seed=0)  # fmt: skip
+    live = LiveRanking(flat_pixels(data.x_train), 2, settings, 50, dict)
+    store = LabelStore(tmp_path / "annotations" / "h.sqlite")
+    session = LabelSession("halves", data, list(range(6)), store, live=live)
+    with _serving(create_app(session)) as url:
+        driver = _browser(tmp_path / "profile")
+        try:
+            driver.get(url)
+            for k in range(6):
+                _click_class(driver, int(data.y_train[_shown(driver)]))
+            _wait_for_progress(driver, "6 of 6 labelled")
+            assert driver.find_element(By.ID, "file").text == "Queue done."
+            driver.find_element(By.ID, "next-batch").click()
+            _wait_for_progress(driver, "6 of 11 labelled")  # five more, chosen now
+            assert _shown(driver) not in range(6)
+        finally:
+            driver.quit()

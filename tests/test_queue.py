@@ -69,7 +69,6 @@ def test_queue_table_ranks_and_names_files():
     }
 
 
-
 def test_the_kmeans_batch_is_not_in_row_order(blobs):
     """The blobs are stored class by class: row order would give one class after another."""
     x, y = blobs

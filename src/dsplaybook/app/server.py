@@ -32,8 +32,14 @@ from dsplaybook.store import LabelStore, StandingView, StoreBusy
 PAGE = Path(__file__).with_name("label_page.html")
 TOKEN_SLOT = "__DSPLAYBOOK_TOKEN__"  # where a page's HTML receives the write token
 SHORTCUTS = "1234567890"  # key k labels class k-1 (0 = the tenth class)
-ACTIONS = ("label", "skip", "undo")
+ACTIONS = ("label", "skip", "undo", "next-batch")
 LEASE_S = 120.0  # an image shown in one tab is not shown in another for this long
+
+
+class NoLiveModel(InputError):
+    """The page has no model to pick a next batch with."""
+
+    http_status = 409
 
 
 @dataclass
@@ -190,6 +196,23 @@ class LabelSession:
         self._release(session, image)
         return {"event": event, **self.state(session, mode)}
 
+    def next_batch(self, session: str) -> dict:
+        """The queue done, the next batch now: the live model's strategy on every label
+        so far (what `make app` would queue), appended after the labelled images."""
+        if self.live is None:
+            raise NoLiveModel(
+                f"no model in the loop (labelling.retrain_every: 0); stop the page and run "
+                f"make app DATASET={self.name} for the next batch"
+            )
+        from dsplaybook.label_budget.queue import select_images
+
+        picks, _ = select_images(self.live.x, self.given_labels(), self.live.settings)
+        with self._lock:
+            done = [i for i in self.queue if self._view.is_labelled(i)]
+            self.queue = done + [int(i) for i in picks if int(i) not in set(done)]
+            self._queued = set(self.queue)
+        return self.state(session)
+
     def undo(self, session: str, mode: str = "label") -> dict:
         event = self.store.undo(session)
         self.store.checkpoint()
@@ -339,6 +362,8 @@ def create_app(
                 return named
         if action == "undo":
             return await off_loop(lambda: session.undo(who, mode))
+        if action == "next-batch":
+            return await off_loop(lambda: session.next_batch(who))
         index = index_in(body.get("image"), len(session.data.x_train))
         if index is None:
             return JSONResponse({"error": "image is not a row of the dataset"}, status_code=400)
