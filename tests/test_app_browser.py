@@ -444,7 +444,7 @@ def test_queue_done_offers_the_next_batch_in_the_page(tmp_path):
         driver = _browser(tmp_path / "profile")
         try:
             driver.get(url)
-            for k in range(6):
+            for _ in range(6):
                 _click_class(driver, int(data.y_train[_shown(driver)]))
             _wait_for_progress(driver, "6 of 6 labelled")
             assert driver.find_element(By.ID, "file").text == "Queue done."

@@ -181,3 +181,19 @@ def test_folder_quirks(tmp_path, caplog):
     assert len(skipped) == 4  # link, linked folder, brace, latin-1
     for name in ("__MACOSX", ".ipynb_checkpoints", "link.png", "brace{x}.png", "1 .txt"):
         assert name in caplog.text, name
+
+
+def test_the_build_log_names_the_first_files_and_counts_the_rest(tmp_path, caplog):
+    caplog.set_level(logging.INFO, "dsplaybook")
+    root = tmp_path / "shoes"
+    (root / "boots").mkdir(parents=True)
+    Image.fromarray(_block(255, 0)).save(root / "boots" / "ok.png")
+    for k in range(30):
+        (root / "boots" / f"bad{k:02d}.png").write_bytes(b"\x89PNG\r\n\x1a\nbroken")
+        (root / "boots" / f".hidden{k:02d}.png").write_bytes(b"")
+    _, skipped = build_folder_dataset(_settings(root))
+    assert len(skipped) == 30
+    named = [r for r in caplog.records if r.getMessage().startswith("skipped ")]
+    assert len(named) == 20 and "bad00.png" in named[0].getMessage()
+    assert "1 images read, 30 skipped, 30 entries ignored" in caplog.text
+    assert sum(r.getMessage().startswith("ignored ") for r in caplog.records) == 21  # 20 + 1

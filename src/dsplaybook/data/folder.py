@@ -35,6 +35,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".we
 UNLABELLED = ("unlabelled", "unlabeled")  # both spellings mean: label unknown
 IGNORED_FOLDERS = ("__MACOSX", ".ipynb_checkpoints")  # archive and notebook debris
 WORKFLOW_UNSAFE = "{}"  # Snakemake reads braces in a path as a wildcard
+LOGGED = 20  # files named one by one in the build log; the rest are counted
 
 
 class FolderSettings(FolderDataset):
@@ -153,18 +154,21 @@ def build_folder_dataset(s: FolderSettings) -> tuple[MnistStyle, list[str]]:
         raise InputError(
             f"{root}: no class folders and no classes in config; list the dataset's classes"
         )
-    for entry, why in scan.ignored:
+    for entry, why in scan.ignored[:LOGGED]:
         log.info("ignored %s: %s", root / entry, why)
+    if len(scan.ignored) > LOGGED:
+        log.info("ignored %d more entries (hidden, system or outside the class folders)",
+                 len(scan.ignored) - LOGGED)  # fmt: skip
     skipped = []
     for entry, why in scan.refused:
-        _refuse(s, f"{root / entry}: {why}")
+        _refuse(s, f"{root / entry}: {why}", len(skipped))
         skipped.append(entry)
     images, labels, files = [], [], []
     for path in scan.images:
         try:
             images.append(to_bitmap(path, s.max_pixels, s.max_aspect))
         except ImageRefused as err:
-            _refuse(s, str(err))
+            _refuse(s, str(err), len(skipped))
             skipped.append(str(path.relative_to(root)))
             continue
         folder = path.parent.name
@@ -193,7 +197,12 @@ def build_folder_dataset(s: FolderSettings) -> tuple[MnistStyle, list[str]]:
     return data, skipped
 
 
-def _refuse(s: FolderSettings, message: str) -> None:
+def _refuse(s: FolderSettings, message: str, already: int) -> None:
+    """Stop (``on_bad_image: fail``) or log: the first LOGGED files by name, then a count
+    in the summary line (a folder of 10,000 bad files is not a 10,000-line log)."""
     if s.on_bad_image == "fail":
         raise InputError(f"{message}; or remove it, or set on_bad_image: skip")
-    log.warning("skipped %s", message)
+    if already < LOGGED:
+        log.warning("skipped %s", message)
+    elif already == LOGGED:
+        log.warning("skipping more files; the summary line counts them all")
