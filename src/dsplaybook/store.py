@@ -280,6 +280,10 @@ class StandingView:
         rows = self._labels.get(image)
         return next(reversed(rows.values())) if rows else None
 
+    def labelled_images(self):  # noqa: ANN201 - a live keys view
+        """The images with a standing label (a view: no copy on every label)."""
+        return self._labels.keys()
+
     def is_labelled(self, image: int) -> bool:
         return image in self._labels
 
@@ -308,7 +312,7 @@ class StandingView:
         return found
 
     def labelled_count(self, images: set[int]) -> int:
-        return len(images & self._labels.keys())
+        return len(images & self.labelled_images())
 
     def skipped(self, session: str, image: int) -> bool:
         return image in self._skips.get(session, {})

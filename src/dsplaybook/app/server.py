@@ -93,33 +93,38 @@ class LabelSession:
         with self._lock:
             self._follow_ranking()
             image = self._next_for(session)
-            answer = {
-                "dataset": self.name,
-                "classes": list(self.data.class_names),
-                "shortcuts": list(SHORTCUTS[: len(self.data.class_names)]),
-                "labelled": self._view.labelled_count(self._queued),
-                "queued": len(self.queue),
-                "next": image,
-                "file": self._file(image) if image is not None else "",
-            }
-        answer = self._with_model(answer, image)
-        return {**answer, "store_busy": stale} if stale else answer
+            labelled, queued = self._view.labelled_count(self._queued), len(self.queue)
+        return self._page(image, labelled, queued, stale)
 
-    def _with_model(self, answer: dict, image: int | None) -> dict:
-        """The live model's standing and its guess for ``image``, if there is a model."""
-        if self.live is None:
-            return answer
-        model = {"labels": self.live.trained_on, "ranking": self.live.version,
-                 "training": self.live.training, "estimate": self.live.estimate}  # fmt: skip
-        guess = None if image is None else self.live.suggestion(image, self.data.class_names)
-        return {**answer, "model": model, "suggestion": guess}
+    def _page(self, image: int | None, labelled: int, queued: int, stale: str | None,
+              mode: str | None = None) -> dict:  # fmt: skip
+        """The page's state: the image to show, progress, and the live model's standing
+        and guess for that image when there is a model."""
+        answer = {
+            "dataset": self.name,
+            **({"mode": mode} if mode else {}),
+            "classes": list(self.data.class_names),
+            "shortcuts": list(SHORTCUTS[: len(self.data.class_names)]),
+            "labelled": labelled,
+            "queued": queued,
+            "next": image,
+            "file": self._file(image) if image is not None else "",
+        }
+        if self.live is not None:
+            live = self.live
+            answer["model"] = {"labels": live.trained_on, "ranking": live.version,
+                               "training": live.training, "estimate": live.estimate}  # fmt: skip
+            answer["suggestion"] = (
+                None if image is None else live.suggestion(image, self.data.class_names)
+            )
+        return {**answer, "store_busy": stale} if stale else answer
 
     def review_list(self) -> list[int]:
         """Images where people disagree, then the model's least confident labels of images
         nobody labelled (the folder's labels count as given)."""
         with self._lock:
             disputed = self._view.disagreements()
-            given = self._folder_labels.keys() | self._view.labels().keys()
+            given = self._folder_labels.keys() | self._view.labelled_images()
         model = self.live.least_confident(set(given), self.review_size) if self.live else []
         return disputed + [i for i in model if i not in disputed]
 
@@ -137,18 +142,7 @@ class LabelSession:
             done = [i for i in listed if self._view.labelled_by(session, i)]
             waiting = [i for i in listed if i not in done and not self._view.skipped(session, i)]
         image = waiting[0] if waiting else None
-        answer = {
-            "dataset": self.name,
-            "mode": "review",
-            "classes": list(self.data.class_names),
-            "shortcuts": list(SHORTCUTS[: len(self.data.class_names)]),
-            "labelled": len(done),
-            "queued": len(listed),
-            "next": image,
-            "file": self._file(image) if image is not None else "",
-        }
-        answer = self._with_model(answer, image)
-        return {**answer, "store_busy": stale} if stale else answer
+        return self._page(image, len(done), len(listed), stale, mode="review")
 
     def _follow_ranking(self) -> None:
         """Take the live model's newest ranking: the labelled part of the queue stays (the
@@ -165,7 +159,7 @@ class LabelSession:
     def _learn(self) -> None:
         if self.live is not None:
             with self._lock:
-                count = len(self._folder_labels.keys() | self._view.labels().keys())
+                count = len(self._folder_labels.keys() | self._view.labelled_images())
             self.live.maybe_retrain(count)
 
     def label(self, image: int, label: int, session: str, mode: str = "label") -> dict:
