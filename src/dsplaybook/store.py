@@ -221,14 +221,21 @@ class LabelStore:
 
     def annotators(self) -> dict[str, str]:
         """session -> its latest name (sessions never named are absent)."""
+        table = self._table("annotators", ["id", "session", "name"])
+        return dict(zip(table["session"], table["name"], strict=True))
+
+    def _table(self, name: str, columns: list[str]):  # noqa: ANN202
+        """A table added in a later version, in id order: empty where the store (an older
+        one, opened read-only) lacks it."""
+        import pandas as pd
+
         if not self.path.exists():
-            return {}
+            return pd.DataFrame(columns=columns)
         with self._connect() as conn:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-            if "annotators" not in tables:
-                return {}
-            rows = conn.execute("SELECT session, name FROM annotators ORDER BY id")
-            return dict(rows.fetchall())
+            if name not in table_names(conn):
+                return pd.DataFrame(columns=columns)
+            rows = conn.execute(f"SELECT {', '.join(columns)} FROM {name} ORDER BY 1")
+            return pd.DataFrame(rows.fetchall(), columns=columns)
 
     def checkpoint(self) -> None:
         """Fold the WAL into the database file, so its time stamp tells the workflow that
@@ -316,6 +323,10 @@ class StandingView:
 
     def skipped(self, session: str, image: int) -> bool:
         return image in self._skips.get(session, {})
+
+
+def table_names(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
 
 
 def latest_labels(standing: list[Event]) -> dict[int, Event]:

@@ -32,7 +32,7 @@ from dsplaybook.dadc.round_model import (
 from dsplaybook.dadc.validation import VERDICTS, counted, round_figures, statuses
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
-from dsplaybook.store import LabelStore, now
+from dsplaybook.store import LabelStore, now, table_names
 
 log = logging.getLogger("dsplaybook")
 
@@ -106,8 +106,7 @@ class DrawingStore(LabelStore):
         if not path.exists():
             return []
         with cls(path).reading() as conn:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-            if "drawings" not in tables:
+            if "drawings" not in table_names(conn):
                 return []
             rows = conn.execute("SELECT DISTINCT round FROM drawings ORDER BY round")
             return [int(r[0]) for r in rows]
@@ -162,17 +161,6 @@ class DrawingStore(LabelStore):
     def round_facts(self) -> pd.DataFrame:
         return self._table("round_facts", ["round", "last_validation", "test_error"])
 
-    def _table(self, name: str, columns: list[str]) -> pd.DataFrame:
-        """A table added in a later version: empty where an older store lacks it."""
-        if not self.path.exists():
-            return pd.DataFrame(columns=columns)
-        with self._connect() as conn:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-            if name not in tables:
-                return pd.DataFrame(columns=columns)
-            rows = conn.execute(f"SELECT {', '.join(columns)} FROM {name} ORDER BY 1")
-            return pd.DataFrame(rows.fetchall(), columns=columns)
-
     def add_round_model(self, round_: int, model: str, sha256: str) -> None:
         with self._connect() as conn:
             conn.execute(
@@ -183,9 +171,8 @@ class DrawingStore(LabelStore):
     def model_file(self, round_: int) -> tuple[str, str] | None:
         """The round's model file and its hash: the latest rebuild, else the original."""
         with self._connect() as conn:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             rebuilt = (
-                "round_models" in tables
+                "round_models" in table_names(conn)
                 and conn.execute(
                     "SELECT model, sha256 FROM round_models WHERE round = ? ORDER BY id DESC",
                     (round_,),
