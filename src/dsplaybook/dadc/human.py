@@ -29,7 +29,7 @@ from dsplaybook.dadc.round_model import (
     RoundModel,
     train_round_model,
 )
-from dsplaybook.dadc.validation import VERDICTS, counted, round_figures, statuses
+from dsplaybook.dadc.validation import VERDICTS, round_figures, statuses, training_drawings
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
 from dsplaybook.store import LabelStore, now, table_names
@@ -391,11 +391,8 @@ class DrawingRounds:
     def training_drawings(self, last_drawing: int, last_validation: int) -> pd.DataFrame:
         """What a round's model trains on: drawings up to ``last_drawing`` that count,
         judged by the verdicts up to ``last_validation`` (so a retrain is exact)."""
-        table = self.store.drawings()
-        verdicts = self.store.verdicts()
-        table = table[table["id"] <= last_drawing]
-        verdicts = verdicts[verdicts["id"] <= last_validation]
-        return counted(table, self._statuses(table, verdicts))
+        return training_drawings(self.store.drawings(), self.store.verdicts(), last_drawing,
+                                 last_validation, self.settings.validation)  # fmt: skip
 
     def _train(
         self, round_: int, last_drawing: int, last_validation: int

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dsplaybook.dadc.round_model import HumanRoundSettings, bitmaps, train_round_model
-from dsplaybook.dadc.validation import counted, round_figures, statuses
+from dsplaybook.dadc.validation import round_figures, statuses, training_drawings
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
 from dsplaybook.plots import plt, save_figure
@@ -53,11 +53,10 @@ def evaluate_rounds(
     cut = {} if facts is None else dict(zip(facts["round"], facts["last_validation"], strict=True))
     models = {}
     for r in rounds.itertuples():
-        seen = drawings[drawings["id"] <= r.last_drawing]
-        judged = verdicts[verdicts["id"] <= cut.get(r.round, 0)]
-        models[int(r.round)] = train_round_model(
-            data, counted(seen, statuses(seen, judged, s.validation)), s
+        counting = training_drawings(
+            drawings, verdicts, r.last_drawing, cut.get(r.round, 0), s.validation
         )
+        models[int(r.round)] = train_round_model(data, counting, s)
     status = statuses(drawings, verdicts, s.validation)
     rows = []
     for k in sorted(set(drawings["round"].astype(int)) & set(models)):

@@ -44,6 +44,21 @@ def counted(drawings: pd.DataFrame, status: pd.Series) -> pd.DataFrame:
     return drawings[status.isin(("agreed", "validated"))]
 
 
+def training_drawings(
+    drawings: pd.DataFrame,
+    verdicts: pd.DataFrame,
+    last_drawing: int,
+    last_validation: int,
+    mode: str,
+) -> pd.DataFrame:
+    """What a round's model trains on: the drawings up to ``last_drawing`` that count,
+    judged by the verdicts up to ``last_validation`` — the app and the workflow's
+    evaluation both call this, so a retrain is exact."""
+    seen = drawings[drawings["id"] <= last_drawing]
+    judged = verdicts[verdicts["id"] <= last_validation]
+    return counted(seen, statuses(seen, judged, mode))
+
+
 def round_figures(drawings: pd.DataFrame, status: pd.Series) -> dict:
     """Fool rate, validated model error rate (vMER) and rejection rate of a set of drawings
     (one round's), with their counts."""
