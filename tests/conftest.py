@@ -34,6 +34,7 @@ class FileServer:
     files: dict[str, bytes] = field(default_factory=dict)
     truncate: set[str] = field(default_factory=set)
     fail_first: dict[str, int] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)  # path -> Content-Type, if any
     requests: list[str] = field(default_factory=list)
 
 
@@ -54,6 +55,8 @@ def file_server() -> Iterator[FileServer]:
                 return
             self.send_response(200)
             self.send_header("Content-Length", str(len(body)))
+            if self.path in state.types:
+                self.send_header("Content-Type", state.types[self.path])
             self.end_headers()
             if self.path in state.truncate:
                 self.wfile.write(body[: len(body) // 2])

@@ -303,6 +303,13 @@ def test_a_fool_waits_for_another_session_and_a_rejected_one_does_not_count(serv
     assert list(trained["id"]) == [int(verdicts["drawing"].iloc[1])]
 
 
+def _label_true_classes(driver, truth, n: int, queued: int) -> None:
+    """A person who knows the classes labels the next ``n`` images by clicking."""
+    for k in range(n):
+        _click_class(driver, int(truth[_shown(driver)]))
+        _wait_for_progress(driver, f"{k + 1} of {queued} labelled")
+
+
 def test_suggestions_appear_after_a_retrain_and_enter_accepts(tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -318,9 +325,7 @@ def test_suggestions_appear_after_a_retrain_and_enter_accepts(tmp_path):
             driver.get(url)
             _wait_for_progress(driver, "0 of 30 labelled")
             assert driver.find_elements(By.CSS_SELECTOR, ".class-button.suggested") == []
-            for k in range(4):
-                _click_class(driver, int(truth[_shown(driver)]))
-                _wait_for_progress(driver, f"{k + 1} of 30 labelled")
+            _label_true_classes(driver, truth, 4, 30)
             session.live.wait()  # the retrain runs in the background; the page polls
             WebDriverWait(driver, 10).until(
                 lambda d: d.find_element(By.ID, "model").get_attribute("data-ranking") == "1"
@@ -357,9 +362,7 @@ def test_review_mode_corrects_a_model_label_and_the_final_table_says_person(tmp_
         try:
             driver.get(url)
             _wait_for_progress(driver, "0 of 30 labelled")
-            for k in range(4):
-                _click_class(driver, int(truth[_shown(driver)]))
-                _wait_for_progress(driver, f"{k + 1} of 30 labelled")
+            _label_true_classes(driver, truth, 4, 30)
             session.live.wait()
             driver.find_element(By.TAG_NAME, "body").send_keys("r")
             _wait_for_progress(driver, "Review: 0 of")

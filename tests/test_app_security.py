@@ -6,9 +6,7 @@ must succeed, so a guard that refused everything would fail here too."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import http.client
-import http.server
 import json
 import os
 import socket
@@ -291,29 +289,12 @@ TOP_LEVEL = """<!doctype html><html><body>
 <script>document.getElementById("f").submit();</script></body></html>"""
 
 
-@contextlib.contextmanager
-def _attacker_site(host: str, html: str):
-    """``html`` served at http://<host>:<free port>/ (another origin than the pages)."""
-
-    class Page(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            data = html.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{host}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
+def _attacker_site(file_server, host: str, html: str) -> str:
+    """``html`` served by conftest's file server at http://<host>:<its port>/: another
+    origin than the pages."""
+    file_server.files["/"] = html.encode()
+    file_server.types["/"] = "text/html"
+    return f"http://{host}:{urlsplit(file_server.base_url).port}/"
 
 
 def _wait_for(condition, timeout=15.0):
@@ -327,26 +308,28 @@ def _wait_for(condition, timeout=15.0):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("attacker_host", ["localhost", "127.0.0.1"])  # cross-site, same-site
-def test_a_page_from_another_origin_cannot_write_read_or_frame(pages, tmp_path, attacker_host):
+def test_a_page_from_another_origin_cannot_write_read_or_frame(
+    pages, tmp_path, attacker_host, file_server
+):
     browser_or_skip()
     from selenium.webdriver.common.by import By
 
     session, rounds, app, url = pages
     target = url.rstrip("/")
-    with _attacker_site(attacker_host, ATTACK.format(target=target)) as evil:
-        driver = browser(tmp_path / "profile")
-        try:
-            driver.get(evil)
-            posts = lambda: [s for m, p, s in app.seen if m == "POST"]  # noqa: E731
-            assert _wait_for(lambda: len(posts()) >= 5), app.seen  # the attacks arrived
-            assert _wait_for(lambda: driver.title.startswith("read"))
-            assert driver.title == "read blocked"  # the token cannot be read either
-            driver.switch_to.frame(driver.find_element(By.ID, "framed"))
-            assert driver.find_elements(By.ID, "progress") == []  # the page is not framed
-            driver.switch_to.default_content()
-            time.sleep(1)  # anything in flight lands
-        finally:
-            driver.quit()
+    evil = _attacker_site(file_server, attacker_host, ATTACK.format(target=target))
+    driver = browser(tmp_path / "profile")
+    try:
+        driver.get(evil)
+        posts = lambda: [s for m, p, s in app.seen if m == "POST"]  # noqa: E731
+        assert _wait_for(lambda: len(posts()) >= 5), app.seen  # the attacks arrived
+        assert _wait_for(lambda: driver.title.startswith("read"))
+        assert driver.title == "read blocked"  # the token cannot be read either
+        driver.switch_to.frame(driver.find_element(By.ID, "framed"))
+        assert driver.find_elements(By.ID, "progress") == []  # the page is not framed
+        driver.switch_to.default_content()
+        time.sleep(1)  # anything in flight lands
+    finally:
+        driver.quit()
     assert posts() and set(posts()) == {403}, app.seen
     assert not [s for m, _, s in app.seen if m == "OPTIONS" and s < 300]  # no preflight grant
     assert session.store.events() == [] and rounds.store.drawings().empty
@@ -354,22 +337,21 @@ def test_a_page_from_another_origin_cannot_write_read_or_frame(pages, tmp_path, 
 
 
 @pytest.mark.browser
-def test_a_cross_site_form_behind_the_password_is_refused(tmp_path):
+def test_a_cross_site_form_behind_the_password_is_refused(tmp_path, file_server):
     browser_or_skip()
     session = tiny_session(tmp_path)
     app = Recorder(create_app(session, password="s3cret"))
     with serving(app) as url:
-        target = url.rstrip("/")
-        with _attacker_site("localhost", TOP_LEVEL.format(target=target)) as evil:
-            driver = browser(tmp_path / "profile")
-            try:
-                parts = urlsplit(url)
-                driver.get(f"http://user:s3cret@{parts.hostname}:{parts.port}/")  # logged in
-                assert _wait_for(lambda: any(s == 200 for _, p, s in app.seen if p == "/"))
-                driver.get(evil)
-                assert _wait_for(lambda: any(m == "POST" for m, _, _ in app.seen)), app.seen
-            finally:
-                driver.quit()
+        evil = _attacker_site(file_server, "localhost", TOP_LEVEL.format(target=url.rstrip("/")))
+        driver = browser(tmp_path / "profile")
+        try:
+            parts = urlsplit(url)
+            driver.get(f"http://user:s3cret@{parts.hostname}:{parts.port}/")  # logged in
+            assert _wait_for(lambda: any(s == 200 for _, p, s in app.seen if p == "/"))
+            driver.get(evil)
+            assert _wait_for(lambda: any(m == "POST" for m, _, _ in app.seen)), app.seen
+        finally:
+            driver.quit()
     posts = [s for m, _, s in app.seen if m == "POST"]
     assert posts == [403], app.seen  # the saved password came along; the origin did not pass
     assert session.store.events() == []
