@@ -9,7 +9,7 @@ from snakemake.exceptions import WorkflowError
 from dsplaybook.dadc.simulate import STRATEGIES
 from dsplaybook.errors import ConfigError
 from dsplaybook.label_budget.methods import METHODS
-from dsplaybook.represent.features import FEATURE_SETS, HANDMADE, LEARNED
+from dsplaybook.represent.features import FEATURE_SETS, HANDMADE, LEARNED, feature_path
 from dsplaybook.settings import load_config
 
 # Snakemake deep-merges nested --config values into config.yaml's; for the pools that
@@ -48,9 +48,8 @@ FOLDER_DATASETS = SETTINGS.folder_datasets  # your own image folders, by name
 
 def feature_file(dataset, features):
     """The feature file (learned or hand-made) a rule reads; none for raw pixels."""
-    if features == "raw":
-        return []
-    return f"results/represent/{dataset}/{features}_features.npz"
+    path = feature_path(dataset, features)
+    return [] if path is None else str(path)
 
 
 def hyperparameters(method):

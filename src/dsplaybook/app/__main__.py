@@ -57,15 +57,12 @@ def live_ranking(config: Config, name: str, data, results: Path = Path("results"
     """The model in the loop, on the queue's own features (built with the queue)."""
     from dsplaybook.label_budget.live import LiveRanking
     from dsplaybook.label_budget.queue import QueueSettings
-    from dsplaybook.represent.features import train_test_matrices
+    from dsplaybook.represent.features import feature_path, train_test_matrices
 
     every, queue = config.labelling.retrain_every, config.labelling.queue
     if not every:
         return None
-    features = None
-    if queue.features != "raw":
-        features = results / "represent" / name / f"{queue.features}_features.npz"
-    x, _ = train_test_matrices(data, features)
+    x, _ = train_test_matrices(data, feature_path(name, queue.features, results))
     settings = QueueSettings.from_config(
         queue.to_data(),
         seed=config.seed,

@@ -55,6 +55,13 @@ LEARNED = tuple(name for name, f in FEATURE_SETS.items() if f.model)
 HANDMADE = tuple(name for name, f in FEATURE_SETS.items() if f.handmade)
 
 
+def feature_path(dataset: str, features: str, results: str | Path = "results") -> Path | None:
+    """Where the workflow writes a dataset's feature file; None for raw pixels (no file)."""
+    if features == "raw":
+        return None
+    return Path(results) / "represent" / dataset / f"{features}_features.npz"
+
+
 def flat_pixels(images: np.ndarray) -> np.ndarray:
     """uint8 N×28×28 -> float32 N×784 in [0, 1] (the 'raw' features)."""
     pixels = int(np.prod(images.shape[1:]))  # not -1: an empty set (no test images) has 0
