@@ -42,13 +42,19 @@ def all_valid_lineups(pool: pd.DataFrame, rules: RosterRules, settings: LineupSe
     players, checked by the independent checker (slots by matching). Salary and slots
     are checked first, cheaply; the full checker runs when other rules are on."""
     salary, position = pool["salary"].to_numpy(), pool["position"].to_numpy()
-    other_rules = (
-        settings.stack
-        or settings.avoid_opposing_defense
-        or settings.max_per_team is not None
-        or settings.lock
-        or settings.exclude
+    plain = LineupSettings.unconstrained(
+        n_lineups=settings.n_lineups,
+        max_overlap=settings.max_overlap,
+        max_exposure=settings.max_exposure,
+        min_exposure=settings.min_exposure,
+        player_exposure=settings.player_exposure,
+        team_exposure=settings.team_exposure,
+        randomness=settings.randomness,
+        mip_gap=settings.mip_gap,
     )
+    other_rules = settings.team_rules(rules) != plain.team_rules(rules) or settings.model_dump(
+        exclude={"max_per_team", "min_teams", "min_games"}
+    ) != plain.model_dump(exclude={"max_per_team", "min_teams", "min_games"})
     fits: dict[tuple, bool] = {}
     valid = []
     for combo in itertools.combinations(range(len(pool)), rules.size):

@@ -295,7 +295,7 @@ def test_missing_position_is_named():
 
 
 def test_unknown_locked_player_is_an_input_error():
-    with pytest.raises(InputError, match="'nobody' in lock/exclude is not in the pool"):
+    with pytest.raises(InputError, match="'nobody' in lineups.lock is not in the pool"):
         optimize_lineups(
             small_pool(POOL_COUNTS), MINI, LineupSettings.unconstrained(lock=("nobody",))
         )

@@ -8,6 +8,7 @@ hold while no assignment of players to slots exists.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import numpy as np
@@ -16,7 +17,6 @@ import pandas as pd
 from dsplaybook.lineups.milp import (
     LineupResult,
     LineupSettings,
-    exposure_cap,
     optimize_lineups,
     overlap_limit,
 )
@@ -66,22 +66,20 @@ def lineup_violations(
         problems.append(f"locked players missing: {sorted(missing_locks)}")
     if ids & set(settings.exclude):
         problems.append(f"excluded players used: {sorted(ids & set(settings.exclude))}")
-    if settings.max_per_team is not None:
-        for team, n in Counter(players["team"]).items():
-            if n > settings.max_per_team:
-                problems.append(f"{n} players from {team}, max {settings.max_per_team}")
+    if players["salary"].sum() < settings.min_salary - 1e-9:
+        problems.append(f"salary {players['salary'].sum():.0f} under min {settings.min_salary}")
     teams, opponents = list(players["team"]), list(players["opponent"])
-    if settings.stack:
-        for i, mine in enumerate(listed):
-            if rules.quarterback not in mine:
-                continue
-            mates = [
-                j
-                for j, theirs in enumerate(listed)
-                if j != i and teams[j] == teams[i] and theirs & set(rules.receivers)
-            ]
-            if not mates:
-                problems.append(f"QB {players['name'].iloc[i]} has no WR/TE of {teams[i]}")
+    problems += _team_and_game_problems(teams, opponents, settings.team_rules(rules))
+    problems += _stack_problems(players, listed, rules, settings)
+    for k, group in enumerate(settings.groups):
+        n = len(ids & set(group.players))
+        if group.at_most is not None and n > group.at_most:
+            problems.append(f"group {k + 1}: {n} of its players, at most {group.at_most}")
+        if group.at_least is not None and n < group.at_least:
+            problems.append(f"group {k + 1}: {n} of its players, at least {group.at_least}")
+    for r in settings.requires:
+        if r.player in ids and not ids & set(r.only_with):
+            problems.append(f"player {r.player} without any of {list(r.only_with)}")
     if settings.avoid_opposing_defense:
         for d, mine in enumerate(listed):
             if rules.defense not in mine:
@@ -93,6 +91,62 @@ def lineup_violations(
             ]
             if facing:
                 problems.append(f"{len(facing)} players face defense {teams[d]}")
+    return problems
+
+
+def _team_and_game_problems(teams: list[str], opponents: list[str], limits) -> list[str]:  # noqa: ANN001
+    problems = []
+    per_team = Counter(teams)
+    if limits.max_per_team is not None:
+        for team, n in per_team.items():
+            if n > limits.max_per_team:
+                problems.append(f"{n} players from {team}, max {limits.max_per_team}")
+    if limits.min_teams is not None and len(per_team) < limits.min_teams:
+        problems.append(f"players from {len(per_team)} teams, site needs {limits.min_teams}")
+    games = {frozenset({t, o}) for t, o in zip(teams, opponents, strict=True)}
+    if limits.min_games is not None and len(games) < limits.min_games:
+        problems.append(f"players from {len(games)} games, site needs {limits.min_games}")
+    return problems
+
+
+def _stack_problems(
+    players: pd.DataFrame, listed: list[frozenset], rules: RosterRules, settings: LineupSettings
+) -> list[str]:
+    stack, problems = settings.stack, []
+    teams, opponents = list(players["team"]), list(players["opponent"])
+    for i, mine in enumerate(listed):
+        if rules.quarterback not in mine:
+            continue
+        mates = sum(
+            1
+            for j, theirs in enumerate(listed)
+            if j != i and teams[j] == teams[i] and theirs & set(rules.receivers)
+        )
+        if mates < stack.qb_receivers:
+            problems.append(
+                f"QB {players['name'].iloc[i]} has {mates} WR/TE of {teams[i]}, "
+                f"needs {stack.qb_receivers}"
+            )
+        back = sum(
+            1
+            for j, theirs in enumerate(listed)
+            if teams[j] == opponents[i] and rules.defense not in theirs
+        )
+        if back < stack.bring_back:
+            problems.append(
+                f"QB {players['name'].iloc[i]} has {back} players of {opponents[i]} "
+                f"brought back, needs {stack.bring_back}"
+            )
+    if stack.game:
+        per_game = Counter(frozenset({t, o}) for t, o in zip(teams, opponents, strict=True))
+        if max(per_game.values()) < stack.game:
+            problems.append(
+                f"at most {max(per_game.values())} players from one game, needs {stack.game}"
+            )
+    if stack.team and max(Counter(teams).values()) < stack.team:
+        problems.append(
+            f"at most {max(Counter(teams).values())} players from one team, needs {stack.team}"
+        )
     return problems
 
 
@@ -116,19 +170,33 @@ def portfolio_violations(
             shared = len(sets[a] & sets[b])
             if shared > limit:
                 problems.append(f"lineups {a + 1} and {b + 1} share {shared} players")
-    cap = exposure_cap(settings)
-    for player, n in Counter(int(i) for lineup in lineups for i in lineup).items():
-        if n > cap:
-            problems.append(f"player {pool['id'].iloc[player]} in {n} lineups, exposure cap {cap}")
+    n = len(lineups)  # shares of the lineups built, as the settings count them
+    appearances = Counter(str(pool["id"].iloc[int(i)]) for lineup in lineups for i in lineup)
+    for pid in pool["id"].astype(str):
+        band = settings.player_exposure.get(pid)
+        low = band.min if band else settings.min_exposure
+        high = band.max if band else settings.max_exposure
+        got = appearances.get(pid, 0)
+        if got > math.floor(high * n + 1e-9):
+            problems.append(f"player {pid} in {got} of {n} lineups, max exposure {high:g}")
+        if got < math.ceil(low * n - 1e-9):
+            problems.append(f"player {pid} in {got} of {n} lineups, min exposure {low:g}")
+    with_team = Counter(t for lineup in lineups for t in set(pool["team"].iloc[list(lineup)]))
+    for team, band in settings.team_exposure.items():
+        got = with_team.get(team, 0)
+        if got > math.floor(band.max * n + 1e-9) or got < math.ceil(band.min * n - 1e-9):
+            problems.append(
+                f"team {team} in {got} of {n} lineups, exposure {band.min:g}–{band.max:g}"
+            )
     return problems
 
 
 def optimize_checked(
-    pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings
+    pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings, seed: int = 0
 ) -> LineupResult:
     """``optimize_lineups``, then the independent check: a lineup that breaks a rule is a
     bug and is never written."""
-    result = optimize_lineups(pool, rules, settings)
+    result = optimize_lineups(pool, rules, settings, seed=seed)
     problems = portfolio_violations(pool, result.lineups, rules, settings, result.slots)
     if problems:
         raise RuntimeError(f"solver returned lineups that break the rules: {problems[:3]}")

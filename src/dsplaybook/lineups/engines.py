@@ -29,9 +29,12 @@ class LineupEngine(Protocol):
 
     solver_runs: int  # lineups a MIP solve had to prove
 
-    def next_lineup(self) -> tuple[np.ndarray, np.ndarray] | None:
+    def next_lineup(self, required: list[np.ndarray] = ()) -> tuple[np.ndarray, np.ndarray] | None:
         """The best lineup the rules still allow (pool rows, their slot groups or -1), or
-        None when there is none."""
+        None when there is none; ``required``: player sets it must draw one player from."""
+
+    def set_points(self, points: np.ndarray) -> None:
+        """Score the lineups from now on with these per-player points (projection noise)."""
 
     def add_lineup(self, players: np.ndarray, exhausted: np.ndarray) -> None:
         """``players`` is taken; ``exhausted`` players reached their exposure cap."""

@@ -24,8 +24,11 @@ from dsplaybook.lineups.formulation import (
     Formulation,
     RowGroup,
     dynamic_groups,
+    expanded,
     formulate,
+    requirement_rows,
 )
+from dsplaybook.lineups.noise import lineup_points
 from dsplaybook.lineups.rosters import RosterRules
 from dsplaybook.lineups.sequential import feasible
 from dsplaybook.lineups.settings import LineupSettings
@@ -51,9 +54,19 @@ GROUP_FIXES = {
     "salary cap": "no roster fits under the cap; raise the cap or check salaries",
     "locked/excluded players": "unlock or un-exclude players (lineups.lock / lineups.exclude)",
     "max players per team": "raise lineups.max_per_team",
-    "QB stacking": "set lineups.stack: false or allow the QB's receivers",
+    "min teams": "lower lineups.min_teams (the site's rule: check the pool has enough teams)",
+    "min games": "lower lineups.min_games (the site's rule: check the pool has enough games)",
+    "min salary": "lower lineups.min_salary",
+    "player groups": "loosen lineups.groups",
+    "conditional players": "loosen lineups.requires",
+    "QB stacking": "lower lineups.stack.qb_receivers (or allow the QB's receivers)",
+    "bring-back": "lower lineups.stack.bring_back",
+    "game stack": "lower lineups.stack.game",
+    "team stack": "lower lineups.stack.team",
     "no player facing the chosen defense": "set lineups.avoid_opposing_defense: false",
-    "exposure limits": "raise lineups.max_exposure or lower lineups.n_lineups",
+    "exposure limits": "raise lineups.max_exposure (or player/team_exposure max) or lower "
+    "lineups.n_lineups",
+    "required by min exposure": "lower lineups.min_exposure or player/team_exposure min",
     "overlap with earlier lineups": "raise lineups.max_overlap or lower lineups.n_lineups",
 }
 
@@ -70,10 +83,47 @@ def overlap_limit(settings: LineupSettings, rules: RosterRules) -> int:
     return min(settings.max_overlap, rules.size - 1)
 
 
-def optimize_lineups(
-    pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings, engine: str = "ranked"
-) -> LineupResult:
-    """Build ``settings.n_lineups`` lineups, best first. Raises InfeasibleRules."""
+@dataclass(frozen=True)
+class ExposureCounts:
+    """Per player and per team: fewest and most lineups (a team counts in a lineup that
+    holds any of its players)."""
+
+    player_min: np.ndarray
+    player_max: np.ndarray
+    team_of: np.ndarray  # player -> team index
+    teams: list[str]
+    team_min: np.ndarray
+    team_max: np.ndarray
+
+
+def exposure_counts(pool: pd.DataFrame, settings: LineupSettings) -> ExposureCounts:
+    ids = pool["id"].astype(str)
+    bands = [settings.lineup_counts(settings.player_band(pid)) for pid in ids]
+    teams = sorted(set(pool["team"]))
+    team_bands = [
+        settings.lineup_counts(settings.team_exposure[t])
+        if t in settings.team_exposure
+        else (0, settings.n_lineups)
+        for t in teams
+    ]
+    for team in settings.team_exposure:
+        if team not in teams:
+            raise InputError(
+                f"lineups: team {team!r} in lineups.team_exposure is not in the pool; use one of "
+                f"{', '.join(teams)}"
+            )
+    index = {t: i for i, t in enumerate(teams)}
+    return ExposureCounts(
+        np.array([b[0] for b in bands], dtype=int).reshape(-1),
+        np.array([b[1] for b in bands], dtype=int).reshape(-1),
+        np.array([index[t] for t in pool["team"]], dtype=int).reshape(-1),
+        teams,
+        np.array([b[0] for b in team_bands], dtype=int).reshape(-1),
+        np.array([b[1] for b in team_bands], dtype=int).reshape(-1),
+    )
+
+
+def _check_caps(settings: LineupSettings) -> None:
     cap = exposure_cap(settings)
     if cap < 1:
         share = settings.max_exposure * settings.n_lineups
@@ -83,6 +133,45 @@ def optimize_lineups(
             f"n_lineups to at least {math.ceil(1 / settings.max_exposure - 1e-9)} or "
             f"max_exposure to at least {1 / settings.n_lineups:.3g}"
         )
+
+
+def required_now(
+    counts: ExposureCounts,
+    used: np.ndarray,
+    team_used: np.ndarray,
+    left: int,
+    k: int,
+    pool: pd.DataFrame,
+) -> list[np.ndarray]:
+    """Player sets lineup ``k`` must draw from: a player (or team) whose minimum needs
+    every lineup left. The exact sequential meaning of a minimum exposure: each lineup is
+    the best one given the earlier ones *and* the minimums still reachable player by
+    player (the rule pydfs-lineup-optimizer applies too)."""
+    need, team_need = counts.player_min - used, counts.team_min - team_used
+    short = np.flatnonzero(need > left)
+    if len(short):
+        pid = pool["id"].iloc[short[0]]
+        raise InfeasibleRules(
+            f"lineups: infeasible at lineup {k + 1}: player {pid!r} needs {need[short[0]]} more "
+            f"lineups and only {left} are left. Fix: lower his min exposure"
+        )
+    required = [np.array([p]) for p in np.flatnonzero((need == left) & (need > 0))]
+    for t in np.flatnonzero((team_need >= left) & (team_need > 0)):
+        required.append(np.flatnonzero(counts.team_of == t))
+    return required
+
+
+def optimize_lineups(
+    pool: pd.DataFrame,
+    rules: RosterRules,
+    settings: LineupSettings,
+    engine: str = "ranked",
+    seed: int = 0,
+) -> LineupResult:
+    """Build ``settings.n_lineups`` lineups, best first (with ``randomness``, best by each
+    lineup's own seeded points). Raises InfeasibleRules."""
+    _check_caps(settings)
+    counts = exposure_counts(pool, settings)
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
     # the reference engine keeps one column per (player, slot); the others the
@@ -94,12 +183,17 @@ def optimize_lineups(
         EngineInputs(formulation, limit, settings.mip_gap, pool, rules)
     )
     used = np.zeros(len(pool), dtype=int)
+    team_used = np.zeros(len(counts.teams), dtype=int)
+    exhausted = counts.player_max < 1
     lineups, slots = [], []
     started = time.perf_counter()
     for k in range(settings.n_lineups):
-        found = sequence.next_lineup()
+        required = required_now(counts, used, team_used, settings.n_lineups - k, k, pool)
+        if settings.randomness.active:
+            sequence.set_points(lineup_points(pool, settings.randomness, seed, k))
+        found = sequence.next_lineup(required)
         if found is None:
-            raise diagnose(formulation, lineups, used >= cap, limit, k, settings)
+            raise diagnose(formulation, lineups, exhausted, limit, k, settings, required)
         players, groups = found
         lineups.append(players)
         if (groups < 0).any():  # player columns: any assignment will do, Hall says one exists
@@ -107,7 +201,9 @@ def optimize_lineups(
         else:
             slots.append([rules.slots[g].name for g in groups])
         used[players] += 1
-        sequence.add_lineup(players, exhausted=np.flatnonzero(used >= cap))
+        team_used[np.unique(counts.team_of[players])] += 1
+        exhausted = (used >= counts.player_max) | (team_used >= counts.team_max)[counts.team_of]
+        sequence.add_lineup(players, exhausted=np.flatnonzero(exhausted))
         points = pool["projection"].to_numpy()[players].sum()
         log.info("lineup %d of %d: %.2f points", k + 1, settings.n_lineups, points)
     return LineupResult(lineups, slots, time.perf_counter() - started, sequence.solver_runs)
@@ -120,10 +216,14 @@ def diagnose(
     limit: int,
     k: int,
     settings: LineupSettings,
+    required: list[np.ndarray] = (),
 ) -> InfeasibleRules:
     """Add constraint groups one by one; the first that breaks feasibility is named."""
     active: dict[str, RowGroup] = {}
+    f = expanded(f)
     groups = {**f.groups, **dynamic_groups(f, previous, exhausted, limit)}
+    if len(required):
+        groups["required by min exposure"] = requirement_rows(f, list(required))
     for name in GROUP_FIXES:
         if name not in groups:
             continue

@@ -295,11 +295,16 @@ class RankedSequence:
         self.band = max(abs(self.lister.best), 1.0) * FIRST_BAND
         self.points, self.lineups, self.cursor = np.zeros(0), np.zeros((0, 0), int), 0
         self.fallback: HighsSequence | None = None
+        # answers lineups that min exposure requires a player (or team) in, when the
+        # listing in memory has none: a HiGHS model kept level with the sequence
+        self.helper: HighsSequence | None = None
         self.listings = 0
 
     @property
     def solver_runs(self) -> int:
-        return self.fallback.solver_runs if self.fallback else 0
+        return sum(
+            e.solver_runs for e in {id(e): e for e in (self.fallback, self.helper) if e}.values()
+        )
 
     def _static_ok(self, lineups: np.ndarray) -> np.ndarray:
         """Lineups that meet the static rows the listing does not build in."""
@@ -315,6 +320,8 @@ class RankedSequence:
                 activity = (chosen @ group.matrix.T).toarray()
                 fits = (activity >= group.lower - 1e-9) & (activity <= group.upper + 1e-9)
                 ok[start : start + len(block)] &= fits.all(axis=1)
+            for choice in self.f.choices.values():
+                ok[start : start + len(block)] &= choice.holds(chosen)
         return ok
 
     def _list_next_band(self) -> bool:
@@ -359,7 +366,42 @@ class RankedSequence:
             if not self._list_next_band():
                 return None
 
-    def next_lineup(self) -> tuple[np.ndarray, np.ndarray] | None:
+    def _listed_with(self, required: list[np.ndarray]) -> np.ndarray | None:
+        """The best listed lineup still allowed that meets ``required``, without moving
+        the walk on: everything before the cursor is ruled out for good, so the first hit
+        from the cursor is exact; None when the listing in memory has none."""
+        for start in range(self.cursor, len(self.points), SCAN_CHUNK):
+            block = self.lineups[start : start + SCAN_CHUNK]
+            ok = ~self.exhausted[block].any(axis=1)
+            if self.member.shape[1]:
+                ok &= (self.member[block].sum(axis=1) <= self.limit).all(axis=1)
+            for players in required:
+                ok &= np.isin(block, players).any(axis=1)
+            hits = np.flatnonzero(ok)
+            if len(hits):
+                return block[int(hits[0])]
+        return None
+
+    def _helper(self) -> HighsSequence:
+        if self.helper is None:
+            self.helper = HighsSequence(self.inputs)
+            exhausted = np.flatnonzero(self.exhausted)
+            for players in self.chosen:
+                self.helper.add_lineup(players, exhausted)
+        return self.helper
+
+    def set_points(self, points: np.ndarray) -> None:
+        """Projection noise: the ranked list holds one order only, so HiGHS takes over."""
+        if self.fallback is None:
+            self._hand_over()
+        self.fallback.set_points(points)
+
+    def next_lineup(self, required: list[np.ndarray] = ()) -> tuple[np.ndarray, np.ndarray] | None:
+        if len(required) and self.fallback is None:
+            players = self._listed_with(list(required))
+            if players is not None:
+                return players, np.full(len(players), -1)
+            return self._helper().next_lineup(required)
         if self.fallback is None:
             try:
                 players = self._next_listed()
@@ -370,18 +412,16 @@ class RankedSequence:
                 if players is None:
                     return None
                 return players, np.full(len(players), -1)
-        return self.fallback.next_lineup()
+        return self.fallback.next_lineup(required)
 
     def _hand_over(self) -> None:
-        self.fallback = HighsSequence(self.inputs)
-        exhausted = np.flatnonzero(self.exhausted)
-        for players in self.chosen:
-            self.fallback.add_lineup(players, exhausted)
+        self.fallback = self._helper()
 
     def add_lineup(self, players: np.ndarray, exhausted: np.ndarray) -> None:
         self.chosen.append(players)
+        if self.helper is not None:
+            self.helper.add_lineup(players, exhausted)
         if self.fallback is not None:
-            self.fallback.add_lineup(players, exhausted)
             return
         column = np.zeros((self.n_players, 1), dtype=bool)
         column[players] = True

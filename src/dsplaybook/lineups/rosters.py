@@ -46,6 +46,15 @@ class RosterRules:
     quarterback: str = "QB"
     defense: str = "D"
     receivers: tuple[str, ...] = ("WR", "TE")
+    # the site's own team and game rules (None: the site has none); lineups.max_per_team,
+    # min_teams and min_games default to these ("site")
+    max_per_team: int | None = None
+    min_teams: int | None = None
+    min_games: int | None = None
+    # the bulk-upload file (lineups/upload.py): its format, and the column name of each
+    # slot group when the site's template names it otherwise (FanDuel's D slot is DEF)
+    site: str = "custom"
+    upload_names: tuple[tuple[str, str], ...] = ()
 
     @property
     def size(self) -> int:
@@ -67,6 +76,11 @@ class RosterRules:
     def slot_names(self) -> list[str]:
         """One name per slot, in roster order (RB, RB, WR, …)."""
         return [group.name for group in self.slots for _ in range(group.count)]
+
+    def upload_header(self) -> list[str]:
+        """The bulk-upload file's column per slot, in roster order."""
+        rename = dict(self.upload_names)
+        return [rename.get(name, name) for name in self.slot_names()]
 
     def assign_slots(self, positions: list[str]) -> list[str] | None:
         """Slot names for players listed as ``positions`` (one each, every slot filled once),
@@ -113,6 +127,13 @@ def _roster(name: str, cap: int, *slots: tuple[str, str, int], **roles) -> Roste
 
 NBA_POSITIONS = "PG/SG/SF/PF/C"
 
+# Site rules, as pydfs-lineup-optimizer 3.6.1 carries them (sites/*/classic/settings.py)
+# and the sites' rules pages state: FanDuel classic contests take at most 4 players from
+# one team and players from at least 3 teams; DraftKings classic NFL and NBA contests
+# take players from at least 2 different games.
+FANDUEL = {"site": "fanduel", "max_per_team": 4, "min_teams": 3}
+DRAFTKINGS = {"site": "draftkings", "min_games": 2}
+
 # The registry of roster presets (the schema's lineups.roster enum is tested against it).
 PRESETS = {
     # FanDuel NFL today: one FLEX (RB/WR/TE), no kicker.
@@ -125,6 +146,9 @@ PRESETS = {
         ("TE", "TE", 1),
         ("FLEX", "RB/WR/TE", 1),
         ("D", "D", 1),
+        # FanDuel's NFL upload template heads the defense column DEF
+        upload_names=(("D", "DEF"),),
+        **FANDUEL,
     ),
     # FanDuel NFL until 2019 (and its 2015 exports): a kicker and no flex.
     "fanduel_nfl_kicker": _roster(
@@ -136,6 +160,7 @@ PRESETS = {
         ("TE", "TE", 1),
         ("K", "K", 1),
         ("D", "D", 1),
+        **FANDUEL,
     ),
     "draftkings_nfl": _roster(
         "draftkings_nfl",
@@ -147,6 +172,7 @@ PRESETS = {
         ("FLEX", "RB/WR/TE", 1),
         ("DST", "DST", 1),
         defense="DST",
+        **DRAFTKINGS,
     ),
     "fanduel_nba": _roster(
         "fanduel_nba",
@@ -156,6 +182,7 @@ PRESETS = {
         ("SF", "SF", 2),
         ("PF", "PF", 2),
         ("C", "C", 1),
+        **FANDUEL,
     ),
     "draftkings_nba": _roster(
         "draftkings_nba",
@@ -168,6 +195,7 @@ PRESETS = {
         ("G", "PG/SG", 1),
         ("F", "SF/PF", 1),
         ("UTIL", NBA_POSITIONS, 1),
+        **DRAFTKINGS,
     ),
 }
 
@@ -175,7 +203,8 @@ PRESETS = {
 def custom_rules(spec: Mapping) -> RosterRules:
     """A mapping with salary_cap, slots {POS: n} (n slots only POS fills), optional flex
     [{name, positions: [...], count: n}] (n slots any of those positions fills) and the
-    quarterback/defense/receivers positions the stacking rules use."""
+    quarterback/defense/receivers positions the stacking rules use, and its own team and
+    game rules (max_per_team, min_teams, min_games; none by default)."""
     groups = []
     for pos, count in spec["slots"].items():
         if not isinstance(count, int):
@@ -198,7 +227,11 @@ def custom_rules(spec: Mapping) -> RosterRules:
         groups.append(SlotGroup(name, frozenset(flex["positions"]), flex["count"]))
     if not groups:
         raise ConfigError("config: key 'lineups.roster.slots': a roster needs at least one slot")
-    roles = {k: spec[k] for k in ("quarterback", "defense") if spec.get(k) is not None}
+    roles = {
+        k: spec[k]
+        for k in ("quarterback", "defense", "max_per_team", "min_teams", "min_games")
+        if spec.get(k) is not None
+    }
     if spec.get("receivers") is not None:
         roles["receivers"] = tuple(spec["receivers"])
     return RosterRules(

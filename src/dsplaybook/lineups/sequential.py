@@ -25,7 +25,13 @@ import tempfile
 import highspy
 import numpy as np
 
-from dsplaybook.lineups.formulation import EngineInputs, Formulation, RowGroup
+from dsplaybook.lineups.formulation import (
+    EngineInputs,
+    Formulation,
+    RowGroup,
+    expanded,
+    requirement_rows,
+)
 from dsplaybook.logs import LOG_FILE_ONLY
 
 log = logging.getLogger("dsplaybook")
@@ -55,8 +61,9 @@ def quiet_highs() -> highspy.Highs:
 
 
 def feasible(f: Formulation, groups: dict[str, RowGroup]) -> bool:
-    """Whether some lineup meets every row of ``groups``: HiGHS stops at the first one
-    it finds (a relative gap of 1), so this is a feasibility check, not a solve."""
+    """Whether some lineup meets every row of ``groups`` (on ``f``'s columns, Choice
+    rules already expanded): HiGHS stops at the first one it finds (a relative gap of
+    1), so this is a feasibility check, not a solve."""
     h = quiet_highs()
     h.setOptionValue("mip_rel_gap", 1.0)
     _add_columns(h, f)
@@ -109,7 +116,12 @@ class HighsSequence:
 
     def __init__(self, inputs: EngineInputs):
         self.inputs = inputs
-        self.f, self.limit, self.gap = inputs.formulation, inputs.limit, inputs.gap
+        self.f, self.limit, self.gap = expanded(inputs.formulation), inputs.limit, inputs.gap
+        self.objective = self.f.objective.copy()
+        # False once set_points changed the objective: the bound row and the bound then
+        # no longer hold (each lineup has its own points)
+        self.fixed_objective = True
+        self.requirement_row: dict[tuple[int, ...], int] = {}
         h = quiet_highs()
         for option, value in {
             "mip_rel_gap": self.gap,
@@ -140,7 +152,32 @@ class HighsSequence:
     def _remember(self, event) -> None:  # noqa: ANN001
         y = np.asarray(event.data_out.mip_solution)[: len(self.f.player)]
         columns = tuple(np.flatnonzero(y > 0.5).tolist())
-        self.pool[columns] = float(self.f.objective[list(columns)].sum())
+        self.pool[columns] = float(self.objective[list(columns)].sum())
+
+    def set_points(self, points: np.ndarray) -> None:
+        """Score the next lineups with these per-player points (projection noise)."""
+        self.objective = self.f.with_objective(points)
+        m = len(self.objective)
+        self.h.changeColsCost(m, np.arange(m, dtype=np.int32), -self.objective)
+        self.pool = {c: float(self.objective[list(c)].sum()) for c in self.pool}
+        self.fixed_objective, self.bound = False, np.inf
+        if self.bound_row is not None:
+            self.h.changeRowBounds(self.bound_row, -highspy.kHighsInf, highspy.kHighsInf)
+
+    def _require(self, required: list[np.ndarray]) -> set[tuple[int, ...]]:
+        """Turn on a row "at least one of these players" per required set, off the rest."""
+        wanted = {tuple(sorted(int(i) for i in players)) for players in required}
+        for key in wanted - set(self.requirement_row):
+            _add_rows(self.h, requirement_rows(self.f, [np.array(key)]))
+            self.requirement_row[key] = self.h.getNumRow() - 1
+        for key, row in self.requirement_row.items():
+            lower = 1.0 if key in wanted else -highspy.kHighsInf
+            self.h.changeRowBounds(row, lower, highspy.kHighsInf)
+        return wanted
+
+    def _meets(self, columns: tuple[int, ...], wanted: set[tuple[int, ...]]) -> bool:
+        players = set(self.f.player[list(columns)].tolist())
+        return all(players & set(key) for key in wanted)
 
     def _still_allowed(self, columns: tuple[int, ...], lineup: frozenset[int]) -> bool:
         """Pooled lineups met every rule when HiGHS found them; only the newest lineup's
@@ -148,16 +185,22 @@ class HighsSequence:
         players = set(self.f.player[list(columns)].tolist())
         return not players & self.exhausted and len(players & lineup) <= self.limit
 
-    def _best_pooled_lineup(self) -> tuple[tuple[int, ...] | None, float]:
-        """The best pooled lineup and its points (ties: the smallest column tuple, so
-        runs repeat exactly)."""
-        if not self.pool:
+    def _best_pooled_lineup(
+        self, wanted: set[tuple[int, ...]]
+    ) -> tuple[tuple[int, ...] | None, float]:
+        """The best pooled lineup that meets the requirements, and its points (ties: the
+        smallest column tuple, so runs repeat exactly)."""
+        pooled = [c for c in self.pool if self._meets(c, wanted)] if wanted else self.pool
+        if not pooled:
             return None, -np.inf
-        columns = min(self.pool, key=lambda c: (-self.pool[c], c))
+        columns = min(pooled, key=lambda c: (-self.pool[c], c))
         return columns, self.pool[columns]
 
-    def next_lineup(self) -> tuple[np.ndarray, np.ndarray] | None:
-        pooled, points = self._best_pooled_lineup()
+    def next_lineup(self, required: list[np.ndarray] = ()) -> tuple[np.ndarray, np.ndarray] | None:
+        """The best lineup left; ``required``: player sets it must draw one player from
+        (a requirement only lowers the optimum, so the bound stays valid)."""
+        wanted = self._require(list(required))
+        pooled, points = self._best_pooled_lineup(wanted)
         if pooled is not None:
             y = np.zeros(len(self.f.player))
             y[list(pooled)] = 1.0
@@ -171,10 +214,11 @@ class HighsSequence:
         if not solved:
             return None
         y = np.asarray(self.h.getSolution().col_value)
-        points = float(self.f.objective[y > 0.5].sum())
-        # Valid even with a gap: the proven dual bound, not the value found.
-        dual = -float(self.h.getInfo().mip_dual_bound)
-        self.bound = points if self.gap == 0 else max(points, dual)
+        if self.fixed_objective and not wanted:
+            points = float(self.objective[y > 0.5].sum())
+            # Valid even with a gap: the proven dual bound, not the value found.
+            dual = -float(self.h.getInfo().mip_dual_bound)
+            self.bound = points if self.gap == 0 else max(points, dual)
         return self.f.lineup_of(y)
 
     def add_lineup(self, players: np.ndarray, exhausted: np.ndarray) -> None:
@@ -189,7 +233,7 @@ class HighsSequence:
             )
         # rules only accumulate: a pooled lineup ruled out now stays out
         self.pool = {c: v for c, v in self.pool.items() if self._still_allowed(c, latest)}
-        if np.isfinite(self.bound):
+        if np.isfinite(self.bound) and self.fixed_objective:
             m = len(self.f.player)
             if self.bound_row is None:
                 self.h.addRow(
@@ -197,7 +241,7 @@ class HighsSequence:
                     self.bound + 1e-6,
                     m,
                     np.arange(m, dtype=np.int32),
-                    self.f.objective,
+                    self.objective,
                 )
                 self.bound_row = self.h.getNumRow() - 1
             else:

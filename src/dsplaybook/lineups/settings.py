@@ -4,12 +4,14 @@ readers import it, it imports only the roster presets)."""
 
 from __future__ import annotations
 
-from typing import Literal
+import math
+from typing import Literal, NamedTuple
 
-from pydantic import Field, NonNegativeInt, PositiveInt
+from pydantic import Field, NonNegativeInt, PositiveInt, field_validator, model_validator
 
 from dsplaybook.config import Section, block
-from dsplaybook.lineups.rosters import PRESETS
+from dsplaybook.errors import ConfigError
+from dsplaybook.lineups.rosters import PRESETS, RosterRules
 
 CORRELATION = {"ge": -0.5, "le": 0.9}
 
@@ -47,6 +49,9 @@ class CustomRoster(Section):
     quarterback: str | None = Field(None, description="The position receivers stack with.")
     defense: str | None = Field(None, description="The position avoid_opposing_defense reads.")
     receivers: tuple[str, ...] | None = Field(None, description="Positions that stack.")
+    max_per_team: PositiveInt | None = Field(None, description="Its most players from one team.")
+    min_teams: PositiveInt | None = Field(None, description="Its fewest teams in a lineup.")
+    min_games: PositiveInt | None = Field(None, description="Its fewest games in a lineup.")
 
 
 Roster = Literal[tuple(PRESETS)] | CustomRoster
@@ -77,6 +82,102 @@ class PoolSettings(Section):
         description="Injury indicators that mean the player will not play (out, doubtful, "
         "injured reserve, not active).",
     )
+    floor_column: str = Field(
+        "", description="Column with each player's projected floor ('' when none)."
+    )
+    ceiling_column: str = Field(
+        "", description="Column with each player's projected ceiling ('' when none)."
+    )
+
+
+SITE = "site"
+SiteRule = PositiveInt | None | Literal["site"]
+
+
+class TeamRules(NamedTuple):
+    """The team and game rules a run applies (the site's, or the config's overrides)."""
+
+    max_per_team: int | None
+    min_teams: int | None
+    min_games: int | None
+
+
+class Stacks(Section):
+    """Stacking rules (each 0 is off). ``stack: true/false`` still means QB + 1 or none."""
+
+    qb_receivers: NonNegativeInt = Field(
+        1, description="Each QB with at least this many WR/TE of his own team."
+    )
+    bring_back: NonNegativeInt = Field(
+        0,
+        description="Each QB with at least this many players of the team he faces "
+        "(its defense not counted).",
+    )
+    game: NonNegativeInt = Field(0, description="At least this many players from one game.")
+    team: NonNegativeInt = Field(
+        0, description="At least this many players from one team (NBA team stack)."
+    )
+
+
+class Band(Section):
+    """A share of the lineups: at least ``min``, at most ``max``."""
+
+    min: float = Field(0.0, ge=0, le=1, description="Smallest share of the lineups.")
+    max: float = Field(1.0, gt=0, le=1, description="Largest share of the lineups.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Band:
+        if self.min > self.max:
+            raise ValueError(f"min {self.min:g} is above max {self.max:g}; swap them")
+        return self
+
+
+class PlayerGroup(Section):
+    """Players of which every lineup holds at most / at least a number."""
+
+    players: tuple[str, ...] = Field(min_length=1, description="Player ids of the group.")
+    at_most: NonNegativeInt | None = Field(None, description="Most of them in one lineup.")
+    at_least: NonNegativeInt | None = Field(None, description="Fewest of them in one lineup.")
+
+    @model_validator(mode="after")
+    def _bounded(self) -> PlayerGroup:
+        if self.at_most is None and self.at_least is None:
+            raise ValueError("a group needs at_most or at_least")
+        if self.at_least is not None and self.at_least > len(self.players):
+            raise ValueError(
+                f"at_least {self.at_least} is more than its {len(self.players)} players"
+            )
+        if None not in (self.at_most, self.at_least) and self.at_least > self.at_most:
+            raise ValueError(f"at_least {self.at_least} is above at_most {self.at_most}")
+        return self
+
+
+class Requirement(Section):
+    """``player`` only in a lineup that also holds one of ``only_with``."""
+
+    player: str = Field(description="Player id that needs company.")
+    only_with: tuple[str, ...] = Field(min_length=1, description="Player ids, one of which.")
+
+
+class Randomness(Section):
+    """Seeded projection noise, drawn afresh for every lineup: a diverse yet repeatable set."""
+
+    sd: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Each lineup scores players at projection × (1 + sd·z), "
+        "z standard normal (0: off, the exact projection order).",
+    )
+    use_range: bool = Field(
+        False,
+        description="Draw each player's points from a triangular law on "
+        "floor_column … ceiling_column, peaked at the projection, instead of sd.",
+    )
+
+    @property
+    def active(self) -> bool:
+        return self.sd > 0 or self.use_range
 
 
 class LineupSettings(Section):
@@ -86,14 +187,46 @@ class LineupSettings(Section):
     max_overlap: NonNegativeInt | None = Field(
         6, description="Players any two lineups may share (null for no limit)."
     )
-    stack: bool = Field(True, description="Pair each QB with at least one WR/TE of his team.")
+    stack: Stacks = Field(
+        default_factory=Stacks,
+        description="Stacking rules: QB + receivers, bring-back, game and team stacks.",
+    )
     avoid_opposing_defense: bool = Field(True, description="No player facing the lineup's defense.")
     max_exposure: float = Field(
         0.6, gt=0, le=1, description="Largest share of the lineups one player may appear in."
     )
-    max_per_team: PositiveInt | None = Field(
-        4, description="Most players from one team (null for no limit)."
+    min_exposure: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Smallest share of the lineups every player appears in "
+        "(usually set per player in player_exposure).",
     )
+    player_exposure: dict[str, Band] = Field(
+        default_factory=dict,
+        description="Player id -> {min, max} share of the lineups, overriding min/max_exposure.",
+    )
+    team_exposure: dict[str, Band] = Field(
+        default_factory=dict,
+        description="Team -> {min, max} share of the lineups with at least one of its players.",
+    )
+    max_per_team: SiteRule = Field(
+        SITE, description="Most players from one team: site (the roster's rule), a number or null."
+    )
+    min_teams: SiteRule = Field(
+        SITE, description="Fewest teams a lineup draws from: site, a number or null."
+    )
+    min_games: SiteRule = Field(
+        SITE, description="Fewest games a lineup draws from: site, a number or null."
+    )
+    min_salary: NonNegativeInt = Field(0, description="Least salary a lineup spends.")
+    groups: tuple[PlayerGroup, ...] = Field(
+        (), description="Player groups: [{players: [ids], at_most: 1}] (or at_least)."
+    )
+    requires: tuple[Requirement, ...] = Field(
+        (), description="Conditional players: [{player: B, only_with: [A]}]."
+    )
+    randomness: Randomness = block(Randomness)
     lock: tuple[str, ...] = Field((), description="Player ids every lineup must contain.")
     exclude: tuple[str, ...] = Field((), description="Player ids no lineup may contain.")
     mip_gap: float = Field(
@@ -105,6 +238,14 @@ class LineupSettings(Section):
         "earlier ones.",
     )
 
+    @field_validator("stack", mode="before")
+    @classmethod
+    def _stack_switch(cls, value: object) -> object:
+        """``stack: true`` (the old switch) is QB + one receiver; ``false`` no stacking."""
+        if isinstance(value, bool):
+            return {"qb_receivers": int(value)}
+        return value
+
     @classmethod
     def unconstrained(cls, **rules: object) -> LineupSettings:
         """Roster and salary cap only (one lineup), plus the given ``rules``."""
@@ -115,8 +256,52 @@ class LineupSettings(Section):
             avoid_opposing_defense=False,
             max_exposure=1.0,
             max_per_team=None,
+            min_teams=None,
+            min_games=None,
         )
         return cls(**{**plain, **rules})
+
+    def team_rules(self, rules: RosterRules) -> TeamRules:
+        """max_per_team, min_teams and min_games with ``site`` read off ``rules``."""
+        return TeamRules(
+            *(
+                getattr(rules, key) if getattr(self, key) == SITE else getattr(self, key)
+                for key in TeamRules._fields
+            )
+        )
+
+    def player_band(self, pid: str) -> Band:
+        """The exposure share a player may have (his own, else the global one)."""
+        return self.player_exposure.get(pid) or Band(min=self.min_exposure, max=self.max_exposure)
+
+    def lineup_counts(self, band: Band) -> tuple[int, int]:
+        """A share band as (fewest, most) lineups out of n_lineups."""
+        n = self.n_lineups
+        return math.ceil(band.min * n - 1e-9), math.floor(band.max * n + 1e-9)
+
+    def check_ids(self, ids: set[str]) -> None:
+        """Every player id the rules name is in the pool, or one line naming the key."""
+        named = (
+            [("lock", pid) for pid in self.lock]
+            + [("exclude", pid) for pid in self.exclude]
+            + [("player_exposure", pid) for pid in self.player_exposure]
+            + [
+                (f"groups[{k}].players", pid)
+                for k, g in enumerate(self.groups)
+                for pid in g.players
+            ]
+            + [
+                (f"requires[{k}]", pid)
+                for k, r in enumerate(self.requires)
+                for pid in (r.player, *r.only_with)
+            ]
+        )
+        for key, pid in named:
+            if pid not in ids:
+                raise ConfigError(
+                    f"lineups: player id {pid!r} in lineups.{key} is not in the pool; "
+                    "use ids from the pool's Id column"
+                )
 
 
 class Simulation(Section):
