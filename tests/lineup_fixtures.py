@@ -126,3 +126,51 @@ def brute_force_sequence(pool, rules, settings, n):  # noqa: ANN001, ANN201
         values.append(sequence.points[k])
         sequence.take(sequence.candidates[k])
     return values
+
+
+def exact_sequence(pool, rules, settings, points_for=None):  # noqa: ANN001, ANN201
+    """The sequence's best values by exhaustive search with every sequential rule spelled
+    out independently: overlap, per-player and per-team max exposure, and min exposure as
+    "a player (team) whose minimum needs every lineup left is in this one".
+    ``points_for(k)``: per-player points of lineup k (projection noise); the values
+    returned are in those points."""
+    candidates = all_valid_lineups(pool, rules, settings)
+    n, ids, team = settings.n_lineups, pool["id"].astype(str).tolist(), pool["team"].to_numpy()
+    limit = rules.size - 1 if settings.max_overlap is None else settings.max_overlap
+
+    def band(b):  # noqa: ANN001, ANN202
+        return math.ceil(b.min * n - 1e-9), math.floor(b.max * n + 1e-9)
+
+    player_band = [band(settings.player_band(pid)) for pid in ids]
+    team_band = {t: band(b) for t, b in settings.team_exposure.items()}
+    used, team_used, earlier, values, chosen = [0] * len(pool), {}, [], [], []
+    for k in range(n):
+        left = n - k
+        points = pool["projection"].to_numpy() if points_for is None else points_for(k)
+        must = {i for i, (low, _) in enumerate(player_band) if low - used[i] >= left}
+        must_team = {t for t, (low, _) in team_band.items() if low - team_used.get(t, 0) >= left}
+        best, best_lineup = None, None
+        for c in candidates:
+            players = set(c.tolist())
+            if any(used[i] >= player_band[i][1] for i in players):
+                continue
+            teams = set(team[list(players)])
+            if any(team_used.get(t, 0) >= team_band[t][1] for t in teams if t in team_band):
+                continue
+            if not must <= players or not must_team <= teams:
+                continue
+            if any(len(players & e) > limit for e in earlier):
+                continue
+            value = float(points[c].sum())
+            if best is None or value > best:
+                best, best_lineup = value, c
+        if best is None:
+            break
+        values.append(best)
+        chosen.append(best_lineup)
+        earlier.append(set(best_lineup.tolist()))
+        for i in best_lineup:
+            used[i] += 1
+        for t in set(team[best_lineup]):
+            team_used[t] = team_used.get(t, 0) + 1
+    return values, chosen

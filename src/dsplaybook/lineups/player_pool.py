@@ -6,7 +6,9 @@ header = row 1) and the column.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +19,19 @@ from dsplaybook.lineups.rosters import player_positions
 from dsplaybook.lineups.settings import PoolSettings
 
 # Canonical columns the optimiser works with.
-COLUMNS = ["id", "name", "position", "team", "opponent", "salary", "projection", "injury"]
+COLUMNS = [
+    "id",
+    "name",
+    "position",
+    "team",
+    "opponent",
+    "salary",
+    "projection",
+    "injury",
+    "start",  # the game's start as 'YYYY-MM-DD HH:MM' in the export's time zone, or ''
+]
+# DraftKings' Game Info: 'ATL@HOU 10/02/2016 01:00PM ET'
+DK_START = re.compile(r"(\d{2}/\d{2}/\d{4}) (\d{1,2}:\d{2}[AP]M)")
 
 FANDUEL = {
     "id": "Id",
@@ -56,8 +70,10 @@ def read_player_pool(
     path: str | Path,
     projection_column: str = "auto",
     positions: Iterable[str] | None = None,
+    range_columns: tuple[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Return a frame with :data:`COLUMNS`, validated. ``positions`` are the allowed ones."""
+    """Return a frame with :data:`COLUMNS`, validated. ``positions`` are the allowed ones;
+    ``range_columns`` (floor, ceiling) add columns floor and ceiling."""
     path = Path(path)
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
@@ -67,6 +83,8 @@ def read_player_pool(
     try:
         kind = detect_format(raw.columns)
         pool = _normalise(raw, kind, projection_column)
+        if range_columns:
+            pool = pool.assign(**_ranges(raw, pool, *range_columns))
         _validate(pool, positions)
     except InputError as err:
         raise InputError(f"{path}: {err}") from None
@@ -110,12 +128,42 @@ def _normalise(raw: pd.DataFrame, kind: str, projection_column: str) -> pd.DataF
             for row, (game, team) in enumerate(zip(raw["Game Info"], out["team"], strict=True), 2)
         ]
         out["injury"] = ""
+    out["start"] = [_dk_start(g) for g in raw["Game Info"]] if kind == "draftkings" else ""
     out["position"] = raw["Position"].str.strip()
     out["salary"] = _numbers(
         raw["Salary"].str.replace(",", "").str.replace("$", ""), "Salary", LARGEST["Salary"]
     )
     out["projection"] = _numbers(raw[projection_column], projection_column, LARGEST["projection"])
     return out[COLUMNS]
+
+
+def _ranges(raw: pd.DataFrame, pool: pd.DataFrame, floor: str, ceiling: str) -> dict:
+    """Floor and ceiling columns, checked floor <= projection <= ceiling."""
+    for column in (floor, ceiling):
+        if column not in raw.columns:
+            raise InputError(
+                f"column {column!r} (lineups.floor_column/ceiling_column) is missing; name "
+                "the export's floor and ceiling columns, or set them to ''"
+            )
+    low = _numbers(raw[floor], floor, LARGEST["projection"])
+    high = _numbers(raw[ceiling], ceiling, LARGEST["projection"])
+    bad = ((low > pool["projection"] + 1e-9) | (pool["projection"] > high + 1e-9)).to_numpy()
+    if bad.any():
+        row = int(bad.nonzero()[0][0])
+        raise InputError(
+            f"row {row + 2} columns {floor!r}/{ceiling!r}: floor {low.iloc[row]:g} … ceiling "
+            f"{high.iloc[row]:g} does not hold the projection {pool['projection'].iloc[row]:g}; "
+            "fix the export"
+        )
+    return {"floor": low.to_numpy(), "ceiling": high.to_numpy()}
+
+
+def _dk_start(game: str) -> str:
+    found = DK_START.search(game)
+    if not found:
+        return ""
+    when = datetime.strptime(" ".join(found.groups()), "%m/%d/%Y %I:%M%p")
+    return when.strftime("%Y-%m-%d %H:%M")
 
 
 def _dk_opponent(game: str, team: str, row: int) -> str:
@@ -194,7 +242,10 @@ def load_pool(
     """Read an export with ``settings.projection_column`` and, if ``settings.drop_injured``,
     drop the players whose injury indicator is in ``settings.injury_statuses``. A
     ``locked`` player that would be dropped is a one-line error naming him and why."""
-    pool = read_player_pool(path, settings.projection_column, positions)
+    ranges = (settings.floor_column, settings.ceiling_column)
+    pool = read_player_pool(
+        path, settings.projection_column, positions, ranges if all(ranges) else None
+    )
     if not settings.drop_injured:
         return pool
     kept = drop_injured(pool, settings.injury_statuses)

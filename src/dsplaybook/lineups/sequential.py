@@ -72,6 +72,20 @@ def feasible(f: Formulation, groups: dict[str, RowGroup]) -> bool:
     return _solved(h)
 
 
+def best_lineup(f: Formulation, groups: dict[str, RowGroup]) -> np.ndarray | None:
+    """The exact best 0/1 column vector under ``groups`` (on ``f``'s columns, Choice rules
+    expanded), or None when no lineup meets them: one lineup, one model."""
+    h = quiet_highs()
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("mip_abs_gap", 0.0)
+    _add_columns(h, f)
+    for group in groups.values():
+        _add_rows(h, group)
+    if not _solved(h):
+        return None
+    return np.asarray(h.getSolution().col_value)
+
+
 def _solved(h: highspy.Highs) -> bool:
     """Run ``h``: True at an optimum, False when infeasible; any other status is an error,
     never read as infeasible."""

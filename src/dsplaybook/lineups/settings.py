@@ -318,6 +318,23 @@ class Simulation(Section):
     portfolio_size: int = Field(5, ge=1, description="Lineups in the portfolio.")
 
 
+class LateSwap(Section):
+    """Re-optimise submitted lineups once some games have started."""
+
+    submitted: str = Field(
+        description="The upload file entered on the site (ours, or the site's edit-entries "
+        "download: its other columns are written back unchanged)."
+    )
+    started: tuple[str, ...] = Field(
+        (), description="Teams or games (AWAY@HOME) that have started: their players stay."
+    )
+    at: str | None = Field(
+        None,
+        description="Or the time now, 'YYYY-MM-DD HH:MM' in the export's time zone: games "
+        "starting at or before it have started (DraftKings exports carry start times).",
+    )
+
+
 class SimulationSettings(Simulation):
     """``lineups.simulation`` plus the seed."""
 
@@ -338,6 +355,26 @@ class Lineups(PoolSettings, LineupSettings):
     roster: Roster = Field("fanduel_nfl", description=ROSTER_HELP)
     demo_pool_teams: int = Field(16, ge=2, multiple_of=2, description="Teams in the demo pool.")
     simulation: Simulation = block(Simulation)
+    late_swap: dict[str, LateSwap] = Field(
+        default_factory=dict,
+        description="Pool name -> {submitted, started, at}: writes "
+        "results/lineups/<pool>/late_swap.csv in the site's upload format.",
+    )
+
+    @model_validator(mode="after")
+    def _swaps_name_pools(self) -> Lineups:
+        for name, swap in self.late_swap.items():
+            if name not in self.pools:
+                raise ConfigError(
+                    f"config: key 'lineups.late_swap.{name}': no such pool; use one of "
+                    f"{', '.join(self.pools)}"
+                )
+            if not swap.started and swap.at is None:
+                raise ConfigError(
+                    f"config: key 'lineups.late_swap.{name}': say which games started "
+                    "('started' teams/games, or 'at' a time)"
+                )
+        return self
 
     def pool(self, name: str) -> PoolEntry:
         """A pools entry as {path, roster}: a plain path uses lineups.roster."""

@@ -1,0 +1,222 @@
+"""Every lineup rule players use (site team/game rules, stacks, groups, conditional
+players, minimum salary, exposure bands, projection noise) against exhaustive search,
+and the independent checker rejecting lineups the sites would refuse."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from lineup_fixtures import all_valid_lineups, exact_sequence, small_pool
+
+from dsplaybook.lineups.checks import lineup_violations, portfolio_violations
+from dsplaybook.lineups.milp import InfeasibleRules, LineupSettings, optimize_lineups
+from dsplaybook.lineups.noise import lineup_points
+from dsplaybook.lineups.rosters import PRESETS, RosterRules
+
+ROSTER = {"salary_cap": 45_000, "slots": {"QB": 1, "RB": 2, "WR": 2, "TE": 1, "D": 1}}
+MINI = RosterRules.from_config(ROSTER)
+COUNTS = {"QB": 3, "RB": 5, "WR": 6, "TE": 3, "D": 3}
+ENGINES = ["ranked", "highs", "cvxpy"]
+
+
+def _pool(seed: int, teams: int = 4) -> pd.DataFrame:
+    return small_pool(COUNTS, teams=teams, seed=seed)
+
+
+def _ids(pool, rows):  # noqa: ANN001, ANN202
+    return tuple(pool["id"].iloc[list(rows)])
+
+
+# Each rule, on its own, with what the unconstrained best lineup would break.
+STATIC_RULES = {
+    "min teams 4": ({"min_teams": 4}, None),
+    "min games 3": ({"min_games": 3}, None),
+    "max per team 2": ({"max_per_team": 2}, None),
+    "site rules (custom roster)": ({}, {"max_per_team": 3, "min_teams": 3}),
+    "min salary": ({"min_salary": 44_000}, None),
+    "QB + 2 receivers": ({"stack": {"qb_receivers": 2}}, None),
+    "bring-back": ({"stack": {"qb_receivers": 1, "bring_back": 1}}, None),
+    "game stack of 5": ({"stack": {"qb_receivers": 0, "game": 5}}, None),
+    "team stack of 3": ({"stack": {"qb_receivers": 0, "team": 3}}, None),
+    "group at most 1": ({"groups": [{"players": ["p3", "p4", "p5", "p6"], "at_most": 1}]}, None),
+    "group at least 2": ({"groups": [{"players": ["p3", "p4", "p9", "p10"], "at_least": 2}]}, None),
+    "conditional": ({"requires": [{"player": "p14", "only_with": ["p3", "p4"]}]}, None),
+}
+
+
+def _rules_and_settings(name: str, **extra):  # noqa: ANN202
+    rules_update, roster_rules = STATIC_RULES[name]
+    rules = RosterRules.from_config({**ROSTER, **(roster_rules or {})})
+    settings = LineupSettings.unconstrained(**rules_update, **extra)
+    if roster_rules:  # the roster's own rules apply through "site"
+        settings = settings.model_copy(
+            update={"max_per_team": "site", "min_teams": "site", "min_games": "site"}
+        )
+    return rules, settings
+
+
+@pytest.mark.parametrize("name", STATIC_RULES)
+def test_each_rule_gives_the_exhaustive_best_lineup_and_binds(name):
+    rules, settings = _rules_and_settings(name)
+    free = LineupSettings.unconstrained()
+    binds = False
+    for seed in range(4):
+        pool = _pool(seed, teams=6 if "games" in name else 4)
+        valid = all_valid_lineups(pool, rules, settings)
+        best = max(float(pool["projection"].to_numpy()[c].sum()) for c in valid)
+        for engine in ENGINES:
+            result = optimize_lineups(pool, rules, settings, engine=engine)
+            got = result.lineups[0]
+            assert float(pool["projection"].to_numpy()[got].sum()) == pytest.approx(best)
+            assert lineup_violations(pool, got, rules, settings, result.slots[0]) == []
+        unconstrained = optimize_lineups(pool, rules, free).lineups[0]
+        binds |= bool(lineup_violations(pool, unconstrained, rules, settings))
+    assert binds, f"{name}: the unconstrained best lineup never breaks the rule"
+
+
+@pytest.mark.parametrize("name", ["min teams 4", "bring-back", "game stack of 5", "conditional"])
+def test_each_rule_holds_along_a_sequence_exactly(name):
+    rules, settings = _rules_and_settings(name, n_lineups=5, max_overlap=4, max_exposure=0.6)
+    pool = _pool(5)
+    expected, _ = exact_sequence(pool, rules, settings)
+    for engine in ("ranked", "highs"):
+        result = optimize_lineups(pool, rules, settings, engine=engine)
+        values = [float(pool["projection"].to_numpy()[x].sum()) for x in result.lineups]
+        assert values == pytest.approx(expected)
+        assert portfolio_violations(pool, result.lineups, rules, settings, result.slots) == []
+
+
+EXPOSURE_RULES = {
+    "player max": {"player_exposure": {"p1": {"max": 0.4}, "p7": {"max": 0.2}}},
+    "player min": {"player_exposure": {"p2": {"min": 0.6}, "p13": {"min": 0.8}}},
+    "global min": {"min_exposure": 0.0, "player_exposure": {"p19": {"min": 1.0}}},
+    "team max": {"team_exposure": {"T1": {"max": 0.4}}},  # eight teams: T1 is in all 5
+    "team min": {"team_exposure": {"T5": {"min": 0.6}, "T0": {"min": 0.4}}},  # in 0 and 1
+}
+
+
+@pytest.mark.parametrize("name", EXPOSURE_RULES)
+def test_exposure_bands_match_exhaustive_search(name):
+    settings = LineupSettings.unconstrained(
+        n_lineups=5, max_overlap=5, max_exposure=1.0, **EXPOSURE_RULES[name]
+    )
+    free = LineupSettings.unconstrained(n_lineups=5, max_overlap=5, max_exposure=1.0)
+    pool = _pool(3, teams=8 if name.startswith("team") else 4)
+    expected, _ = exact_sequence(pool, MINI, settings)
+    assert len(expected) == 5
+    for engine in ENGINES:
+        result = optimize_lineups(pool, MINI, settings, engine=engine)
+        values = [float(pool["projection"].to_numpy()[x].sum()) for x in result.lineups]
+        assert values == pytest.approx(expected), engine
+        assert portfolio_violations(pool, result.lineups, MINI, settings, result.slots) == []
+    unconstrained = optimize_lineups(pool, MINI, free)
+    assert portfolio_violations(pool, unconstrained.lineups, MINI, settings), "rule never binds"
+
+
+def test_a_minimum_that_cannot_be_met_names_the_rule():
+    pool = _pool(3)
+    settings = LineupSettings.unconstrained(
+        n_lineups=3, max_overlap=6, player_exposure={"p0": {"min": 1.0}, "p1": {"min": 1.0}}
+    )  # p0 and p1 are both quarterbacks: never in one lineup
+    assert set(pool["position"].iloc[[0, 1]]) == {"QB"}
+    with pytest.raises(InfeasibleRules, match="required by min exposure"):
+        optimize_lineups(pool, MINI, settings)
+
+
+def test_projection_noise_is_seeded_exact_per_lineup_and_diverse():
+    pool = _pool(2)
+    noisy = LineupSettings.unconstrained(n_lineups=6, max_overlap=6, randomness={"sd": 0.3})
+    plain = LineupSettings.unconstrained(n_lineups=6, max_overlap=6)
+
+    def points_for(k):  # noqa: ANN001, ANN202
+        return lineup_points(pool, noisy.randomness, 7, k)
+
+    expected, _ = exact_sequence(pool, MINI, noisy, points_for)
+    for engine in ENGINES:
+        result = optimize_lineups(pool, MINI, noisy, engine=engine, seed=7)
+        got = [float(points_for(k)[x].sum()) for k, x in enumerate(result.lineups)]
+        assert got == pytest.approx(expected), engine
+    again = optimize_lineups(pool, MINI, noisy, seed=7)
+    other = optimize_lineups(pool, MINI, noisy, seed=8)
+    first = optimize_lineups(pool, MINI, noisy, seed=7)
+    assert [list(x) for x in first.lineups] == [list(x) for x in again.lineups]
+    assert [list(x) for x in first.lineups] != [list(x) for x in other.lineups]
+    distinct = len({int(i) for x in first.lineups for i in x})
+    exact = optimize_lineups(pool, MINI, plain)
+    assert distinct > len({int(i) for x in exact.lineups for i in x})
+
+
+def test_floor_and_ceiling_draws_stay_in_range():
+    pool = _pool(2)
+    pool = pool.assign(floor=pool["projection"] * 0.5, ceiling=pool["projection"] * 1.8)
+    settings = LineupSettings.unconstrained(randomness={"use_range": True})
+    draws = np.array([lineup_points(pool, settings.randomness, 1, k) for k in range(400)])
+    assert (draws >= pool["floor"].to_numpy() - 1e-9).all()
+    assert (draws <= pool["ceiling"].to_numpy() + 1e-9).all()
+    mean = (pool["floor"] + pool["projection"] + pool["ceiling"]) / 3  # triangular law
+    assert np.allclose(draws.mean(axis=0), mean, rtol=0.08)
+
+
+def _roster_lineup(pool: pd.DataFrame, rules: RosterRules) -> np.ndarray:
+    return np.arange(rules.size)
+
+
+def test_presets_carry_their_sites_rules():
+    for name, rules in PRESETS.items():
+        if name.startswith("fanduel"):
+            assert (rules.max_per_team, rules.min_teams, rules.min_games) == (4, 3, None)
+        else:
+            assert (rules.max_per_team, rules.min_teams, rules.min_games) == (None, None, 2)
+
+
+def test_the_checker_rejects_a_one_game_draftkings_lineup():
+    rules = PRESETS["draftkings_nba"]
+    positions = ["PG", "SG", "SF", "PF", "C", "PG", "SF", "C"]
+    pool = pd.DataFrame(
+        {
+            "id": [f"d{i}" for i in range(8)],
+            "name": [f"player {i}" for i in range(8)],
+            "position": positions,
+            "team": ["A", "B"] * 4,
+            "opponent": ["B", "A"] * 4,
+            "salary": [5000.0] * 8,
+            "projection": [30.0] * 8,
+        }
+    )
+    lineup = np.arange(8)
+    site = LineupSettings()  # site rules by default
+    assert "players from 1 games, site needs 2" in lineup_violations(pool, lineup, rules, site)
+    # the same players from two games pass
+    two_games = pool.assign(team=["A", "B", "C", "D"] * 2, opponent=["B", "A", "D", "C"] * 2)
+    assert lineup_violations(two_games, lineup, rules, site) == []
+
+
+def test_the_checker_rejects_five_from_one_fanduel_team():
+    rules = PRESETS["fanduel_nfl"]
+    positions = ["QB", "RB", "RB", "WR", "WR", "WR", "TE", "WR", "D"]
+    teams = ["A", "A", "A", "A", "A", "B", "C", "C", "B"]
+    pool = pd.DataFrame(
+        {
+            "id": [f"f{i}" for i in range(9)],
+            "name": [f"player {i}" for i in range(9)],
+            "position": positions,
+            "team": teams,
+            "opponent": [{"A": "X", "B": "Y", "C": "Z"}[t] for t in teams],
+            "salary": [6000.0] * 9,
+            "projection": [10.0] * 9,
+        }
+    )
+    problems = lineup_violations(pool, np.arange(9), rules, LineupSettings())
+    assert "5 players from A, max 4" in problems
+    four = pool.assign(team=["A", "A", "A", "A", "D", "B", "C", "C", "B"])
+    assert lineup_violations(four, np.arange(9), rules, LineupSettings()) == []
+
+
+def test_the_site_rules_bind_the_optimiser_on_a_small_slate():
+    # one game only: no DraftKings lineup exists; the rule is named
+    pool = small_pool({"PG": 3, "SG": 3, "SF": 3, "PF": 3, "C": 3}, teams=2, seed=0).assign(
+        salary=5000.0
+    )
+    with pytest.raises(InfeasibleRules, match="'min games' cannot be met"):
+        optimize_lineups(pool, PRESETS["draftkings_nba"], LineupSettings(stack=False))
