@@ -12,6 +12,7 @@ from dsplaybook.lineups.player_pool import read_player_pool
 from dsplaybook.lineups.rosters import PRESETS
 from dsplaybook.lineups.settings import PoolSettings
 from dsplaybook.lineups.tables import lineups_from_table, slots_from_table
+from dsplaybook.lineups.upload import read_upload
 
 pytestmark = pytest.mark.workflow
 FANDUEL_POOL = SHARED_DATA / "fantasy" / "fanduel_nfl_2015_w4.csv"
@@ -152,14 +153,43 @@ def test_a_draftkings_nba_export_and_an_nfl_pool_in_one_run(tmp_path):
     pool = read_player_pool(nba)
     lineups = lineups_from_table(pool, table)
     slots = slots_from_table(pool, table)
-    # the workflow's own rules (stack/defense rules have no QB or defense to act on here)
-    settings = LineupSettings.unconstrained(
-        n_lineups=5, max_overlap=6, max_exposure=0.6, max_per_team=4
-    )
+    # the workflow's own rules: DraftKings' site rule (2 games at least), no team limit
+    settings = LineupSettings(n_lineups=5, max_overlap=6, max_exposure=0.6)
     rules = PRESETS["draftkings_nba"]
     assert len(lineups) == 5
     assert portfolio_violations(pool, lineups, rules, settings, slots) == []
+    upload = read_upload(run.workdir / "results/lineups/nba/upload.csv", pool, rules)
+    assert [list(x) for x in upload.lineups] == [list(x) for x in lineups]
     assert table["position"].str.contains("/").any(), "no multi-position player chosen"
     assert set(table["slot"]) == set(rules.slot_names())
     nfl = pd.read_csv(run.workdir / "results/lineups/demo_synthetic/lineups.csv")
     assert "FLEX" in set(nfl["slot"])
+
+
+def test_late_swap_rewrites_the_submitted_file_keeping_started_games(tmp_path):
+    config = {"n_lineups": 4, "demo_pool_teams": 6, "simulation": {"n_sims": 300}}
+    run, _ = _run(tmp_path, config, ["results/lineups/demo_synthetic/upload.csv"])
+    out = run.workdir / "results/lineups/demo_synthetic"
+    assert (out / "lineups.md").read_text().startswith("# Lineups for demo_synthetic")
+    # the file as entered on the site, with the site's entry columns in front
+    entered = pd.read_csv(out / "upload.csv", dtype=str)
+    entered.insert(0, "entry_id", [f"90{k}" for k in range(len(entered))])
+    submitted = tmp_path / "entries.csv"
+    entered.to_csv(submitted, index=False)
+    swap = {"demo_synthetic": {"submitted": str(submitted), "started": ["T01"]}}
+    run.write_config({"datasets": [], "lineups": {**config, "late_swap": swap}})
+    run.snakemake("results/lineups/demo_synthetic/late_swap.csv")
+    swapped = pd.read_csv(out / "late_swap.csv", dtype=str)
+    assert list(swapped.columns) == list(entered.columns)
+    assert list(swapped["entry_id"]) == list(entered["entry_id"])
+    pool = read_player_pool(run.workdir / "resources/fantasy/demo_synthetic.csv")
+    started = set(pool["id"][pool["team"].isin(["T01", "T02"])])  # T01 plays T02
+    for (_, before), (_, after) in zip(entered.iterrows(), swapped.iterrows(), strict=True):
+        for column in entered.columns[1:]:
+            if before[column] in started:
+                assert after[column] == before[column]  # same player, same slot
+            else:
+                assert after[column] not in started  # nobody added from a started game
+    rules = PRESETS["fanduel_nfl"]
+    back = read_upload(out / "late_swap.csv", pool, rules)
+    assert len(back.lineups) == 4

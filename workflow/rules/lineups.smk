@@ -52,6 +52,8 @@ rule optimize_lineups:
         lineups="results/lineups/{pool}/lineups.csv",
         exposure="results/lineups/{pool}/exposure.csv",
         summary="results/lineups/{pool}/summary.csv",
+        upload="results/lineups/{pool}/upload.csv",
+        readable="results/lineups/{pool}/lineups.md",
     log:
         "logs/lineups/optimize_lineups/{pool}.log",
     benchmark:
@@ -66,8 +68,34 @@ rule optimize_lineups:
         roster=pool_roster,
         pool=PoolSettings.pick(SETTINGS.lineups),
         settings=LineupSettings.pick(SETTINGS.lineups),
+        seed=config["seed"],
     script:
         "../scripts/optimize_lineups.py"
+
+
+rule late_swap:
+    input:
+        pool=player_pool_csv,
+        submitted=submitted_upload,
+    output:
+        upload="results/lineups/{pool}/late_swap.csv",
+    log:
+        "logs/lineups/late_swap/{pool}.log",
+    benchmark:
+        "benchmarks/lineups/late_swap/{pool}.tsv"
+    conda:
+        "../../envs/lineups.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        roster=pool_roster,
+        pool=PoolSettings.pick(SETTINGS.lineups),
+        settings=LineupSettings.pick(SETTINGS.lineups),
+        swap=late_swap_settings,
+    script:
+        "../scripts/late_swap.py"
 
 
 rule simulate_lineups:

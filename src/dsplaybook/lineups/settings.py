@@ -241,7 +241,10 @@ class LineupSettings(Section):
     @field_validator("stack", mode="before")
     @classmethod
     def _stack_switch(cls, value: object) -> object:
-        """``stack: true`` (the old switch) is QB + one receiver; ``false`` no stacking."""
+        """``stack: true`` (the old switch) is QB + one receiver; ``false`` no stacking (also
+        as the text 'true'/'false' that Snakemake's --config hands over)."""
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            value = value.strip().lower() == "true"
         if isinstance(value, bool):
             return {"qb_receivers": int(value)}
         return value

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from dsplaybook.lineups.rosters import RosterRules
+from dsplaybook.lineups.settings import LineupSettings
 
 PLAYER_COLUMNS = ["id", "name", "position", "team", "opponent", "salary", "projection"]
 
@@ -71,3 +72,47 @@ def _rows_and_slots(pool: pd.DataFrame, table: pd.DataFrame):  # noqa: ANN202
         rows = [index_of[str(pid)] for pid in players["id"]]
         order = np.argsort(rows, kind="stable")
         yield np.array(rows)[order], [list(players["slot"])[k] for k in order]
+
+
+def lineups_markdown(
+    table: pd.DataFrame,
+    summary: pd.DataFrame,
+    rules: RosterRules,
+    settings: LineupSettings,
+    pool_name: str,
+) -> str:
+    """A readable page of the lineups: the rules they obey, then one table per lineup."""
+    limits = settings.team_rules(rules)
+    rule_text = [
+        f"roster {rules.name} (salary cap {rules.salary_cap:,})",
+        f"at most {limits.max_per_team} per team" if limits.max_per_team else None,
+        f"players from at least {limits.min_teams} teams" if limits.min_teams else None,
+        f"from at least {limits.min_games} games" if limits.min_games else None,
+        f"at most {settings.max_overlap} players shared"
+        if settings.max_overlap is not None
+        else None,
+        f"max exposure {settings.max_exposure:g}",
+    ]
+    lines = [
+        f"# Lineups for {pool_name}",
+        "",
+        f"{len(summary)} lineups, best first: " + "; ".join(r for r in rule_text if r) + ".",
+        "Enter them on the site with `upload.csv` beside this file (the site's bulk-upload "
+        "format: one row per lineup, one column per slot, player ids).",
+        "",
+    ]
+    for (k, players), (_, row) in zip(
+        table.groupby("lineup", sort=True), summary.iterrows(), strict=True
+    ):
+        lines += [
+            f"## Lineup {k}: {row['points']:.2f} points, salary {row['salary']:,}",
+            "",
+            "| slot | player | id | team | salary | projection |",
+            "|---|---|---|---|---:|---:|",
+        ]
+        lines += [
+            f"| {p.slot} | {p.name} | {p.id} | {p.team} | {p.salary:,.0f} | {p.projection:.2f} |"
+            for p in players.itertuples()
+        ]
+        lines.append("")
+    return "\n".join(lines)

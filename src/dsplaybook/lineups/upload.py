@@ -122,9 +122,12 @@ def read_upload(path: str | Path, pool: pd.DataFrame, rules: RosterRules) -> Upl
 
 
 def _slot_columns(header: list[str], wanted: list[str], path: Path) -> list[int]:
-    """Column of each slot: the first run of columns that spells the roster's header."""
+    """Column of each slot: the first run of columns that spells the roster's header
+    (a repeated name that pandas saved as RB.1 still counts as RB)."""
+    names = set(wanted)
+    plain = [re.sub(r"\.\d+$", "", h) if re.sub(r"\.\d+$", "", h) in names else h for h in header]
     for start in range(len(header) - len(wanted) + 1):
-        if header[start : start + len(wanted)] == wanted:
+        if plain[start : start + len(wanted)] == wanted:
             return list(range(start, start + len(wanted)))
     raise InputError(
         f"{path}: header {','.join(header)!r} has no slot columns {','.join(wanted)}; is it "

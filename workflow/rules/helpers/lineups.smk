@@ -20,10 +20,41 @@ def pool_roster(wildcards):
     return _pool(wildcards).to_data()["roster"]
 
 
+def _swap(wildcards):
+    if wildcards.pool not in SETTINGS.lineups.late_swap:
+        raise WorkflowError(
+            f"results/lineups/{wildcards.pool}/late_swap.csv: no late swap for this pool; "
+            f"add lineups.late_swap.{wildcards.pool}: {{submitted: ..., started: [...]}}"
+        )
+    return SETTINGS.lineups.late_swap[wildcards.pool]
+
+
+def submitted_upload(wildcards):
+    """The upload file entered on the site (lineups.late_swap.<pool>.submitted)."""
+    return _swap(wildcards).submitted
+
+
+def late_swap_settings(wildcards):
+    return _swap(wildcards).to_data()
+
+
 def lineup_targets():
-    outputs = ["lineups.csv", "exposure.csv", "summary.csv", "portfolio.csv"]
-    return ["results/lineups/bookcases.json", "results/lineups/bookcases.png"] + expand(
-        "results/lineups/{pool}/{name}",
-        pool=list(SETTINGS.lineups.pools),
-        name=[*outputs, "score_distributions.png"],
+    outputs = [
+        "lineups.csv",
+        "exposure.csv",
+        "summary.csv",
+        "portfolio.csv",
+        "upload.csv",
+    ]
+    return (
+        ["results/lineups/bookcases.json", "results/lineups/bookcases.png"]
+        + expand(
+            "results/lineups/{pool}/{name}",
+            pool=list(SETTINGS.lineups.pools),
+            name=[*outputs, "lineups.md", "score_distributions.png"],
+        )
+        + expand(
+            "results/lineups/{pool}/late_swap.csv",
+            pool=list(SETTINGS.lineups.late_swap),
+        )
     )
