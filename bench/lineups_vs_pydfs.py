@@ -2,15 +2,23 @@
 
 pydfs-lineup-optimizer 3.6.1 (PuLP + CBC) is installed only here, in its own virtual
 environment (.venv-bench-pydfs, git-ignored), never in the project's. Both get the same
-rules: the pool's roster, its salary cap, no team limit, no stacking, no minimum number
-of games, at most 6 players shared between any two lineups. Every pool runs twice,
-back to back, alternating which optimiser goes first; each side's time covers the
-optimisation only (not reading the CSV).
+rules, in one of two sets:
 
-Usage: .venv/bin/python bench/lineups_vs_pydfs.py [--verify] [N_LINEUPS] [POOL_NAME ...]
-Prints the figures recorded in docs/benchmarks.md. ``--verify`` also re-solves every one
-of our lineups with the HiGHS MILP given our earlier lineups (exactness where ties make
-the two optimisers' sequences differ).
+- ``plain`` (default): the pool's roster and salary cap, no team limit, no stacking, no
+  minimum number of games, at most 6 players shared between any two lineups;
+- ``--realistic``: what a player enters a contest with: the site's rules (FanDuel at
+  most 4 per team and 3 teams; DraftKings 2 games), on NFL pools QB + 2 WR/TE of his
+  team with a bring-back WR of the opponent, max exposure 0.4, min exposure 0.1 for
+  three mid-priced players, at most 6 shared.
+
+Every pool runs twice, back to back, alternating which optimiser goes first; each side's
+time covers the optimisation only (not reading the CSV). Every lineup of *both* sides is
+re-checked by dsplaybook's independent checker (slots by matching, cap, every rule).
+
+Usage: .venv/bin/python bench/lineups_vs_pydfs.py [--verify] [--realistic] [N_LINEUPS]
+[POOL_NAME ...]. Prints the figures recorded in docs/benchmarks.md. ``--verify`` also
+re-solves every one of our lineups with the HiGHS MILP given our earlier lineups
+(exactness where ties make the two optimisers' sequences differ; plain rules only).
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -49,9 +58,43 @@ def pydfs_python() -> Path:
     return python
 
 
-def run_ours(csv: Path, roster: str, projection: str, n: int) -> dict:
+MIN_EXPOSED = 3  # players given min exposure 0.1 under --realistic
+MAX_EXPOSURE, MIN_EXPOSURE = 0.4, 0.1
+
+
+def min_exposure_ids(pool) -> list[str]:  # noqa: ANN001
+    """Three mid-priced players (projection ranks 30-32 among non-QB, non-defense, by
+    id on ties): ones the best lineups would not use often on their own."""
+    rules = pool[~pool["position"].isin(["QB", "D", "DST", "K"])]
+    ranked = rules.sort_values(["projection", "id"], ascending=[False, True])
+    return list(ranked["id"].astype(str).iloc[30 : 30 + MIN_EXPOSED])
+
+
+def bench_settings(pool, roster: str, n: int, realistic: bool) -> LineupSettings:  # noqa: ANN001
+    if not realistic:
+        return LineupSettings.unconstrained(n_lineups=n, max_overlap=MAX_OVERLAP)
+    nfl = "nfl" in roster
+    return LineupSettings(
+        n_lineups=n,
+        max_overlap=MAX_OVERLAP,
+        stack={"qb_receivers": 2, "bring_back": 1, "bring_back_positions": ["WR"]}
+        if nfl
+        else False,
+        avoid_opposing_defense=False,  # pydfs has no such default rule
+        max_exposure=MAX_EXPOSURE,
+        player_exposure={
+            pid: {"min": MIN_EXPOSURE, "max": MAX_EXPOSURE} for pid in min_exposure_ids(pool)
+        },
+    )  # site rules: the defaults (max_per_team/min_teams/min_games: site)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_ours(csv: Path, roster: str, projection: str, n: int, realistic: bool) -> dict:
     pool = read_player_pool(csv, projection, PRESETS[roster].positions)
-    settings = LineupSettings.unconstrained(n_lineups=n, max_overlap=MAX_OVERLAP)
+    settings = bench_settings(pool, roster, n, realistic)
     started = time.perf_counter()
     result = optimize_lineups(pool, PRESETS[roster], settings)
     seconds = time.perf_counter() - started
@@ -62,25 +105,31 @@ def run_ours(csv: Path, roster: str, projection: str, n: int) -> dict:
         "points": [float(values[lineup].sum()) for lineup in result.lineups],
         "solver_runs": result.solver_runs,
         "problems": problems,
+        "peak_mb": peak_rss_mb(),
     }
 
 
-def run_pydfs(csv: Path, roster: str, projection: str, n: int) -> dict:
-    out = subprocess.run(
-        [
-            str(pydfs_python()),
-            str(REPO / "bench" / "_pydfs_reference.py"),
-            str(csv),
-            roster,
-            str(n),
-            str(MAX_OVERLAP),
-            projection,
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def run_pydfs(csv: Path, roster: str, projection: str, n: int, realistic: bool) -> dict:
+    pool = read_player_pool(csv, projection, PRESETS[roster].positions)
+    command = [
+        str(pydfs_python()),
+        str(REPO / "bench" / "_pydfs_reference.py"),
+        str(csv),
+        roster,
+        str(n),
+        str(MAX_OVERLAP),
+        projection,
+    ]
+    if realistic:
+        command += ["realistic", ",".join(min_exposure_ids(pool))]
+    out = subprocess.run(command, check=True, capture_output=True, text=True)
+    run = json.loads(out.stdout.strip().splitlines()[-1])
+    # pydfs's lineups through the same independent checker
+    index_of = {pid: i for i, pid in enumerate(pool["id"].astype(str))}
+    lineups = [np.array(sorted(index_of[str(p)] for p in ids)) for ids in run["ids"]]
+    settings = bench_settings(pool, roster, n, realistic)
+    run["problems"] = portfolio_violations(pool, lineups, PRESETS[roster], settings)
+    return run
 
 
 def shortfall_given_earlier(csv: Path, roster: str, projection: str, n: int) -> float:
@@ -102,7 +151,8 @@ def shortfall_given_earlier(csv: Path, roster: str, projection: str, n: int) -> 
 
 def main() -> None:
     verify = "--verify" in sys.argv
-    args = [a for a in sys.argv[1:] if a != "--verify"]
+    realistic = "--realistic" in sys.argv
+    args = [a for a in sys.argv[1:] if a not in ("--verify", "--realistic")]
     n = int(args[0]) if args else 150
     wanted = args[1:]
     load = os.getloadavg()[0]
@@ -116,13 +166,17 @@ def main() -> None:
             if wanted and name not in wanted:
                 continue
             players = len(read_player_pool(csv, projection))
-            print(f"\npool {name}: {players} players, roster {roster}, {n} lineups, overlap <= 6")
+            rules = "realistic rules" if realistic else "plain rules"
+            print(
+                f"\npool {name}: {players} players, roster {roster}, {n} lineups, overlap <= 6, "
+                f"{rules}"
+            )
             for attempt in (1, 2):
                 order = ["ours", "pydfs"] if attempt == 1 else ["pydfs", "ours"]
                 runs = {}
                 for who in order:
                     run = run_ours if who == "ours" else run_pydfs
-                    runs[who] = run(csv, roster, projection, n)
+                    runs[who] = run(csv, roster, projection, n, realistic)
                 ours, ref = runs["ours"], runs["pydfs"]
                 ours_total, ref_total = sum(ours["points"]), sum(ref["points"])
                 pairs = zip(ours["points"], ref["points"], strict=True)
@@ -136,9 +190,14 @@ def main() -> None:
                 print(
                     f"    totals: dsplaybook {ours_total:.6f}, pydfs {ref_total:.6f}, "
                     f"difference {ours_total - ref_total:+.2e}; lineup values equal "
-                    f"{same} of {n}; rule violations {len(ours['problems'])}"
+                    f"{same} of {n}; rule violations: dsplaybook {len(ours['problems'])}, "
+                    f"pydfs {len(ref['problems'])}; dsplaybook peak memory "
+                    f"{ours['peak_mb']:.0f} MB"
                 )
-            if verify:
+                for who in ("ours", "pydfs"):
+                    for problem in runs[who]["problems"][:3]:
+                        print(f"      {who}: {problem}")
+            if verify and not realistic:
                 worst = shortfall_given_earlier(csv, roster, projection, n)
                 print(f"  exact given our earlier lineups: largest shortfall {worst:.2e}")
 

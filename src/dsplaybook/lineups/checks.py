@@ -127,10 +127,12 @@ def _stack_problems(
                 f"QB {players['name'].iloc[i]} has {mates} WR/TE of {teams[i]}, "
                 f"needs {stack.qb_receivers}"
             )
+        wanted = set(stack.bring_back_positions)
         back = sum(
             1
             for j, theirs in enumerate(listed)
-            if teams[j] == opponents[i] and rules.defense not in theirs
+            if teams[j] == opponents[i]
+            and (theirs & wanted if wanted else rules.defense not in theirs)
         )
         if back < stack.bring_back:
             problems.append(

@@ -55,6 +55,18 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Anchors:
+    """Stacking rules that hang off a player every lineup holds exactly one of (the QB of
+    an NFL roster): lineup with anchor q needs at least ``needs[t-1]`` of the players
+    ``tags[q]`` marks t (1: q's receivers, 2: his bring-back players). The rows of the
+    same rules stay in ``groups`` for the MIP engines; the ranked list builds these in."""
+
+    anchor_mask: np.ndarray  # players that anchor
+    tags: dict[int, np.ndarray]  # anchor -> tag per player (0: none)
+    needs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Formulation:
     player: np.ndarray  # column -> pool row (-1: a Choice rule's column, see expanded)
     group: np.ndarray  # column -> slot group index (-1: columns are players)
@@ -62,6 +74,7 @@ class Formulation:
     objective: np.ndarray  # projected points per column (maximised)
     groups: dict[str, RowGroup]  # the rules that never change along a sequence
     choices: dict[str, Choice] = field(default_factory=dict)  # not yet columns and rows
+    anchors: Anchors | None = None  # the stacking rules again, for the ranked list
 
     def columns_of(self, players: np.ndarray) -> np.ndarray:
         return np.flatnonzero(np.isin(self.player, players))
@@ -189,9 +202,12 @@ def formulate(
     is_receiver = plays(listed, rules.receivers)
     is_defense = plays(listed, [rules.defense])
     stack = settings.stack
+    brings_back = (
+        plays(listed, stack.bring_back_positions) if stack.bring_back_positions else ~is_defense
+    )
     for name, need, mates in (
         ("QB stacking", stack.qb_receivers, lambda q: is_receiver & (team == team[q])),
-        ("bring-back", stack.bring_back, lambda q: ~is_defense & (team == opponent[q])),
+        ("bring-back", stack.bring_back, lambda q: brings_back & (team == opponent[q])),
     ):
         if need and is_qb.any():
             stacked = []
@@ -200,6 +216,17 @@ def formulate(
                 row[q] = float(need)
                 stacked.append(row)
             groups[name] = rows(np.array(stacked), -np.inf, 0.0)
+    anchors = None
+    one_qb = sum(g.count for g in rules.slots if rules.quarterback in g.eligible) == 1
+    if (stack.qb_receivers or stack.bring_back) and is_qb.any() and one_qb:
+        tags = {}
+        for q in np.flatnonzero(is_qb):
+            tag = np.zeros(n, dtype=int)
+            tag[is_receiver & (team == team[q])] = 1
+            tag[brings_back & (team == opponent[q])] = 2
+            tags[int(q)] = tag
+        needs = (stack.qb_receivers, stack.bring_back)
+        anchors = Anchors(is_qb.copy(), tags, needs)
     choices = {}
     for name, sets, need in (("game stack", games, stack.game), ("team stack", teams, stack.team)):
         if need:
@@ -227,7 +254,7 @@ def formulate(
                 facing.append(row)
         if facing:
             groups["no player facing the chosen defense"] = rows(np.array(facing), -np.inf, 1.0)
-    return Formulation(player, group, incidence, projection[player], groups, choices)
+    return Formulation(player, group, incidence, projection[player], groups, choices, anchors)
 
 
 def game_keys(pool: pd.DataFrame) -> np.ndarray:

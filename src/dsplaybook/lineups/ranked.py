@@ -23,6 +23,7 @@ sequence to the HiGHS back end (stacking with low exposure, a poor locked player
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from dsplaybook.lineups.formulation import EngineInputs
+from dsplaybook.lineups.formulation import Anchors, EngineInputs
 from dsplaybook.lineups.rosters import RosterRules
 from dsplaybook.lineups.sequential import HighsSequence
 
@@ -58,11 +59,27 @@ class PlayerClasses:
     counts: np.ndarray  # (class-count vectors the slots can hold) × classes
 
 
-def player_classes(positions: pd.Series, rules: RosterRules, usable: np.ndarray) -> PlayerClasses:
+def player_classes(
+    positions: pd.Series,
+    rules: RosterRules,
+    usable: np.ndarray,
+    tags: np.ndarray | None = None,
+    needs: tuple[int, ...] = (),
+) -> PlayerClasses:
     """Classes of players by eligible slot groups, and every per-class count vector that
-    fills the roster (Kuhn matching on one representative position per class)."""
-    eligible = [frozenset(rules.groups_for(p)) for p in positions]
-    kinds = sorted({e for e, ok in zip(eligible, usable, strict=True) if e and ok}, key=sorted)
+    fills the roster (Kuhn matching on one representative position per class).
+
+    ``tags`` (a small int per player, 0 for none) split classes further, and a count
+    vector must take at least ``needs[t - 1]`` players tagged t: how an anchored rule
+    ("this QB with 2 receivers of his team") is built into the listing."""
+    tags = np.zeros(len(positions), dtype=int) if tags is None else tags
+    eligible = [
+        (frozenset(rules.groups_for(p)), int(t)) for p, t in zip(positions, tags, strict=True)
+    ]
+    kinds = sorted(
+        {e for e, ok in zip(eligible, usable, strict=True) if e[0] and ok},
+        key=lambda k: (sorted(k[0]), k[1]),
+    )
     members = [
         np.flatnonzero([e == k and ok for e, ok in zip(eligible, usable, strict=True)])
         for k in kinds
@@ -70,13 +87,32 @@ def player_classes(positions: pd.Series, rules: RosterRules, usable: np.ndarray)
     example = [str(positions.iloc[m[0]]) for m in members]
     # a class cannot fill more slots than the groups it may go to
     room = [
-        min(len(m), sum(rules.slots[g].count for g in k))
+        min(len(m), sum(rules.slots[g].count for g in k[0]))
         for m, k in zip(members, kinds, strict=True)
     ]
+    vectors = _count_vectors(rules, tuple(kinds), tuple(room), tuple(example), tuple(needs))
+    return PlayerClasses(members, np.array(vectors, dtype=int).reshape(-1, len(kinds)))
+
+
+@functools.lru_cache(maxsize=64)
+def _count_vectors(
+    rules: RosterRules,
+    kinds: tuple[tuple[frozenset, int], ...],
+    room: tuple[int, ...],
+    example: tuple[str, ...],
+    needs: tuple[int, ...],
+) -> tuple[tuple[int, ...], ...]:
+    """Per-class counts that fill the roster and meet ``needs``. The same for every QB of
+    an anchored listing (classes alike, members differ), hence the cache; ``example`` (a
+    position per class) only stands for its class's eligibility."""
+    tag_of = [k[1] for k in kinds]
     vectors: list[tuple[int, ...]] = []
 
     def extend(i: int, left: int, counts: list[int]) -> None:
         if i == len(kinds):
+            for t, need in enumerate(needs, start=1):
+                if sum(n for n, tag in zip(counts, tag_of, strict=True) if tag == t) < need:
+                    return
             chosen = [example[c] for c, n in enumerate(counts) for _ in range(n)]
             if left == 0 and rules.assign_slots(chosen) is not None:
                 vectors.append(tuple(counts))
@@ -88,7 +124,7 @@ def player_classes(positions: pd.Series, rules: RosterRules, usable: np.ndarray)
     # the last classes vary slowest, so consecutive vectors share the knapsack tables of
     # their last classes (LineupLister's cache)
     vectors.sort(key=lambda counts: counts[::-1])
-    return PlayerClasses(members, np.array(vectors, dtype=int).reshape(-1, len(kinds)))
+    return tuple(vectors)
 
 
 class LineupLister:
@@ -112,7 +148,15 @@ class LineupLister:
         self.price = self._best_price()
         # vectors most promising first, by the (cheap) Lagrangian bound
         self.vector_bounds = self.price * cap + self._adjusted_bounds(self.price)
-        self.best = self._exact_best()  # the best lineup's points, exactly
+        self.bound = float(self.vector_bounds.max(initial=-np.inf))
+        self._best: float | None = None
+
+    @property
+    def best(self) -> float:
+        """The best lineup's points, exactly (-inf: none fits); computed once, on demand."""
+        if self._best is None:
+            self._best = self._exact_best()
+        return self._best
 
     def _top_sums(self, adjusted: np.ndarray) -> np.ndarray:
         """classes × (0..max count): the best sum of n adjusted points in each class."""
@@ -136,7 +180,7 @@ class LineupLister:
         def bound(price: float) -> float:
             return price * self.cap + float(self._adjusted_bounds(price).max())
 
-        for _ in range(60):
+        for _ in range(40):  # (2/3)^40: the price to 1e-7 of its range
             a, b = low + (high - low) / 3, high - (high - low) / 3
             if bound(a) <= bound(b):
                 high = b
@@ -262,6 +306,61 @@ def _class_table(gain: np.ndarray, cost: np.ndarray, count: int, after: np.ndarr
     return table
 
 
+class AnchoredLister:
+    """Every lineup at or above T under anchored rules, one LineupLister per anchor.
+
+    Anchored rules hang off a player every lineup holds exactly one of (the QB of an NFL
+    roster): "the QB with at least 2 WR/TE of his team and 1 player of the team he
+    faces". Lineups split by their QB; for QB q the rule is a count of tagged players
+    (q's receivers, his opponents), built into q's listing (player_classes' needs), so
+    only lineups that meet it are ever listed. Listers are built lazily, most promising
+    QB first, and a QB whose Lagrangian bound is below T costs nothing more.
+    """
+
+    def __init__(
+        self, anchors: Anchors, usable: np.ndarray, pool: pd.DataFrame, rules: RosterRules
+    ):
+        self.anchors, self.pool, self.rules = anchors, pool, rules
+        self.points = pool["projection"].to_numpy(float)
+        self.salary = pool["salary"].to_numpy(float)
+        others = anchors.anchor_mask
+        self.listers: dict[int, LineupLister] = {}
+        for q in np.flatnonzero(anchors.anchor_mask & usable):
+            mine = usable & (~others | (np.arange(len(usable)) == q))
+            classes = player_classes(pool["position"], rules, mine, anchors.tags[q], anchors.needs)
+            if len(classes.counts):
+                self.listers[int(q)] = LineupLister(
+                    classes, self.points, self.salary, rules.salary_cap
+                )
+        self._best: float | None = None
+
+    @property
+    def best(self) -> float:
+        if self._best is None:
+            best = -np.inf
+            for lister in sorted(self.listers.values(), key=lambda x: -x.bound):
+                if lister.bound < best:
+                    break
+                best = max(best, lister.best)
+            self._best = best
+        return self._best
+
+    def lineups_above(self, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+        points, lineups, total = [], [], 0
+        for lister in self.listers.values():
+            if lister.bound < threshold - 1e-7 or lister.best < threshold - 1e-7:
+                continue
+            p, rows = lister.lineups_above(threshold)
+            total += len(p)
+            if total > MAX_LISTED:
+                raise TooManyLineups(f"more than {MAX_LISTED:,} lineups to list")
+            points.append(p)
+            lineups.append(rows)
+        if not points:
+            return np.zeros(0), np.zeros((0, self.rules.size), dtype=np.int32)
+        return np.concatenate(points), np.vstack(lineups)
+
+
 class RankedSequence:
     """The sequence interface of milp.optimize_lineups over a ranked list of lineups."""
 
@@ -280,12 +379,12 @@ class RankedSequence:
                 if matrix.data[matrix.indptr[r]] > 0:
                     usable[matrix.indices[matrix.indptr[r]]] = False
         points = pool["projection"].to_numpy(float)
-        self.lister = LineupLister(
-            player_classes(pool["position"], rules, usable),
-            points,
-            pool["salary"].to_numpy(float),
-            rules.salary_cap,
-        )
+        self.usable = usable
+        self.lister = self._lister(usable)
+        # players exhausted since the listing was built: the next band lists afresh
+        # without them (every lineup with one is out for good), so caps that rule out the
+        # top players do not make the bands below them explode
+        self.relist = False
         self.n_players = n
         self.lowest = rules.size * float(points.min(initial=0.0)) - 1.0
         self.member = np.zeros((n, 0), dtype=bool)  # players × chosen lineups
@@ -299,6 +398,17 @@ class RankedSequence:
         # listing in memory has none: a HiGHS model kept level with the sequence
         self.helper: HighsSequence | None = None
         self.listings = 0
+
+    def _lister(self, usable: np.ndarray) -> LineupLister | AnchoredLister:
+        pool, rules = self.inputs.pool, self.inputs.rules
+        if self.f.anchors is not None:
+            return AnchoredLister(self.f.anchors, usable, pool, rules)
+        return LineupLister(
+            player_classes(pool["position"], rules, usable),
+            pool["projection"].to_numpy(float),
+            pool["salary"].to_numpy(float),
+            rules.salary_cap,
+        )
 
     @property
     def solver_runs(self) -> int:
@@ -326,6 +436,11 @@ class RankedSequence:
 
     def _list_next_band(self) -> bool:
         """List the lineups just below the threshold; False once everything is listed."""
+        if self.relist:
+            self.lister, self.relist = self._lister(self.usable & ~self.exhausted), False
+            self.threshold = np.inf
+            self.band = max(abs(self.lister.best), 1.0) * FIRST_BAND
+            log.info("listing afresh without %d exhausted players", int(self.exhausted.sum()))
         if not np.isfinite(self.lister.best) or self.threshold == -np.inf:
             return False
         new = self.lister.best - self.band
@@ -426,4 +541,5 @@ class RankedSequence:
         column = np.zeros((self.n_players, 1), dtype=bool)
         column[players] = True
         self.member = np.hstack([self.member, column])
+        self.relist |= bool((~self.exhausted[exhausted]).any())
         self.exhausted[exhausted] = True

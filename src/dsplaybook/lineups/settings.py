@@ -113,6 +113,9 @@ class Stacks(Section):
         description="Each QB with at least this many players of the team he faces "
         "(its defense not counted).",
     )
+    bring_back_positions: tuple[str, ...] = Field(
+        (), description="Positions a bring-back may be ((): any but the defense)."
+    )
     game: NonNegativeInt = Field(0, description="At least this many players from one game.")
     team: NonNegativeInt = Field(
         0, description="At least this many players from one team (NBA team stack)."
