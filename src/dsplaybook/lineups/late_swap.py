@@ -21,7 +21,13 @@ import pandas as pd
 from scipy import sparse
 
 from dsplaybook.errors import ConfigError
-from dsplaybook.lineups.formulation import RowGroup, dynamic_groups, expanded, formulate
+from dsplaybook.lineups.formulation import (
+    Formulation,
+    RowGroup,
+    dynamic_groups,
+    expanded,
+    formulate,
+)
 from dsplaybook.lineups.milp import exposure_counts, overlap_limit
 from dsplaybook.lineups.rosters import RosterRules
 from dsplaybook.lineups.sequential import best_lineup
@@ -95,11 +101,11 @@ def late_swap(
         kept_players = {p for p, _ in kept}
         groups = dict(f.groups)
         groups["players in started games"] = _started_columns(f, started, kept, group_names)
-        previous = [e for e in lineups]
-        limits = [max(limit, len(kept_players & set(e.tolist()))) for e in previous]
+        # the started players two submitted lineups share cannot be undone
+        limits = [max(limit, len(kept_players & set(e.tolist()))) for e in lineups]
         exhausted = (used >= counts.player_max) | (team_used >= counts.team_max)[counts.team_of]
         exhausted[list(kept_players)] = False  # already in this lineup: stays
-        for j, (earlier, cap) in enumerate(zip(previous, limits, strict=True)):
+        for j, (earlier, cap) in enumerate(zip(lineups, limits, strict=True)):
             groups[f"overlap with swapped lineup {j + 1}"] = f.overlap_row(earlier, cap)
         groups.update(dynamic_groups(f, [], exhausted, limit))
         y = best_lineup(f, groups)
@@ -120,8 +126,8 @@ def late_swap(
 
 
 def _started_columns(
-    f, started: np.ndarray, kept: set[tuple[int, str]], group_names: list[str]
-) -> RowGroup:  # noqa: ANN001
+    f: Formulation, started: np.ndarray, kept: set[tuple[int, str]], group_names: list[str]
+) -> RowGroup:
     """Columns of started players fixed: 1 for each kept player in his own slot group,
     0 for every other (player, slot) of a started game."""
     columns = np.flatnonzero((f.player >= 0) & started[np.maximum(f.player, 0)])
