@@ -224,3 +224,28 @@ def test_the_site_rules_bind_the_optimiser_on_a_small_slate():
     )
     with pytest.raises(InfeasibleRules, match="'min games' cannot be met"):
         optimize_lineups(pool, PRESETS["draftkings_nba"], LineupSettings(stack=False))
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_every_presets_site_rules_against_exhaustive_search(preset):
+    from test_lineups import _preset_pool
+
+    site = LineupSettings(stack=False, avoid_opposing_defense=False, n_lineups=3, max_exposure=1.0)
+    binds = False
+    for seed in range(3):
+        pool, rules = _preset_pool(preset, seed)
+        # four fifths of the players in one game: the site rules bind on such a slate
+        pool = pool.assign(
+            team=[("T0", "T1", "T0", "T1", "T2")[i % 5] for i in range(len(pool))],
+            opponent=[("T1", "T0", "T1", "T0", "T3")[i % 5] for i in range(len(pool))],
+        )
+        expected, _ = exact_sequence(pool, rules, site)
+        result = optimize_lineups(pool, rules, site)
+        values = [float(pool["projection"].to_numpy()[x].sum()) for x in result.lineups]
+        assert values == pytest.approx(expected)
+        assert portfolio_violations(pool, result.lineups, rules, site, result.slots) == []
+        free = optimize_lineups(
+            pool, rules, LineupSettings.unconstrained(n_lineups=3, max_overlap=6)
+        )
+        binds |= bool(portfolio_violations(pool, free.lineups, rules, site))
+    assert binds, f"{preset}: the site rules never bind on these pools"
