@@ -249,3 +249,21 @@ def test_every_presets_site_rules_against_exhaustive_search(preset):
         )
         binds |= bool(portfolio_violations(pool, free.lineups, rules, site))
     assert binds, f"{preset}: the site rules never bind on these pools"
+
+
+def test_a_poor_required_player_is_walked_exactly(caplog):
+    """A min exposure on the pool's worst cheap receiver or back: his lineups are far below the listing
+    the main walk holds, so they come from a walk of their own (no MIP solve)."""
+    pool = _pool(4)
+    skill = pool[pool["position"].isin(["RB", "WR"]) & (pool["salary"] < 6000)]
+    worst = str(skill.sort_values("projection")["id"].iloc[0])
+    settings = LineupSettings.unconstrained(
+        n_lineups=4, max_overlap=5, max_exposure=1.0, player_exposure={worst: {"min": 1.0}}
+    )
+    expected, _ = exact_sequence(pool, MINI, settings)
+    with caplog.at_level("INFO", logger="dsplaybook"):
+        result = optimize_lineups(pool, MINI, settings)
+    values = [float(pool["projection"].to_numpy()[x].sum()) for x in result.lineups]
+    assert values == pytest.approx(expected)
+    assert "with a required player" in caplog.text and result.solver_runs == 0
+    assert sum(worst in set(pool["id"].iloc[list(x)]) for x in result.lineups) == 4

@@ -57,8 +57,8 @@ class Choice:
 @dataclass(frozen=True)
 class Anchors:
     """Stacking rules that hang off a player every lineup holds exactly one of (the QB of
-    an NFL roster): lineup with anchor q needs at least ``needs[t-1]`` of the players
-    ``tags[q]`` marks t (1: q's receivers, 2: his bring-back players). The rows of the
+    an NFL roster): lineup with anchor q needs at least ``needs[b]`` of the players whose
+    ``tags[q]`` has bit b (bit 0: q's receivers, bit 1: his bring-back players). The rows of the
     same rules stay in ``groups`` for the MIP engines; the ranked list builds these in."""
 
     anchor_mask: np.ndarray  # players that anchor

@@ -69,9 +69,10 @@ def player_classes(
     """Classes of players by eligible slot groups, and every per-class count vector that
     fills the roster (Kuhn matching on one representative position per class).
 
-    ``tags`` (a small int per player, 0 for none) split classes further, and a count
-    vector must take at least ``needs[t - 1]`` players tagged t: how an anchored rule
-    ("this QB with 2 receivers of his team") is built into the listing."""
+    ``tags`` (a bit mask per player, 0 for none) split classes further, and a count
+    vector must take at least ``needs[b]`` players whose tag has bit b: how an anchored
+    rule ("this QB with 2 receivers of his team") and a required player are built into
+    the listing."""
     tags = np.zeros(len(positions), dtype=int) if tags is None else tags
     eligible = [
         (frozenset(rules.groups_for(p)), int(t)) for p, t in zip(positions, tags, strict=True)
@@ -110,8 +111,12 @@ def _count_vectors(
 
     def extend(i: int, left: int, counts: list[int]) -> None:
         if i == len(kinds):
-            for t, need in enumerate(needs, start=1):
-                if sum(n for n, tag in zip(counts, tag_of, strict=True) if tag == t) < need:
+            for bit, need in enumerate(needs):
+                if (
+                    need
+                    and sum(n for n, tag in zip(counts, tag_of, strict=True) if tag >> bit & 1)
+                    < need
+                ):
                     return
             chosen = [example[c] for c, n in enumerate(counts) for _ in range(n)]
             if left == 0 and rules.assign_slots(chosen) is not None:
@@ -318,16 +323,29 @@ class AnchoredLister:
     """
 
     def __init__(
-        self, anchors: Anchors, usable: np.ndarray, pool: pd.DataFrame, rules: RosterRules
+        self,
+        anchors: Anchors,
+        usable: np.ndarray,
+        pool: pd.DataFrame,
+        rules: RosterRules,
+        extra_tags: np.ndarray | None = None,
+        extra_needs: tuple[int, ...] = (),
     ):
         self.anchors, self.pool, self.rules = anchors, pool, rules
+        extra = np.zeros(len(pool), dtype=int) if extra_tags is None else extra_tags
         self.points = pool["projection"].to_numpy(float)
         self.salary = pool["salary"].to_numpy(float)
         others = anchors.anchor_mask
         self.listers: dict[int, LineupLister] = {}
         for q in np.flatnonzero(anchors.anchor_mask & usable):
             mine = usable & (~others | (np.arange(len(usable)) == q))
-            classes = player_classes(pool["position"], rules, mine, anchors.tags[q], anchors.needs)
+            classes = player_classes(
+                pool["position"],
+                rules,
+                mine,
+                anchors.tags[q] | extra,
+                (*anchors.needs, *extra_needs),
+            )
             if len(classes.counts):
                 self.listers[int(q)] = LineupLister(
                     classes, self.points, self.salary, rules.salary_cap
@@ -361,6 +379,89 @@ class AnchoredLister:
         return np.concatenate(points), np.vstack(lineups)
 
 
+class Walk:
+    """The ranked list walked once, best first, for lineups that draw from every one of
+    ``required`` (none: the main sequence). Everything the walk skips is ruled out for
+    good (overlap and caps only accumulate), and so is everything above the threshold;
+    with a fixed requirement, the first lineup still allowed is the exact answer."""
+
+    def __init__(self, sequence: RankedSequence, required: tuple[np.ndarray, ...] = ()):
+        self.seq, self.required = sequence, required
+        self.lister = sequence._lister(sequence.usable & ~sequence.exhausted, required)
+        self.relist = False  # players were exhausted since: list afresh without them
+        self.threshold = np.inf  # every lineup at or above it has been listed
+        self.band = max(abs(self.lister.best), 1.0) * FIRST_BAND
+        self.points, self.lineups, self.cursor = np.zeros(0), np.zeros((0, 0), int), 0
+        self.listings = 0
+
+    def _list_next_band(self) -> bool:
+        """List the lineups just below the threshold; False once everything is listed."""
+        seq = self.seq
+        if self.relist:
+            self.lister = seq._lister(seq.usable & ~seq.exhausted, self.required)
+            self.relist, self.threshold = False, np.inf
+            self.band = max(abs(self.lister.best), 1.0) * FIRST_BAND
+            log.info("listing afresh without %d exhausted players", int(seq.exhausted.sum()))
+        if not np.isfinite(self.lister.best) or self.threshold == -np.inf:
+            return False
+        new = self.lister.best - self.band
+        if new <= seq.lowest:  # below any lineup: this listing is the last
+            new = -np.inf
+        points, lineups = self.lister.lineups_above(new)
+        self.listings += 1
+        band = points < self.threshold
+        points, lineups = points[band], lineups[band]
+        ok = seq._static_ok(lineups) if len(lineups) else np.zeros(0, dtype=bool)
+        points, lineups = points[ok], lineups[ok]
+        order = np.lexsort((*lineups.T[::-1], -points)) if len(points) else np.zeros(0, int)
+        self.points, self.lineups, self.cursor = points[order], lineups[order], 0
+        log.info(
+            "listing %d%s: %d lineups from %.4f down to %.4f",
+            self.listings,
+            " (with a required player)" if self.required else "",
+            len(points),
+            self.threshold,
+            new,
+        )
+        self.threshold, self.band = new, self.band * 2
+        return True
+
+    def allowed(self, block: np.ndarray) -> np.ndarray:
+        seq = self.seq
+        ok = ~seq.exhausted[block].any(axis=1)
+        if seq.member.shape[1]:
+            ok &= (seq.member[block].sum(axis=1) <= seq.limit).all(axis=1)
+        return ok
+
+    def next(self) -> np.ndarray | None:
+        """The next lineup still allowed; None once no lineup is left. Raises
+        TooManyLineups."""
+        while True:
+            while self.cursor < len(self.points):
+                end = min(len(self.points), self.cursor + SCAN_CHUNK)
+                hits = np.flatnonzero(self.allowed(self.lineups[self.cursor : end]))
+                if len(hits):
+                    pick = self.cursor + int(hits[0])
+                    self.cursor = pick + 1
+                    return self.lineups[pick]
+                self.cursor = end
+            if not self._list_next_band():
+                return None
+
+    def peek_with(self, required: list[np.ndarray]) -> np.ndarray | None:
+        """The first allowed lineup from the cursor on that meets ``required``, without
+        moving the walk on (None when the listing in memory has none)."""
+        for start in range(self.cursor, len(self.points), SCAN_CHUNK):
+            block = self.lineups[start : start + SCAN_CHUNK]
+            ok = self.allowed(block)
+            for players in required:
+                ok &= np.isin(block, players).any(axis=1)
+            hits = np.flatnonzero(ok)
+            if len(hits):
+                return block[int(hits[0])]
+        return None
+
+
 class RankedSequence:
     """The sequence interface of milp.optimize_lineups over a ranked list of lineups."""
 
@@ -380,31 +481,43 @@ class RankedSequence:
                     usable[matrix.indices[matrix.indptr[r]]] = False
         points = pool["projection"].to_numpy(float)
         self.usable = usable
-        self.lister = self._lister(usable)
-        # players exhausted since the listing was built: the next band lists afresh
-        # without them (every lineup with one is out for good), so caps that rule out the
-        # top players do not make the bands below them explode
-        self.relist = False
         self.n_players = n
         self.lowest = rules.size * float(points.min(initial=0.0)) - 1.0
         self.member = np.zeros((n, 0), dtype=bool)  # players × chosen lineups
         self.exhausted = np.zeros(n, dtype=bool)
         self.chosen: list[np.ndarray] = []
-        self.threshold = np.inf  # every lineup at or above it has been listed
-        self.band = max(abs(self.lister.best), 1.0) * FIRST_BAND
-        self.points, self.lineups, self.cursor = np.zeros(0), np.zeros((0, 0), int), 0
+        self.main = Walk(self)
+        # lineups min exposure requires a player (or a team) in: a walk of their own per
+        # requirement (the same player is often required for the last lineups in a row)
+        self.required_walks: dict[tuple, Walk] = {}
         self.fallback: HighsSequence | None = None
-        # answers lineups that min exposure requires a player (or team) in, when the
-        # listing in memory has none: a HiGHS model kept level with the sequence
+        # the HiGHS model kept level with the sequence, for what a listing cannot hold
         self.helper: HighsSequence | None = None
-        self.listings = 0
 
-    def _lister(self, usable: np.ndarray) -> LineupLister | AnchoredLister:
+    @property
+    def lister(self) -> LineupLister | AnchoredLister:
+        return self.main.lister
+
+    def _lister(
+        self, usable: np.ndarray, required: tuple[np.ndarray, ...] = ()
+    ) -> LineupLister | AnchoredLister:
+        """A lister over ``usable`` players; each required set is one more tag bit (after
+        the anchors' two) that a lineup needs one player of."""
         pool, rules = self.inputs.pool, self.inputs.rules
+        extra = np.zeros(len(pool), dtype=int)
+        for r, players in enumerate(required):
+            extra[players] |= 1 << (2 + r)
+        extra_needs = (1,) * len(required)
         if self.f.anchors is not None:
-            return AnchoredLister(self.f.anchors, usable, pool, rules)
+            return AnchoredLister(self.f.anchors, usable, pool, rules, extra, extra_needs)
         return LineupLister(
-            player_classes(pool["position"], rules, usable),
+            player_classes(
+                pool["position"],
+                rules,
+                usable,
+                extra if required else None,
+                (0, 0, *extra_needs) if required else (),
+            ),
             pool["projection"].to_numpy(float),
             pool["salary"].to_numpy(float),
             rules.salary_cap,
@@ -434,69 +547,6 @@ class RankedSequence:
                 ok[start : start + len(block)] &= choice.holds(chosen)
         return ok
 
-    def _list_next_band(self) -> bool:
-        """List the lineups just below the threshold; False once everything is listed."""
-        if self.relist:
-            self.lister, self.relist = self._lister(self.usable & ~self.exhausted), False
-            self.threshold = np.inf
-            self.band = max(abs(self.lister.best), 1.0) * FIRST_BAND
-            log.info("listing afresh without %d exhausted players", int(self.exhausted.sum()))
-        if not np.isfinite(self.lister.best) or self.threshold == -np.inf:
-            return False
-        new = self.lister.best - self.band
-        if new <= self.lowest:  # below any lineup: this listing is the last
-            new = -np.inf
-        points, lineups = self.lister.lineups_above(new)
-        self.listings += 1
-        band = points < self.threshold
-        points, lineups = points[band], lineups[band]
-        ok = self._static_ok(lineups) if len(lineups) else np.zeros(0, dtype=bool)
-        points, lineups = points[ok], lineups[ok]
-        order = np.lexsort((*lineups.T[::-1], -points)) if len(points) else np.zeros(0, int)
-        self.points, self.lineups, self.cursor = points[order], lineups[order], 0
-        log.info(
-            "listing %d: %d lineups from %.4f down to %.4f",
-            self.listings,
-            len(points),
-            self.threshold,
-            new,
-        )
-        self.threshold, self.band = new, self.band * 2
-        return True
-
-    def _next_listed(self) -> np.ndarray | None:
-        while True:
-            while self.cursor < len(self.points):
-                end = min(len(self.points), self.cursor + SCAN_CHUNK)
-                block = self.lineups[self.cursor : end]
-                ok = ~self.exhausted[block].any(axis=1)
-                if self.member.shape[1]:
-                    ok &= (self.member[block].sum(axis=1) <= self.limit).all(axis=1)
-                hits = np.flatnonzero(ok)
-                if len(hits):
-                    pick = self.cursor + int(hits[0])
-                    self.cursor = pick + 1
-                    return self.lineups[pick]
-                self.cursor = end
-            if not self._list_next_band():
-                return None
-
-    def _listed_with(self, required: list[np.ndarray]) -> np.ndarray | None:
-        """The best listed lineup still allowed that meets ``required``, without moving
-        the walk on: everything before the cursor is ruled out for good, so the first hit
-        from the cursor is exact; None when the listing in memory has none."""
-        for start in range(self.cursor, len(self.points), SCAN_CHUNK):
-            block = self.lineups[start : start + SCAN_CHUNK]
-            ok = ~self.exhausted[block].any(axis=1)
-            if self.member.shape[1]:
-                ok &= (self.member[block].sum(axis=1) <= self.limit).all(axis=1)
-            for players in required:
-                ok &= np.isin(block, players).any(axis=1)
-            hits = np.flatnonzero(ok)
-            if len(hits):
-                return block[int(hits[0])]
-        return None
-
     def _helper(self) -> HighsSequence:
         if self.helper is None:
             self.helper = HighsSequence(self.inputs)
@@ -511,15 +561,27 @@ class RankedSequence:
             self._hand_over()
         self.fallback.set_points(points)
 
+    def _required_lineup(self, required: list[np.ndarray]) -> np.ndarray | None:
+        players = self.main.peek_with(required)
+        if players is not None:
+            return players
+        key = tuple(tuple(sorted(int(i) for i in r)) for r in required)
+        try:
+            if key not in self.required_walks:
+                self.required_walks[key] = Walk(self, tuple(np.array(k) for k in key))
+            return self.required_walks[key].next()
+        except TooManyLineups as err:
+            log.info("%s with a required player: HiGHS answers this lineup", err)
+            self.required_walks.pop(key, None)
+            found = self._helper().next_lineup(required)
+            return None if found is None else found[0]
+
     def next_lineup(self, required: list[np.ndarray] = ()) -> tuple[np.ndarray, np.ndarray] | None:
-        if len(required) and self.fallback is None:
-            players = self._listed_with(list(required))
-            if players is not None:
-                return players, np.full(len(players), -1)
-            return self._helper().next_lineup(required)
         if self.fallback is None:
             try:
-                players = self._next_listed()
+                players = (
+                    self._required_lineup(list(required)) if len(required) else self.main.next()
+                )
             except TooManyLineups as err:
                 log.info("%s: HiGHS builds the rest of the sequence", err)
                 self._hand_over()
@@ -541,5 +603,7 @@ class RankedSequence:
         column = np.zeros((self.n_players, 1), dtype=bool)
         column[players] = True
         self.member = np.hstack([self.member, column])
-        self.relist |= bool((~self.exhausted[exhausted]).any())
+        if (~self.exhausted[exhausted]).any():
+            for walk in (self.main, *self.required_walks.values()):
+                walk.relist = True
         self.exhausted[exhausted] = True
