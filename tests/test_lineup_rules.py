@@ -252,8 +252,9 @@ def test_every_presets_site_rules_against_exhaustive_search(preset):
 
 
 def test_a_poor_required_player_is_walked_exactly(caplog):
-    """A min exposure on the pool's worst cheap receiver or back: his lineups are far below the listing
-    the main walk holds, so they come from a walk of their own (no MIP solve)."""
+    """A min exposure on the pool's worst cheap receiver or back: his lineups are far
+    below the listing the main walk holds, so they come from a walk of their own (no MIP
+    solve)."""
     pool = _pool(4)
     skill = pool[pool["position"].isin(["RB", "WR"]) & (pool["salary"] < 6000)]
     worst = str(skill.sort_values("projection")["id"].iloc[0])
