@@ -92,6 +92,18 @@ def lineups_markdown(
         if settings.max_overlap is not None
         else None,
         f"max exposure {settings.max_exposure:g}",
+        f"each QB with {settings.stack.qb_receivers} WR/TE of his team"
+        if settings.stack.qb_receivers
+        else None,
+        f"and {settings.stack.bring_back} of the team he faces"
+        if settings.stack.bring_back
+        else None,
+        f"{settings.stack.game} players from one game" if settings.stack.game else None,
+        f"{settings.stack.team} players from one team" if settings.stack.team else None,
+        f"salary at least {settings.min_salary:,}" if settings.min_salary else None,
+        f"projection noise sd {settings.randomness.sd:g} (seeded)"
+        if settings.randomness.sd
+        else None,
     ]
     lines = [
         f"# Lineups for {pool_name}",
