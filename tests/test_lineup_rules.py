@@ -268,3 +268,21 @@ def test_a_poor_required_player_is_walked_exactly(caplog):
     assert values == pytest.approx(expected)
     assert "with a required player" in caplog.text and result.solver_runs == 0
     assert sum(worst in set(pool["id"].iloc[list(x)]) for x in result.lineups) == 4
+
+
+def test_a_cap_that_rounds_to_no_lineup_keeps_the_player_out_from_the_first():
+    pool = _pool(3)
+    free = optimize_lineups(pool, MINI, LineupSettings.unconstrained(n_lineups=4, max_overlap=6))
+    star = str(pool["id"].iloc[int(free.lineups[0][0])])
+    team = str(pool["team"].iloc[int(free.lineups[0][1])])
+    settings = LineupSettings.unconstrained(
+        n_lineups=4,
+        max_overlap=6,
+        player_exposure={star: {"max": 0.2}},  # 0.8 of a lineup: none
+        team_exposure={team: {"max": 0.1}},
+    )
+    result = optimize_lineups(pool, MINI, settings)
+    assert portfolio_violations(pool, result.lineups, MINI, settings, result.slots) == []
+    expected, _ = exact_sequence(pool, MINI, settings)
+    values = [float(pool["projection"].to_numpy()[x].sum()) for x in result.lineups]
+    assert values == pytest.approx(expected)

@@ -174,6 +174,11 @@ def optimize_lineups(
     counts = exposure_counts(pool, settings)
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    # a cap that rounds down to 0 lineups (a player's or his team's) excludes him outright
+    never = (counts.player_max < 1) | (counts.team_max < 1)[counts.team_of]
+    if never.any():
+        out = tuple(str(pid) for pid in pool["id"][never] if str(pid) not in settings.exclude)
+        settings = settings.model_copy(update={"exclude": (*settings.exclude, *out)})
     # the reference engine keeps one column per (player, slot); the others the
     # equivalent player model (see formulation.formulate)
     formulation = formulate(pool, rules, settings, by_slot=ENGINES[engine].by_slot)
