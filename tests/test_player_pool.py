@@ -137,3 +137,23 @@ def test_multi_position_players_are_read_and_each_position_checked(tmp_path):
     frame.to_csv(path, index=False)
     with pytest.raises(InputError, match="row 5 column 'Position': 'PG/XF' is not a position"):
         read_player_pool(path, positions=PRESETS["draftkings_nba"].positions)
+
+
+def test_draftkings_game_times_are_read_for_late_swap(tmp_path):
+    pool = read_player_pool(_write(tmp_path, DRAFTKINGS))
+    assert list(pool["start"]) == ["2015-10-11 16:25", "2015-10-11 16:25"]
+    assert list(read_player_pool(_write(tmp_path, FANDUEL))["start"].unique()) == [""]
+
+
+def test_floor_and_ceiling_columns_are_read_and_checked(tmp_path):
+    lines = FANDUEL.splitlines()
+    lines[0] += ",Floor,Ceil"
+    path = tmp_path / "ranges.csv"
+    path.write_text("\n".join([lines[0], *(line + ",1,60" for line in lines[1:])]) + "\n")
+    pool = read_player_pool(path, range_columns=("Floor", "Ceil"))
+    assert (pool["floor"] == 1).all() and (pool["ceiling"] == 60).all()
+    path.write_text("\n".join([lines[0], *(line + ",1,2" for line in lines[1:])]) + "\n")
+    with pytest.raises(InputError, match="does not hold the projection"):
+        read_player_pool(path, range_columns=("Floor", "Ceil"))
+    with pytest.raises(InputError, match="column 'Low' .* is missing"):
+        read_player_pool(path, range_columns=("Low", "Ceil"))
