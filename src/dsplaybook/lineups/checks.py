@@ -175,9 +175,8 @@ def portfolio_violations(
     n = len(lineups)  # shares of the lineups built, as the settings count them
     appearances = Counter(str(pool["id"].iloc[int(i)]) for lineup in lineups for i in lineup)
     for pid in pool["id"].astype(str):
-        band = settings.player_exposure.get(pid)
-        low = band.min if band else settings.min_exposure
-        high = band.max if band else settings.max_exposure
+        band = settings.player_band(pid)
+        low, high = band.min, band.max
         got = appearances.get(pid, 0)
         if got > math.floor(high * n + 1e-9):
             problems.append(f"player {pid} in {got} of {n} lineups, max exposure {high:g}")

@@ -103,7 +103,7 @@ def late_swap(
         groups["players in started games"] = _started_columns(f, started, kept, group_names)
         # the started players two submitted lineups share cannot be undone
         limits = [max(limit, len(kept_players & set(e.tolist()))) for e in lineups]
-        exhausted = (used >= counts.player_max) | (team_used >= counts.team_max)[counts.team_of]
+        exhausted = counts.exhausted(used, team_used)
         exhausted[list(kept_players)] = False  # already in this lineup: stays
         for j, (earlier, cap) in enumerate(zip(lineups, limits, strict=True)):
             groups[f"overlap with swapped lineup {j + 1}"] = f.overlap_row(earlier, cap)

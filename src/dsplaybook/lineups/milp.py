@@ -95,6 +95,11 @@ class ExposureCounts:
     team_min: np.ndarray
     team_max: np.ndarray
 
+    def exhausted(self, used: np.ndarray, team_used: np.ndarray) -> np.ndarray:
+        """Players at their own cap or in a team at its cap (lineups so far: ``used`` per
+        player, ``team_used`` per team)."""
+        return (used >= self.player_max) | (team_used >= self.team_max)[self.team_of]
+
 
 def exposure_counts(pool: pd.DataFrame, settings: LineupSettings) -> ExposureCounts:
     ids = pool["id"].astype(str)
@@ -189,7 +194,7 @@ def optimize_lineups(
     )
     used = np.zeros(len(pool), dtype=int)
     team_used = np.zeros(len(counts.teams), dtype=int)
-    exhausted = counts.player_max < 1
+    exhausted = counts.exhausted(used, team_used)
     lineups, slots = [], []
     started = time.perf_counter()
     for k in range(settings.n_lineups):
@@ -207,7 +212,7 @@ def optimize_lineups(
             slots.append([rules.slots[g].name for g in groups])
         used[players] += 1
         team_used[np.unique(counts.team_of[players])] += 1
-        exhausted = (used >= counts.player_max) | (team_used >= counts.team_max)[counts.team_of]
+        exhausted = counts.exhausted(used, team_used)
         sequence.add_lineup(players, exhausted=np.flatnonzero(exhausted))
         points = pool["projection"].to_numpy()[players].sum()
         log.info("lineup %d of %d: %.2f points", k + 1, settings.n_lineups, points)

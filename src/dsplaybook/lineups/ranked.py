@@ -494,10 +494,6 @@ class RankedSequence:
         # the HiGHS model kept level with the sequence, for what a listing cannot hold
         self.helper: HighsSequence | None = None
 
-    @property
-    def lister(self) -> LineupLister | AnchoredLister:
-        return self.main.lister
-
     def _lister(
         self, usable: np.ndarray, required: tuple[np.ndarray, ...] = ()
     ) -> LineupLister | AnchoredLister:

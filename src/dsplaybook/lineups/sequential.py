@@ -60,27 +60,28 @@ def quiet_highs() -> highspy.Highs:
     return h
 
 
+def _model(f: Formulation, groups: dict[str, RowGroup], rel_gap: float) -> highspy.Highs:
+    """A fresh HiGHS model of ``f``'s columns under ``groups`` (Choice rules expanded)."""
+    h = quiet_highs()
+    h.setOptionValue("mip_rel_gap", rel_gap)
+    _add_columns(h, f)
+    for group in groups.values():
+        _add_rows(h, group)
+    return h
+
+
 def feasible(f: Formulation, groups: dict[str, RowGroup]) -> bool:
     """Whether some lineup meets every row of ``groups`` (on ``f``'s columns, Choice
     rules already expanded): HiGHS stops at the first one it finds (a relative gap of
     1), so this is a feasibility check, not a solve."""
-    h = quiet_highs()
-    h.setOptionValue("mip_rel_gap", 1.0)
-    _add_columns(h, f)
-    for group in groups.values():
-        _add_rows(h, group)
-    return _solved(h)
+    return _solved(_model(f, groups, rel_gap=1.0))
 
 
 def best_lineup(f: Formulation, groups: dict[str, RowGroup]) -> np.ndarray | None:
     """The exact best 0/1 column vector under ``groups`` (on ``f``'s columns, Choice rules
     expanded), or None when no lineup meets them: one lineup, one model."""
-    h = quiet_highs()
-    h.setOptionValue("mip_rel_gap", 0.0)
+    h = _model(f, groups, rel_gap=0.0)
     h.setOptionValue("mip_abs_gap", 0.0)
-    _add_columns(h, f)
-    for group in groups.values():
-        _add_rows(h, group)
     if not _solved(h):
         return None
     return np.asarray(h.getSolution().col_value)
