@@ -71,9 +71,11 @@ def read_player_pool(
     projection_column: str = "auto",
     positions: Iterable[str] | None = None,
     range_columns: tuple[str, str] | None = None,
+    ownership_column: str = "",
 ) -> pd.DataFrame:
     """Return a frame with :data:`COLUMNS`, validated. ``positions`` are the allowed ones;
-    ``range_columns`` (floor, ceiling) add columns floor and ceiling."""
+    ``range_columns`` (floor, ceiling) add columns floor and ceiling, ``ownership_column``
+    a column ownership (as written: % or share)."""
     path = Path(path)
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
@@ -85,6 +87,14 @@ def read_player_pool(
         pool = _normalise(raw, kind, projection_column)
         if range_columns:
             pool = pool.assign(**_ranges(raw, pool, *range_columns))
+        if ownership_column:
+            if ownership_column not in raw.columns:
+                raise InputError(
+                    f"column {ownership_column!r} (lineups.ownership_column) is missing; name "
+                    "the export's ownership column, or set it to ''"
+                )
+            owned = raw[ownership_column].str.replace("%", "")
+            pool["ownership"] = _numbers(owned, ownership_column, 100.0).to_numpy()
         _validate(pool, positions)
     except InputError as err:
         raise InputError(f"{path}: {err}") from None
@@ -244,7 +254,11 @@ def load_pool(
     ``locked`` player that would be dropped is a one-line error naming him and why."""
     ranges = (settings.floor_column, settings.ceiling_column)
     pool = read_player_pool(
-        path, settings.projection_column, positions, ranges if all(ranges) else None
+        path,
+        settings.projection_column,
+        positions,
+        ranges if all(ranges) else None,
+        settings.ownership_column,
     )
     if not settings.drop_injured:
         return pool

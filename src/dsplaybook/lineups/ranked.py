@@ -603,3 +603,20 @@ class RankedSequence:
             for walk in (self.main, *self.required_walks.values()):
                 walk.relist = True
         self.exhausted[exhausted] = True
+
+
+def top_lineups(inputs: EngineInputs, count: int) -> np.ndarray:
+    """The ``count`` best lineups by projection that meet the static rules (exact, best
+    first, ties by player tuple), as rows of sorted player indices; fewer when the pool
+    holds fewer or a band is too long to list (MAX_LISTED)."""
+    walk = Walk(RankedSequence(inputs))
+    found, total = [], 0
+    try:
+        while total < count and walk._list_next_band():
+            found.append(walk.lineups)
+            total += len(walk.lineups)
+    except TooManyLineups as err:
+        log.info("%s: %d candidates listed", err, total)
+    if not total:
+        return np.zeros((0, inputs.rules.size), dtype=np.int64)
+    return np.vstack([f for f in found if len(f)])[:count].astype(np.int64)

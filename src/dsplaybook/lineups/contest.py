@@ -1,0 +1,305 @@
+"""A portfolio that plays against the field (Haugh & Singal), and its honest evaluation.
+
+1. Ownership: given (column or file; the field is calibrated to it) or modelled
+   (:mod:`~dsplaybook.lineups.ownership`).
+2. Two simulated fields of opponents (:mod:`~dsplaybook.lineups.field`) and two sets of
+   correlated score slates (:mod:`~dsplaybook.lineups.simulation`): one to choose on, one
+   from other seeds to evaluate on.
+3. Candidates: the best lineups by projection meeting every per-lineup rule (the ranked
+   list), the best with ownership-discounted points (contrarian), and the best of each of
+   the top QBs (stack-diverse), plus the projection-max sequence itself.
+4. The greedy expected-payout portfolio (:mod:`~dsplaybook.lineups.payout`), keeping the
+   run's overlap and max-exposure rules, and two baselines: (a) the projection-max
+   sequence of ``lineups.csv`` and (b) the variance-aware portfolio of
+   ``portfolio.csv``'s method over the same candidates.
+5. All three evaluated on the fresh slates and field: expected payout, ROI, P(cash),
+   P(top 1%), their players' ownership and how many opponents play the same lineups.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dsplaybook.lineups.checks import optimize_checked
+from dsplaybook.lineups.field import calibrate, draw_field, field_model, ownership_of
+from dsplaybook.lineups.formulation import EngineInputs, formulate
+from dsplaybook.lineups.milp import overlap_limit
+from dsplaybook.lineups.ownership import given_ownership, position_shares
+from dsplaybook.lineups.payout import (
+    PrizeCurve,
+    entry_payouts,
+    field_standing,
+    greedy_portfolio,
+    integer_points,
+    lineup_points,
+)
+from dsplaybook.lineups.ranked import top_lineups
+from dsplaybook.lineups.rosters import RosterRules, plays
+from dsplaybook.lineups.settings import Contest, LineupSettings, Simulation, SimulationSettings
+from dsplaybook.lineups.simulation import build_portfolio, simulate_player_scores
+
+log = logging.getLogger("dsplaybook")
+
+PORTFOLIOS = ("opponent_aware", "projection_max", "variance_aware")
+SIM_CHUNK = 500  # slates scored against the field at once
+TOP_SHARE = 0.01  # "top 1%"
+
+
+@dataclass(frozen=True)
+class ContestResult:
+    table: pd.DataFrame  # one row per portfolio: the held-out figures
+    lineups: dict[str, np.ndarray]  # portfolio -> (entries, roster size) player rows
+    payouts: dict[str, np.ndarray]  # portfolio -> total payout per held-out slate
+    ownership: pd.DataFrame  # per player: given/modelled and the field's realised share
+    n_candidates: int
+    seconds: dict[str, float]
+
+
+def _rng(seed: int, stream: int) -> np.random.Generator:
+    return np.random.default_rng([seed, stream])
+
+
+def _sorted_field_scores(points: np.ndarray, field: np.ndarray) -> np.ndarray:
+    return np.sort(lineup_points(points, field), axis=1)
+
+
+def candidate_lineups(
+    pool: pd.DataFrame,
+    rules: RosterRules,
+    settings: LineupSettings,
+    contest: Contest,
+    ownership: np.ndarray,
+) -> np.ndarray:
+    """Unique candidate lineups (sorted player rows) meeting every per-lineup rule."""
+    limit = overlap_limit(settings, rules)
+
+    def best(frame: pd.DataFrame, rule_set: LineupSettings, count: int) -> np.ndarray:
+        inputs = EngineInputs(formulate(frame, rules, rule_set), limit, 0.0, frame, rules)
+        return top_lineups(inputs, count)
+
+    found = [best(pool, settings, contest.candidates)]
+    projection = pool["projection"].to_numpy(float)
+    for discount in contest.contrarian:
+        points = projection * np.clip(1.0 - discount * ownership, 0.0, None)
+        found.append(best(pool.assign(projection=points), settings, contest.candidates // 2))
+    qb = plays(pool["position"], [rules.quarterback]) & ~pool["id"].isin(settings.exclude)
+    if contest.qb_candidates and qb.any() and not settings.lock:
+        ids = pool["id"].to_numpy()
+        top = np.flatnonzero(qb)[np.argsort(-projection[qb], kind="stable")]
+        for q in top[: contest.qb_candidates]:
+            others = tuple(ids[qb & (ids != ids[q])])
+            own = settings.model_copy(update={"exclude": (*settings.exclude, *others)})
+            found.append(best(pool, own, contest.per_qb))
+    stacked = np.vstack([f for f in found if len(f)])
+    return np.unique(stacked, axis=0)
+
+
+def play_contest(
+    pool: pd.DataFrame,
+    rules: RosterRules,
+    settings: LineupSettings,
+    contest: Contest,
+    simulation: Simulation,
+    seed: int,
+    ownership_file: str | None = None,
+) -> ContestResult:
+    clock, seconds = time.perf_counter(), {}
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[name] = now - clock
+        clock = now
+
+    n = len(pool)
+    limits = settings.team_rules(rules)
+    target = given_ownership(pool, ownership_file)
+    shares = position_shares(pool, contest.ownership_model)
+    model = field_model(pool, rules, shares if target is None else target, contest, limits)
+    gap = None
+    if target is not None:
+        model, gap = calibrate(model, target, _rng(seed, 3))
+        log.info("field calibrated to the given ownership: largest gap %.3f", gap)
+    opponents = min(contest.opponents, contest.field_size - contest.entries)
+    weight = (contest.field_size - contest.entries) / opponents
+    choose_field = draw_field(model, opponents, _rng(seed, 1))
+    test_field = draw_field(model, opponents, _rng(seed, 2))
+    field_share = ownership_of(test_field, n)
+    lap("field")
+
+    entries = min(contest.entries, contest.field_size - 1)
+    baseline = optimize_checked(
+        pool, rules, settings.model_copy(update={"n_lineups": entries}), seed=seed
+    )
+    projection_max = np.sort(np.array(baseline.lineups, dtype=np.int64), axis=1)
+    candidates = np.unique(
+        np.vstack(
+            [candidate_lineups(pool, rules, settings, contest, field_share), projection_max]
+        ),
+        axis=0,
+    )
+    log.info("%d candidate lineups", len(candidates))
+    lap("candidates")
+
+    curve = PrizeCurve(contest.prize_table())
+    choose = SimulationSettings.from_config(
+        simulation, seed=seed, n_sims=contest.choose_sims, portfolio_size=entries
+    )
+    player_scores = simulate_player_scores(pool, rules, choose)
+    points = integer_points(player_scores)
+    scores = lineup_points(points, candidates)
+    standing = field_standing(_sorted_field_scores(points, choose_field), scores, weight)
+    blocked = _blocker(candidates, settings, rules, entries, pool)
+    greedy = greedy_portfolio(scores, standing, curve, entries, blocked, contest.shortlist)
+    if len(greedy.order) < entries:
+        log.warning(
+            "the rules leave room for %d of %d entries among the candidates",
+            len(greedy.order),
+            entries,
+        )
+    lap("greedy")
+    projected = pool["projection"].to_numpy(float)[candidates].sum(axis=1)
+    variance = build_portfolio(player_scores, list(candidates), projected, choose)
+    lap("variance-aware")
+    chosen = {
+        "opponent_aware": candidates[greedy.order],
+        "projection_max": projection_max,
+        "variance_aware": candidates[variance.order],
+    }
+    in_sample = {
+        name: entry_payouts(
+            lineup_points(points, rows),
+            _standing_of(points, choose_field, rows, weight),
+            curve,
+        )
+        .sum(axis=1)
+        .mean()
+        for name, rows in chosen.items()
+    }
+    evaluate = SimulationSettings.from_config(
+        simulation, seed=seed + 1, n_sims=contest.evaluate_sims
+    )
+    payouts, figures = _evaluate(pool, rules, evaluate, test_field, weight, curve, chosen, contest)
+    lap("evaluation")
+    table = _table(chosen, payouts, figures, in_sample, field_share, test_field, weight, contest)
+    ownership = pool[["id", "name", "position", "team", "salary", "projection"]].assign(
+        modelled_share_of_position=shares.round(5),
+        given_ownership=np.nan if target is None else target,
+        field_ownership=field_share.round(5),
+    )
+    return ContestResult(table, chosen, payouts, ownership, len(candidates), seconds)
+
+
+def _standing_of(points: np.ndarray, field: np.ndarray, rows: np.ndarray, weight: float):  # noqa: ANN202
+    return field_standing(_sorted_field_scores(points, field), lineup_points(points, rows), weight)
+
+
+def _blocker(
+    candidates: np.ndarray,
+    settings: LineupSettings,
+    rules: RosterRules,
+    entries: int,
+    pool: pd.DataFrame,
+):  # noqa: ANN202
+    """blocked(order): candidates sharing more than max_overlap players with a chosen
+    lineup, or holding a player already at his max exposure of the ``entries`` lineups."""
+    limit = overlap_limit(settings, rules)
+    member = np.zeros((len(candidates), len(pool)), dtype=np.int16)
+    np.put_along_axis(member, candidates, 1, axis=1)
+    counted = settings.model_copy(update={"n_lineups": entries})
+    caps = np.array(
+        [counted.lineup_counts(counted.player_band(str(pid)))[1] for pid in pool["id"]]
+    )
+
+    def blocked(order: list[int]) -> np.ndarray:
+        if not order:
+            return np.zeros(len(candidates), dtype=bool)
+        taken = member[order]
+        out = ((member @ taken.T) > limit).any(axis=1)
+        full = taken.sum(axis=0) >= caps
+        return out | (member[:, full] > 0).any(axis=1)
+
+    return blocked
+
+
+def _evaluate(
+    pool: pd.DataFrame,
+    rules: RosterRules,
+    evaluate: SimulationSettings,
+    field: np.ndarray,
+    weight: float,
+    curve: PrizeCurve,
+    chosen: dict[str, np.ndarray],
+    contest: Contest,
+) -> tuple[dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
+    """Held-out slates, in chunks: per portfolio the total payout per slate, the share of
+    its entries that cash and whether one finishes in the top 1%."""
+    player_scores = simulate_player_scores(pool, rules, evaluate)
+    top = TOP_SHARE * contest.field_size
+    totals = {name: [] for name in chosen}
+    cash = {name: [] for name in chosen}
+    top_hit = {name: [] for name in chosen}
+    for start in range(0, len(player_scores), SIM_CHUNK):
+        points = integer_points(player_scores[start : start + SIM_CHUNK])
+        field_sorted = _sorted_field_scores(points, field)
+        for name, rows in chosen.items():
+            scores = lineup_points(points, rows)
+            standing = field_standing(field_sorted, scores, weight)
+            paid = entry_payouts(scores, standing, curve)
+            own_above = (scores[:, None, :] > scores[:, :, None]).sum(axis=2)
+            totals[name].append(paid.sum(axis=1))
+            cash[name].append((paid > 0).mean(axis=1))
+            top_hit[name].append((standing.above + own_above < top).any(axis=1))
+    payouts = {name: np.concatenate(v) for name, v in totals.items()}
+    figures = {
+        name: {"cash": np.concatenate(cash[name]), "top": np.concatenate(top_hit[name])}
+        for name in chosen
+    }
+    return payouts, figures
+
+
+def _table(
+    chosen: dict[str, np.ndarray],
+    payouts: dict[str, np.ndarray],
+    figures: dict[str, dict[str, np.ndarray]],
+    in_sample: dict[str, float],
+    field_share: np.ndarray,
+    field: np.ndarray,
+    weight: float,
+    contest: Contest,
+) -> pd.DataFrame:
+    counts: dict[tuple, int] = {}
+    for r in map(tuple, field):
+        counts[r] = counts.get(r, 0) + 1
+    rows = []
+    for name, lineups in chosen.items():
+        fee = contest.entry_fee * len(lineups)
+        totals = payouts[name]
+        rows.append(
+            {
+                "portfolio": name,
+                "entries": len(lineups),
+                "expected_payout": totals.mean(),
+                "payout_se": totals.std(ddof=1) / np.sqrt(len(totals)),
+                "expected_roi": totals.mean() / fee - 1.0,
+                "in_sample_roi": in_sample[name] / fee - 1.0,
+                "p_cash": figures[name]["cash"].mean(),
+                "p_any_cash": (figures[name]["cash"] > 0).mean(),
+                "p_top_1pct": figures[name]["top"].mean(),
+                "mean_ownership": field_share[lineups].mean(),
+                "field_duplicates": weight
+                * sum(counts.get(tuple(r), 0) for r in lineups)
+                / len(lineups),
+            }
+        )
+    table = pd.DataFrame(rows)
+    base = table.set_index("portfolio")["expected_roi"]
+    table["roi_vs_projection_max"] = (
+        table["expected_roi"] / base["projection_max"] if base["projection_max"] > 0 else np.nan
+    )
+    return table
