@@ -193,3 +193,37 @@ def test_late_swap_rewrites_the_submitted_file_keeping_started_games(tmp_path):
     rules = PRESETS["fanduel_nfl"]
     back = read_upload(out / "late_swap.csv", pool, rules)
     assert len(back.lineups) == 4
+
+
+def test_play_contest_writes_an_uploadable_portfolio_and_held_out_figures(tmp_path):
+    contest = {
+        "field_size": 2000,
+        "entries": 5,
+        "opponents": 1500,
+        "candidates": 400,
+        "qb_candidates": 2,
+        "per_qb": 20,
+        "shortlist": 300,
+        "choose_sims": 300,
+        "evaluate_sims": 600,
+    }
+    config = {"demo_pool_teams": 8, "n_lineups": 5, "contest": contest}
+    run, _ = _run(tmp_path, config, ["results/lineups/demo_synthetic/contest.csv"])
+    out = run.workdir / "results/lineups/demo_synthetic"
+    table = pd.read_csv(out / "contest.csv").set_index("portfolio")
+    assert list(table.index) == ["opponent_aware", "projection_max", "variance_aware"]
+    assert (table["entries"] == 5).all()
+    assert table["p_cash"].between(0, 1).all() and table["p_top_1pct"].between(0, 1).all()
+    pool = read_player_pool(run.workdir / "resources/fantasy/demo_synthetic.csv")
+    pool = pool[~pool["injury"].str.upper().isin(set(PoolSettings().injury_statuses))]
+    pool = pool.reset_index(drop=True)
+    rules = PRESETS["fanduel_nfl"]
+    upload = read_upload(out / "contest_upload.csv", pool, rules)
+    assert len(upload.lineups) == 5
+    settings = LineupSettings(n_lineups=5)
+    assert portfolio_violations(pool, upload.lineups, rules, settings, upload.slots) == []
+    owned = pd.read_csv(out / "ownership.csv", dtype={"id": str})
+    by_position = owned.groupby("position")["field_ownership"].sum()
+    assert by_position["QB"] == pytest.approx(1.0, abs=1e-5)
+    assert by_position["D"] == pytest.approx(1.0, abs=1e-5)
+    assert (out / "contest_payouts.png").stat().st_size > 10_000

@@ -127,3 +127,38 @@ rule simulate_lineups:
         seed=config["seed"],
     script:
         "../scripts/simulate_lineups.py"
+
+
+rule play_contest:
+    input:
+        unpack(contest_inputs),
+    output:
+        contest="results/lineups/{pool}/contest.csv",
+        upload="results/lineups/{pool}/contest_upload.csv",
+        lineups="results/lineups/{pool}/contest_lineups.csv",
+        ownership="results/lineups/{pool}/ownership.csv",
+        plot=report(
+            "results/lineups/{pool}/contest_payouts.png",
+            caption="../report/contest_payouts.rst",
+            category="lineups",
+            subcategory="{pool}",
+        ),
+    log:
+        "logs/lineups/play_contest/{pool}.log",
+    benchmark:
+        "benchmarks/lineups/play_contest/{pool}.tsv"
+    conda:
+        "../../envs/lineups.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        roster=pool_roster,
+        pool=PoolSettings.pick(SETTINGS.lineups),
+        settings=LineupSettings.pick(SETTINGS.lineups),
+        contest=config["lineups"]["contest"],
+        simulation=config["lineups"]["simulation"],
+        seed=config["seed"],
+    script:
+        "../scripts/play_contest.py"

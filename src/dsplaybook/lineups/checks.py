@@ -193,11 +193,15 @@ def portfolio_violations(
 
 
 def optimize_checked(
-    pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings, seed: int = 0
+    pool: pd.DataFrame,
+    rules: RosterRules,
+    settings: LineupSettings,
+    seed: int = 0,
+    start: list[np.ndarray] = (),
 ) -> LineupResult:
     """``optimize_lineups``, then the independent check: a lineup that breaks a rule is a
     bug and is never written."""
-    result = optimize_lineups(pool, rules, settings, seed=seed)
+    result = optimize_lineups(pool, rules, settings, seed=seed, start=start)
     problems = portfolio_violations(pool, result.lineups, rules, settings, result.slots)
     if problems:
         raise RuntimeError(f"solver returned lineups that break the rules: {problems[:3]}")

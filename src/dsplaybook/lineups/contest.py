@@ -19,18 +19,29 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from dsplaybook.lineups.checks import optimize_checked
 from dsplaybook.lineups.field import calibrate, draw_field, field_model, ownership_of
 from dsplaybook.lineups.formulation import EngineInputs, formulate
 from dsplaybook.lineups.milp import overlap_limit
-from dsplaybook.lineups.ownership import given_ownership, position_shares
+from dsplaybook.lineups.ownership import (
+    FEATURES,
+    features,
+    fit_position_shares,
+    given_ownership,
+    position_shares,
+    primary_position,
+    softmax_within,
+)
 from dsplaybook.lineups.payout import (
+    SCORE_UNIT,
     PrizeCurve,
     entry_payouts,
     field_standing,
@@ -121,10 +132,17 @@ def play_contest(
     target = given_ownership(pool, ownership_file)
     shares = position_shares(pool, contest.ownership_model)
     model = field_model(pool, rules, shares if target is None else target, contest, limits)
-    gap = None
+    fitted = None
     if target is not None:
         model, gap = calibrate(model, target, _rng(seed, 3))
         log.info("field calibrated to the given ownership: largest gap %.3f", gap)
+        fit = fit_position_shares(pool, target)
+        fitted = softmax_within(primary_position(pool), features(pool) @ fit.coefficients)
+        log.info(
+            "Dirichlet regression on the given ownership: %s, precision %.1f",
+            ", ".join(f"{f} {c:+.2f}" for f, c in zip(FEATURES, fit.coefficients, strict=True)),
+            fit.precision,
+        )
     opponents = min(contest.opponents, contest.field_size - contest.entries)
     weight = (contest.field_size - contest.entries) / opponents
     choose_field = draw_field(model, opponents, _rng(seed, 1))
@@ -132,10 +150,9 @@ def play_contest(
     field_share = ownership_of(test_field, n)
     lap("field")
 
-    entries = min(contest.entries, contest.field_size - 1)
-    baseline = optimize_checked(
-        pool, rules, settings.model_copy(update={"n_lineups": entries}), seed=seed
-    )
+    entries = contest.entries
+    settings = _for_entries(settings, entries)
+    baseline = optimize_checked(pool, rules, settings, seed=seed)
     projection_max = np.sort(np.array(baseline.lineups, dtype=np.int64), axis=1)
     candidates = np.unique(
         np.vstack(
@@ -156,18 +173,24 @@ def play_contest(
     standing = field_standing(_sorted_field_scores(points, choose_field), scores, weight)
     blocked = _blocker(candidates, settings, rules, entries, pool)
     greedy = greedy_portfolio(scores, standing, curve, entries, blocked, contest.shortlist)
+    ours = candidates[greedy.order]
     if len(greedy.order) < entries:
-        log.warning(
-            "the rules leave room for %d of %d entries among the candidates",
+        # the greedy painted itself into a corner of the rules: the rest is the exact
+        # sequence's next best lineups given these (projection order)
+        log.info(
+            "the rules leave room for %d of %d entries among the candidates; the rest by "
+            "projection",
             len(greedy.order),
             entries,
         )
+        done = optimize_checked(pool, rules, settings, seed=seed, start=list(ours))
+        ours = np.sort(np.array(done.lineups, dtype=np.int64), axis=1)
     lap("greedy")
     projected = pool["projection"].to_numpy(float)[candidates].sum(axis=1)
     variance = build_portfolio(player_scores, list(candidates), projected, choose)
     lap("variance-aware")
     chosen = {
-        "opponent_aware": candidates[greedy.order],
+        "opponent_aware": ours,
         "projection_max": projection_max,
         "variance_aware": candidates[variance.order],
     }
@@ -188,11 +211,21 @@ def play_contest(
     lap("evaluation")
     table = _table(chosen, payouts, figures, in_sample, field_share, test_field, weight, contest)
     ownership = pool[["id", "name", "position", "team", "salary", "projection"]].assign(
-        modelled_share_of_position=shares.round(5),
+        modelled_share_of_position=shares,
         given_ownership=np.nan if target is None else target,
-        field_ownership=field_share.round(5),
+        fitted_share_of_position=np.nan if fitted is None else fitted,
+        field_ownership=field_share,
     )
     return ContestResult(table, chosen, payouts, ownership, len(candidates), seconds)
+
+
+def _for_entries(settings: LineupSettings, entries: int) -> LineupSettings:
+    """The run's rules for a portfolio of ``entries``: a share cap that rounds to no
+    lineup at all (one entry × 0.6) becomes one lineup."""
+    update: dict = {"n_lineups": entries}
+    if math.floor(settings.max_exposure * entries + 1e-9) < 1:
+        update["max_exposure"] = 1.0
+    return settings.model_copy(update=update)
 
 
 def _standing_of(points: np.ndarray, field: np.ndarray, rows: np.ndarray, weight: float):  # noqa: ANN202
@@ -211,9 +244,8 @@ def _blocker(
     limit = overlap_limit(settings, rules)
     member = np.zeros((len(candidates), len(pool)), dtype=np.int16)
     np.put_along_axis(member, candidates, 1, axis=1)
-    counted = settings.model_copy(update={"n_lineups": entries})
     caps = np.array(
-        [counted.lineup_counts(counted.player_band(str(pid)))[1] for pid in pool["id"]]
+        [settings.lineup_counts(settings.player_band(str(pid)))[1] for pid in pool["id"]]
     )
 
     def blocked(order: list[int]) -> np.ndarray:
@@ -241,12 +273,18 @@ def _evaluate(
     its entries that cash and whether one finishes in the top 1%."""
     player_scores = simulate_player_scores(pool, rules, evaluate)
     top = TOP_SHARE * contest.field_size
+    paid_places = int((curve.prizes > 0).sum())
+    # the field's score at the last paid rank (the cash line), for the normal link
+    line_index = field.shape[0] - max(1, min(field.shape[0], math.ceil(paid_places / weight)))
+    margin = {name: [] for name in chosen}
+    lines = []
     totals = {name: [] for name in chosen}
     cash = {name: [] for name in chosen}
     top_hit = {name: [] for name in chosen}
     for start in range(0, len(player_scores), SIM_CHUNK):
         points = integer_points(player_scores[start : start + SIM_CHUNK])
         field_sorted = _sorted_field_scores(points, field)
+        lines.append(field_sorted[:, line_index] / SCORE_UNIT)
         for name, rows in chosen.items():
             scores = lineup_points(points, rows)
             standing = field_standing(field_sorted, scores, weight)
@@ -255,11 +293,19 @@ def _evaluate(
             totals[name].append(paid.sum(axis=1))
             cash[name].append((paid > 0).mean(axis=1))
             top_hit[name].append((standing.above + own_above < top).any(axis=1))
+            margin[name].append((scores - field_sorted[:, [line_index]]) / SCORE_UNIT)
     payouts = {name: np.concatenate(v) for name, v in totals.items()}
-    figures = {
-        name: {"cash": np.concatenate(cash[name]), "top": np.concatenate(top_hit[name])}
-        for name in chosen
-    }
+    figures = {}
+    for name in chosen:
+        over_line = np.vstack(margin[name])  # (slates, entries): score - cash line
+        # mean–variance link: P(cash) ≈ Φ(E[score - line] / sd[score - line]) per entry
+        normal = special.ndtr(over_line.mean(axis=0) / np.maximum(over_line.std(axis=0), 1e-9))
+        figures[name] = {
+            "cash": np.concatenate(cash[name]),
+            "top": np.concatenate(top_hit[name]),
+            "normal": float(normal.mean()),
+            "line": float(np.concatenate(lines).mean()),
+        }
     return payouts, figures
 
 
@@ -291,6 +337,8 @@ def _table(
                 "p_cash": figures[name]["cash"].mean(),
                 "p_any_cash": (figures[name]["cash"] > 0).mean(),
                 "p_top_1pct": figures[name]["top"].mean(),
+                "p_cash_normal": figures[name]["normal"],
+                "cash_line": figures[name]["line"],
                 "mean_ownership": field_share[lineups].mean(),
                 "field_duplicates": weight
                 * sum(counts.get(tuple(r), 0) for r in lineups)

@@ -172,9 +172,11 @@ def optimize_lineups(
     settings: LineupSettings,
     engine: str = "ranked",
     seed: int = 0,
+    start: list[np.ndarray] = (),
 ) -> LineupResult:
     """Build ``settings.n_lineups`` lineups, best first (with ``randomness``, best by each
-    lineup's own seeded points). Raises InfeasibleRules."""
+    lineup's own seeded points). ``start``: lineups already chosen (they count towards
+    overlap and exposure and come first in the result). Raises InfeasibleRules."""
     _check_caps(settings)
     counts = exposure_counts(pool, settings)
     if engine not in ENGINES:
@@ -197,7 +199,15 @@ def optimize_lineups(
     exhausted = counts.exhausted(used, team_used)
     lineups, slots = [], []
     started = time.perf_counter()
-    for k in range(settings.n_lineups):
+    for players in start:
+        players = np.asarray(players)
+        lineups.append(players)
+        slots.append(rules.assign_slots(list(positions[players])))
+        used[players] += 1
+        team_used[np.unique(counts.team_of[players])] += 1
+        exhausted = counts.exhausted(used, team_used)
+        sequence.add_lineup(players, exhausted=np.flatnonzero(exhausted))
+    for k in range(len(lineups), settings.n_lineups):
         required = required_now(counts, used, team_used, settings.n_lineups - k, k, pool)
         if settings.randomness.active:
             sequence.set_points(lineup_points(pool, settings.randomness, seed, k))

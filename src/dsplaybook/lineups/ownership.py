@@ -130,3 +130,15 @@ def given_ownership(pool: pd.DataFrame, path: str | None = None) -> np.ndarray |
     # % when any value is above 1 (a share of lineups is at most 1)
     return raw / 100.0 if raw.max(initial=0) > 1.0 else raw
 
+
+
+def fit_position_shares(pool: pd.DataFrame, ownership: np.ndarray) -> DirichletFit:
+    """The Dirichlet regression fitted to one slate's ownership: each position's shares of
+    its picks (ownership / the position's total)."""
+    groups = primary_position(pool)
+    shares = np.zeros(len(pool))
+    for g in np.unique(groups):
+        rows = groups == g
+        total = ownership[rows].sum()
+        shares[rows] = ownership[rows] / total if total > 0 else 1.0 / rows.sum()
+    return fit_dirichlet([(features(pool), groups, shares)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from dsplaybook.lineups.simulation import Portfolio
 from dsplaybook.plots import plt, save_figure
@@ -33,5 +34,42 @@ def plot_score_distributions(portfolio: Portfolio, projected: np.ndarray, dest: 
         fontsize=9,
     )
     ax.legend(loc="lower left", fontsize=8)
+    fig.tight_layout()
+    save_figure(fig, dest)
+
+
+def plot_contest(
+    payouts: dict[str, np.ndarray],
+    fees: dict[str, float],
+    ownership: pd.DataFrame,
+    title: str,
+    dest: str | Path,
+) -> None:
+    """Left: each portfolio's profit per held-out slate (its distribution, log-scaled
+    beyond ±fee). Right: the field's ownership against salary, by position."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
+    colours = {"opponent_aware": "#d62728", "projection_max": "#1f77b4", "variance_aware": "#2ca02c"}
+    for name, totals in payouts.items():
+        profit = np.sort(totals - fees[name])
+        share = 1.0 - np.arange(len(profit)) / len(profit)
+        left.step(
+            profit,
+            share,
+            where="post",
+            color=colours.get(name),
+            label=f"{name.replace('_', ' ')}: ROI {totals.mean() / fees[name] - 1:+.0%}",
+        )
+    left.set_xscale("symlog", linthresh=max(fees.values()))
+    left.set_yscale("log")
+    left.set_xlabel("profit of the portfolio in one slate (symlog)")
+    left.set_ylabel("P(profit ≥ x)")
+    left.legend(fontsize=8, loc="lower left")
+    left.set_title(title, fontsize=9)
+    for position, rows in ownership.groupby(ownership["position"].str.split("/").str[0]):
+        right.scatter(rows["salary"], 100 * rows["field_ownership"], s=10, label=position)
+    right.set_xlabel("salary")
+    right.set_ylabel("field ownership (%)")
+    right.set_title("Simulated field: who the opponents play", fontsize=9)
+    right.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     save_figure(fig, dest)

@@ -34,6 +34,15 @@ def submitted_upload(wildcards):
     return _swap(wildcards).submitted
 
 
+def contest_inputs(wildcards):
+    """The pool export, and its ownership file when lineups.contest.ownership_files names one."""
+    inputs = {"pool": player_pool_csv(wildcards)}
+    owned = SETTINGS.lineups.contest.ownership_files.get(wildcards.pool)
+    if owned:
+        inputs["ownership"] = owned
+    return inputs
+
+
 def late_swap_settings(wildcards):
     return _swap(wildcards).to_data()
 
@@ -45,13 +54,15 @@ def lineup_targets():
         "summary.csv",
         "portfolio.csv",
         "upload.csv",
+        "contest.csv",
+        "contest_upload.csv",
     ]
     return (
         ["results/lineups/bookcases.json", "results/lineups/bookcases.png"]
         + expand(
             "results/lineups/{pool}/{name}",
             pool=list(SETTINGS.lineups.pools),
-            name=[*outputs, "lineups.md", "score_distributions.png"],
+            name=[*outputs, "lineups.md", "score_distributions.png", "contest_payouts.png"],
         )
         + expand(
             "results/lineups/{pool}/late_swap.csv",
