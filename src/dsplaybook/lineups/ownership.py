@@ -124,12 +124,11 @@ def given_ownership(pool: pd.DataFrame, path: str | None = None) -> np.ndarray |
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{where}: player {pool['id'].iloc[row]!r}: ownership {raw[row]!r} is not a "
+            f"{where}: player {pool['id'].iloc[row]!r}: ownership {float(raw[row]):g} is not a "
             "number from 0 to 100 (%) or 0 to 1 (share); fix it"
         )
     # % when any value is above 1 (a share of lineups is at most 1)
     return raw / 100.0 if raw.max(initial=0) > 1.0 else raw
-
 
 
 def fit_position_shares(pool: pd.DataFrame, ownership: np.ndarray) -> DirichletFit:

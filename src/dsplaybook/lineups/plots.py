@@ -48,7 +48,11 @@ def plot_contest(
     """Left: each portfolio's profit per held-out slate (its distribution, log-scaled
     beyond ±fee). Right: the field's ownership against salary, by position."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
-    colours = {"opponent_aware": "#d62728", "projection_max": "#1f77b4", "variance_aware": "#2ca02c"}
+    colours = {
+        "opponent_aware": "#d62728",
+        "projection_max": "#1f77b4",
+        "variance_aware": "#2ca02c",
+    }
     for name, totals in payouts.items():
         profit = np.sort(totals - fees[name])
         share = 1.0 - np.arange(len(profit)) / len(profit)
