@@ -62,7 +62,12 @@ def lineup_targets():
         + expand(
             "results/lineups/{pool}/{name}",
             pool=list(SETTINGS.lineups.pools),
-            name=[*outputs, "lineups.md", "score_distributions.png", "contest_payouts.png"],
+            name=[
+                *outputs,
+                "lineups.md",
+                "score_distributions.png",
+                "contest_payouts.png",
+            ],
         )
         + expand(
             "results/lineups/{pool}/late_swap.csv",
