@@ -2,8 +2,9 @@
 
 Given (an ownership column or file, e.g. bought projections) or modelled: within each
 position a player's share of that position's picks is a softmax of coefficients times
-his standardised features — the mean of a Dirichlet regression (Haugh & Singal model a
-slate's observed shares of a position as Dirichlet with this mean and a precision φ).
+his features (each a share of the position's best) — the mean of a Dirichlet regression
+(Haugh & Singal model a slate's observed shares of a position as Dirichlet with this mean
+and a precision φ).
 :func:`fit_dirichlet` fits the coefficients and φ by maximum likelihood from past slates'
 shares, so a user with ownership history replaces the default coefficients by a fit.
 """
@@ -28,17 +29,18 @@ def primary_position(pool: pd.DataFrame) -> np.ndarray:
 
 
 def features(pool: pd.DataFrame) -> np.ndarray:
-    """(players, FEATURES): projection, points per $1,000 and salary, each as a z-score
-    within the player's position (so a position's shares do not depend on its scale)."""
+    """(players, FEATURES): projection, points per $1,000 and salary, each as a share of
+    the best of the player's position. Shares of the best, not z-scores: an export lists
+    every backup at 0 points, and how many there are must not change who the field plays."""
     salary = pool["salary"].to_numpy(float)
     projection = pool["projection"].to_numpy(float)
     raw = np.column_stack([projection, 1000.0 * projection / np.maximum(salary, 1.0), salary])
     out = np.zeros_like(raw)
-    for position in np.unique(primary_position(pool)):
-        rows = primary_position(pool) == position
-        block = raw[rows]
-        sd = block.std(axis=0)
-        out[rows] = (block - block.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+    groups = primary_position(pool)
+    for position in np.unique(groups):
+        rows = groups == position
+        best = raw[rows].max(axis=0)
+        out[rows] = raw[rows] / np.where(best > 0, best, 1.0)
     return out
 
 

@@ -348,12 +348,17 @@ class Prize(Section):
 
 class OwnershipModel(Section):
     """The field's ownership when no column gives it: within each position a player's share
-    is a softmax of these coefficients times his standardised features (the mean of a
+    is a softmax of these coefficients times his features (each a share of the position's
+    best) (the mean of a
     Dirichlet regression; an assumption, replaced by an ownership column or a fit)."""
 
-    projection: float = Field(1.0, description="Weight of the projection's z-score.")
-    value: float = Field(1.0, description="Weight of points per $1,000 salary (z-score).")
-    salary: float = Field(0.0, description="Weight of the salary's z-score.")
+    projection: float = Field(
+        5.0, description="Weight of the projection (as a share of the position's best)."
+    )
+    value: float = Field(
+        5.0, description="Weight of points per $1,000 (as a share of the position's best)."
+    )
+    salary: float = Field(0.0, description="Weight of the salary (share of the position's top).")
 
 
 class Contest(Section):
