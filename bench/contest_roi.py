@@ -35,6 +35,8 @@ from dsplaybook.lineups.settings import Contest, LineupSettings, PoolSettings, S
 
 
 def _value(text: str) -> object:
+    if text.startswith("["):
+        return [float(v) for v in text.strip("[]").split(",") if v]
     for cast in (int, float):
         try:
             return cast(text)
@@ -89,6 +91,7 @@ def main() -> None:
             "mean_ownership",
             "field_duplicates",
             "roi_vs_projection_max",
+            "roi_gain_se",
         ]
         print(f"\n{name}: {len(pool)} players, {result.n_candidates} candidates")
         print(table[columns].round(4).to_string())

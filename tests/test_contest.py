@@ -290,8 +290,8 @@ def test_stacked_opponents_pair_their_qb_with_a_receiver_of_his_team():
 
     independent = stacked_share(copula="independent")
     stacked = stacked_share(copula="stacked", stack_share=0.8)
-    # rejection (cap, team rules) takes slightly more of the stacked draws
-    assert stacked >= 0.75 and stacked > independent + 0.3
+    # the share is of the opponents kept (after the cap and team rules), ± sampling noise
+    assert stacked >= 0.78 and stacked > independent + 0.3
 
 
 # --- the whole contest --------------------------------------------------------------

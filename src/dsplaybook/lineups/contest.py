@@ -76,7 +76,9 @@ def _rng(seed: int, stream: int) -> np.random.Generator:
 
 
 def _sorted_field_scores(points: np.ndarray, field: np.ndarray) -> np.ndarray:
-    return np.sort(lineup_points(points, field), axis=1)
+    scores = lineup_points(points, field)
+    scores.sort(axis=1)  # in place: the largest array of a contest
+    return scores
 
 
 def candidate_lineups(
@@ -168,7 +170,8 @@ def play_contest(
     player_scores = simulate_player_scores(pool, rules, choose)
     points = integer_points(player_scores)
     scores = lineup_points(points, candidates)
-    standing = field_standing(_sorted_field_scores(points, choose_field), scores, weight)
+    choose_sorted = _sorted_field_scores(points, choose_field)
+    standing = field_standing(choose_sorted, scores, weight)
     blocked = _blocker(candidates, settings, rules, entries, pool)
     greedy = greedy_portfolio(scores, standing, curve, entries, blocked, contest.shortlist)
     ours = candidates[greedy.order]
@@ -195,7 +198,7 @@ def play_contest(
     in_sample = {
         name: entry_payouts(
             lineup_points(points, rows),
-            _standing_of(points, choose_field, rows, weight),
+            field_standing(choose_sorted, lineup_points(points, rows), weight),
             curve,
         )
         .sum(axis=1)
@@ -224,10 +227,6 @@ def _for_entries(settings: LineupSettings, entries: int) -> LineupSettings:
     if math.floor(settings.max_exposure * entries + 1e-9) < 1:
         update["max_exposure"] = 1.0
     return settings.model_copy(update=update)
-
-
-def _standing_of(points: np.ndarray, field: np.ndarray, rows: np.ndarray, weight: float):  # noqa: ANN202
-    return field_standing(_sorted_field_scores(points, field), lineup_points(points, rows), weight)
 
 
 def _blocker(
@@ -338,6 +337,10 @@ def _table(
                 "p_cash_normal": figures[name]["normal"],
                 "cash_line": figures[name]["line"],
                 "mean_ownership": field_share[lineups].mean(),
+                # paired over the same held-out slates: the se of ROI(this) - ROI(proj-max)
+                "roi_gain_se": (totals - payouts["projection_max"]).std(ddof=1)
+                / np.sqrt(len(totals))
+                / fee,
                 "field_duplicates": weight
                 * sum(counts.get(tuple(r), 0) for r in lineups)
                 / len(lineups),

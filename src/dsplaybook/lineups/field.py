@@ -103,11 +103,26 @@ def field_model(
         limits=limits,
         stack_share=contest.stack_share if mates is not None else 0.0,
     )
-    return _tilted(model, np.random.default_rng(0))
+    rng = np.random.default_rng(0)
+    return _stack_corrected(_tilted(model, rng), rng)
 
 
 def _with_weights(model: FieldModel, weights: np.ndarray) -> FieldModel:
     return FieldModel(**{**model.__dict__, "weights": weights})
+
+
+def _stack_corrected(model: FieldModel, rng: np.random.Generator, trial: int = 4096) -> FieldModel:
+    """Stacked draws break the cap or team rules more often than others, so the share of
+    draws made stacked is raised until the share among *kept* opponents is stack_share."""
+    share = model.stack_share
+    if share <= 0 or share >= 1:
+        return model
+    kept = {}
+    for name, p in (("stacked", 1.0), ("free", 0.0)):
+        trial_model = FieldModel(**{**model.__dict__, "stack_share": p})
+        kept[name] = max(_valid(trial_model, _draw(trial_model, rng, trial)).mean(), 1e-3)
+    raised = share * kept["free"] / (kept["stacked"] * (1 - share) + share * kept["free"])
+    return FieldModel(**{**model.__dict__, "stack_share": float(raised)})
 
 
 def _tilted(model: FieldModel, rng: np.random.Generator, trial: int = 2048) -> FieldModel:

@@ -26,12 +26,13 @@ SEARCH_CELLS = 4_000_000  # sorted values searched at once (memory bound)
 
 
 def integer_points(player_scores: np.ndarray) -> np.ndarray:
-    return np.rint(np.asarray(player_scores) * SCORE_UNIT).astype(np.int64)
+    """Hundredths of a point as int32 (a lineup of 9 scores far below 2^31 hundredths)."""
+    return np.rint(np.asarray(player_scores) * SCORE_UNIT).astype(np.int32)
 
 
 def lineup_points(points: np.ndarray, lineups: np.ndarray) -> np.ndarray:
     """(sims, lineups) integer scores of ``lineups`` (rows of player indices)."""
-    total = np.zeros((len(points), len(lineups)), dtype=np.int64)
+    total = np.zeros((len(points), len(lineups)), dtype=points.dtype)
     for k in range(lineups.shape[1]):
         total += points[:, lineups[:, k]]
     return total
@@ -49,8 +50,8 @@ def _row_search(sorted_rows: np.ndarray, values: np.ndarray, side: str) -> np.nd
     for start in range(0, n_rows, step):
         rows = slice(start, min(n_rows, start + step))
         offset = (np.arange(rows.stop - rows.start, dtype=np.int64) * span)[:, None]
-        flat = (sorted_rows[rows] - low + offset).ravel()
-        found = np.searchsorted(flat, (values[rows] - low + offset).ravel(), side=side)
+        flat = (sorted_rows[rows].astype(np.int64) - low + offset).ravel()
+        found = np.searchsorted(flat, (values[rows].astype(np.int64) - low + offset).ravel(), side=side)
         out[rows] = found.reshape(values[rows].shape) - offset // span * width
     return out
 
@@ -68,7 +69,10 @@ def field_standing(field_sorted: np.ndarray, scores: np.ndarray, weight: float) 
     below = _row_search(field_sorted, scores, "left")
     up_to = _row_search(field_sorted, scores, "right")
     width = field_sorted.shape[1]
-    return Standing((width - up_to) * weight, (up_to - below) * weight)
+    # float32: counts × weight, exact for whole weights, and half the memory
+    return Standing(
+        ((width - up_to) * weight).astype(np.float32), ((up_to - below) * weight).astype(np.float32)
+    )
 
 
 class PrizeCurve:
@@ -151,7 +155,12 @@ def greedy_portfolio(
     Only a shortlist is weighed: the ``shortlist`` best by expected payout alone, the next
     ones joining when the rules have ruled out all of it. Candidates chosen or ruled out
     are dropped from the working arrays, so each step costs what is still in play."""
-    alone = curve.payout(standing.above, standing.tied).mean(axis=0)
+    alone = np.concatenate(
+        [  # in column blocks: payout's float64 temporaries of the whole would be large
+            curve.payout(standing.above[:, c : c + 500], standing.tied[:, c : c + 500]).mean(0)
+            for c in range(0, scores.shape[1], 500)
+        ]
+    )
     waiting = np.argsort(-alone, kind="stable")  # best alone first
     step = len(waiting) if shortlist is None else shortlist
     order: list[int] = []
@@ -166,8 +175,8 @@ def greedy_portfolio(
                 break
             live, waiting = np.sort(waiting[:step]), waiting[step:]
             x, above, tied = scores[:, live], standing.above[:, live], standing.tied[:, live]
-            own_above = np.zeros(x.shape)
-            own_tied = np.zeros(x.shape)
+            own_above = np.zeros(x.shape, dtype=np.float32)  # counts: exact in float32
+            own_tied = np.zeros(x.shape, dtype=np.float32)
             for j in order:
                 own_above += scores[:, [j]] > x
                 own_tied += scores[:, [j]] == x

@@ -24,6 +24,7 @@ sequence to the HiGHS back end (stacking with low exposure, a poor locked player
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -609,14 +610,23 @@ def top_lineups(inputs: EngineInputs, count: int) -> np.ndarray:
     """The ``count`` best lineups by projection that meet the static rules (exact, best
     first, ties by player tuple), as rows of sorted player indices; fewer when the pool
     holds fewer or a band is too long to list (MAX_LISTED)."""
-    walk = Walk(RankedSequence(inputs))
+    walk = RankedSequence(inputs).main
     found, total = [], 0
     try:
-        while total < count and walk._list_next_band():
+        while total < count:
+            if total:  # deepen by what the count so far suggests, not 2× (memory)
+                depth = walk.lister.best - walk.threshold
+                walk.band = depth * min(2.0, max(1.1, (count / total) ** (1 / 3)))
+            if not walk._list_next_band():
+                break
             found.append(walk.lineups)
             total += len(walk.lineups)
     except TooManyLineups as err:
         log.info("%s: %d candidates listed", err, total)
+    # the walk and its sequence refer to each other: free their knapsack tables now, not
+    # at the next collection (gc counts objects, not bytes)
+    del walk
+    gc.collect()
     if not total:
         return np.zeros((0, inputs.rules.size), dtype=np.int64)
     return np.vstack([f for f in found if len(f)])[:count].astype(np.int64)

@@ -412,10 +412,10 @@ class Contest(Section):
     )
     per_qb: PositiveInt = Field(100, description="Lineups per such QB.")
     shortlist: PositiveInt = Field(
-        2000, description="Candidates the greedy weighs: the best by expected payout alone."
+        1000, description="Candidates the greedy weighs: the best by expected payout alone."
     )
     choose_sims: int = Field(
-        2000, ge=100, description="Simulated slates the portfolio is chosen on."
+        5000, ge=100, description="Simulated slates the portfolio is chosen on."
     )
     evaluate_sims: int = Field(
         10_000, ge=100, description="Fresh slates (other seeds) it is evaluated on."
