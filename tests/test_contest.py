@@ -340,3 +340,22 @@ def test_optimize_lineups_continues_from_given_lineups_under_the_same_rules():
     best = best_given_earlier(pool, NFL, settings, result.lineups)
     got = [points[lineup].sum() for lineup in result.lineups]
     assert got[1:] == pytest.approx(best[1:])
+
+
+def test_top_lineups_are_the_exhaustive_best_meeting_every_per_lineup_rule():
+    from dsplaybook.lineups.formulation import EngineInputs, formulate
+    from dsplaybook.lineups.ranked import top_lineups
+
+    pool = small_pool({"QB": 3, "RB": 4, "WR": 5, "TE": 3, "D": 3}, teams=4, seed=10)
+    settings = LineupSettings.unconstrained(stack=True, avoid_opposing_defense=True)
+    valid = all_valid_lineups(pool, NFL, settings)
+    points = pool["projection"].to_numpy()
+    every = sorted((points[list(v)].sum() for v in valid), reverse=True)
+    inputs = EngineInputs(formulate(pool, NFL, settings), NFL.size - 1, 0.0, pool, NFL)
+    found = top_lineups(inputs, 40)
+    assert points[found].sum(axis=1) == pytest.approx(every[:40])
+    assert len(every) > 40 and len(top_lineups(inputs, 10_000)) == len(every)
+    assert all(lineup_violations(pool, row, NFL, settings) == [] for row in found)
+    # and the rules bind: the unconstrained best is not among them
+    plain = all_valid_lineups(pool, NFL, LineupSettings.unconstrained())
+    assert max(points[list(v)].sum() for v in plain) > every[0]

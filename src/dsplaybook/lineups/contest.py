@@ -174,26 +174,15 @@ def play_contest(
     standing = field_standing(choose_sorted, scores, weight)
     blocked = _blocker(candidates, settings, rules, entries, pool)
     greedy = greedy_portfolio(scores, standing, curve, entries, blocked, contest.shortlist)
-    ours = candidates[greedy.order]
-    if len(greedy.order) < entries:
-        # the greedy painted itself into a corner of the rules: the rest is the exact
-        # sequence's next best lineups given these (projection order)
-        log.info(
-            "the rules leave room for %d of %d entries among the candidates; the rest by "
-            "projection",
-            len(greedy.order),
-            entries,
-        )
-        done = optimize_checked(pool, rules, settings, seed=seed, start=list(ours))
-        ours = np.sort(np.array(done.lineups, dtype=np.int64), axis=1)
+    ours = _filled(candidates[greedy.order], pool, rules, settings, seed)
     lap("greedy")
     projected = pool["projection"].to_numpy(float)[candidates].sum(axis=1)
-    variance = build_portfolio(player_scores, list(candidates), projected, choose)
+    variance = build_portfolio(player_scores, list(candidates), projected, choose, blocked)
     lap("variance-aware")
     chosen = {
         "opponent_aware": ours,
         "projection_max": projection_max,
-        "variance_aware": candidates[variance.order],
+        "variance_aware": _filled(candidates[variance.order], pool, rules, settings, seed),
     }
     in_sample = {
         name: entry_payouts(
@@ -218,6 +207,23 @@ def play_contest(
         field_ownership=field_share,
     )
     return ContestResult(table, chosen, payouts, ownership, len(candidates), seconds)
+
+
+def _filled(
+    chosen: np.ndarray, pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings, seed: int
+) -> np.ndarray:
+    """A greedy that painted itself into a corner of the rules (no candidate left that
+    they allow) is completed by the exact sequence's next best lineups given its picks."""
+    if len(chosen) >= settings.n_lineups:
+        return chosen
+    log.info(
+        "the rules leave room for %d of %d entries among the candidates; the rest by "
+        "projection",
+        len(chosen),
+        settings.n_lineups,
+    )
+    done = optimize_checked(pool, rules, settings, seed=seed, start=list(chosen))
+    return np.sort(np.array(done.lineups, dtype=np.int64), axis=1)
 
 
 def _for_entries(settings: LineupSettings, entries: int) -> LineupSettings:

@@ -9,6 +9,7 @@ what pays in a top-heavy contest — rather than the sum of projections.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,7 +73,10 @@ def build_portfolio(
     lineups: list[np.ndarray],
     projected: np.ndarray,
     s: SimulationSettings,
+    blocked: Callable[[list[int]], np.ndarray] | None = None,
 ) -> Portfolio:
+    """``blocked(order)``: candidates the rules rule out given those chosen (the contest
+    comparison holds every portfolio to the same overlap and exposure rules)."""
     incidence = np.zeros((player_scores.shape[1], len(lineups)))
     for k, lineup in enumerate(lineups):
         incidence[lineup, k] = 1.0
@@ -87,6 +91,10 @@ def build_portfolio(
     for _ in range(size):
         gain = (covered[:, None] | hits).mean(axis=0)
         gain[order] = -1.0
+        if blocked is not None and order:
+            gain[blocked(order)] = -1.0
+        if gain.max() < 0:
+            break
         pick = int(np.argmax(gain))  # ties -> lowest index: deterministic
         order.append(pick)
         covered |= hits[:, pick]
