@@ -217,8 +217,7 @@ def _filled(
     if len(chosen) >= settings.n_lineups:
         return chosen
     log.info(
-        "the rules leave room for %d of %d entries among the candidates; the rest by "
-        "projection",
+        "the rules leave room for %d of %d entries among the candidates; the rest by projection",
         len(chosen),
         settings.n_lineups,
     )

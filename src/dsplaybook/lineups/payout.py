@@ -51,7 +51,9 @@ def _row_search(sorted_rows: np.ndarray, values: np.ndarray, side: str) -> np.nd
         rows = slice(start, min(n_rows, start + step))
         offset = (np.arange(rows.stop - rows.start, dtype=np.int64) * span)[:, None]
         flat = (sorted_rows[rows].astype(np.int64) - low + offset).ravel()
-        found = np.searchsorted(flat, (values[rows].astype(np.int64) - low + offset).ravel(), side=side)
+        found = np.searchsorted(
+            flat, (values[rows].astype(np.int64) - low + offset).ravel(), side=side
+        )
         out[rows] = found.reshape(values[rows].shape) - offset // span * width
     return out
 
