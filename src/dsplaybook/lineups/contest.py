@@ -157,7 +157,14 @@ def play_contest(
     baseline = optimize_checked(pool, rules, settings, seed=seed)
     projection_max = np.sort(np.array(baseline.lineups, dtype=np.int64), axis=1)
     candidates = np.unique(
-        np.vstack([candidate_lineups(pool, rules, settings, contest, field_share), projection_max]),
+        # contrarian points use the choosing field's ownership: the held-out field is
+        # only ever used to judge
+        np.vstack(
+            [
+                candidate_lineups(pool, rules, settings, contest, ownership_of(choose_field, n)),
+                projection_max,
+            ]
+        ),
         axis=0,
     )
     log.info("%d candidate lineups", len(candidates))
