@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,12 +34,9 @@ from dsplaybook.lineups.formulation import EngineInputs, formulate
 from dsplaybook.lineups.milp import overlap_limit
 from dsplaybook.lineups.ownership import (
     FEATURES,
-    features,
     fit_position_shares,
     given_ownership,
     position_shares,
-    primary_position,
-    softmax_within,
 )
 from dsplaybook.lineups.payout import (
     SCORE_UNIT,
@@ -48,15 +46,21 @@ from dsplaybook.lineups.payout import (
     greedy_portfolio,
     integer_points,
     lineup_points,
+    own_counts,
 )
 from dsplaybook.lineups.ranked import top_lineups
 from dsplaybook.lineups.rosters import RosterRules, plays
-from dsplaybook.lineups.settings import Contest, LineupSettings, Simulation, SimulationSettings
+from dsplaybook.lineups.settings import (
+    Contest,
+    LineupSettings,
+    OwnershipModel,
+    Simulation,
+    SimulationSettings,
+)
 from dsplaybook.lineups.simulation import build_portfolio, simulate_player_scores
 
 log = logging.getLogger("dsplaybook")
 
-PORTFOLIOS = ("opponent_aware", "projection_max", "variance_aware")
 SIM_CHUNK = 500  # slates scored against the field at once
 TOP_SHARE = 0.01  # "top 1%"
 
@@ -139,7 +143,9 @@ def play_contest(
         model, gap = calibrate(model, target, _rng(seed, 3))
         log.info("field calibrated to the given ownership: largest gap %.3f", gap)
         fit = fit_position_shares(pool, target)
-        fitted = softmax_within(primary_position(pool), features(pool) @ fit.coefficients)
+        fitted = position_shares(
+            pool, OwnershipModel(**dict(zip(FEATURES, fit.coefficients, strict=True)))
+        )
         log.info(
             "Dirichlet regression on the given ownership: %s, precision %.1f",
             ", ".join(f"{f} {c:+.2f}" for f, c in zip(FEATURES, fit.coefficients, strict=True)),
@@ -191,16 +197,11 @@ def play_contest(
         "projection_max": projection_max,
         "variance_aware": _filled(candidates[variance.order], pool, rules, settings, seed),
     }
-    in_sample = {
-        name: entry_payouts(
-            lineup_points(points, rows),
-            field_standing(choose_sorted, lineup_points(points, rows), weight),
-            curve,
-        )
-        .sum(axis=1)
-        .mean()
-        for name, rows in chosen.items()
-    }
+    in_sample = {}
+    for name, rows in chosen.items():
+        mine = lineup_points(points, rows)
+        standing = field_standing(choose_sorted, mine, weight)
+        in_sample[name] = entry_payouts(mine, standing, curve).sum(axis=1).mean()
     evaluate = SimulationSettings.from_config(
         simulation, seed=seed + 1, n_sims=contest.evaluate_sims
     )
@@ -298,7 +299,7 @@ def _evaluate(
             scores = lineup_points(points, rows)
             standing = field_standing(field_sorted, scores, weight)
             paid = entry_payouts(scores, standing, curve)
-            own_above = (scores[:, None, :] > scores[:, :, None]).sum(axis=2)
+            own_above, _ = own_counts(scores)
             totals[name].append(paid.sum(axis=1))
             cash[name].append((paid > 0).mean(axis=1))
             top_hit[name].append((standing.above + own_above < top).any(axis=1))
@@ -328,9 +329,7 @@ def _table(
     weight: float,
     contest: Contest,
 ) -> pd.DataFrame:
-    counts: dict[tuple, int] = {}
-    for r in map(tuple, field):
-        counts[r] = counts.get(r, 0) + 1
+    counts = Counter(map(tuple, field))  # opponents per distinct lineup
     rows = []
     for name, lineups in chosen.items():
         fee = contest.entry_fee * len(lineups)

@@ -21,7 +21,7 @@ trial fields.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -107,10 +107,6 @@ def field_model(
     return _stack_corrected(_tilted(model, rng), rng)
 
 
-def _with_weights(model: FieldModel, weights: np.ndarray) -> FieldModel:
-    return FieldModel(**{**model.__dict__, "weights": weights})
-
-
 def _stack_corrected(model: FieldModel, rng: np.random.Generator, trial: int = 4096) -> FieldModel:
     """Stacked draws break the cap or team rules more often than others, so the share of
     draws made stacked is raised until the share among *kept* opponents is stack_share."""
@@ -119,10 +115,10 @@ def _stack_corrected(model: FieldModel, rng: np.random.Generator, trial: int = 4
         return model
     kept = {}
     for name, p in (("stacked", 1.0), ("free", 0.0)):
-        trial_model = FieldModel(**{**model.__dict__, "stack_share": p})
+        trial_model = replace(model, stack_share=p)
         kept[name] = max(_valid(trial_model, _draw(trial_model, rng, trial)).mean(), 1e-3)
     raised = share * kept["free"] / (kept["stacked"] * (1 - share) + share * kept["free"])
-    return FieldModel(**{**model.__dict__, "stack_share": float(raised)})
+    return replace(model, stack_share=float(raised))
 
 
 def _tilted(model: FieldModel, rng: np.random.Generator, trial: int = 2048) -> FieldModel:
@@ -133,7 +129,7 @@ def _tilted(model: FieldModel, rng: np.random.Generator, trial: int = 2048) -> F
     scaled = model.salary / model.cap * size
 
     def median_spent(lam: float) -> float:
-        draws = _draw(_with_weights(model, model.weights * np.exp(-lam * scaled)), rng, trial)
+        draws = _draw(replace(model, weights=model.weights * np.exp(-lam * scaled)), rng, trial)
         draws = draws[draws[:, 0] >= 0]
         return float(np.median(model.salary[draws].sum(axis=1))) if len(draws) else 0.0
 
@@ -145,7 +141,7 @@ def _tilted(model: FieldModel, rng: np.random.Generator, trial: int = 2048) -> F
     for _ in range(12):
         mid = (low + high) / 2.0
         low, high = (mid, high) if median_spent(mid) > middle else (low, mid)
-    return _with_weights(model, model.weights * np.exp(-high * scaled))
+    return replace(model, weights=model.weights * np.exp(-high * scaled))
 
 
 def _draw(model: FieldModel, rng: np.random.Generator, size: int) -> np.ndarray:
@@ -230,10 +226,10 @@ def calibrate(
     weights = np.where(target > 0, np.maximum(model.weights, 1e-12), 0.0)
     gap = np.inf
     for _ in range(CALIBRATION_ROUNDS):
-        current = _with_weights(model, weights)
+        current = replace(model, weights=weights)
         realised = ownership_of(draw_field(current, trial, rng), len(target))
         gap = float(np.abs(realised - target).max())
         ratio = np.where(target > 0, (target + 1e-4) / (realised + 1e-4), 0.0)
         weights = weights * ratio**CALIBRATION_STEP
         weights /= weights[weights > 0].mean()
-    return _with_weights(model, weights), gap
+    return replace(model, weights=weights), gap

@@ -199,14 +199,20 @@ def optimize_lineups(
     exhausted = counts.exhausted(used, team_used)
     lineups, slots = [], []
     started = time.perf_counter()
-    for players in start:
-        players = np.asarray(players)
+
+    def take(players: np.ndarray, names: list[str]) -> np.ndarray:
+        """Count a chosen lineup towards overlap and exposure; the players now exhausted."""
         lineups.append(players)
-        slots.append(rules.assign_slots(list(positions[players])))
+        slots.append(names)
         used[players] += 1
         team_used[np.unique(counts.team_of[players])] += 1
-        exhausted = counts.exhausted(used, team_used)
-        sequence.add_lineup(players, exhausted=np.flatnonzero(exhausted))
+        now = counts.exhausted(used, team_used)
+        sequence.add_lineup(players, exhausted=np.flatnonzero(now))
+        return now
+
+    for players in start:
+        players = np.asarray(players)
+        exhausted = take(players, rules.assign_slots(list(positions[players])))
     for k in range(len(lineups), settings.n_lineups):
         required = required_now(counts, used, team_used, settings.n_lineups - k, k, pool)
         if settings.randomness.active:
@@ -215,15 +221,11 @@ def optimize_lineups(
         if found is None:
             raise diagnose(formulation, lineups, exhausted, limit, k, settings, required)
         players, groups = found
-        lineups.append(players)
         if (groups < 0).any():  # player columns: any assignment will do, Hall says one exists
-            slots.append(rules.assign_slots(list(positions[players])))
+            names = rules.assign_slots(list(positions[players]))
         else:
-            slots.append([rules.slots[g].name for g in groups])
-        used[players] += 1
-        team_used[np.unique(counts.team_of[players])] += 1
-        exhausted = counts.exhausted(used, team_used)
-        sequence.add_lineup(players, exhausted=np.flatnonzero(exhausted))
+            names = [rules.slots[g].name for g in groups]
+        exhausted = take(players, names)
         points = pool["projection"].to_numpy()[players].sum()
         log.info("lineup %d of %d: %.2f points", k + 1, settings.n_lineups, points)
     return LineupResult(lineups, slots, time.perf_counter() - started, sequence.solver_runs)

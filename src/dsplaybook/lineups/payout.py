@@ -96,7 +96,7 @@ class PrizeCurve:
         return (self._total(above + tied + 1.0) - self._total(above)) / (tied + 1.0)
 
 
-def _own_counts(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def own_counts(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each entry of a set (sims, k): how many others score above it, and tie it."""
     above = (scores[:, None, :] > scores[:, :, None]).sum(axis=2)
     tied = (scores[:, None, :] == scores[:, :, None]).sum(axis=2) - 1
@@ -109,7 +109,7 @@ def entry_payouts(scores: np.ndarray, standing: Standing, curve: PrizeCurve) -> 
     step = max(1, SEARCH_CELLS // max(1, scores.shape[1] ** 2))
     for start in range(0, len(scores), step):
         rows = slice(start, start + step)
-        above, tied = _own_counts(scores[rows])
+        above, tied = own_counts(scores[rows])
         out[rows] = curve.payout(standing.above[rows] + above, standing.tied[rows] + tied)
     return out
 
@@ -185,7 +185,7 @@ def greedy_portfolio(
         value = curve.payout(above + own_above, tied + own_tied).mean(axis=0)
         if order:
             mine = scores[:, order]
-            over, level = _own_counts(mine)
+            over, level = own_counts(mine)
             a = standing.above[:, order] + over
             t = standing.tied[:, order] + level
             base = curve.payout(a, t)
