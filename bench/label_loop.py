@@ -7,7 +7,7 @@ an unlabelled folder-like set; the scripted person knows the true classes).
 2. Through the same server code without a browser: pool accuracy (the queue's model on
    every image nobody labelled) after 100, 200 and 300 labels with the live loop
    (retrain every 20, the queue follows each new ranking) against the batch workflow
-   (a k-means batch of 100, then an uncertainty batch after every 100 labels).
+   (a typiclust batch of 100, then an uncertainty batch after every 100 labels).
 3. Retrain time (start to new ranking) and page latency (GET /api/state) during retrains.
 
     python bench/label_loop.py [--screenshot docs/label_page.png]
@@ -51,7 +51,7 @@ def queue_settings(size: int = 100):
     config = Config()
     q = config.labelling.queue
     return QueueSettings.from_config(
-        {**q.to_data(), "size": size, "kmeans_sample": 5000},
+        {**q.to_data(), "size": size}, selection={"kmeans_sample": 5000},
         seed=0, hyperparameters=getattr(config.classifiers, q.method).to_data(),
     )  # fmt: skip
 

@@ -433,13 +433,14 @@ def test_queue_done_offers_the_next_batch_in_the_page(tmp_path):
     from dsplaybook.app.server import LabelSession
     from dsplaybook.label_budget.live import LiveRanking
     from dsplaybook.label_budget.queue import QueueSettings
+    from dsplaybook.label_budget.selection import SelectionSettings
     from dsplaybook.represent.features import flat_pixels
     from dsplaybook.store import LabelStore
 
     _browser_or_skip()
     data = halves()
     settings = QueueSettings(strategy="auto", size=5, features="raw", method="logreg",
-                             kmeans_sample=300, seed=0)  # fmt: skip
+                             selection=SelectionSettings(kmeans_sample=300), seed=0)  # fmt: skip
     live = LiveRanking(flat_pixels(data.x_train), 2, settings, 50, dict)
     store = LabelStore(tmp_path / "annotations" / "h.sqlite")
     session = LabelSession("halves", data, list(range(6)), store, live=live)

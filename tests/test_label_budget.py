@@ -17,6 +17,7 @@ from dsplaybook.label_budget.sweep import (
     draw_labelled,
     draw_pool,
     draw_seed,
+    labels_needed,
     run_cell,
     summarise,
 )
@@ -86,10 +87,11 @@ def test_run_cell_is_deterministic(digits):
     pd.testing.assert_frame_equal(a, b)
 
 
-def test_summary_reports_labels_to_reach_the_goal():
+def test_summary_reports_labels_to_reach_the_goals():
     sweep = pd.DataFrame(
         {
             "dataset": "d",
+            "selection": "random",
             "features": "f",
             "method": "m",
             "budget": [100, 100, 500, 500],
@@ -99,9 +101,14 @@ def test_summary_reports_labels_to_reach_the_goal():
             "macro_f1": 0.5,
         }
     )
-    summary = summarise(sweep, 0.8)
+    summary = summarise(sweep)
     assert summary["accuracy_mean"].round(4).tolist() == [0.72, 0.82]
-    assert summary["labels_to_80pct"].unique().tolist() == [500]
+    needed = labels_needed(summary, (0.7, 0.8, 0.85)).set_index("goal")
+    # 0.80 lies 80% of the way from 0.72 to 0.82: 100 * 5 ** 0.8 labels on a log scale
+    assert needed.loc[0.8, "labels"] == round(100 * 5**0.8)
+    assert needed.loc[0.8, "swept_budget"] == 500
+    assert needed.loc[0.7, "labels"] == 100  # reached at the smallest budget
+    assert np.isnan(needed.loc[0.85, "labels"])  # never reached: no extrapolation
     assert best_cell(summary, 500) == ("f", "m")
 
 

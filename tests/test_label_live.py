@@ -12,6 +12,7 @@ from dsplaybook.app.server import LabelSession, create_app
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.label_budget.live import LiveRanking
 from dsplaybook.label_budget.queue import QueueSettings, select_images
+from dsplaybook.label_budget.selection import SelectionSettings
 from dsplaybook.represent.features import flat_pixels
 from dsplaybook.store import LabelStore
 
@@ -30,7 +31,7 @@ def live_session(tmp_path, retrain_every: int = 4, size: int = 4) -> LabelSessio
     """A queue of 30; the live model re-ranks once ``size`` (a batch) labels exist."""
     data = halves()
     settings = QueueSettings(strategy="auto", size=size, features="raw", method="logreg",
-                             kmeans_sample=300, seed=0)  # fmt: skip
+                             selection=SelectionSettings(kmeans_sample=300), seed=0)  # fmt: skip
     live = LiveRanking(flat_pixels(data.x_train), 2, settings, retrain_every, dict)
     store = LabelStore(tmp_path / "annotations" / "halves.sqlite")
     return LabelSession("halves", data, list(range(30)), store, live=live)

@@ -8,12 +8,17 @@ import pytest
 from dsplaybook.errors import InputError
 from dsplaybook.label_budget.methods import make_classifier
 from dsplaybook.label_budget.queue import QueueSettings, queue_table, select_images
-from dsplaybook.label_budget.selection import top_two_margin
+from dsplaybook.label_budget.selection import SelectionSettings, top_two_margin
 
 
 def _settings(strategy, size=10):
     return QueueSettings(
-        strategy=strategy, size=size, features="raw", method="logreg", kmeans_sample=500, seed=3
+        strategy=strategy,
+        size=size,
+        features="raw",
+        method="logreg",
+        seed=3,
+        selection=SelectionSettings(kmeans_sample=500),
     )
 
 
@@ -25,10 +30,10 @@ def blobs():
     return centres[y] + rng.normal(0, 1, (240, 5)), y
 
 
-def test_first_batch_by_kmeans_covers_every_cluster(blobs):
+def test_first_batch_by_typiclust_covers_every_cluster(blobs):
     x, y = blobs
     chosen, strategy = select_images(x, {}, _settings("auto", size=4))
-    assert strategy == "kmeans" and len(set(chosen)) == 4
+    assert strategy == "typiclust" and len(set(chosen)) == 4
     assert sorted(y[chosen]) == [0, 1, 2, 3]  # random picks would often miss a cluster
 
 

@@ -19,7 +19,7 @@ from dsplaybook.dadc.simulate import STRATEGIES
 from dsplaybook.errors import ConfigError
 from dsplaybook.label_budget.graph import GraphSpreading, GraphSvmEnsemble
 from dsplaybook.label_budget.methods import METHODS
-from dsplaybook.label_budget.queue import QUEUE_STRATEGIES
+from dsplaybook.label_budget.selection import SELECTIONS
 from dsplaybook.label_budget.sweep import SweepSettings
 from dsplaybook.lineups.rosters import PRESETS
 from dsplaybook.represent.features import FEATURE_SETS
@@ -233,6 +233,8 @@ def field(path: str):
 VOCABULARIES = [
     ("label_budget.methods", list(METHODS)),
     ("label_budget.features", list(FEATURE_SETS)),
+    ("label_budget.selections", list(SELECTIONS)),
+    ("label_budget.selection.features", list(FEATURE_SETS)),
     ("dadc.model.features", list(FEATURE_SETS)),
     ("dadc.hard_test.features", list(FEATURE_SETS)),
     ("dadc.model.method", list(LOOP_METHODS)),
@@ -240,7 +242,7 @@ VOCABULARIES = [
     ("dadc.human.method", list(LOOP_METHODS)),
     ("dadc.strategies", list(STRATEGIES)),
     ("lineups.roster", list(PRESETS)),
-    ("labelling.queue.strategy", list(QUEUE_STRATEGIES)),
+    ("labelling.queue.strategy", ["auto", *SELECTIONS]),
     ("labelling.queue.features", list(FEATURE_SETS)),
     ("labelling.queue.method", list(LOOP_METHODS)),
     ("labelling.features", ["best", "auto", *FEATURE_SETS]),

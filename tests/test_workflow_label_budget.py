@@ -16,6 +16,8 @@ pytestmark = pytest.mark.workflow
 TARGETS = [
     "results/label_budget/fashion_mnist/summary.csv",
     "results/label_budget/fashion_mnist/learning_curves.png",
+    "results/label_budget/fashion_mnist/selections.png",
+    "results/label_budget/fashion_mnist/labels_needed.csv",
     "results/represent/fashion_mnist/reconstructions.png",
     "results/represent/fashion_mnist/latent_map.png",
     "results/label_budget/fashion_mnist/labels.csv",
@@ -56,6 +58,9 @@ def digits_run(tmp_path_factory):
                     "sslcnn:graphspread",
                 ],
                 "pool_size": 1500,
+                "audit_size": 300,
+                "accept_pool": 1000,
+                "selection": {"kmeans_sample": 2000},
             },
             "labelling": {"budget": 100},
         },
@@ -69,6 +74,11 @@ def test_outputs_are_complete_and_sensible(digits_run):
     for target in TARGETS:
         assert (digits_run.workdir / target).stat().st_size > 0, target
     sweep = pd.read_csv(out / "label_budget/fashion_mnist/sweep.csv")
+    # every selection runs the selection cell; random every cell
+    chosen = sweep[sweep["selection"] != "random"]
+    assert set(chosen["selection"]) == {"typiclust", "probcover", "kmeans", "uncertainty"}
+    assert set(zip(chosen["features"], chosen["method"], strict=True)) == {("hog2", "graphspread")}
+    sweep = sweep[sweep["selection"] == "random"]
     assert set(zip(sweep["features"], sweep["method"], strict=True)) == {
         ("raw", "svm"),
         ("pca", "svm"),
@@ -83,13 +93,27 @@ def test_outputs_are_complete_and_sensible(digits_run):
         ("raw", "graphspread"),
         ("pca", "graphspread"),
     }
-    assert len(sweep) == 12 * 2 * 2
+    assert len(sweep) == 12 * 2 * 2 and len(chosen) == 4 * 2 * 2
     # chance is 0.1; barely trained tiny autoencoders must still be well above it,
     # and the best cell far above it
     assert (sweep["accuracy"] > 0.2).all()
     assert sweep.groupby(["features", "method"])["accuracy"].mean().max() > 0.6
     # paired draws: the same seed for every cell at a (budget, draw)
     assert sweep.groupby(["budget", "draw"])["seed"].nunique().eq(1).all()
+    # the same chosen images for every cell of a selection, within the budget
+    for selection in ("random", "typiclust", "uncertainty"):
+        table = pd.read_csv(out / f"label_budget/fashion_mnist/selected/{selection}.csv")
+        sizes = table.groupby(["budget", "draw"])["image_index"].nunique()
+        assert (sizes.index.get_level_values("budget") == sizes.to_numpy()).all()
+        assert table["image_index"].between(0, 3999).all()
+    summary = pd.read_csv(out / "label_budget/fashion_mnist/summary.csv")
+    for column in ("accept_95_mean", "accept_99_mean", "accept_95_accuracy_mean"):
+        assert summary[column].dropna().between(0, 1).all(), column
+    # an accuracy of 99% is accepted on fewer images than 95%
+    assert (summary["accept_99_mean"] <= summary["accept_95_mean"] + 1e-9).all()
+    needed = pd.read_csv(out / "label_budget/fashion_mnist/labels_needed.csv")
+    assert set(needed["selection"]) == set(summary["selection"])
+    assert set(needed["goal"]) == {0.8, 0.85, 0.9}
     labels = pd.read_csv(out / "label_budget/fashion_mnist/labels.csv")
     assert len(labels) == 4000 - 100 and labels["image_index"].is_unique
     assert labels["confidence"].between(0, 1).all()

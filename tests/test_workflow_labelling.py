@@ -28,8 +28,9 @@ SMALL = {
         "methods": ["logreg", "svm"],
         "skip": [],
         "pool_size": 300,
+        "selection": {"kmeans_sample": 500},
     },
-    "labelling": {"budget": 100, "queue": {"size": 20, "kmeans_sample": 500}},
+    "labelling": {"budget": 100, "queue": {"size": 20}},
 }
 
 
@@ -87,7 +88,7 @@ def test_a_folder_goes_to_queue_then_labels_and_review(tmp_path):
                 "features": "pca",
                 "method": "logreg",
                 "review_size": 5,
-                "queue": {"size": 6, "kmeans_sample": 100},
+                "queue": {"size": 6},
             },
         }
     )

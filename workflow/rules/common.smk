@@ -9,6 +9,7 @@ from snakemake.exceptions import WorkflowError
 from dsplaybook.dadc.simulate import STRATEGIES
 from dsplaybook.errors import ConfigError
 from dsplaybook.label_budget.methods import METHODS
+from dsplaybook.label_budget.selection import SELECTIONS
 from dsplaybook.represent.features import FEATURE_SETS, HANDMADE, LEARNED, feature_path
 from dsplaybook.settings import load_config
 
@@ -37,6 +38,7 @@ def one_of(names):
 
 # Wildcard vocabularies come from the library's registries, never from hand-written lists.
 METHOD_NAMES = one_of(METHODS)
+SELECTION_NAMES = one_of(SELECTIONS)
 FEATURE_NAMES = one_of(FEATURE_SETS)
 LEARNED_NAMES = one_of(LEARNED)
 HANDMADE_NAMES = one_of(HANDMADE)

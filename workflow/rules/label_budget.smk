@@ -1,22 +1,51 @@
-# Label-budget branch (library: dsplaybook.label_budget): the sweep, one job per
-# (dataset, features, method) cell, then aggregate, learning curves, and labelling of
-# the whole unlabelled pool (results/label_budget/), from the sweep or from people.
+# Label-budget branch (library: dsplaybook.label_budget): which images are labelled
+# (one job per selection), the sweep (one job per (dataset, selection, features, method)
+# cell), then aggregate, learning curves, and labelling of the whole unlabelled pool
+# (results/label_budget/), from the sweep or from people.
 
 
 wildcard_constraints:
     method=METHOD_NAMES,
+    selection=SELECTION_NAMES,
+
+
+rule select_labels:
+    input:
+        h5="results/data/{dataset}.h5",
+        features=selection_features_file,
+    output:
+        selected="results/label_budget/{dataset}/selected/{selection}.csv",
+    log:
+        "logs/label_budget/select_labels/{dataset}/{selection}.log",
+    benchmark:
+        "benchmarks/label_budget/select_labels/{dataset}/{selection}.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    params:
+        budgets=config["label_budget"]["budgets"],
+        draws=config["label_budget"]["draws"],
+        selection=config["label_budget"]["selection"],
+        hyperparameters=selection_hyperparameters,
+        seed=config["seed"],
+    script:
+        "../scripts/select_labels.py"
 
 
 rule run_sweep_cell:
     input:
         h5="results/data/{dataset}.h5",
         features=sweep_features_file,
+        selected="results/label_budget/{dataset}/selected/{selection}.csv",
     output:
-        cell="results/label_budget/{dataset}/cells/{features}__{method}.csv",
+        cell="results/label_budget/{dataset}/cells/{selection}/{features}__{method}.csv",
     log:
-        "logs/label_budget/run_sweep_cell/{dataset}/{features}__{method}.log",
+        "logs/label_budget/run_sweep_cell/{dataset}/{selection}/{features}__{method}.log",
     benchmark:
-        "benchmarks/label_budget/run_sweep_cell/{dataset}/{features}__{method}.tsv"
+        "benchmarks/label_budget/run_sweep_cell/{dataset}/{selection}/{features}__{method}.tsv"
     conda:
         "../../envs/learning.yaml"
     threads: 1
@@ -38,6 +67,7 @@ rule aggregate_sweep:
         sweep="results/label_budget/{dataset}/sweep.csv",
         fit_times="results/label_budget/{dataset}/fit_times.csv",
         summary="results/label_budget/{dataset}/summary.csv",
+        labels_needed="results/label_budget/{dataset}/labels_needed.csv",
     log:
         "logs/label_budget/aggregate_sweep/{dataset}.log",
     conda:
@@ -47,7 +77,7 @@ rule aggregate_sweep:
         mem_mb=1000,
         runtime=5,
     params:
-        accuracy_goal=config["label_budget"]["accuracy_goal"],
+        accuracy_goals=config["label_budget"]["accuracy_goals"],
     script:
         "../scripts/aggregate_sweep.py"
 
@@ -63,6 +93,12 @@ rule plot_learning_curves:
             subcategory="{dataset}",
         ),
         svg="results/label_budget/{dataset}/learning_curves.svg",
+        selections=report(
+            "results/label_budget/{dataset}/selections.png",
+            caption="../report/selections.rst",
+            category="label_budget",
+            subcategory="{dataset}",
+        ),
     log:
         "logs/label_budget/plot_learning_curves/{dataset}.log",
     conda:
@@ -150,6 +186,7 @@ rule select_images_to_label:
         runtime=15,
     params:
         queue=config["labelling"]["queue"],
+        selection=SelectionSettings.pick(SETTINGS.label_budget.selection),
         hyperparameters=hyperparameters(SETTINGS.labelling.queue.method),
         seed=config["seed"],
     script:

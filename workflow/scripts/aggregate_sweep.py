@@ -1,4 +1,5 @@
-"""Rule aggregate_sweep: cells -> tidy sweep.csv, fit_times.csv and summary.csv.
+"""Rule aggregate_sweep: cells -> tidy sweep.csv, fit_times.csv, summary.csv and
+labels_needed.csv.
 
 Fit times are wall-clock and differ between runs, so they live in their own file:
 sweep.csv and summary.csv are byte-identical for the same config.
@@ -7,24 +8,28 @@ sweep.csv and summary.csv are byte-identical for the same config.
 import pandas as pd
 
 from dsplaybook.atomic import atomic_path
-from dsplaybook.label_budget.sweep import best_per_budget, summarise, tidy_cells
+from dsplaybook.label_budget.sweep import best_per_budget, labels_needed, summarise, tidy_cells
 from dsplaybook.logs import run_rule
 
 
 def main(log) -> None:
     cells = pd.concat([pd.read_csv(path) for path in snakemake.input.cells], ignore_index=True)
     sweep, fit_times = tidy_cells(cells)
-    summary = summarise(sweep, snakemake.params.accuracy_goal)
+    summary = summarise(sweep)
+    needed = labels_needed(summary, tuple(snakemake.params.accuracy_goals))
+    out = snakemake.output
     for dest, frame in (
-        (snakemake.output.sweep, sweep),
-        (snakemake.output.fit_times, fit_times),
-        (snakemake.output.summary, summary),
+        (out.sweep, sweep),
+        (out.fit_times, fit_times),
+        (out.summary, summary),
+        (out.labels_needed, needed),
     ):
         with atomic_path(dest) as tmp:
             frame.to_csv(tmp, index=False, float_format="%.6f")
     for row in best_per_budget(summary).itertuples():
         log.info(
-            "budget %d: best %s + %s %.4f ± %.4f",
+            "%s budget %d: best %s + %s %.4f ± %.4f",
+            row.selection,
             row.budget,
             row.features,
             row.method,

@@ -1,8 +1,8 @@
-"""Rule run_sweep_cell: every budget and draw of one (features, method) cell."""
+"""Rule run_sweep_cell: every budget and draw of one (selection, features, method) cell."""
 
 from dsplaybook.atomic import write_csv
 from dsplaybook.data.datasets import read_mnist_style
-from dsplaybook.label_budget.sweep import SweepSettings, run_cell
+from dsplaybook.label_budget.sweep import SweepSettings, read_selected, run_cell
 from dsplaybook.logs import run_rule
 from dsplaybook.represent.features import train_test_matrices
 
@@ -14,10 +14,12 @@ def main(log) -> None:
     )
     data = read_mnist_style(snakemake.input.h5)
     x_train, x_test = train_test_matrices(data, snakemake.input.features)
-    cell = run_cell(x_train, data.y_train, x_test, data.y_test, w.method, settings, log.info)
-    cell.insert(0, "method", w.method)
-    cell.insert(0, "features", w.features)
-    cell.insert(0, "dataset", w.dataset)
+    selected = read_selected(snakemake.input.selected, len(data.y_train))
+    cell = run_cell(
+        x_train, data.y_train, x_test, data.y_test, w.method, settings, selected, log.info
+    )
+    for name in ("method", "features", "selection", "dataset"):
+        cell.insert(0, name, getattr(w, name))
     write_csv(cell, snakemake.output.cell)
 
 

@@ -9,11 +9,13 @@ from dsplaybook.represent.features import train_test_matrices
 
 def main(log) -> None:
     p = snakemake.params
-    settings = QueueSettings.from_config(p.queue, seed=p.seed, hyperparameters=p.hyperparameters)
+    settings = QueueSettings.from_config(
+        p.queue, seed=p.seed, hyperparameters=p.hyperparameters, selection=p.selection
+    )
     data = read_mnist_style(snakemake.input.h5)
     x_train, _ = train_test_matrices(data, snakemake.input.features)
     labels = given_labels(data, snakemake.input.human)
-    chosen, strategy = select_images(x_train, labels, settings)
+    chosen, strategy = select_images(x_train, labels, settings, len(data.class_names))
     write_csv(queue_table(chosen, data.files_train, strategy), snakemake.output.queue)
     log.info("queued %d images by %s; %d labelled so far", len(chosen), strategy, len(labels))
 

@@ -57,6 +57,7 @@ def live_ranking(config: Config, name: str, data, results: Path = Path("results"
     """The model in the loop, on the queue's own features (built with the queue)."""
     from dsplaybook.label_budget.live import LiveRanking
     from dsplaybook.label_budget.queue import QueueSettings
+    from dsplaybook.label_budget.selection import SelectionSettings
     from dsplaybook.represent.features import feature_path, train_test_matrices
 
     every, queue = config.labelling.retrain_every, config.labelling.queue
@@ -67,6 +68,7 @@ def live_ranking(config: Config, name: str, data, results: Path = Path("results"
         queue.to_data(),
         seed=config.seed,
         hyperparameters=getattr(config.classifiers, queue.method).to_data(),
+        selection=SelectionSettings.pick(config.label_budget.selection),
     )
     return LiveRanking(x, len(data.class_names), settings, every, dict, config.labelling.precision)
 

@@ -28,6 +28,7 @@ from dsplaybook.label_budget.calibration import platt_scaling
 from dsplaybook.label_budget.hyperparameters import GraphspreadParams, GraphsvmParams
 
 _GRAPHS: dict[tuple, tuple] = {}  # digest of (X, settings) -> (pca, index, S, scale)
+_QUERIES: dict[tuple, tuple] = {}  # digest of (graph, query) -> its neighbours (test set)
 _SPREAD = GraphspreadParams()  # the defaults of classifiers.graphspread
 _ENSEMBLE = GraphsvmParams()  # the defaults of classifiers.graphsvm
 
@@ -85,7 +86,7 @@ class GraphSpreading(ClassifierMixin, BaseEstimator):
             inverse_root = sparse.diags(1.0 / np.sqrt(np.maximum(degree, 1e-12)))
             _GRAPHS.clear()  # one graph at a time: a cell works on one training set
             _GRAPHS[key] = (pca, index, inverse_root @ w @ inverse_root, scale)
-        return _GRAPHS[key]
+        return key, _GRAPHS[key]
 
     def _neighbours(self, n_images: int) -> int:
         return max(1, min(self.n_neighbors, n_images - 1))
@@ -96,7 +97,7 @@ class GraphSpreading(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         labelled = np.flatnonzero(_is_labelled(y))
         self.classes_ = np.unique(y[labelled])
-        pca, index, s, scale = self._graph(x)
+        self.graph_key_, (pca, index, s, scale) = self._graph(x)
         seeds = np.zeros((len(y), len(self.classes_)))
         seeds[labelled, np.searchsorted(self.classes_, y[labelled])] = 1.0
         f = seeds.copy()
@@ -115,7 +116,14 @@ class GraphSpreading(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         x = validate_data(self, x, reset=False)
         k = min(self.n_neighbors, self.n_train_)  # test images are not in the graph
-        distance, neighbour = self.index_.kneighbors(self.pca_.transform(x), k)
+        # a cell predicts the same test set after each of its 25 fits on one graph: its
+        # neighbours are looked up once (the labels spread differ, the neighbours do not)
+        key = (self.graph_key_, _fingerprint(x, k))
+        if key not in _QUERIES:
+            if len(_QUERIES) >= 2:
+                _QUERIES.pop(next(iter(_QUERIES)))
+            _QUERIES[key] = self.index_.kneighbors(self.pca_.transform(x), k)
+        distance, neighbour = _QUERIES[key]
         weight = np.exp(-((distance / self.scale_) ** 2)) + 1e-12
         p = np.einsum("nk,nkc->nc", weight, self.label_distributions_[neighbour])
         return p / p.sum(axis=1, keepdims=True)

@@ -21,8 +21,11 @@ from dsplaybook.represent.features import train_test_matrices
 
 
 def best_cell(summary: pd.DataFrame, budget: int) -> tuple[str, str]:
-    """(features, method) with the highest mean accuracy at ``budget`` (ties: name order)."""
+    """(features, method) with the highest mean accuracy at ``budget`` with random labels
+    (the pool labelling's simulated labels are the sweep's random draw; ties: name order)."""
     at = summary[summary["budget"] == budget]
+    if "selection" in at.columns:
+        at = at[at["selection"] == "random"]
     if at.empty:
         raise ValueError(f"no sweep results at budget {budget}")
     best = at.sort_values(["accuracy_mean", "features", "method"], ascending=[False, True, True])

@@ -1,15 +1,14 @@
 """Which images a person should label next (results/label_budget/<dataset>/queue.csv).
 
-The strategies (``PICKERS``) use the selection functions the DADC simulation uses
-(``label_budget.selection``): ``kmeans`` (the image nearest each k-means centroid, a diverse
-first batch), ``uncertainty`` (the smallest margin between a model's top two class
-scores, once labels exist) and ``random``; ``auto`` is kmeans before any label and
-uncertainty after.
+The strategies are the selection registry the label-budget sweep measures
+(``label_budget.selection.SELECTIONS``: random, kmeans, typiclust, probcover,
+uncertainty), so the page offers what the sweep measured; ``auto`` is typiclust before
+two classes are labelled and uncertainty after.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import numpy as np
@@ -19,53 +18,26 @@ from pydantic import Field
 from dsplaybook.config import Section
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
-from dsplaybook.label_budget.methods import SUPERVISED, make_classifier
-from dsplaybook.label_budget.selection import kmeans_initial, pick_uncertain, random_initial
+from dsplaybook.label_budget.methods import SUPERVISED
+from dsplaybook.label_budget.selection import SELECTIONS, Known, SelectionSettings, reduce, select
 from dsplaybook.represent.features import FEATURE_SETS
 
-
-def _random(x, candidates, labels, s, size, seed):  # noqa: ANN001, ANN202
-    return candidates[random_initial(len(candidates), size, seed)]
-
-
-def _kmeans(x, candidates, labels, s, size, seed):  # noqa: ANN001, ANN202
-    picks = candidates[kmeans_initial(x[candidates], size, s.kmeans_sample, seed)]
-    # in a seeded random order, not row order: on a set stored class by class the first
-    # 40 of 100 picks held 4 classes, and a model trained live on them knew no others
-    return np.random.default_rng([seed, 1]).permutation(picks)
-
-
-def _uncertainty(x, candidates, labels, s, size, seed):  # noqa: ANN001, ANN202
-    labelled = np.fromiter(labels, dtype=int, count=len(labels))
-    y = np.array([labels[i] for i in labelled])
-    model = make_classifier(s.method, s.seed, 1, s.hyperparameters).fit(x[labelled], y)
-    return pick_uncertain(model, x, candidates, size)
-
-
-# The registry of queue strategies: (x, candidates, labels, settings, size, seed) -> the
-# ``size`` rows to label, from ``candidates`` (sorted).
-# ``auto`` is not an entry: it means kmeans before two classes are labelled, then
-# uncertainty.
-PICKERS: dict[str, Callable[..., np.ndarray]] = {
-    "random": _random,
-    "kmeans": _kmeans,
-    "uncertainty": _uncertainty,
-}
-QUEUE_STRATEGIES = ("auto", *PICKERS)
+# ``auto`` is not a strategy of its own: typiclust first, uncertainty once two classes exist
+QUEUE_STRATEGIES = ("auto", *SELECTIONS)
 
 
 class Queue(Section):
-    """Which images the label page offers next (results/label_budget/<dataset>/queue.csv)."""
+    """Which images the label page offers next (results/label_budget/<dataset>/queue.csv);
+    the strategies' own knobs are ``label_budget.selection``."""
 
     strategy: Literal[QUEUE_STRATEGIES] = Field(
-        "auto", description="auto = kmeans before any label, uncertainty after."
+        "auto", description="auto = typiclust before two classes are labelled, uncertainty after."
     )
     size: int = Field(100, ge=1, description="Images per batch.")
     features: Literal[tuple(FEATURE_SETS)] = Field(
         "pca", description="The feature set the choice is made on."
     )
     method: Literal[SUPERVISED] = Field("logreg", description="The model whose uncertainty counts.")
-    kmeans_sample: int = Field(10_000, ge=1, description="Images k-means sees.")
 
 
 class QueueSettings(Queue):
@@ -73,26 +45,36 @@ class QueueSettings(Queue):
 
     seed: int
     hyperparameters: Mapping[str, Any] = Field(default_factory=dict)
+    selection: SelectionSettings = Field(default_factory=SelectionSettings)
 
 
 def select_images(
-    x: np.ndarray, labels: Mapping[int, int], s: QueueSettings
+    x: np.ndarray, labels: Mapping[int, int], s: QueueSettings, n_classes: int = 10
 ) -> tuple[np.ndarray, str]:
     """The next ``s.size`` training rows to label (never one labelled already) and the
     strategy used. ``labels`` maps the rows people labelled to their class."""
     classes = len(set(labels.values()))
     strategy = s.strategy
     if strategy == "auto":
-        strategy = "uncertainty" if classes >= 2 else "kmeans"
-    if strategy == "uncertainty" and classes < 2:
+        strategy = "uncertainty" if classes >= 2 else "typiclust"
+    if SELECTIONS[strategy].needs_labels and classes < 2:
         raise InputError(
-            "labelling.queue.strategy: uncertainty needs labels of at least two classes; "
-            "use kmeans or random for the first batch"
+            f"labelling.queue.strategy: {strategy} needs labels of at least two classes; "
+            "use typiclust, kmeans or random for the first batch"
         )
-    candidates = np.setdiff1d(np.arange(len(x)), np.fromiter(labels, dtype=int, count=len(labels)))
-    size = min(s.size, len(candidates))
+    rows = np.fromiter(labels, dtype=int, count=len(labels))
+    known = Known(rows, np.array([labels[i] for i in rows], dtype=int))
     seed = s.seed + len(labels)  # a new batch after new labels
-    return PICKERS[strategy](x, candidates, labels, s, size, seed), strategy
+    # uncertainty asks the queue's model on its own features; the others measure distance
+    # in a PCA of them, as the sweep does
+    z = x if strategy == "uncertainty" else reduce(x, s.selection.components, s.seed)
+    context = {"method": s.method, "hyperparameters": s.hyperparameters, "classes": n_classes}
+    chosen = select(strategy, z, known, np.arange(len(x)), s.size, seed, s.selection, context)
+    if strategy == "uncertainty":
+        return chosen, strategy
+    # in a seeded random order, not row order: on a set stored class by class the first
+    # 40 of 100 picks held 4 classes, and a model trained live on them knew no others
+    return np.random.default_rng([seed, 1]).permutation(chosen), strategy
 
 
 def queue_table(chosen: np.ndarray, files: tuple[str, ...], strategy: str) -> pd.DataFrame:

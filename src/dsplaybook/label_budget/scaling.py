@@ -6,6 +6,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+_BLOCK = 4096  # rows per block of the variance sum
+
 
 class GlobalScaler(TransformerMixin, BaseEstimator):
     """Centre each feature, then divide *all* features by one overall standard deviation.
@@ -17,11 +19,19 @@ class GlobalScaler(TransformerMixin, BaseEstimator):
     """
 
     def fit(self, x, y=None):  # noqa: ANN001
-        x = validate_data(self, x, dtype=np.float64)
-        self.mean_ = x.mean(axis=0)
-        self.scale_ = float((x - self.mean_).std()) or 1.0
+        # the input's own float dtype, sums in float64 a block of rows at a time: a whole
+        # training pool (60,000 x 1,620 HOG) is never copied, which took 7 s a fit
+        x = validate_data(self, x, dtype=[np.float64, np.float32])
+        self.mean_ = x.mean(axis=0, dtype=np.float64)
+        squares = 0.0
+        for start in range(0, len(x), _BLOCK):
+            block = x[start : start + _BLOCK] - self.mean_
+            squares += float(np.einsum("ij,ij->", block, block))
+        self.scale_ = float(np.sqrt(squares / x.size)) or 1.0
         return self
 
     def transform(self, x):  # noqa: ANN001
         check_is_fitted(self)
-        return (validate_data(self, x, dtype=np.float64, reset=False) - self.mean_) / self.scale_
+        # float32 stays float32 (HOG features): half the memory, and no 2-second copy
+        x = validate_data(self, x, dtype=[np.float64, np.float32], reset=False)
+        return (x - self.mean_.astype(x.dtype)) / x.dtype.type(self.scale_)

@@ -11,10 +11,12 @@ from pydantic import Field, PositiveInt, create_model
 from dsplaybook.config import Section, UniqueItems, block
 from dsplaybook.label_budget.methods import METHODS
 from dsplaybook.label_budget.queue import Queue
+from dsplaybook.label_budget.selection import SELECTIONS, SelectionSettings
 from dsplaybook.represent.features import FEATURE_SETS
 
 FeatureName = Literal[tuple(FEATURE_SETS)]
 MethodName = Literal[tuple(METHODS)]
+SelectionName = Literal[tuple(SELECTIONS)]
 SKIP_PATTERN = r"^([A-Za-z0-9_.-]+/)?([a-z0-9]+|[*]):([a-z0-9]+|[*])$"
 DEFAULT_SKIP = (
     *("raw:selftrain", "raw:labelspread", "raw:graphspread", "raw:graphsvm"),
@@ -39,6 +41,38 @@ class SweepDraws(Section):
     draws: int = Field(5, ge=1, description="Random label draws per budget (seeded).")
     pool_size: int = Field(
         10_000, ge=0, description="Unlabelled training images the semi-supervised methods see."
+    )
+    audit_size: int = Field(
+        1000,
+        ge=10,
+        description="Unlabelled training images a person labels to audit each model (never "
+        "test images, never counted in the budget): they set the confidence above which "
+        "the pool's labels are accepted.",
+    )
+    accept_pool: int = Field(
+        5_000,
+        ge=1,
+        description="Unlabelled training images whose auto-accepted share is reported.",
+    )
+    accept_accuracies: Annotated[tuple[Annotated[float, Field(gt=0, lt=1)], ...], UniqueItems()] = (
+        Field(
+            (0.95, 0.99),
+            description="summary.csv: the share of the pool accepted at these accuracies.",
+        )
+    )
+
+
+class SweepSelection(SelectionSettings):
+    """How the sweep chooses which images get labelled (the strategies' knobs are shared
+    with the label page's queue)."""
+
+    features: FeatureName = Field(
+        "hog2",
+        description="The feature set selection measures distances in (every cell's "
+        "labels are then the same images: a paired comparison).",
+    )
+    method: MethodName = Field(
+        "logreg", description="uncertainty: the model whose margins choose the next batch."
     )
 
 
@@ -109,11 +143,25 @@ class LabelBudget(SweepDraws):
         description="features:method cells left out (slow, and no better there); "
         "dataset/features:method for one dataset only; * for any features or method.",
     )
-    accuracy_goal: float = Field(
-        0.8,
-        gt=0,
-        le=1,
-        description="The summary reports the labels needed to reach this mean accuracy.",
+    selections: Annotated[tuple[SelectionName, ...], UniqueItems()] = Field(
+        ("random", "typiclust", "probcover", "kmeans", "uncertainty"),
+        min_length=1,
+        description="How the labelled images are chosen; random runs every cell, the others "
+        "the selection_cells.",
+    )
+    selection_cells: tuple[Annotated[str, Field(pattern=SKIP_PATTERN)], ...] = Field(
+        ("hog2:graphspread",),
+        description="features:method cells the selections other than random run "
+        "(* for any; dataset/ for one dataset only).",
+    )
+    selection: SweepSelection = block(SweepSelection)
+    accuracy_goals: Annotated[tuple[Annotated[float, Field(gt=0, le=1)], ...], UniqueItems()] = (
+        Field(
+            (0.8, 0.85, 0.9),
+            min_length=1,
+            description="labels_needed.csv: the labels each selection needs to reach these "
+            "mean test accuracies.",
+        )
     )
 
 

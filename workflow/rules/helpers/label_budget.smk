@@ -1,5 +1,6 @@
 # Input functions, params and targets of the label_budget branch (its rules: ../label_budget.smk).
-from dsplaybook.label_budget.cells import sweep_cells
+from dsplaybook.label_budget.cells import selection_cells
+from dsplaybook.label_budget.selection import SelectionSettings
 from dsplaybook.label_budget.settings import PoolLabelling, SweepDraws
 
 SWEEP = SweepDraws.pick(SETTINGS.label_budget)  # what a cell reads of label_budget
@@ -28,6 +29,20 @@ def human_labelling_summary(wildcards):
     return f"results/label_budget/{wildcards.dataset}/summary.csv"
 
 
+def selection_features_file(wildcards):
+    """random needs no features (its draws depend on the seed alone)."""
+    if wildcards.selection == "random":
+        return []
+    return feature_file(wildcards.dataset, SETTINGS.label_budget.selection.features)
+
+
+def selection_hyperparameters(wildcards):
+    """uncertainty's model's block only (the other selections train no model)."""
+    if wildcards.selection != "uncertainty":
+        return {}
+    return hyperparameters(SETTINGS.label_budget.selection.method)
+
+
 def sweep_features_file(wildcards):
     return feature_file(wildcards.dataset, wildcards.features)
 
@@ -38,15 +53,18 @@ def method_hyperparameters(wildcards):
 
 
 def dataset_cells(dataset):
-    """(features, method) cells of the dataset's sweep (label_budget.skip applied)."""
+    """(selection, features, method) cells of the dataset's sweep (label_budget.skip and
+    selection_cells applied)."""
     lb = SETTINGS.label_budget
-    return sweep_cells(dataset, lb.features, lb.methods, lb.skip)
+    return selection_cells(
+        dataset, lb.selections, lb.features, lb.methods, lb.skip, lb.selection_cells
+    )
 
 
 def sweep_cell_files(wildcards):
     return [
-        f"results/label_budget/{wildcards.dataset}/cells/{f}__{m}.csv"
-        for f, m in dataset_cells(wildcards.dataset)
+        f"results/label_budget/{wildcards.dataset}/cells/{s}/{f}__{m}.csv"
+        for s, f, m in dataset_cells(wildcards.dataset)
     ]
 
 
@@ -55,7 +73,7 @@ def labelling_feature_files(wildcards):
     feature set with a cell for this dataset; when cross-validation picks ('auto', or
     'best' without a sweep), every candidate's."""
     named = SETTINGS.labelling.features
-    swept = dict.fromkeys(f for f, _ in dataset_cells(wildcards.dataset))
+    swept = dict.fromkeys(f for _, f, _ in dataset_cells(wildcards.dataset))
     by_cross_validation = named == "auto" or (named == "best" and not swept)
     if by_cross_validation:  # the candidates' features (model_choice)
         candidates = dict.fromkeys(c.features for c in SETTINGS.labelling.candidates)
@@ -65,7 +83,14 @@ def labelling_feature_files(wildcards):
 
 
 def label_budget_targets():
-    sweep = ["sweep.csv", "summary.csv", "learning_curves.png", "learning_curves.svg"]
+    sweep = [
+        "sweep.csv",
+        "summary.csv",
+        "labels_needed.csv",
+        "learning_curves.png",
+        "learning_curves.svg",
+        "selections.png",
+    ]
     represent = ["reconstructions.png", "latent_map.png"]
     simulated = ["labels.csv", "coverage.png"]
     human = [

