@@ -30,10 +30,10 @@ def blobs():
     return centres[y] + rng.normal(0, 1, (240, 5)), y
 
 
-def test_first_batch_by_typiclust_covers_every_cluster(blobs):
+def test_first_batch_by_kmeans_covers_every_cluster(blobs):
     x, y = blobs
     chosen, strategy = select_images(x, {}, _settings("auto", size=4))
-    assert strategy == "typiclust" and len(set(chosen)) == 4
+    assert strategy == "kmeans" and len(set(chosen)) == 4
     assert sorted(y[chosen]) == [0, 1, 2, 3]  # random picks would often miss a cluster
 
 

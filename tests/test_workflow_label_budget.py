@@ -170,7 +170,9 @@ def test_test_images_never_reach_unsupervised_training(digits_run):
     data = read_mnist_style(h5)
     write_mnist_style(h5, dataclasses.replace(data, x_test=255 - data.x_test))
     try:
-        digits_run.snakemake("--forcerun", "fit_pca", "train_autoencoder", *models)
+        # targets first: --forcerun takes every argument after it as a rule name (placed
+        # last, the models were read as rules and the whole workflow re-ran: 10 minutes)
+        digits_run.snakemake(*models, "--forcerun", "fit_pca", "train_autoencoder")
         new_components, new_history = fitted()
     finally:
         h5.write_bytes(original)

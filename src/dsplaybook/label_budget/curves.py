@@ -111,8 +111,10 @@ def plot_selections(summary: pd.DataFrame, dataset: str, png: str | Path) -> Non
     for i, (selection, rows) in enumerate(best.groupby("selection", sort=False)):
         rows = rows.sort_values("budget")
         colour = cmap(i % 10)
+        cells = dict.fromkeys(rows["features"] + " + " + rows["method"])
+        name = f"{selection} ({', '.join(cells)})"
         _band(left, rows["budget"], rows["accuracy_mean"], rows["accuracy_sd"].fillna(0),
-              colour, selection)  # fmt: skip
+              colour, name)  # fmt: skip
         for column, style in zip(accept, ("o-", "s--", "^:"), strict=False):
             level = column.removeprefix("accept_").removesuffix("_mean")
             right.plot(rows["budget"], rows[column], style, color=colour, ms=4,

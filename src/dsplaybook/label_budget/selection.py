@@ -15,13 +15,14 @@ image or a label it was not given (``pick_labels`` is the only way a sweep revea
   which 95% of the balls are pure in k-means pseudo-classes; greedy maximum coverage
   (Yehuda et al. 2022);
 * ``uncertainty``: the smallest margin between a model's top two class scores; the sweep
-  starts it from a typiclust seed set and retrains between batches.
+  starts it from a seed set (kmeans by default) and retrains between batches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from pydantic import Field
@@ -58,7 +59,12 @@ class SelectionSettings(Section):
         0.5,
         gt=0,
         le=1,
-        description="uncertainty (sweep): share of the budget chosen by typiclust first.",
+        description="uncertainty (sweep): share of the budget chosen by seed_selection first.",
+    )
+    seed_selection: Literal["kmeans", "typiclust", "random"] = Field(
+        "kmeans",
+        description="uncertainty (sweep): how the first images are chosen (a model needs "
+        "labels before its margins mean anything).",
     )
     batches: int = Field(
         4, ge=1, description="uncertainty (sweep): batches after the seed set, retraining between."
@@ -321,16 +327,16 @@ def pick_labels(
     if not SELECTIONS[strategy].needs_labels:
         rows = select(strategy, z, Known.none(), everyone, budget, seed, s, context)
         return Known(rows, np.asarray(oracle(rows)))
-    first = max(2, round(budget * s.seed_share))
-    rows = select("typiclust", z, Known.none(), everyone, min(first, budget), seed, s, context)
+    first = min(max(2, round(budget * s.seed_share)), budget)
+    rows = select(s.seed_selection, z, Known.none(), everyone, first, seed, s, context)
     known = Known(rows, np.asarray(oracle(rows)))
     left = budget - len(rows)
     for batch in range(s.batches):
         size = left // (s.batches - batch)
         if size == 0:
             continue
-        if len(np.unique(known.classes)) < 2:  # a model needs two classes: more typical first
-            rows = select("typiclust", z, known, everyone, size, seed + batch + 1, s, context)
+        if len(np.unique(known.classes)) < 2:  # a model needs two classes: more seeds first
+            rows = select(s.seed_selection, z, known, everyone, size, seed + batch + 1, s, context)
         else:
             rows = select(strategy, z, known, everyone, size, seed + batch + 1, s, context)
         known = Known(
