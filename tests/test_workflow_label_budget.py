@@ -60,6 +60,7 @@ def digits_run(tmp_path_factory):
                 "pool_size": 1500,
                 "audit_size": 300,
                 "accept_pool": 1000,
+                "selections": ["random", "typiclust", "probcover", "kmeans", "uncertainty"],
                 "selection": {"kmeans_sample": 2000},
             },
             "labelling": {"budget": 100},
