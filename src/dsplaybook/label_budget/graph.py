@@ -16,8 +16,6 @@ passed as a parameter; one entry, so memory stays bounded).
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -25,17 +23,13 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from dsplaybook.label_budget.calibration import platt_scaling
+from dsplaybook.label_budget.fingerprint import fingerprint
 from dsplaybook.label_budget.hyperparameters import GraphspreadParams, GraphsvmParams
 
 _GRAPHS: dict[tuple, tuple] = {}  # digest of (X, settings) -> (pca, index, S, scale)
 _QUERIES: dict[tuple, tuple] = {}  # digest of (graph, query) -> its neighbours (test set)
 _SPREAD = GraphspreadParams()  # the defaults of classifiers.graphspread
 _ENSEMBLE = GraphsvmParams()  # the defaults of classifiers.graphsvm
-
-
-def _fingerprint(x: np.ndarray, *settings: object) -> tuple:
-    digest = hashlib.blake2b(np.ascontiguousarray(x).data, digest_size=16).hexdigest()
-    return (x.shape, str(x.dtype), digest, settings)
 
 
 def _is_labelled(y: np.ndarray) -> np.ndarray:
@@ -62,7 +56,7 @@ class GraphSpreading(ClassifierMixin, BaseEstimator):
 
     def _graph(self, x: np.ndarray) -> tuple:
         # nothing random: the draws of a cell (each with its own seed) share one graph
-        key = _fingerprint(x, self.n_neighbors, self.n_components)
+        key = fingerprint(x, self.n_neighbors, self.n_components)
         if key not in _GRAPHS:
             from sklearn.decomposition import PCA
             from sklearn.neighbors import NearestNeighbors
@@ -118,7 +112,7 @@ class GraphSpreading(ClassifierMixin, BaseEstimator):
         k = min(self.n_neighbors, self.n_train_)  # test images are not in the graph
         # a cell predicts the same test set after each of its 25 fits on one graph: its
         # neighbours are looked up once (the labels spread differ, the neighbours do not)
-        key = (self.graph_key_, _fingerprint(x, k))
+        key = (self.graph_key_, fingerprint(x, k))
         if key not in _QUERIES:
             if len(_QUERIES) >= 2:
                 _QUERIES.pop(next(iter(_QUERIES)))

@@ -16,7 +16,13 @@ from dsplaybook.label_budget.calibration import platt_scaling
 from dsplaybook.label_budget.methods import make_classifier
 from dsplaybook.label_budget.scores import confidences
 from dsplaybook.label_budget.settings import PoolLabelling
-from dsplaybook.label_budget.sweep import draw_labelled, draw_pool, draw_seed, fit_method
+from dsplaybook.label_budget.sweep import (
+    best_per_budget,
+    draw_labelled,
+    draw_pool,
+    draw_seed,
+    fit_method,
+)
 from dsplaybook.represent.features import train_test_matrices
 
 
@@ -28,8 +34,8 @@ def best_cell(summary: pd.DataFrame, budget: int) -> tuple[str, str]:
         at = at[at["selection"] == "random"]
     if at.empty:
         raise ValueError(f"no sweep results at budget {budget}")
-    best = at.sort_values(["accuracy_mean", "features", "method"], ascending=[False, True, True])
-    return str(best.iloc[0]["features"]), str(best.iloc[0]["method"])
+    best = best_per_budget(at, by=()).iloc[0]
+    return str(best["features"]), str(best["method"])
 
 
 def coverage_curve(

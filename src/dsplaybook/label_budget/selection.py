@@ -28,6 +28,7 @@ import numpy as np
 from pydantic import Field
 
 from dsplaybook.config import Section
+from dsplaybook.label_budget.fingerprint import fingerprint
 from dsplaybook.label_budget.scores import class_scores
 
 
@@ -169,24 +170,21 @@ def _typiclust(z, known, candidates, size, seed, s, context):  # noqa: ANN001, A
     cluster = _kmeans_labels(z, clusters, seed)
     is_candidate = np.zeros(len(z), dtype=bool)
     is_candidate[candidates] = True
-    labelled_in = np.bincount(cluster[known.rows], minlength=clusters)
     sizes = np.bincount(cluster, minlength=clusters)
-    chosen: list[int] = []
     # a cluster's claim: uncovered first, then larger; a cluster gives one image per turn
-    taken = labelled_in.copy()
+    taken = np.bincount(cluster[known.rows], minlength=clusters)
+    open_clusters = sizes > 0  # closed once no candidate of it is left
     ranked_members: dict[int, list[int]] = {}
-    while len(chosen) < size:
-        score = np.where(sizes > 0, sizes / (1.0 + taken), -np.inf)
-        score[[c for c, m in ranked_members.items() if not m]] = -np.inf
-        best = int(np.argmax(score))
-        if not np.isfinite(score[best]):
-            break
+    chosen: list[int] = []
+    while len(chosen) < size and open_clusters.any():
+        best = int(np.argmax(np.where(open_clusters, sizes / (1.0 + taken), -np.inf)))
         if best not in ranked_members:
             members = np.flatnonzero(cluster == best)  # density among all its members
             order = np.argsort(-typicality(z[members], s.typical_neighbours), kind="stable")
             ranked_members[best] = [int(m) for m in members[order] if is_candidate[m]]
         if ranked_members[best]:
-            chosen.append(int(ranked_members[best].pop(0)))
+            chosen.append(ranked_members[best].pop(0))
+        open_clusters[best] = bool(ranked_members[best])
         taken[best] += 1
     return np.array(chosen, dtype=int)
 
@@ -211,12 +209,9 @@ _NEIGHBOURS: dict[tuple, tuple] = {}  # the last matrix's neighbours (seed-free:
 def nearest_neighbours(z: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Distances and rows of every row's ``k`` nearest rows, itself first. The last
     answer is kept: a sweep asks it for every (budget, draw) of one matrix."""
-    import hashlib
-
     from sklearn.neighbors import NearestNeighbors
 
-    digest = hashlib.blake2b(np.ascontiguousarray(z).data, digest_size=16).hexdigest()
-    key = (z.shape, str(z.dtype), digest, k)
+    key = fingerprint(z, k)
     if key not in _NEIGHBOURS:
         _NEIGHBOURS.clear()
         _NEIGHBOURS[key] = NearestNeighbors(n_neighbors=k + 1).fit(z).kneighbors(z)
@@ -335,10 +330,9 @@ def pick_labels(
         size = left // (s.batches - batch)
         if size == 0:
             continue
-        if len(np.unique(known.classes)) < 2:  # a model needs two classes: more seeds first
-            rows = select(s.seed_selection, z, known, everyone, size, seed + batch + 1, s, context)
-        else:
-            rows = select(strategy, z, known, everyone, size, seed + batch + 1, s, context)
+        # a model needs two classes: until then, more seed images
+        name = strategy if len(np.unique(known.classes)) >= 2 else s.seed_selection
+        rows = select(name, z, known, everyone, size, seed + batch + 1, s, context)
         known = Known(
             np.concatenate([known.rows, rows]), np.concatenate([known.classes, oracle(rows)])
         )
