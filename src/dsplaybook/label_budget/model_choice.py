@@ -1,10 +1,13 @@
 """Which features + method label a pool best, judged on the labels people gave alone.
 
 ``auto`` (and ``best`` where there is no sweep to consult: a folder dataset) scores each
-candidate cell by stratified cross-validation on the given labels — never a test image —
-and takes the highest mean accuracy (ties: the candidates' order). The chosen cell's
-expected calibration error on the held-out folds says how far its confidences can be
-trusted.
+candidate cell by stratified cross-validation on the given labels — never a test image.
+The choice follows the one-standard-error rule, so that a near-tie cannot flip with a
+CPU's floating point: every candidate whose accuracy is within one standard error of the
+best's (the paired standard error of their per-image difference, over the same folds)
+counts as tied, and of the tied the one listed first in ``labelling.candidates`` wins.
+The chosen cell's expected calibration error on the held-out folds says how far its
+confidences can be trusted.
 """
 
 from __future__ import annotations
@@ -32,17 +35,38 @@ def expected_calibration_error(correct: np.ndarray, confidence: np.ndarray) -> f
     return float(error)
 
 
-def cross_validated(fit, x: np.ndarray, given: Mapping[int, int], seed: int) -> dict:  # noqa: ANN001
-    """Accuracy and ECE of ``fit(x, y, train_rows) -> model`` over stratified folds of
-    the labelled rows (as many folds as the rarest class allows, at most FOLDS)."""
+def cross_validated(fit, x: np.ndarray, given: Mapping[int, int], seed: int) -> dict:
+    """Accuracy and ECE of ``fit(train_rows) -> model`` over stratified folds of the
+    labelled rows (as many folds as the rarest class allows, at most FOLDS); ``correct``:
+    per labelled row (sorted), whether its held-out model got it right."""
     rows = np.array(sorted(given), dtype=int)
     y = np.array([given[i] for i in rows])
     folds = fold_count(y)
     if not folds:
-        return {"accuracy": np.nan, "ece": np.nan, "folds": 0}
+        return {"accuracy": np.nan, "ece": np.nan, "folds": 0, "correct": None}
     correct, confidence = held_out(fit, x, rows, y, folds, seed)
     ece = expected_calibration_error(correct, confidence)
-    return {"accuracy": float(correct.mean()), "ece": ece, "folds": folds}
+    return {"accuracy": float(correct.mean()), "ece": ece, "folds": folds, "correct": correct}
+
+
+def paired_standard_error(a: np.ndarray, b: np.ndarray) -> float:
+    """Standard error of mean(a - b) for per-row 0/1 outcomes on the same rows."""
+    diff = a.astype(float) - b.astype(float)
+    return float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else 0.0
+
+
+def one_standard_error_choice(table: pd.DataFrame, correct: list[np.ndarray | None]) -> int:
+    """Row of ``table`` (candidates in their listed order) the one-standard-error rule
+    picks; writes each candidate's paired standard error against the best into ``se``."""
+    accuracy = table["accuracy"].to_numpy(dtype=float)
+    if np.isnan(accuracy).all():
+        table["se"] = np.nan
+        return 0
+    best = int(np.nanargmax(accuracy))
+    table["se"] = [np.nan if c is None else paired_standard_error(correct[best], c)
+                   for c in correct]  # fmt: skip
+    tied = accuracy >= accuracy[best] - table["se"].to_numpy(dtype=float)
+    return int(np.flatnonzero(tied)[0])
 
 
 def fold_count(y: np.ndarray) -> int:
@@ -84,25 +108,24 @@ def choose_cell(
     fit_cell,  # noqa: ANN001  (features, method, x, y_full, train_rows) -> model
     seed: int,
 ) -> tuple[tuple[str, str], pd.DataFrame]:
-    """The best candidate by cross-validated accuracy, and every candidate's figures."""
+    """The candidate the one-standard-error rule picks by cross-validated accuracy, and
+    every candidate's figures (accuracy, its standard error against the best, ECE)."""
     y_full = np.full(len(next(iter(matrices.values()))), -1, dtype=np.int64)
     for i, k in given.items():
         y_full[i] = k
-    rows = []
+    rows, correct = [], []
     for features, method in candidates:
         x = matrices[features]
         scores = cross_validated(
             lambda train, x=x, f=features, m=method: fit_cell(f, m, x, y_full, train),
             x, given, seed,
         )  # fmt: skip
+        correct.append(scores.pop("correct"))
         rows.append({"features": features, "method": method, **scores})
     table = pd.DataFrame(rows)
-    ranked = table.assign(order=range(len(table))).sort_values(
-        ["accuracy", "order"], ascending=[False, True], na_position="last"
-    )
-    best = ranked.iloc[0]
-    table["chosen"] = (table["features"] == best["features"]) & (table["method"] == best["method"])
-    return (str(best["features"]), str(best["method"])), table
+    chosen = one_standard_error_choice(table, correct)
+    table["chosen"] = np.arange(len(table)) == chosen
+    return (str(table["features"].iloc[chosen]), str(table["method"].iloc[chosen])), table
 
 
 def describe(table: pd.DataFrame) -> str:
