@@ -27,11 +27,12 @@ from pathlib import Path
 import pandas as pd
 from _pools import bench_pools
 
-from dsplaybook.lineups.contest import play_contest
+from dsplaybook.lineups.contest.play import play_contest
+from dsplaybook.lineups.contest.settings import Contest
 from dsplaybook.lineups.demo_pool import demo_pool
 from dsplaybook.lineups.player_pool import load_pool
 from dsplaybook.lineups.rosters import PRESETS
-from dsplaybook.lineups.settings import Contest, LineupSettings, PoolSettings, Simulation
+from dsplaybook.lineups.settings import LineupSettings, PoolSettings, Simulation
 
 
 def _value(text: str) -> object:

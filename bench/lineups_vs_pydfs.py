@@ -37,11 +37,11 @@ import numpy as np
 from _pools import bench_pools
 
 from dsplaybook.lineups.checks import portfolio_violations
+from dsplaybook.lineups.engines.highs import HighsSequence
 from dsplaybook.lineups.formulation import EngineInputs, formulate
-from dsplaybook.lineups.milp import LineupSettings, optimize_lineups, overlap_limit
+from dsplaybook.lineups.optimize import LineupSettings, optimize_lineups, overlap_limit
 from dsplaybook.lineups.player_pool import read_player_pool
 from dsplaybook.lineups.rosters import PRESETS
-from dsplaybook.lineups.sequential import HighsSequence
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH_VENV = REPO / ".venv-bench-pydfs"

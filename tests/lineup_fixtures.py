@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from dsplaybook.lineups.checks import lineup_violations
-from dsplaybook.lineups.milp import LineupSettings
+from dsplaybook.lineups.optimize import LineupSettings
 from dsplaybook.lineups.rosters import RosterRules
 
 

@@ -13,16 +13,7 @@ from lineup_fixtures import all_valid_lineups, best_given_earlier, small_pool
 
 from dsplaybook.errors import ConfigError, InputError
 from dsplaybook.lineups.checks import lineup_violations, portfolio_violations
-from dsplaybook.lineups.contest import play_contest
-from dsplaybook.lineups.field import calibrate, draw_field, field_model, ownership_of
-from dsplaybook.lineups.milp import LineupSettings, optimize_lineups
-from dsplaybook.lineups.ownership import (
-    fit_dirichlet,
-    given_ownership,
-    position_shares,
-    softmax_within,
-)
-from dsplaybook.lineups.payout import (
+from dsplaybook.lineups.contest.expected import (
     PrizeCurve,
     Standing,
     entry_payouts,
@@ -30,9 +21,19 @@ from dsplaybook.lineups.payout import (
     greedy_portfolio,
     lineup_points,
 )
-from dsplaybook.lineups.payouts import double_up, prize_pool, top_heavy
+from dsplaybook.lineups.contest.field import calibrate, draw_field, field_model, ownership_of
+from dsplaybook.lineups.contest.ownership import (
+    fit_dirichlet,
+    given_ownership,
+    position_shares,
+    softmax_within,
+)
+from dsplaybook.lineups.contest.play import play_contest
+from dsplaybook.lineups.contest.prizes import double_up, prize_pool, top_heavy
+from dsplaybook.lineups.contest.settings import Contest, OwnershipModel
+from dsplaybook.lineups.optimize import LineupSettings, optimize_lineups
 from dsplaybook.lineups.rosters import PRESETS, custom_rules
-from dsplaybook.lineups.settings import Contest, OwnershipModel, Simulation
+from dsplaybook.lineups.settings import Simulation
 
 NFL = PRESETS["fanduel_nfl"]
 NFL_COUNTS = {"QB": 6, "RB": 10, "WR": 14, "TE": 6, "D": 6}
@@ -343,8 +344,8 @@ def test_optimize_lineups_continues_from_given_lineups_under_the_same_rules():
 
 
 def test_top_lineups_are_the_exhaustive_best_meeting_every_per_lineup_rule():
+    from dsplaybook.lineups.engines.ranked import top_lineups
     from dsplaybook.lineups.formulation import EngineInputs, formulate
-    from dsplaybook.lineups.ranked import top_lineups
 
     pool = small_pool({"QB": 3, "RB": 4, "WR": 5, "TE": 3, "D": 3}, teams=4, seed=10)
     settings = LineupSettings.unconstrained(stack=True, avoid_opposing_defense=True)

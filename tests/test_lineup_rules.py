@@ -7,17 +7,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from cvxpy_reference import WITH_REFERENCE as ENGINES
 from lineup_fixtures import all_valid_lineups, exact_sequence, small_pool
 
 from dsplaybook.lineups.checks import lineup_violations, portfolio_violations
-from dsplaybook.lineups.milp import InfeasibleRules, LineupSettings, optimize_lineups
 from dsplaybook.lineups.noise import lineup_points
+from dsplaybook.lineups.optimize import InfeasibleRules, LineupSettings, optimize_lineups
 from dsplaybook.lineups.rosters import PRESETS, RosterRules
 
 ROSTER = {"salary_cap": 45_000, "slots": {"QB": 1, "RB": 2, "WR": 2, "TE": 1, "D": 1}}
 MINI = RosterRules.from_config(ROSTER)
 COUNTS = {"QB": 3, "RB": 5, "WR": 6, "TE": 3, "D": 3}
-ENGINES = ["ranked", "highs", "cvxpy"]
 
 
 def _pool(seed: int, teams: int = 4) -> pd.DataFrame:
@@ -70,7 +70,7 @@ def test_each_rule_gives_the_exhaustive_best_lineup_and_binds(name):
         valid = all_valid_lineups(pool, rules, settings)
         best = max(float(pool["projection"].to_numpy()[c].sum()) for c in valid)
         for engine in ENGINES:
-            result = optimize_lineups(pool, rules, settings, engine=engine)
+            result = optimize_lineups(pool, rules, settings, engine=ENGINES[engine])
             got = result.lineups[0]
             assert float(pool["projection"].to_numpy()[got].sum()) == pytest.approx(best)
             assert lineup_violations(pool, got, rules, settings, result.slots[0]) == []
@@ -85,7 +85,7 @@ def test_each_rule_holds_along_a_sequence_exactly(name):
     pool = _pool(5)
     expected, _ = exact_sequence(pool, rules, settings)
     for engine in ("ranked", "highs"):
-        result = optimize_lineups(pool, rules, settings, engine=engine)
+        result = optimize_lineups(pool, rules, settings, engine=ENGINES[engine])
         values = [float(pool["projection"].to_numpy()[x].sum()) for x in result.lineups]
         assert values == pytest.approx(expected)
         assert portfolio_violations(pool, result.lineups, rules, settings, result.slots) == []
@@ -110,7 +110,7 @@ def test_exposure_bands_match_exhaustive_search(name):
     expected, _ = exact_sequence(pool, MINI, settings)
     assert len(expected) == 5
     for engine in ENGINES:
-        result = optimize_lineups(pool, MINI, settings, engine=engine)
+        result = optimize_lineups(pool, MINI, settings, engine=ENGINES[engine])
         values = [float(pool["projection"].to_numpy()[x].sum()) for x in result.lineups]
         assert values == pytest.approx(expected), engine
         assert portfolio_violations(pool, result.lineups, MINI, settings, result.slots) == []
@@ -138,7 +138,7 @@ def test_projection_noise_is_seeded_exact_per_lineup_and_diverse():
 
     expected, _ = exact_sequence(pool, MINI, noisy, points_for)
     for engine in ENGINES:
-        result = optimize_lineups(pool, MINI, noisy, engine=engine, seed=7)
+        result = optimize_lineups(pool, MINI, noisy, engine=ENGINES[engine], seed=7)
         got = [float(points_for(k)[x].sum()) for k, x in enumerate(result.lineups)]
         assert got == pytest.approx(expected), engine
     again = optimize_lineups(pool, MINI, noisy, seed=7)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from lineup_fixtures import small_pool
 
-from dsplaybook.lineups.milp import LineupSettings, optimize_lineups
+from dsplaybook.lineups.optimize import LineupSettings, optimize_lineups
 from dsplaybook.lineups.rosters import PRESETS
 from dsplaybook.lineups.simulation import (
     SimulationSettings,

@@ -13,7 +13,7 @@ from dsplaybook.errors import ConfigError, InputError
 from dsplaybook.lineups.checks import lineup_violations, portfolio_violations
 from dsplaybook.lineups.demo_pool import demo_draftkings_nba_pool, demo_pool
 from dsplaybook.lineups.late_swap import late_swap, started_players
-from dsplaybook.lineups.milp import LineupSettings, optimize_lineups
+from dsplaybook.lineups.optimize import LineupSettings, optimize_lineups
 from dsplaybook.lineups.player_pool import read_player_pool
 from dsplaybook.lineups.rosters import PRESETS, RosterRules, SlotGroup
 from dsplaybook.lineups.upload import read_upload, upload_table

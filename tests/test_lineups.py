@@ -10,6 +10,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from cvxpy_reference import WITH_REFERENCE as ENGINES
 from lineup_fixtures import (
     all_valid_lineups,
     best_given_earlier,
@@ -19,9 +20,9 @@ from lineup_fixtures import (
 
 from dsplaybook.errors import ConfigError, InputError
 from dsplaybook.lineups.checks import lineup_violations, portfolio_violations, slot_violations
-from dsplaybook.lineups.engines import ENGINES, LineupEngine
+from dsplaybook.lineups.engines import LineupEngine
 from dsplaybook.lineups.formulation import EngineInputs, formulate
-from dsplaybook.lineups.milp import InfeasibleRules, LineupSettings, optimize_lineups
+from dsplaybook.lineups.optimize import InfeasibleRules, LineupSettings, optimize_lineups
 from dsplaybook.lineups.rosters import PRESETS, RosterRules
 
 # A FanDuel-shaped roster small enough to enumerate: QB 1, RB 2, WR 2, TE 1, D 1.
@@ -80,7 +81,7 @@ def test_single_lineup_is_optimal_against_exhaustive_search(rules, seed, engine)
     pool = small_pool(POOL_COUNTS, seed=seed)
     settings = LineupSettings.unconstrained()
     best = max(_points(pool, c) for c in all_valid_lineups(pool, rules, settings))
-    result = optimize_lineups(pool, rules, settings, engine=engine)
+    result = optimize_lineups(pool, rules, settings, engine=ENGINES[engine])
     assert _points(pool, result.lineups[0]) == pytest.approx(best, abs=1e-9)
     assert portfolio_violations(pool, result.lineups, rules, settings, result.slots) == []
 
@@ -93,7 +94,7 @@ def test_every_preset_sequence_matches_exhaustive_search(preset, seed):
     expected = brute_force_sequence(pool, rules, settings, 4)
     assert len(expected) == 4
     for engine in ENGINES:
-        result = optimize_lineups(pool, rules, settings, engine=engine)
+        result = optimize_lineups(pool, rules, settings, engine=ENGINES[engine])
         assert _values(pool, result) == pytest.approx(expected, abs=1e-9), engine
         assert portfolio_violations(pool, result.lineups, rules, settings, result.slots) == []
 
@@ -156,7 +157,7 @@ def test_slot_assignment_beats_position_counts_on_a_hand_built_pool():
     best = max(_points(pool, c) for c in all_valid_lineups(pool, rules, settings))
     assert best == 150.0  # one guard fewer, an SF/PF/C at 5 points instead
     for engine in ENGINES:
-        result = optimize_lineups(pool, rules, settings, engine=engine)
+        result = optimize_lineups(pool, rules, settings, engine=ENGINES[engine])
         assert _points(pool, result.lineups[0]) == best
         assert portfolio_violations(pool, result.lineups, rules, settings, result.slots) == []
 
@@ -185,7 +186,7 @@ def test_constrained_lineup_is_optimal_and_valid(settings):
     pool = small_pool(POOL_COUNTS, seed=3)
     best = max(_points(pool, c) for c in all_valid_lineups(pool, FLEX, settings))
     for engine in ENGINES:
-        result = optimize_lineups(pool, FLEX, settings, engine=engine)
+        result = optimize_lineups(pool, FLEX, settings, engine=ENGINES[engine])
         assert _points(pool, result.lineups[0]) == pytest.approx(best, abs=1e-9)
         assert portfolio_violations(pool, result.lineups, FLEX, settings, result.slots) == []
 
@@ -207,7 +208,7 @@ def test_sequence_with_overlap_and_exposure_matches_exhaustive_search():
     settings = LineupSettings.unconstrained(n_lineups=5, max_overlap=4, max_exposure=0.6)
     expected = brute_force_sequence(pool, FLEX, settings, 5)
     for engine in ENGINES:
-        result = optimize_lineups(pool, FLEX, settings, engine=engine)
+        result = optimize_lineups(pool, FLEX, settings, engine=ENGINES[engine])
         got = _values(pool, result)
         assert got == pytest.approx(expected, abs=1e-9)
         assert portfolio_violations(pool, result.lineups, FLEX, settings, result.slots) == []
@@ -222,8 +223,8 @@ def test_ties_are_resolved_exactly_and_the_same_way_every_run(engine):
     pool = small_pool({"QB": 2, "RB": 3, "WR": 3, "TE": 2, "D": 2}, seed=1, decimals=1)
     pool = pd.concat([pool, pool.assign(id=pool["id"] + "-twin")], ignore_index=True)
     settings = LineupSettings.unconstrained(n_lineups=8, max_overlap=5)
-    first = optimize_lineups(pool, FLEX, settings, engine=engine)
-    again = optimize_lineups(pool, FLEX, settings, engine=engine)
+    first = optimize_lineups(pool, FLEX, settings, engine=ENGINES[engine])
+    again = optimize_lineups(pool, FLEX, settings, engine=ENGINES[engine])
     assert [list(x) for x in first.lineups] == [list(x) for x in again.lineups]
     if engine == "highs":
         assert first.solver_runs < settings.n_lineups, "no tie was answered from the pool"
@@ -343,7 +344,7 @@ def test_the_solver_banner_goes_to_the_log_not_the_terminal(tmp_path):
     log = tmp_path / "rule.log"
     script = f"""
 from lineup_fixtures import small_pool
-from dsplaybook.lineups.milp import LineupSettings, optimize_lineups
+from dsplaybook.lineups.optimize import LineupSettings, optimize_lineups
 from dsplaybook.logs import log_to_file
 from test_lineups import MINI, POOL_COUNTS
 log_to_file({str(log)!r}, echo=True)
@@ -366,7 +367,7 @@ import cvxpy as cp
 x = cp.Variable(3, boolean=True)
 cp.Problem(cp.Maximize(cp.sum(x)), [cp.sum(x) <= 2]).solve(solver=cp.HIGHS)
 from lineup_fixtures import small_pool
-from dsplaybook.lineups.milp import LineupSettings, optimize_lineups
+from dsplaybook.lineups.optimize import LineupSettings, optimize_lineups
 from test_lineups import MINI, POOL_COUNTS
 settings = LineupSettings.unconstrained()
 print(len(optimize_lineups(small_pool(POOL_COUNTS), MINI, settings, engine="highs").lineups))
@@ -390,13 +391,13 @@ print(len(optimize_lineups(small_pool(POOL_COUNTS), MINI, settings, engine="high
 def test_a_listing_too_long_hands_the_rest_to_highs_exactly(monkeypatch, settings):
     # The ranked engine lists lineups above a falling threshold; past MAX_LISTED it
     # hands the sequence, with the lineups so far, to the HiGHS back end.
-    from dsplaybook.lineups import ranked
+    from dsplaybook.lineups.engines import listing
 
     pool = small_pool(POOL_COUNTS, seed=8)
     expected = brute_force_sequence(pool, FLEX, settings, settings.n_lineups)
     listed_only = optimize_lineups(pool, FLEX, settings, engine="ranked")
     assert listed_only.solver_runs == 0
-    monkeypatch.setattr(ranked, "MAX_LISTED", 10)
+    monkeypatch.setattr(listing, "MAX_LISTED", 10)
     handed_over = optimize_lineups(pool, FLEX, settings, engine="ranked")
     # some lineups came from the listing, the rest from HiGHS
     assert 0 < handed_over.solver_runs < settings.n_lineups
@@ -409,7 +410,7 @@ def test_the_best_lineup_and_the_listing_match_exhaustive_search():
     # The knapsack tables give the best lineup's points exactly, the Lagrangian bound that
     # screens count vectors is at or above them, and the listing above a threshold holds
     # exactly the valid lineups exhaustive search finds above it.
-    from dsplaybook.lineups.ranked import LineupLister, player_classes
+    from dsplaybook.lineups.engines.listing import LineupLister, player_classes
 
     for seed in range(3):
         pool = small_pool(POOL_COUNTS, seed=seed)

@@ -7,7 +7,7 @@ import pytest
 from conftest import SHARED_DATA, WorkflowRun
 
 from dsplaybook.lineups.checks import portfolio_violations
-from dsplaybook.lineups.milp import LineupSettings
+from dsplaybook.lineups.optimize import LineupSettings
 from dsplaybook.lineups.player_pool import read_player_pool
 from dsplaybook.lineups.rosters import PRESETS
 from dsplaybook.lineups.settings import PoolSettings

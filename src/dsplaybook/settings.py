@@ -21,7 +21,7 @@ from dsplaybook.data.download import RetryPolicy
 from dsplaybook.data.settings import Dataset, FashionMnist, FolderDataset, QuickDraw
 from dsplaybook.errors import ConfigError
 from dsplaybook.label_budget.settings import Classifiers, LabelBudget, Labelling
-from dsplaybook.lineups.settings import Lineups
+from dsplaybook.lineups.section import Lineups
 from dsplaybook.represent.settings import Represent
 
 BRANCHES = ("data", "lineups", "label_budget", "aftershock", "dadc")

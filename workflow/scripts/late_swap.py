@@ -3,7 +3,7 @@ players in games not yet started re-optimised."""
 
 from dsplaybook.atomic import write_csv
 from dsplaybook.lineups.late_swap import late_swap, started_players
-from dsplaybook.lineups.milp import LineupSettings
+from dsplaybook.lineups.optimize import LineupSettings
 from dsplaybook.lineups.player_pool import PoolSettings, load_pool
 from dsplaybook.lineups.rosters import RosterRules
 from dsplaybook.lineups.settings import LateSwap

@@ -3,7 +3,7 @@ upload file and a readable lineups.md."""
 
 from dsplaybook.atomic import write_csv, write_text
 from dsplaybook.lineups.checks import optimize_checked
-from dsplaybook.lineups.milp import LineupSettings
+from dsplaybook.lineups.optimize import LineupSettings
 from dsplaybook.lineups.player_pool import PoolSettings, load_pool
 from dsplaybook.lineups.rosters import RosterRules
 from dsplaybook.lineups.tables import (

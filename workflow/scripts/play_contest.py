@@ -2,12 +2,12 @@
 fresh slates against the projection-max and variance-aware portfolios."""
 
 from dsplaybook.atomic import write_csv
-from dsplaybook.lineups.contest import play_contest
-from dsplaybook.lineups.milp import LineupSettings
+from dsplaybook.lineups.contest.play import play_contest
+from dsplaybook.lineups.contest.settings import Contest
+from dsplaybook.lineups.optimize import LineupSettings
 from dsplaybook.lineups.player_pool import PoolSettings, load_pool
 from dsplaybook.lineups.plots import plot_contest
 from dsplaybook.lineups.rosters import RosterRules
-from dsplaybook.lineups.settings import Contest
 from dsplaybook.lineups.tables import lineups_table
 from dsplaybook.lineups.upload import upload_table
 from dsplaybook.logs import run_rule

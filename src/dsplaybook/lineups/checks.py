@@ -14,7 +14,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from dsplaybook.lineups.milp import (
+from dsplaybook.lineups.optimize import (
     LineupResult,
     LineupSettings,
     optimize_lineups,

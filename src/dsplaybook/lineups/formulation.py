@@ -16,20 +16,17 @@ engines one 0/1 column per game or team for them.
 
 from __future__ import annotations
 
-import itertools
-import math
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from dsplaybook.errors import ConfigError
 from dsplaybook.lineups.rosters import RosterRules, plays
+from dsplaybook.lineups.rule_rows import cover_rows, game_keys, hall_rows, membership
 from dsplaybook.lineups.settings import LineupSettings
-
-# Rows a "players from at least k teams/games" rule may need (one per k-1 of them).
-MAX_COVER_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -151,40 +148,76 @@ def formulate(
         player, group = np.arange(n), np.full(n, -1)
     m = len(player)
     incidence = sparse.csr_matrix((np.ones(m), (player, np.arange(m))), shape=(n, m))
-    projection = pool["projection"].to_numpy(float)
-
-    def rows(matrix, lower, upper) -> RowGroup:  # noqa: ANN001
-        return player_rows(incidence, matrix, lower, upper)
-
-    if by_slot:
-        fill = sparse.csr_matrix((np.ones(m), (group, np.arange(m))), shape=(len(rules.slots), m))
-        counts = np.array([g.count for g in rules.slots], float)
-        several = np.flatnonzero(np.bincount(player, minlength=n) > 1)
-        once = rows(np.eye(n)[several], -np.inf, 1.0)  # a player fills one slot at most
-        roster = RowGroup(
-            sparse.vstack([fill, once.matrix]).tocsr(),
-            np.concatenate([counts, once.lower]),
-            np.concatenate([counts, once.upper]),
-        )
-    else:
-        roster = rows(*hall_rows(pool["position"], rules))
+    rows = functools.partial(player_rows, incidence)
+    # the groups' order is the rows' order in every engine: keep it
     groups = {
-        "roster size and positions": roster,
+        "roster size and positions": _roster_rows(pool, rules, player, group, rows, by_slot),
         "salary cap": rows(pool["salary"].to_numpy(float), -np.inf, rules.salary_cap),
     }
     ids = pool["id"].astype(str).to_numpy()
+    settings.check_ids(set(ids))
+    groups.update(_locked_and_excluded(ids, settings, rows))
+    groups.update(_team_and_game_rows(pool, rules, settings, rows))
+    if settings.min_salary:
+        groups["min salary"] = rows(pool["salary"].to_numpy(float), settings.min_salary, np.inf)
+    roles = _Roles.of(pool, rules, settings)
+    groups.update(_stacking_rows(roles, settings, rows))
+    anchors = _anchors(roles, rules, settings)
+    choices = {}
+    teams, games = membership(roles.team), membership(game_keys(pool))
+    stack = settings.stack
+    for name, sets, need in (("game stack", games, stack.game), ("team stack", teams, stack.team)):
+        if need:
+            choices[name] = Choice(sparse.csr_matrix(sets), need)
+    groups.update(_player_group_rows(ids, settings, rows))
+    groups.update(_defense_rows(roles, settings, rows))
+    projection = pool["projection"].to_numpy(float)
+    return Formulation(player, group, incidence, projection[player], groups, choices, anchors)
+
+
+Rows = Callable[..., RowGroup]  # (matrix, lower, upper) -> rows over the columns
+
+
+def _roster_rows(
+    pool: pd.DataFrame,
+    rules: RosterRules,
+    player: np.ndarray,
+    group: np.ndarray,
+    rows: Rows,
+    by_slot: bool,
+) -> RowGroup:
+    """Slot counts (per-slot columns) or Hall's condition on the slot groups."""
+    if not by_slot:
+        return rows(*hall_rows(pool["position"], rules))
+    n, m = len(pool), len(player)
+    fill = sparse.csr_matrix((np.ones(m), (group, np.arange(m))), shape=(len(rules.slots), m))
+    counts = np.array([g.count for g in rules.slots], float)
+    several = np.flatnonzero(np.bincount(player, minlength=n) > 1)
+    once = rows(np.eye(n)[several], -np.inf, 1.0)  # a player fills one slot at most
+    return RowGroup(
+        sparse.vstack([fill, once.matrix]).tocsr(),
+        np.concatenate([counts, once.lower]),
+        np.concatenate([counts, once.upper]),
+    )
+
+
+def _locked_and_excluded(ids: np.ndarray, settings: LineupSettings, rows: Rows) -> dict:
     index_of = {pid: i for i, pid in enumerate(ids)}
-    settings.check_ids(set(index_of))
-    fixed = [(index_of[p], 1.0) for p in settings.lock] + [
-        (index_of[p], 0.0) for p in settings.exclude
-    ]
-    if fixed:
-        eye = np.eye(n)[[i for i, _ in fixed]]
-        value = np.array([v for _, v in fixed])
-        groups["locked/excluded players"] = rows(eye, value, value)
-    team, opponent = pool["team"].to_numpy(), pool["opponent"].to_numpy()
-    teams = membership(team)
-    games = membership(game_keys(pool))
+    fixed = [(index_of[p], 1.0) for p in settings.lock]
+    fixed += [(index_of[p], 0.0) for p in settings.exclude]
+    if not fixed:
+        return {}
+    eye = np.eye(len(ids))[[i for i, _ in fixed]]
+    value = np.array([v for _, v in fixed])
+    return {"locked/excluded players": rows(eye, value, value)}
+
+
+def _team_and_game_rows(
+    pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings, rows: Rows
+) -> dict:
+    """The site's team rules: max players per team, min teams and min games."""
+    groups = {}
+    teams, games = membership(pool["team"].to_numpy()), membership(game_keys(pool))
     limits = settings.team_rules(rules)
     if limits.max_per_team is not None:
         groups["max players per team"] = rows(teams, -np.inf, limits.max_per_team)
@@ -195,42 +228,72 @@ def formulate(
         cover = cover_rows(sets, least, rules.size, limits.max_per_team, name)
         if cover is not None:
             groups[name] = rows(cover, -np.inf, rules.size - 1)
-    if settings.min_salary:
-        groups["min salary"] = rows(pool["salary"].to_numpy(float), settings.min_salary, np.inf)
-    listed = pool["position"]
-    is_qb = plays(listed, [rules.quarterback])
-    is_receiver = plays(listed, rules.receivers)
-    is_defense = plays(listed, [rules.defense])
-    stack = settings.stack
-    brings_back = (
-        plays(listed, stack.bring_back_positions) if stack.bring_back_positions else ~is_defense
-    )
+    return groups
+
+
+@dataclass(frozen=True)
+class _Roles:
+    """Who plays what, for the stacking and defense rules."""
+
+    team: np.ndarray
+    opponent: np.ndarray
+    is_qb: np.ndarray
+    is_receiver: np.ndarray
+    is_defense: np.ndarray
+    brings_back: np.ndarray  # players a bring-back may use
+
+    @classmethod
+    def of(cls, pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings) -> _Roles:
+        listed, stack = pool["position"], settings.stack
+        is_defense = plays(listed, [rules.defense])
+        brings_back = (
+            plays(listed, stack.bring_back_positions) if stack.bring_back_positions else ~is_defense
+        )
+        return cls(
+            pool["team"].to_numpy(),
+            pool["opponent"].to_numpy(),
+            plays(listed, [rules.quarterback]),
+            plays(listed, rules.receivers),
+            is_defense,
+            brings_back,
+        )
+
+
+def _stacking_rows(roles: _Roles, settings: LineupSettings, rows: Rows) -> dict:
+    """Each QB needs that many receivers of his team (and opponents: bring-back)."""
+    groups, stack, team = {}, settings.stack, roles.team
     for name, need, mates in (
-        ("QB stacking", stack.qb_receivers, lambda q: is_receiver & (team == team[q])),
-        ("bring-back", stack.bring_back, lambda q: brings_back & (team == opponent[q])),
+        ("QB stacking", stack.qb_receivers, lambda q: roles.is_receiver & (team == team[q])),
+        ("bring-back", stack.bring_back, lambda q: roles.brings_back & (team == roles.opponent[q])),
     ):
-        if need and is_qb.any():
+        if need and roles.is_qb.any():
             stacked = []
-            for q in np.flatnonzero(is_qb):
+            for q in np.flatnonzero(roles.is_qb):
                 row = -mates(q).astype(float)
                 row[q] = float(need)
                 stacked.append(row)
             groups[name] = rows(np.array(stacked), -np.inf, 0.0)
-    anchors = None
+    return groups
+
+
+def _anchors(roles: _Roles, rules: RosterRules, settings: LineupSettings) -> Anchors | None:
+    """The stacks as tags per QB, for the ranked list (one-QB rosters only)."""
+    stack, team = settings.stack, roles.team
     one_qb = sum(g.count for g in rules.slots if rules.quarterback in g.eligible) == 1
-    if (stack.qb_receivers or stack.bring_back) and is_qb.any() and one_qb:
-        tags = {}
-        for q in np.flatnonzero(is_qb):
-            tag = np.zeros(n, dtype=int)
-            tag[is_receiver & (team == team[q])] = 1
-            tag[brings_back & (team == opponent[q])] = 2
-            tags[int(q)] = tag
-        needs = (stack.qb_receivers, stack.bring_back)
-        anchors = Anchors(is_qb.copy(), tags, needs)
-    choices = {}
-    for name, sets, need in (("game stack", games, stack.game), ("team stack", teams, stack.team)):
-        if need:
-            choices[name] = Choice(sparse.csr_matrix(sets), need)
+    if not ((stack.qb_receivers or stack.bring_back) and roles.is_qb.any() and one_qb):
+        return None
+    tags = {}
+    for q in np.flatnonzero(roles.is_qb):
+        tag = np.zeros(len(team), dtype=int)
+        tag[roles.is_receiver & (team == team[q])] = 1
+        tag[roles.brings_back & (team == roles.opponent[q])] = 2
+        tags[int(q)] = tag
+    return Anchors(roles.is_qb.copy(), tags, (stack.qb_receivers, stack.bring_back))
+
+
+def _player_group_rows(ids: np.ndarray, settings: LineupSettings, rows: Rows) -> dict:
+    """Player groups (at least / at most) and conditional players."""
+    groups = {}
     if settings.groups:
         members = np.array(
             [[pid in set(g.players) for pid in ids] for g in settings.groups], dtype=float
@@ -239,62 +302,28 @@ def formulate(
         upper = [np.inf if g.at_most is None else g.at_most for g in settings.groups]
         groups["player groups"] = rows(members, lower, upper)
     if settings.requires:
+        index_of = {pid: i for i, pid in enumerate(ids)}
         conditional = []
         for r in settings.requires:
             row = -np.isin(ids, r.only_with).astype(float)
             row[index_of[r.player]] += 1.0
             conditional.append(row)
         groups["conditional players"] = rows(np.array(conditional), -np.inf, 0.0)
-    if settings.avoid_opposing_defense and is_defense.any():
-        facing = []
-        for d in np.flatnonzero(is_defense):
-            for i in np.flatnonzero((opponent == team[d]) & ~is_defense):
-                row = np.zeros(n)
-                row[[d, i]] = 1.0
-                facing.append(row)
-        if facing:
-            groups["no player facing the chosen defense"] = rows(np.array(facing), -np.inf, 1.0)
-    return Formulation(player, group, incidence, projection[player], groups, choices, anchors)
+    return groups
 
 
-def game_keys(pool: pd.DataFrame) -> np.ndarray:
-    """One label per player for the game he plays in (team and opponent, sorted)."""
-    return np.array(
-        [
-            "@".join(sorted({t, o} - {""}))
-            for t, o in zip(pool["team"], pool["opponent"], strict=True)
-        ]
-    )
-
-
-def membership(labels: np.ndarray) -> np.ndarray:
-    """Sets × players 0/1 matrix, one set per distinct label (sorted)."""
-    return np.array([(labels == v).astype(float) for v in sorted(set(labels))]).reshape(
-        -1, len(labels)
-    )
-
-
-def cover_rows(
-    sets: np.ndarray, least: int | None, size: int, per_set: int | None, name: str
-) -> np.ndarray | None:
-    """Rows for "players from at least ``least`` of these sets": no ``least - 1`` sets may
-    hold the whole roster. None when nothing is needed (no rule, or ``per_set`` players
-    from each of ``least - 1`` sets cannot fill the roster anyway)."""
-    if least is None or least <= 1:
-        return None
-    if per_set is not None and per_set * (least - 1) < size:
-        return None
-    if len(sets) < least:
-        return np.ones((1, sets.shape[1]))  # at most size-1 players: no lineup, as it should
-    n_rows = math.comb(len(sets), least - 1)
-    if n_rows > MAX_COVER_ROWS:
-        raise ConfigError(
-            f"config: key 'lineups.{name.replace(' ', '_')}': {least} needs {n_rows:,} rows over "
-            f"{len(sets)} sets; lower it or set max_per_team so that it is implied"
-        )
-    return np.array(
-        [sets[list(c)].sum(axis=0) for c in itertools.combinations(range(len(sets)), least - 1)]
-    )
+def _defense_rows(roles: _Roles, settings: LineupSettings, rows: Rows) -> dict:
+    if not (settings.avoid_opposing_defense and roles.is_defense.any()):
+        return {}
+    facing = []
+    for d in np.flatnonzero(roles.is_defense):
+        for i in np.flatnonzero((roles.opponent == roles.team[d]) & ~roles.is_defense):
+            row = np.zeros(len(roles.team))
+            row[[d, i]] = 1.0
+            facing.append(row)
+    if not facing:
+        return {}
+    return {"no player facing the chosen defense": rows(np.array(facing), -np.inf, 1.0)}
 
 
 def expanded(f: Formulation) -> Formulation:
@@ -330,40 +359,6 @@ def expanded(f: Formulation) -> Formulation:
         np.concatenate([f.objective, np.zeros(extra)]),
         groups,
     )
-
-
-def hall_rows(listed: pd.Series, rules: RosterRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Player rows that hold exactly when the chosen players can be assigned to slots.
-
-    Hall's theorem: players can each get a slot of a group they are eligible for iff,
-    for every set S of slot groups, the chosen players eligible only within S number at
-    most the slots of S. With the roster size as a total, every slot is then filled.
-    Only distinct eligibility sets matter, so DraftKings NBA (8 groups) needs a few
-    dozen rows. Returns (rows, lower, upper).
-    """
-    eligible = [frozenset(rules.groups_for(p)) for p in listed]
-    kinds = sorted({e for e in eligible if e}, key=sorted)
-    capacity = [g.count for g in rules.slots]
-    tightest: dict[frozenset, int] = {}  # eligibility sets inside S -> fewest slots of such S
-    for mask in range(1, 2 ** len(capacity)):
-        inside = [g for g in range(len(capacity)) if mask >> g & 1]
-        covered = frozenset(k for k in kinds if k <= set(inside))
-        slots = sum(capacity[g] for g in inside)
-        if covered and slots < rules.size:
-            tightest[covered] = min(slots, tightest.get(covered, slots))
-    rows = [np.ones(len(eligible))]
-    lower, upper = [rules.size], [rules.size]
-    if not all(eligible):  # listed at no position of this roster: never chosen
-        rows.append(np.array([not e for e in eligible], dtype=float))
-        lower.append(-np.inf)
-        upper.append(0)
-    for covered, slots in sorted(
-        tightest.items(), key=lambda kv: (kv[1], sorted(map(sorted, kv[0])))
-    ):
-        rows.append(np.array([e in covered for e in eligible], dtype=float))
-        lower.append(-np.inf)
-        upper.append(slots)
-    return np.array(rows), np.array(lower, float), np.array(upper, float)
 
 
 def dynamic_groups(

@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import sparse
 
 from dsplaybook.errors import ConfigError
+from dsplaybook.lineups.engines.highs import best_lineup
 from dsplaybook.lineups.formulation import (
     Formulation,
     RowGroup,
@@ -28,9 +29,8 @@ from dsplaybook.lineups.formulation import (
     expanded,
     formulate,
 )
-from dsplaybook.lineups.milp import exposure_counts, overlap_limit
+from dsplaybook.lineups.optimize import exposure_counts, overlap_limit
 from dsplaybook.lineups.rosters import RosterRules
-from dsplaybook.lineups.sequential import best_lineup
 from dsplaybook.lineups.settings import LineupSettings
 from dsplaybook.lineups.upload import Upload
 

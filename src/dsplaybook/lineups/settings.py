@@ -1,19 +1,18 @@
-"""The lineups branch's settings: the bookcase LP, player pools and their rosters, the
-rules every lineup obeys and the portfolio simulation (a leaf module: the engines and
-readers import it, it imports only the roster presets)."""
+"""The lineups branch's settings for its parts: the bookcase LP, player pools and their
+rosters, the rules every lineup obeys, the portfolio simulation and late swap (a leaf
+module: the engines and readers import it, it imports only the roster presets). The
+contest's settings live in :mod:`~dsplaybook.lineups.contest.settings`; the branch's
+whole ``lineups:`` section composes both in :mod:`~dsplaybook.lineups.section`."""
 
 from __future__ import annotations
 
 import math
 from typing import Literal, NamedTuple
 
-import numpy as np
 from pydantic import Field, NonNegativeInt, PositiveInt, field_validator, model_validator
 
 from dsplaybook.config import Section, block
 from dsplaybook.errors import ConfigError
-from dsplaybook.lineups.payouts import CUSTOM, PAYOUTS
-from dsplaybook.lineups.payouts import custom as payouts_custom
 from dsplaybook.lineups.rosters import PRESETS, RosterRules
 
 CORRELATION = {"ge": -0.5, "le": 0.9}
@@ -332,116 +331,6 @@ class Simulation(Section):
     portfolio_size: int = Field(5, ge=1, description="Lineups in the portfolio.")
 
 
-class Prize(Section):
-    """A prize for the ranks first … last."""
-
-    first: PositiveInt = Field(description="Best rank of the range (1 = first place).")
-    last: PositiveInt = Field(description="Worst rank of the range.")
-    prize: float = Field(ge=0, description="Prize of each of these ranks.")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Prize:
-        if self.first > self.last:
-            raise ValueError(f"first {self.first} is after last {self.last}; swap them")
-        return self
-
-
-class OwnershipModel(Section):
-    """The field's ownership when no column gives it: within each position a player's share
-    is a softmax of these coefficients times his features (each a share of the position's
-    best) (the mean of a
-    Dirichlet regression; an assumption, replaced by an ownership column or a fit)."""
-
-    projection: float = Field(
-        5.0, description="Weight of the projection (as a share of the position's best)."
-    )
-    value: float = Field(
-        5.0, description="Weight of points per $1,000 (as a share of the position's best)."
-    )
-    salary: float = Field(0.0, description="Weight of the salary (share of the position's top).")
-
-
-class Contest(Section):
-    """The contest the portfolio plays and the field it plays against (Haugh & Singal)."""
-
-    payout: Literal[(*PAYOUTS, CUSTOM)] = Field(
-        "top_heavy",
-        description="top_heavy (a GPP: top 20% paid, power law to first), double_up, or "
-        "custom (prizes).",
-    )
-    field_size: int = Field(10_000, ge=2, description="Entries in the contest, ours included.")
-    entry_fee: float = Field(20.0, gt=0, description="Fee per entry.")
-    rake: float = Field(0.15, ge=0, lt=1, description="The site's cut of the fees (presets).")
-    prizes: tuple[Prize, ...] = Field(
-        (), description="payout: custom: [{first: 1, last: 1, prize: 5000}, ...]."
-    )
-    entries: PositiveInt = Field(20, description="Our entries (the portfolio's lineups).")
-    opponents: int = Field(
-        10_000,
-        ge=10,
-        description="Opponent lineups simulated; a larger field counts each one "
-        "(field - entries) / opponents times.",
-    )
-    max_unused_salary: float = Field(
-        0.05, ge=0, le=1, description="Share of the cap an opponent leaves unused at most."
-    )
-    copula: Literal["independent", "stacked"] = Field(
-        "stacked",
-        description="independent: opponents pick each position by ownership alone; stacked: "
-        "stack_share of them pair their QB with a receiver of his team.",
-    )
-    stack_share: float = Field(
-        0.6, ge=0, le=1, description="Share of stacked opponents (copula: stacked)."
-    )
-    ownership_files: dict[str, str] = Field(
-        default_factory=dict,
-        description="Pool name -> CSV with columns id and ownership (% or share), when the "
-        "export has no ownership_column.",
-    )
-    ownership_model: OwnershipModel = block(OwnershipModel)
-    candidates: PositiveInt = Field(
-        3000, description="Best lineups by projection meeting the rules, as candidates."
-    )
-    contrarian: tuple[float, ...] = Field(
-        (0.5, 1.0),
-        description="More candidates: the best lineups with points × (1 - c × ownership), "
-        "one set per c.",
-    )
-    qb_candidates: NonNegativeInt = Field(
-        8, description="And the best lineups of each of this many top QBs (stack-diverse)."
-    )
-    per_qb: PositiveInt = Field(100, description="Lineups per such QB.")
-    shortlist: PositiveInt = Field(
-        1000, description="Candidates the greedy weighs: the best by expected payout alone."
-    )
-    choose_sims: int = Field(
-        5000, ge=100, description="Simulated slates the portfolio is chosen on."
-    )
-    evaluate_sims: int = Field(
-        10_000, ge=100, description="Fresh slates (other seeds) it is evaluated on."
-    )
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Contest:
-        if self.entries >= self.field_size:
-            raise ValueError(f"entries {self.entries} must be fewer than field_size")
-        if self.payout == CUSTOM and not self.prizes:
-            raise ValueError("payout: custom needs prizes: [{first, last, prize}, ...]")
-        if self.payout != CUSTOM and self.prizes:
-            raise ValueError(f"prizes are given but payout is {self.payout}; set payout: custom")
-        for prize in self.prizes:
-            if prize.last > self.field_size:
-                raise ValueError(f"prize rank {prize.last} is beyond field_size")
-        return self
-
-    def prize_table(self) -> np.ndarray:
-        """The prize of every rank 1 … field_size."""
-        if self.payout == CUSTOM:
-            ranges = [(p.first, p.last, p.prize) for p in self.prizes]
-            return payouts_custom(self.field_size, ranges)
-        return PAYOUTS[self.payout](self.field_size, self.entry_fee, self.rake)
-
-
 class LateSwap(Section):
     """Re-optimise submitted lineups once some games have started."""
 
@@ -463,54 +352,3 @@ class SimulationSettings(Simulation):
     """``lineups.simulation`` plus the seed."""
 
     seed: int
-
-
-class Lineups(PoolSettings, LineupSettings):
-    """Fantasy lineups from site exports, and the bookcase LP."""
-
-    bookcases: Bookcases = block(Bookcases)
-    pools: dict[str, str | PoolEntry] = Field(
-        default_factory=lambda: {"demo_synthetic": ""},
-        min_length=1,
-        description="Pool name -> site export (FanDuel or DraftKings CSV), or {path, "
-        "roster} for a pool with its own roster. An empty path means a generated, clearly "
-        "synthetic demo pool (offline).",
-    )
-    roster: Roster = Field("fanduel_nfl", description=ROSTER_HELP)
-    demo_pool_teams: int = Field(16, ge=2, multiple_of=2, description="Teams in the demo pool.")
-    simulation: Simulation = block(Simulation)
-    contest: Contest = block(Contest)
-    late_swap: dict[str, LateSwap] = Field(
-        default_factory=dict,
-        description="Pool name -> {submitted, started, at}: writes "
-        "results/lineups/<pool>/late_swap.csv in the site's upload format.",
-    )
-
-    @model_validator(mode="after")
-    def _swaps_name_pools(self) -> Lineups:
-        for name in self.contest.ownership_files:
-            if name not in self.pools:
-                raise ConfigError(
-                    f"config: key 'lineups.contest.ownership_files.{name}': no such pool; "
-                    f"use one of {', '.join(self.pools)}"
-                )
-        for name, swap in self.late_swap.items():
-            if name not in self.pools:
-                raise ConfigError(
-                    f"config: key 'lineups.late_swap.{name}': no such pool; use one of "
-                    f"{', '.join(self.pools)}"
-                )
-            if not swap.started and swap.at is None:
-                raise ConfigError(
-                    f"config: key 'lineups.late_swap.{name}': say which games started "
-                    "('started' teams/games, or 'at' a time)"
-                )
-        return self
-
-    def pool(self, name: str) -> PoolEntry:
-        """A pools entry as {path, roster}: a plain path uses lineups.roster."""
-        entry = self.pools[name]
-        entry = PoolEntry(path=entry) if isinstance(entry, str) else entry
-        return (
-            entry if entry.roster is not None else entry.model_copy(update={"roster": self.roster})
-        )

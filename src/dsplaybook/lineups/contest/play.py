@@ -1,14 +1,14 @@
 """A portfolio that plays against the field (Haugh & Singal), and its honest evaluation.
 
 1. Ownership: given (column or file; the field is calibrated to it) or modelled
-   (:mod:`~dsplaybook.lineups.ownership`).
-2. Two simulated fields of opponents (:mod:`~dsplaybook.lineups.field`) and two sets of
+   (:mod:`~dsplaybook.lineups.contest.ownership`).
+2. Two simulated fields of opponents (:mod:`~dsplaybook.lineups.contest.field`) and two sets of
    correlated score slates (:mod:`~dsplaybook.lineups.simulation`): one to choose on, one
    from other seeds to evaluate on.
 3. Candidates: the best lineups by projection meeting every per-lineup rule (the ranked
    list), the best with ownership-discounted points (contrarian), and the best of each of
    the top QBs (stack-diverse), plus the projection-max sequence itself.
-4. The greedy expected-payout portfolio (:mod:`~dsplaybook.lineups.payout`), keeping the
+4. The greedy expected-payout portfolio (:mod:`~dsplaybook.lineups.contest.expected`), keeping the
    run's overlap and max-exposure rules, and two baselines: (a) the projection-max
    sequence of ``lineups.csv`` and (b) the variance-aware portfolio of
    ``portfolio.csv``'s method over the same candidates.
@@ -29,16 +29,7 @@ import pandas as pd
 from scipy import special
 
 from dsplaybook.lineups.checks import optimize_checked
-from dsplaybook.lineups.field import calibrate, draw_field, field_model, ownership_of
-from dsplaybook.lineups.formulation import EngineInputs, formulate
-from dsplaybook.lineups.milp import overlap_limit
-from dsplaybook.lineups.ownership import (
-    FEATURES,
-    fit_position_shares,
-    given_ownership,
-    position_shares,
-)
-from dsplaybook.lineups.payout import (
+from dsplaybook.lineups.contest.expected import (
     SCORE_UNIT,
     PrizeCurve,
     entry_payouts,
@@ -48,15 +39,19 @@ from dsplaybook.lineups.payout import (
     lineup_points,
     own_counts,
 )
-from dsplaybook.lineups.ranked import top_lineups
-from dsplaybook.lineups.rosters import RosterRules, plays
-from dsplaybook.lineups.settings import (
-    Contest,
-    LineupSettings,
-    OwnershipModel,
-    Simulation,
-    SimulationSettings,
+from dsplaybook.lineups.contest.field import calibrate, draw_field, field_model, ownership_of
+from dsplaybook.lineups.contest.ownership import (
+    FEATURES,
+    fit_position_shares,
+    given_ownership,
+    position_shares,
 )
+from dsplaybook.lineups.contest.settings import Contest, OwnershipModel
+from dsplaybook.lineups.engines.ranked import top_lineups
+from dsplaybook.lineups.formulation import EngineInputs, formulate
+from dsplaybook.lineups.optimize import overlap_limit
+from dsplaybook.lineups.rosters import RosterRules, plays
+from dsplaybook.lineups.settings import LineupSettings, Simulation, SimulationSettings
 from dsplaybook.lineups.simulation import build_portfolio, simulate_player_scores
 
 log = logging.getLogger("dsplaybook")
@@ -116,24 +111,26 @@ def candidate_lineups(
     return np.unique(stacked, axis=0)
 
 
-def play_contest(
+@dataclass(frozen=True)
+class _Field:
+    """The simulated field: one draw to choose the portfolio on, one held out to judge it."""
+
+    shares: np.ndarray  # modelled share of each player's position
+    target: np.ndarray | None  # the given ownership, if any
+    fitted: np.ndarray | None  # the Dirichlet regression's shares on the given ownership
+    choose: np.ndarray  # opponent lineups the portfolio is chosen against
+    test: np.ndarray  # opponent lineups it is judged against
+    weight: float  # entries each simulated opponent stands for
+
+
+def _simulated_field(
     pool: pd.DataFrame,
     rules: RosterRules,
     settings: LineupSettings,
     contest: Contest,
-    simulation: Simulation,
     seed: int,
-    ownership_file: str | None = None,
-) -> ContestResult:
-    clock, seconds = time.perf_counter(), {}
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        seconds[name] = now - clock
-        clock = now
-
-    n = len(pool)
+    ownership_file: str | None,
+) -> _Field:
     limits = settings.team_rules(rules)
     target = given_ownership(pool, ownership_file)
     shares = position_shares(pool, contest.ownership_model)
@@ -153,26 +150,42 @@ def play_contest(
         )
     opponents = min(contest.opponents, contest.field_size - contest.entries)
     weight = (contest.field_size - contest.entries) / opponents
-    choose_field = draw_field(model, opponents, _rng(seed, 1))
-    test_field = draw_field(model, opponents, _rng(seed, 2))
-    field_share = ownership_of(test_field, n)
+    choose = draw_field(model, opponents, _rng(seed, 1))
+    test = draw_field(model, opponents, _rng(seed, 2))
+    return _Field(shares, target, fitted, choose, test, weight)
+
+
+def play_contest(
+    pool: pd.DataFrame,
+    rules: RosterRules,
+    settings: LineupSettings,
+    contest: Contest,
+    simulation: Simulation,
+    seed: int,
+    ownership_file: str | None = None,
+) -> ContestResult:
+    clock, seconds = time.perf_counter(), {}
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[name] = now - clock
+        clock = now
+
+    n = len(pool)
+    field = _simulated_field(pool, rules, settings, contest, seed, ownership_file)
+    field_share = ownership_of(field.test, n)
     lap("field")
 
     entries = contest.entries
     settings = _for_entries(settings, entries)
     baseline = optimize_checked(pool, rules, settings, seed=seed)
     projection_max = np.sort(np.array(baseline.lineups, dtype=np.int64), axis=1)
-    candidates = np.unique(
-        # contrarian points use the choosing field's ownership: the held-out field is
-        # only ever used to judge
-        np.vstack(
-            [
-                candidate_lineups(pool, rules, settings, contest, ownership_of(choose_field, n)),
-                projection_max,
-            ]
-        ),
-        axis=0,
-    )
+    # contrarian points use the choosing field's ownership: the held-out field is only
+    # ever used to judge
+    choosing_share = ownership_of(field.choose, n)
+    found = candidate_lineups(pool, rules, settings, contest, choosing_share)
+    candidates = np.unique(np.vstack([found, projection_max]), axis=0)
     log.info("%d candidate lineups", len(candidates))
     lap("candidates")
 
@@ -183,8 +196,8 @@ def play_contest(
     player_scores = simulate_player_scores(pool, rules, choose)
     points = integer_points(player_scores)
     scores = lineup_points(points, candidates)
-    choose_sorted = _sorted_field_scores(points, choose_field)
-    standing = field_standing(choose_sorted, scores, weight)
+    choose_sorted = _sorted_field_scores(points, field.choose)
+    standing = field_standing(choose_sorted, scores, field.weight)
     blocked = _blocker(candidates, settings, rules, entries, pool)
     greedy = greedy_portfolio(scores, standing, curve, entries, blocked, contest.shortlist)
     ours = _filled(candidates[greedy.order], pool, rules, settings, seed)
@@ -200,18 +213,22 @@ def play_contest(
     in_sample = {}
     for name, rows in chosen.items():
         mine = lineup_points(points, rows)
-        standing = field_standing(choose_sorted, mine, weight)
+        standing = field_standing(choose_sorted, mine, field.weight)
         in_sample[name] = entry_payouts(mine, standing, curve).sum(axis=1).mean()
     evaluate = SimulationSettings.from_config(
         simulation, seed=seed + 1, n_sims=contest.evaluate_sims
     )
-    payouts, figures = _evaluate(pool, rules, evaluate, test_field, weight, curve, chosen, contest)
+    payouts, figures = _evaluate(
+        pool, rules, evaluate, field.test, field.weight, curve, chosen, contest
+    )
     lap("evaluation")
-    table = _table(chosen, payouts, figures, in_sample, field_share, test_field, weight, contest)
+    table = _table(
+        chosen, payouts, figures, in_sample, field_share, field.test, field.weight, contest
+    )
     ownership = pool[["id", "name", "position", "team", "salary", "projection"]].assign(
-        modelled_share_of_position=shares,
-        given_ownership=np.nan if target is None else target,
-        fitted_share_of_position=np.nan if fitted is None else fitted,
+        modelled_share_of_position=field.shares,
+        given_ownership=np.nan if field.target is None else field.target,
+        fitted_share_of_position=np.nan if field.fitted is None else field.fitted,
         field_ownership=field_share,
     )
     return ContestResult(table, chosen, payouts, ownership, len(candidates), seconds)

@@ -1,9 +1,9 @@
 """The lineup engines behind one interface: each is built from the same arguments and
 hands over the exact sequence one lineup at a time.
 
-* ``ranked`` (the default, :mod:`~dsplaybook.lineups.ranked`): every lineup above a
+* ``ranked`` (the default, :mod:`~dsplaybook.lineups.engines.ranked`): every lineup above a
   falling threshold, walked best first; hands over to ``highs`` past MAX_LISTED lineups.
-* ``highs`` (:mod:`~dsplaybook.lineups.sequential`): one HiGHS model kept alive along the
+* ``highs`` (:mod:`~dsplaybook.lineups.engines.highs`): one HiGHS model kept alive along the
   sequence, one column per player; ``lineups.mip_gap`` applies to it.
 * ``cvxpy`` (:mod:`~dsplaybook.lineups.reference`): a fresh cvxpy problem per lineup with
   one column per (player, slot): the independent reference the tests compare with.
@@ -17,15 +17,14 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from dsplaybook.lineups.engines.highs import HighsSequence
+from dsplaybook.lineups.engines.ranked import RankedSequence
 from dsplaybook.lineups.formulation import EngineInputs
-from dsplaybook.lineups.ranked import RankedSequence
-from dsplaybook.lineups.reference import CvxpySequence
-from dsplaybook.lineups.sequential import HighsSequence
 
 
 @runtime_checkable
 class LineupEngine(Protocol):
-    """What ``milp.optimize_lineups`` asks of an engine."""
+    """What ``optimize.optimize_lineups`` asks of an engine."""
 
     solver_runs: int  # lineups a MIP solve had to prove
 
@@ -49,9 +48,8 @@ class Engine:
     by_slot: bool  # its formulation has one column per (player, slot), not per player
 
 
-# The registry of engines.
+# The registry of engines (``optimize_lineups(engine=...)`` takes a name or an Engine).
 ENGINES: dict[str, Engine] = {
     "ranked": Engine(RankedSequence, by_slot=False),
     "highs": Engine(HighsSequence, by_slot=False),
-    "cvxpy": Engine(CvxpySequence, by_slot=True),
 }

@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import optimize, special
 
 from dsplaybook.errors import InputError
-from dsplaybook.lineups.settings import OwnershipModel
+from dsplaybook.lineups.contest.settings import OwnershipModel
 
 FEATURES = ("projection", "value", "salary")
 

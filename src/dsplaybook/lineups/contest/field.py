@@ -27,9 +27,10 @@ import numpy as np
 import pandas as pd
 
 from dsplaybook.errors import InputError
-from dsplaybook.lineups.formulation import game_keys
+from dsplaybook.lineups.contest.settings import Contest
 from dsplaybook.lineups.rosters import RosterRules, player_positions, plays
-from dsplaybook.lineups.settings import Contest, TeamRules
+from dsplaybook.lineups.rule_rows import game_keys
+from dsplaybook.lineups.settings import TeamRules
 
 log = logging.getLogger("dsplaybook")
 

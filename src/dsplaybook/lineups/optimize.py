@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from dsplaybook.errors import InputError
-from dsplaybook.lineups.engines import ENGINES
+from dsplaybook.lineups.engines import ENGINES, Engine
+from dsplaybook.lineups.engines.highs import feasible
 from dsplaybook.lineups.formulation import (
     EngineInputs,
     Formulation,
@@ -30,7 +31,6 @@ from dsplaybook.lineups.formulation import (
 )
 from dsplaybook.lineups.noise import lineup_points
 from dsplaybook.lineups.rosters import RosterRules
-from dsplaybook.lineups.sequential import feasible
 from dsplaybook.lineups.settings import LineupSettings
 
 log = logging.getLogger("dsplaybook")
@@ -170,7 +170,7 @@ def optimize_lineups(
     pool: pd.DataFrame,
     rules: RosterRules,
     settings: LineupSettings,
-    engine: str = "ranked",
+    engine: str | Engine = "ranked",
     seed: int = 0,
     start: list[np.ndarray] = (),
 ) -> LineupResult:
@@ -179,21 +179,21 @@ def optimize_lineups(
     overlap and exposure and come first in the result). Raises InfeasibleRules."""
     _check_caps(settings)
     counts = exposure_counts(pool, settings)
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    if isinstance(engine, str):
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+        engine = ENGINES[engine]
     # a cap that rounds down to 0 lineups (a player's or his team's) excludes him outright
     never = (counts.player_max < 1) | (counts.team_max < 1)[counts.team_of]
     if never.any():
         out = tuple(str(pid) for pid in pool["id"][never] if str(pid) not in settings.exclude)
         settings = settings.model_copy(update={"exclude": (*settings.exclude, *out)})
-    # the reference engine keeps one column per (player, slot); the others the
+    # the tests' reference engine keeps one column per (player, slot); ours the
     # equivalent player model (see formulation.formulate)
-    formulation = formulate(pool, rules, settings, by_slot=ENGINES[engine].by_slot)
+    formulation = formulate(pool, rules, settings, by_slot=engine.by_slot)
     positions = pool["position"].to_numpy()
     limit = overlap_limit(settings, rules)
-    sequence = ENGINES[engine].build(
-        EngineInputs(formulation, limit, settings.mip_gap, pool, rules)
-    )
+    sequence = engine.build(EngineInputs(formulation, limit, settings.mip_gap, pool, rules))
     used = np.zeros(len(pool), dtype=int)
     team_used = np.zeros(len(counts.teams), dtype=int)
     exhausted = counts.exhausted(used, team_used)

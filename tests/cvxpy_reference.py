@@ -1,12 +1,14 @@
-"""The reference engine: every lineup a fresh cvxpy problem over one column per (player,
-slot). Slow, but built independently of the other engines' player model, so the tests
-compare the ranked list and HiGHS with it."""
+"""The tests' reference engine: every lineup a fresh cvxpy problem over one column per
+(player, slot). Slow, but built independently of the shipped engines' player model, so
+the tests compare the ranked list and HiGHS with it. Not shipped: nothing in the product
+reaches it (it lived in src/ until issue 35)."""
 
 from __future__ import annotations
 
 import cvxpy as cp
 import numpy as np
 
+from dsplaybook.lineups.engines import ENGINES, Engine
 from dsplaybook.lineups.formulation import (
     EngineInputs,
     Formulation,
@@ -86,3 +88,7 @@ class CvxpySequence:
     def add_lineup(self, players: np.ndarray, exhausted: np.ndarray) -> None:
         self.previous.append(players)
         self.exhausted[exhausted] = True
+
+
+# The shipped engines and the reference, by name: what the tests compare.
+WITH_REFERENCE: dict[str, Engine] = {**ENGINES, "cvxpy": Engine(CvxpySequence, by_slot=True)}

@@ -1,41 +1,25 @@
-"""The default engine: the exact sequence read off a ranked list of lineups.
+"""Listing every lineup above a threshold, for the ranked-list engine (:mod:`.ranked`).
 
-Lineup k of the exact sequence is the best lineup that meets the static rules, shares at
-most ``limit`` players with each earlier lineup and uses nobody at his exposure cap. Those
-rules only accumulate, so a lineup ruled out once stays out: walking every lineup in
-decreasing points (ties: smallest player tuple first) and keeping each one still allowed
-*is* the exact sequence. Only lineups above a threshold are listed; when the walk runs
-out before ``n_lineups``, the threshold goes down and the next band is listed.
-
-Listing: players are grouped by the slot groups they may fill (``PG/SG`` is its own
-class); a lineup is a count per class that the slots can hold (checked by matching) and
-that many players of each class. Lineups grow one player at a time, kept only while a
-knapsack table says the best completion under the cap still reaches T (so the work
+Players are grouped by the slot groups they may fill (``PG/SG`` is its own class); a
+lineup is a count per class that the slots can hold (checked by matching) and that many
+players of each class. Lineups grow one player at a time, kept only while a knapsack
+table says the best completion under the cap still reaches the threshold (so the work
 follows the length of the list); a Lagrangian bound on salary (points - λ·salary, λ
-minimising it) first skips the count vectors that cannot reach T. Static rules (locks,
-stacking, team limits, …) are checked on the listed lineups with the formulation's own
-rows.
-
-Measured (docs/benchmarks.md): 150 lineups in ~1 s on 500-600-player NFL pools and ~3 s
-on a DraftKings NBA slate. A list too long for memory (MAX_LISTED) hands the rest of the
-sequence to the HiGHS back end (stacking with low exposure, a poor locked player).
+minimising it) first skips the count vectors that cannot reach it.
 """
 
 from __future__ import annotations
 
 import functools
-import gc
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
-from dsplaybook.lineups.formulation import Anchors, EngineInputs
+from dsplaybook.lineups.formulation import Anchors
 from dsplaybook.lineups.rosters import RosterRules
-from dsplaybook.lineups.sequential import HighsSequence
 
 log = logging.getLogger("dsplaybook")
 
@@ -43,11 +27,7 @@ log = logging.getLogger("dsplaybook")
 # HiGHS back end takes over.
 MAX_LISTED = 2_000_000
 GROW_CHUNK = 100_000  # partial lineups extended (or lineups checked) at once
-FIRST_BAND = 0.02  # the first listing: within 2% of the best lineup; then 4%, 8%, …
-SCAN_CHUNK = 4096
 CACHED_TABLES = 256  # knapsack tables kept (each ~0.5 MB on DraftKings NBA)
-# formulation groups every listed lineup meets by construction (milp.GROUP_FIXES names)
-BUILT_IN = ("roster size and positions", "salary cap")
 
 
 class TooManyLineups(Exception):
@@ -378,255 +358,3 @@ class AnchoredLister:
         if not points:
             return np.zeros(0), np.zeros((0, self.rules.size), dtype=np.int32)
         return np.concatenate(points), np.vstack(lineups)
-
-
-class Walk:
-    """The ranked list walked once, best first, for lineups that draw from every one of
-    ``required`` (none: the main sequence). Everything the walk skips is ruled out for
-    good (overlap and caps only accumulate), and so is everything above the threshold;
-    with a fixed requirement, the first lineup still allowed is the exact answer."""
-
-    def __init__(self, sequence: RankedSequence, required: tuple[np.ndarray, ...] = ()):
-        self.seq, self.required = sequence, required
-        self.lister = sequence._lister(sequence.usable & ~sequence.exhausted, required)
-        self.relist = False  # players were exhausted since: list afresh without them
-        self.threshold = np.inf  # every lineup at or above it has been listed
-        self.band = max(abs(self.lister.best), 1.0) * FIRST_BAND
-        self.points, self.lineups, self.cursor = np.zeros(0), np.zeros((0, 0), int), 0
-        self.listings = 0
-
-    def _list_next_band(self) -> bool:
-        """List the lineups just below the threshold; False once everything is listed."""
-        seq = self.seq
-        if self.relist:
-            self.lister = seq._lister(seq.usable & ~seq.exhausted, self.required)
-            self.relist, self.threshold = False, np.inf
-            self.band = max(abs(self.lister.best), 1.0) * FIRST_BAND
-            log.info("listing afresh without %d exhausted players", int(seq.exhausted.sum()))
-        if not np.isfinite(self.lister.best) or self.threshold == -np.inf:
-            return False
-        new = self.lister.best - self.band
-        if new <= seq.lowest:  # below any lineup: this listing is the last
-            new = -np.inf
-        points, lineups = self.lister.lineups_above(new)
-        self.listings += 1
-        band = points < self.threshold
-        points, lineups = points[band], lineups[band]
-        ok = seq._static_ok(lineups) if len(lineups) else np.zeros(0, dtype=bool)
-        points, lineups = points[ok], lineups[ok]
-        order = np.lexsort((*lineups.T[::-1], -points)) if len(points) else np.zeros(0, int)
-        self.points, self.lineups, self.cursor = points[order], lineups[order], 0
-        log.info(
-            "listing %d%s: %d lineups from %.4f down to %.4f",
-            self.listings,
-            " (with a required player)" if self.required else "",
-            len(points),
-            self.threshold,
-            new,
-        )
-        self.threshold, self.band = new, self.band * 2
-        return True
-
-    def allowed(self, block: np.ndarray) -> np.ndarray:
-        seq = self.seq
-        ok = ~seq.exhausted[block].any(axis=1)
-        if seq.member.shape[1]:
-            ok &= (seq.member[block].sum(axis=1) <= seq.limit).all(axis=1)
-        return ok
-
-    def next(self) -> np.ndarray | None:
-        """The next lineup still allowed; None once no lineup is left. Raises
-        TooManyLineups."""
-        while True:
-            while self.cursor < len(self.points):
-                end = min(len(self.points), self.cursor + SCAN_CHUNK)
-                hits = np.flatnonzero(self.allowed(self.lineups[self.cursor : end]))
-                if len(hits):
-                    pick = self.cursor + int(hits[0])
-                    self.cursor = pick + 1
-                    return self.lineups[pick]
-                self.cursor = end
-            if not self._list_next_band():
-                return None
-
-    def peek_with(self, required: list[np.ndarray]) -> np.ndarray | None:
-        """The first allowed lineup from the cursor on that meets ``required``, without
-        moving the walk on (None when the listing in memory has none)."""
-        for start in range(self.cursor, len(self.points), SCAN_CHUNK):
-            block = self.lineups[start : start + SCAN_CHUNK]
-            ok = self.allowed(block)
-            for players in required:
-                ok &= np.isin(block, players).any(axis=1)
-            hits = np.flatnonzero(ok)
-            if len(hits):
-                return block[int(hits[0])]
-        return None
-
-
-class RankedSequence:
-    """The sequence interface of milp.optimize_lineups over a ranked list of lineups."""
-
-    def __init__(self, inputs: EngineInputs):
-        self.inputs = inputs
-        self.f, self.limit, self.gap = inputs.formulation, inputs.limit, inputs.gap
-        pool, rules = inputs.pool, inputs.rules
-        n = len(pool)
-        # players a static row fixes to 0 (x <= 0: excluded, ineligible) never enter the
-        # listing
-        usable = np.ones(n, dtype=bool)
-        for group in self.f.groups.values():
-            matrix = group.matrix
-            single = np.flatnonzero((np.diff(matrix.indptr) == 1) & (group.upper <= 0))
-            for r in single:
-                if matrix.data[matrix.indptr[r]] > 0:
-                    usable[matrix.indices[matrix.indptr[r]]] = False
-        points = pool["projection"].to_numpy(float)
-        self.usable = usable
-        self.n_players = n
-        self.lowest = rules.size * float(points.min(initial=0.0)) - 1.0
-        self.member = np.zeros((n, 0), dtype=bool)  # players × chosen lineups
-        self.exhausted = np.zeros(n, dtype=bool)
-        self.chosen: list[np.ndarray] = []
-        self.main = Walk(self)
-        # lineups min exposure requires a player (or a team) in: a walk of their own per
-        # requirement (the same player is often required for the last lineups in a row)
-        self.required_walks: dict[tuple, Walk] = {}
-        self.fallback: HighsSequence | None = None
-        # the HiGHS model kept level with the sequence, for what a listing cannot hold
-        self.helper: HighsSequence | None = None
-
-    def _lister(
-        self, usable: np.ndarray, required: tuple[np.ndarray, ...] = ()
-    ) -> LineupLister | AnchoredLister:
-        """A lister over ``usable`` players; each required set is one more tag bit (after
-        the anchors' two) that a lineup needs one player of."""
-        pool, rules = self.inputs.pool, self.inputs.rules
-        extra = np.zeros(len(pool), dtype=int)
-        for r, players in enumerate(required):
-            extra[players] |= 1 << (2 + r)
-        extra_needs = (1,) * len(required)
-        if self.f.anchors is not None:
-            return AnchoredLister(self.f.anchors, usable, pool, rules, extra, extra_needs)
-        return LineupLister(
-            player_classes(
-                pool["position"],
-                rules,
-                usable,
-                extra if required else None,
-                (0, 0, *extra_needs) if required else (),
-            ),
-            pool["projection"].to_numpy(float),
-            pool["salary"].to_numpy(float),
-            rules.salary_cap,
-        )
-
-    @property
-    def solver_runs(self) -> int:
-        return sum(
-            e.solver_runs for e in {id(e): e for e in (self.fallback, self.helper) if e}.values()
-        )
-
-    def _static_ok(self, lineups: np.ndarray) -> np.ndarray:
-        """Lineups that meet the static rows the listing does not build in."""
-        ok = np.ones(len(lineups), dtype=bool)
-        checked = [g for name, g in self.f.groups.items() if name not in BUILT_IN]
-        for start in range(0, len(lineups), GROW_CHUNK):  # bounded memory
-            block = lineups[start : start + GROW_CHUNK]
-            rows = np.repeat(np.arange(len(block)), block.shape[1])
-            chosen = sparse.csr_matrix(
-                (np.ones(block.size), (rows, block.ravel())), shape=(len(block), self.n_players)
-            )
-            for group in checked:
-                activity = (chosen @ group.matrix.T).toarray()
-                fits = (activity >= group.lower - 1e-9) & (activity <= group.upper + 1e-9)
-                ok[start : start + len(block)] &= fits.all(axis=1)
-            for choice in self.f.choices.values():
-                ok[start : start + len(block)] &= choice.holds(chosen)
-        return ok
-
-    def _helper(self) -> HighsSequence:
-        if self.helper is None:
-            self.helper = HighsSequence(self.inputs)
-            exhausted = np.flatnonzero(self.exhausted)
-            for players in self.chosen:
-                self.helper.add_lineup(players, exhausted)
-        return self.helper
-
-    def set_points(self, points: np.ndarray) -> None:
-        """Projection noise: the ranked list holds one order only, so HiGHS takes over."""
-        if self.fallback is None:
-            self._hand_over()
-        self.fallback.set_points(points)
-
-    def _required_lineup(self, required: list[np.ndarray]) -> np.ndarray | None:
-        players = self.main.peek_with(required)
-        if players is not None:
-            return players
-        key = tuple(tuple(sorted(int(i) for i in r)) for r in required)
-        try:
-            if key not in self.required_walks:
-                self.required_walks[key] = Walk(self, tuple(np.array(k) for k in key))
-            return self.required_walks[key].next()
-        except TooManyLineups as err:
-            log.info("%s with a required player: HiGHS answers this lineup", err)
-            self.required_walks.pop(key, None)
-            found = self._helper().next_lineup(required)
-            return None if found is None else found[0]
-
-    def next_lineup(self, required: list[np.ndarray] = ()) -> tuple[np.ndarray, np.ndarray] | None:
-        if self.fallback is None:
-            try:
-                players = (
-                    self._required_lineup(list(required)) if len(required) else self.main.next()
-                )
-            except TooManyLineups as err:
-                log.info("%s: HiGHS builds the rest of the sequence", err)
-                self._hand_over()
-            else:
-                if players is None:
-                    return None
-                return players, np.full(len(players), -1)
-        return self.fallback.next_lineup(required)
-
-    def _hand_over(self) -> None:
-        self.fallback = self._helper()
-
-    def add_lineup(self, players: np.ndarray, exhausted: np.ndarray) -> None:
-        self.chosen.append(players)
-        if self.helper is not None:
-            self.helper.add_lineup(players, exhausted)
-        if self.fallback is not None:
-            return
-        column = np.zeros((self.n_players, 1), dtype=bool)
-        column[players] = True
-        self.member = np.hstack([self.member, column])
-        if (~self.exhausted[exhausted]).any():
-            for walk in (self.main, *self.required_walks.values()):
-                walk.relist = True
-        self.exhausted[exhausted] = True
-
-
-def top_lineups(inputs: EngineInputs, count: int) -> np.ndarray:
-    """The ``count`` best lineups by projection that meet the static rules (exact, best
-    first, ties by player tuple), as rows of sorted player indices; fewer when the pool
-    holds fewer or a band is too long to list (MAX_LISTED)."""
-    walk = RankedSequence(inputs).main
-    found, total = [], 0
-    try:
-        while total < count:
-            if total:  # deepen by what the count so far suggests, not 2× (memory)
-                depth = walk.lister.best - walk.threshold
-                walk.band = depth * min(2.0, max(1.1, (count / total) ** (1 / 3)))
-            if not walk._list_next_band():
-                break
-            found.append(walk.lineups)
-            total += len(walk.lineups)
-    except TooManyLineups as err:
-        log.info("%s: %d candidates listed", err, total)
-    # the walk and its sequence refer to each other: free their knapsack tables now, not
-    # at the next collection (gc counts objects, not bytes)
-    del walk
-    gc.collect()
-    if not total:
-        return np.zeros((0, inputs.rules.size), dtype=np.int64)
-    return np.vstack([f for f in found if len(f)])[:count].astype(np.int64)
