@@ -54,8 +54,8 @@ def _filled_store(path: Path, n_events: int, rng: np.random.Generator):
 
 
 def state_cost(n_events: int, tmp: Path) -> dict:
-    from dsplaybook.app.server import LabelSession
     from dsplaybook.data.datasets import MnistStyle
+    from dsplaybook.sessions.labelling import LabelSession
 
     rng = np.random.default_rng(0)
     store = _filled_store(tmp / f"s{n_events}.sqlite", n_events, rng)
@@ -89,9 +89,10 @@ def locked_latency(tmp: Path) -> dict:
     from browser_fixtures import free_port
 
     from dsplaybook.app.security import TOKEN_HEADER
-    from dsplaybook.app.server import LabelSession, create_app
+    from dsplaybook.app.server import create_app
     from dsplaybook.app.serving import server_config
     from dsplaybook.data.datasets import MnistStyle
+    from dsplaybook.sessions.labelling import LabelSession
 
     rng = np.random.default_rng(1)
     store = _filled_store(tmp / "locked.sqlite", 200_000, rng)

@@ -52,10 +52,11 @@ def real(per_class: int = 4000, test: int = 1000):
 
 
 def run(data, rounds_to_play: int = 5, round_size: int = 10, seed: int = 0, **settings) -> dict:
+    from dsplaybook.dadc.drawing_store import DrawingStore
     from dsplaybook.dadc.drawings import ink_extent, strokes_to_bitmap
-    from dsplaybook.dadc.human import DrawingRounds, DrawingStore
     from dsplaybook.dadc.round_model import HumanRoundSettings
     from dsplaybook.dadc.scripted import clean_drawings, play_rounds
+    from dsplaybook.sessions.drawing import DrawingRounds
 
     s = HumanRoundSettings(dataset="quickdraw", round_size=round_size, drawings="", seed=seed,
                            **settings)  # fmt: skip

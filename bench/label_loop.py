@@ -45,7 +45,7 @@ def digits():
 
 
 def queue_settings(size: int = 100):
-    from dsplaybook.label_budget.queue import QueueSettings
+    from dsplaybook.labelling.queue import QueueSettings
     from dsplaybook.settings import Config
 
     config = Config()
@@ -65,9 +65,9 @@ def features(data):
 def session(data, x, tmp: Path, every: int, name: str, given: dict | None = None):
     """A label session over the next batch (`make app`: k-means first, then uncertainty),
     with a live model retraining every ``every`` labels (0: none)."""
-    from dsplaybook.app.server import LabelSession
-    from dsplaybook.label_budget.live import LiveRanking
-    from dsplaybook.label_budget.queue import select_images
+    from dsplaybook.labelling.live import LiveRanking
+    from dsplaybook.labelling.queue import select_images
+    from dsplaybook.sessions.labelling import LabelSession
     from dsplaybook.store import LabelStore
 
     s = queue_settings()

@@ -25,9 +25,10 @@ def main(dataset: str = "fashion_mnist", clicks: int = 100) -> None:
     from browser_fixtures import browser, free_port
     from test_app_browser import _click_class, _wait_for_progress
 
-    from dsplaybook.app.server import LabelSession, create_app, load_queue
+    from dsplaybook.app.server import create_app
     from dsplaybook.app.serving import server_config
     from dsplaybook.data.datasets import read_mnist_style
+    from dsplaybook.sessions.labelling import LabelSession, load_queue
     from dsplaybook.store import LabelStore
 
     h5 = REPO / "results" / "data" / f"{dataset}.h5"

@@ -30,7 +30,7 @@ def drawings_store(path: Path, n: int) -> Path:
 
     import numpy as np
 
-    from dsplaybook.dadc.human import DrawingStore
+    from dsplaybook.dadc.drawing_store import DrawingStore
 
     store = DrawingStore(path)
     rng = np.random.default_rng(0)

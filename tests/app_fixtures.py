@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from dsplaybook.app.security import TOKEN_HEADER
-from dsplaybook.app.server import LabelSession
 from dsplaybook.data.datasets import MnistStyle
+from dsplaybook.sessions.labelling import LabelSession
 from dsplaybook.store import LabelStore
 
 CLASSES = tuple(f"class {k}" for k in range(10)) + ("eleventh",)
@@ -51,8 +51,9 @@ def drawing_rounds(tmp_path: Path, round_size: int = 2, data: MnistStyle | None 
                    **settings):  # fmt: skip
     """Drawing rounds over the stand-ins; ``validation: none`` unless asked (most tests
     are about one person), a small base subset for speed."""
-    from dsplaybook.dadc.human import DrawingRounds, DrawingStore
+    from dsplaybook.dadc.drawing_store import DrawingStore
     from dsplaybook.dadc.round_model import HumanRoundSettings
+    from dsplaybook.sessions.drawing import DrawingRounds
 
     settings = HumanRoundSettings(
         **{"dataset": "quickdraw", "round_size": round_size, "base_per_class": 100,

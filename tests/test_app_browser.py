@@ -130,7 +130,7 @@ def served_drawing(tmp_path):
     """The drawing page (synthetic doodles, round_size 2)."""
     from app_fixtures import drawing_rounds
 
-    from dsplaybook.app.server import DrawingSession
+    from dsplaybook.sessions.drawing import DrawingSession
 
     _browser_or_skip()
     rounds = drawing_rounds(tmp_path, round_size=2)
@@ -234,7 +234,7 @@ def served_peer(tmp_path):
     """The drawing page with peer validation (round_size 1)."""
     from app_fixtures import drawing_rounds
 
-    from dsplaybook.app.server import DrawingSession
+    from dsplaybook.sessions.drawing import DrawingSession
 
     _browser_or_skip()
     rounds = drawing_rounds(tmp_path, round_size=1, validation="peer")
@@ -351,7 +351,7 @@ def test_review_mode_corrects_a_model_label_and_the_final_table_says_person(tmp_
     from selenium.webdriver.support.ui import WebDriverWait
     from test_label_live import live_session
 
-    from dsplaybook.label_budget.final_table import final_labels
+    from dsplaybook.labelling.final_table import final_labels
     from dsplaybook.store import labels_table
 
     _browser_or_skip()
@@ -392,8 +392,8 @@ def test_two_named_annotators_on_the_overlap_give_an_agreement_figure(tmp_path):
     from sklearn.metrics import cohen_kappa_score
     from test_label_live import halves
 
-    from dsplaybook.app.server import LabelSession
-    from dsplaybook.label_budget.agreement import agreement
+    from dsplaybook.labelling.agreement import agreement
+    from dsplaybook.sessions.labelling import LabelSession
     from dsplaybook.store import LabelStore, StandingView
 
     _browser_or_skip()
@@ -430,11 +430,11 @@ def test_queue_done_offers_the_next_batch_in_the_page(tmp_path):
     from selenium.webdriver.common.by import By
     from test_label_live import halves
 
-    from dsplaybook.app.server import LabelSession
-    from dsplaybook.label_budget.live import LiveRanking
-    from dsplaybook.label_budget.queue import QueueSettings
     from dsplaybook.label_budget.selection import SelectionSettings
+    from dsplaybook.labelling.live import LiveRanking
+    from dsplaybook.labelling.queue import QueueSettings
     from dsplaybook.represent.features import flat_pixels
+    from dsplaybook.sessions.labelling import LabelSession
     from dsplaybook.store import LabelStore
 
     _browser_or_skip()

@@ -25,7 +25,8 @@ from browser_fixtures import browser, browser_or_skip, free_port, serving
 from dsplaybook.app import serving as serving_module
 from dsplaybook.app.http import STORE_BUSY_MS
 from dsplaybook.app.security import TOKEN_HEADER, allowed_hosts
-from dsplaybook.app.server import DrawingSession, create_app
+from dsplaybook.app.server import create_app
+from dsplaybook.sessions.drawing import DrawingSession
 
 REPO = Path(__file__).resolve().parents[1]
 EVIL = "https://evil.example"

@@ -11,11 +11,12 @@ import numpy as np
 import pytest
 from app_fixtures import CIRCLE, SQUARE, ZIGZAG, doodle_data, drawing_rounds, page_client
 
-from dsplaybook.app.server import DrawingSession, create_app
+from dsplaybook.app.server import create_app
 from dsplaybook.dadc.drawings import ink_extent, parse_strokes, strokes_to_bitmap
 from dsplaybook.dadc.round_model import train_round_model
 from dsplaybook.errors import InputError
 from dsplaybook.label_budget.methods import make_classifier
+from dsplaybook.sessions.drawing import DrawingSession
 
 
 def test_drawn_shapes_look_like_the_datasets_and_are_recognised():

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from app_fixtures import CIRCLE, SQUARE, doodle_data, drawing_rounds, page_client
 
-from dsplaybook.app.server import DrawingSession, create_app
+from dsplaybook.app.server import create_app
 from dsplaybook.dadc.drawings import ink_extent, strokes_to_bitmap
 from dsplaybook.dadc.scripted import clean_drawings, play_rounds
 from dsplaybook.dadc.validation import statuses
+from dsplaybook.sessions.drawing import DrawingSession
 
 
 @pytest.fixture(scope="module")

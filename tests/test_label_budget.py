@@ -10,7 +10,6 @@ from sklearn.model_selection import train_test_split
 
 from dsplaybook.label_budget.graph import _GRAPHS, GraphSpreading
 from dsplaybook.label_budget.methods import METHODS, make_classifier
-from dsplaybook.label_budget.pool_labelling import best_cell, coverage_curve
 from dsplaybook.label_budget.scores import confidences
 from dsplaybook.label_budget.sweep import (
     SweepSettings,
@@ -21,6 +20,7 @@ from dsplaybook.label_budget.sweep import (
     run_cell,
     summarise,
 )
+from dsplaybook.labelling.pool_labelling import best_cell, coverage_curve
 from dsplaybook.represent.features import FEATURE_SETS, HANDMADE
 from dsplaybook.represent.handmade import HogSettings
 
@@ -134,7 +134,7 @@ def test_budget_larger_than_the_pool_is_a_one_line_error():
 
 
 def test_labelling_svm_gives_calibrated_confidences(digits):
-    from dsplaybook.label_budget.pool_labelling import fit_for_labelling
+    from dsplaybook.labelling.pool_labelling import fit_for_labelling
 
     (x_tr, x_te), (y_tr, y_te) = digits["pca"], digits["y"]
     labelled = draw_labelled(len(x_tr), 300, 5)

@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 from app_fixtures import page_client
 
-from dsplaybook.app.server import LabelSession, create_app
+from dsplaybook.app.server import create_app
 from dsplaybook.data.datasets import MnistStyle
-from dsplaybook.label_budget.live import LiveRanking
-from dsplaybook.label_budget.queue import QueueSettings, select_images
 from dsplaybook.label_budget.selection import SelectionSettings
+from dsplaybook.labelling.live import LiveRanking
+from dsplaybook.labelling.queue import QueueSettings, select_images
 from dsplaybook.represent.features import flat_pixels
+from dsplaybook.sessions.labelling import LabelSession
 from dsplaybook.store import LabelStore
 
 
@@ -144,7 +145,7 @@ def test_review_walks_disputes_then_the_least_confident_model_labels(tmp_path):
 def test_overlap_images_go_to_two_people_and_their_agreement_is_measured(tmp_path):
     from sklearn.metrics import cohen_kappa_score
 
-    from dsplaybook.label_budget.agreement import agreement
+    from dsplaybook.labelling.agreement import agreement
     from dsplaybook.store import StandingView
 
     data = halves(60)

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from dsplaybook.data.datasets import MnistStyle
-from dsplaybook.label_budget.model_choice import (
+from dsplaybook.labelling.model_choice import (
     expected_calibration_error,
     one_standard_error_choice,
 )
-from dsplaybook.label_budget.pool_labelling import (
+from dsplaybook.labelling.pool_labelling import (
     LabellingSettings,
     cross_validated_cell,
     label_pool,

@@ -7,8 +7,8 @@ import pytest
 
 from dsplaybook.errors import InputError
 from dsplaybook.label_budget.methods import make_classifier
-from dsplaybook.label_budget.queue import QueueSettings, queue_table, select_images
 from dsplaybook.label_budget.selection import SelectionSettings, top_two_margin
+from dsplaybook.labelling.queue import QueueSettings, queue_table, select_images
 
 
 def _settings(strategy, size=10):

@@ -12,7 +12,6 @@ from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 
 from dsplaybook.label_budget.methods import make_classifier
-from dsplaybook.label_budget.queue import QUEUE_STRATEGIES, Queue
 from dsplaybook.label_budget.selection import (
     SELECTIONS,
     Known,
@@ -31,6 +30,7 @@ from dsplaybook.label_budget.sweep import (
     run_cell,
     selected_table,
 )
+from dsplaybook.labelling.queue import QUEUE_STRATEGIES, Queue
 
 SETTINGS = SelectionSettings(kmeans_sample=2000)
 CONTEXT = {"classes": 10, "method": "logreg"}

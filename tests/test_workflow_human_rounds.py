@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 from app_fixtures import CIRCLE, SQUARE, ZIGZAG
 
+from dsplaybook.dadc.drawing_store import DrawingStore
 from dsplaybook.dadc.drawings import ink_extent, strokes_to_bitmap
-from dsplaybook.dadc.human import DrawingRounds, DrawingStore
 from dsplaybook.dadc.round_model import HumanRoundSettings, bitmaps
 from dsplaybook.data.datasets import read_mnist_style
+from dsplaybook.sessions.drawing import DrawingRounds
 
 pytestmark = pytest.mark.workflow
 

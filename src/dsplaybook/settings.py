@@ -20,7 +20,8 @@ from dsplaybook.dadc.settings import Dadc
 from dsplaybook.data.download import RetryPolicy
 from dsplaybook.data.settings import Dataset, FashionMnist, FolderDataset, QuickDraw
 from dsplaybook.errors import ConfigError
-from dsplaybook.label_budget.settings import Classifiers, LabelBudget, Labelling
+from dsplaybook.label_budget.settings import Classifiers, LabelBudget
+from dsplaybook.labelling.settings import Labelling
 from dsplaybook.lineups.section import Lineups
 from dsplaybook.represent.settings import Represent
 

@@ -173,7 +173,7 @@ rule select_images_to_label:
         features=queue_features_file,
         human="results/label_budget/{dataset}/human_labels.csv",
     output:
-        queue="results/label_budget/{dataset}/queue.csv",
+        queue=str(queue_file("{dataset}")),
     log:
         "logs/label_budget/select_images_to_label/{dataset}.log",
     benchmark:

@@ -1,8 +1,8 @@
 """Rule evaluate_human_rounds: the DADC measure over the rounds people drew."""
 
 from dsplaybook.atomic import write_csv
+from dsplaybook.dadc.drawing_store import DrawingStore
 from dsplaybook.dadc.hard_test_set import read_hard_mask
-from dsplaybook.dadc.human import DrawingStore
 from dsplaybook.dadc.human_rounds import evaluate_rounds, plot_rounds
 from dsplaybook.dadc.round_model import HumanRoundSettings
 from dsplaybook.data.datasets import read_mnist_style

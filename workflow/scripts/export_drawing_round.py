@@ -1,6 +1,6 @@
 """Rule export_drawing_round: one round's human drawings as MNIST-style HDF5."""
 
-from dsplaybook.dadc.human import DrawingStore
+from dsplaybook.dadc.drawing_store import DrawingStore
 from dsplaybook.dadc.human_rounds import drawing_round
 from dsplaybook.data.datasets import read_mnist_style, write_mnist_style
 from dsplaybook.logs import run_rule

@@ -2,7 +2,7 @@
 
 from dsplaybook.atomic import write_csv
 from dsplaybook.data.datasets import read_mnist_style
-from dsplaybook.label_budget.agreement import agreement
+from dsplaybook.labelling.agreement import agreement
 from dsplaybook.logs import run_rule
 from dsplaybook.store import LabelStore, StandingView, labels_table
 

@@ -4,7 +4,7 @@ import pandas as pd
 
 from dsplaybook.atomic import write_csv
 from dsplaybook.data.datasets import read_mnist_style
-from dsplaybook.label_budget.final_table import final_labels
+from dsplaybook.labelling.final_table import final_labels
 from dsplaybook.logs import run_rule
 
 

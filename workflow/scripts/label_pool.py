@@ -9,8 +9,8 @@ import pandas as pd
 from dsplaybook.atomic import write_csv
 from dsplaybook.data.datasets import read_mnist_style
 from dsplaybook.label_budget.coverage_plot import plot_coverage
-from dsplaybook.label_budget.model_choice import describe
-from dsplaybook.label_budget.pool_labelling import (
+from dsplaybook.labelling.model_choice import describe
+from dsplaybook.labelling.pool_labelling import (
     LabellingSettings,
     chooses_by_cross_validation,
     chosen_cell,
@@ -18,7 +18,7 @@ from dsplaybook.label_budget.pool_labelling import (
     label_pool,
     simulated_labels,
 )
-from dsplaybook.label_budget.queue import given_labels
+from dsplaybook.labelling.queue import given_labels
 from dsplaybook.logs import run_rule
 
 

@@ -2,7 +2,7 @@
 
 from dsplaybook.atomic import write_csv
 from dsplaybook.data.datasets import read_mnist_style
-from dsplaybook.label_budget.queue import QueueSettings, given_labels, queue_table, select_images
+from dsplaybook.labelling.queue import QueueSettings, given_labels, queue_table, select_images
 from dsplaybook.logs import run_rule
 from dsplaybook.represent.features import train_test_matrices
 

@@ -12,10 +12,13 @@ import yaml
 
 from dsplaybook.app.http import STORE_BUSY_MS
 from dsplaybook.app.security import allowed_hosts
-from dsplaybook.app.server import DrawingSession, LabelSession, create_app, load_queue
+from dsplaybook.app.server import create_app
 from dsplaybook.app.serving import check_port, serve
-from dsplaybook.data.datasets import read_mnist_style
+from dsplaybook.data.datasets import dataset_file, read_mnist_style
 from dsplaybook.errors import InputError
+from dsplaybook.labelling.queue import queue_file
+from dsplaybook.sessions.drawing import DrawingSession
+from dsplaybook.sessions.labelling import LabelSession, load_queue
 from dsplaybook.settings import Config, load_config
 from dsplaybook.store import LabelStore
 
@@ -33,8 +36,7 @@ def is_loopback(host: str) -> bool:
 
 def session_from_config(config: Config, name: str, results: Path = Path("results")) -> LabelSession:
     name = config.dataset_id(name)
-    h5 = results / "data" / f"{name}.h5"
-    queue = results / "label_budget" / name / "queue.csv"
+    h5, queue = dataset_file(name, results), queue_file(name, results)
     for path in (h5, queue):
         if not path.exists():
             raise InputError(
@@ -55,9 +57,9 @@ def session_from_config(config: Config, name: str, results: Path = Path("results
 
 def live_ranking(config: Config, name: str, data, results: Path = Path("results")):  # noqa: ANN001, ANN201
     """The model in the loop, on the queue's own features (built with the queue)."""
-    from dsplaybook.label_budget.live import LiveRanking
-    from dsplaybook.label_budget.queue import QueueSettings
     from dsplaybook.label_budget.selection import SelectionSettings
+    from dsplaybook.labelling.live import LiveRanking
+    from dsplaybook.labelling.queue import QueueSettings
     from dsplaybook.represent.features import feature_path, train_test_matrices
 
     every, queue = config.labelling.retrain_every, config.labelling.queue
@@ -75,13 +77,14 @@ def live_ranking(config: Config, name: str, data, results: Path = Path("results"
 
 def drawing_from_config(config: Config, results: Path = Path("results")) -> DrawingSession | None:
     """The drawing page's session, once the dataset people draw for is built."""
+    from dsplaybook.dadc.drawing_store import DrawingStore
     from dsplaybook.dadc.drawings import ink_extent
-    from dsplaybook.dadc.human import DrawingRounds, DrawingStore
     from dsplaybook.dadc.round_model import HumanRoundSettings
+    from dsplaybook.sessions.drawing import DrawingRounds
 
     human = config.dadc.human
     name = config.dataset_id(human.dataset)
-    h5 = results / "data" / f"{name}.h5"
+    h5 = dataset_file(name, results)
     if not h5.exists():
         return None
     data = read_mnist_style(h5)
@@ -137,7 +140,7 @@ def main(argv: list[str] | None = None) -> None:
             check_port(host, port)
             return
         if args.queue_path:  # what `make app` builds first: only what this page needs
-            print(f"results/label_budget/{config.dataset_id(args.dataset)}/queue.csv")
+            print(queue_file(config.dataset_id(args.dataset)))
             return
         if not is_loopback(host) and not args.password:
             raise InputError(

@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from dsplaybook.app.bodies import NONE_OF_THESE, DrawingSubmission, Verdict, parse_body
 from dsplaybook.app.http import bitmap_png, index_in, off_loop, small_json
 from dsplaybook.dadc.drawings import parse_strokes, strokes_to_bitmap
-from dsplaybook.dadc.validation import VERDICTS
 from dsplaybook.errors import InputError
+from dsplaybook.sessions.drawing import DrawingSession
 
 PAGE = Path(__file__).with_name("drawing_page.html")
-NONE_OF_THESE = "none"  # the drawer's answer when none of the classes fits
 MAX_BODY = 256 * 1024  # bytes: 5,000 points of a detailed drawing fit, far more is not one
 
 
-def drawing_routes(drawing, html) -> list[Route]:  # noqa: ANN001
+def drawing_routes(drawing: DrawingSession, html: Callable[[Path], HTMLResponse]) -> list[Route]:
     """``html(path)`` serves a page with its write token (see ``server.create_app``)."""
     rounds = drawing.rounds
     classes = list(rounds.data.class_names)
@@ -49,44 +50,30 @@ def drawing_routes(drawing, html) -> list[Route]:  # noqa: ANN001
         parsed = bitmap_of(body)
         if isinstance(parsed, Response):
             return parsed
-        _, bitmap = parsed
-        round_, probabilities = await run_in_threadpool(rounds.judge, bitmap)
-        top = np.argsort(-probabilities, kind="stable")[:3]
-        return JSONResponse(
-            {
-                "round": round_,
-                "top": [
-                    {"class": int(k), "name": classes[k], "p": float(probabilities[k])} for k in top
-                ],  # fmt: skip
-                "bitmap": base64.b64encode(bitmap_png(bitmap, 4)).decode(),
-            }
-        )
+        round_, probabilities = await run_in_threadpool(rounds.judge, parsed[1])
+        return JSONResponse(_guess_answer(round_, probabilities, classes, parsed[1]))
 
     async def submit(request: Request) -> Response:
         body = await small_json(request, MAX_BODY)
         if isinstance(body, Response):
             return body
-        who, true_class = body.get("session"), body.get("true_class")
-        if not isinstance(who, str) or not who:
-            return JSONResponse({"error": "session is required (a string)"}, 400)
-        if true_class == NONE_OF_THESE:
-            true_class = -1
-        elif isinstance(true_class, bool) or index_in(true_class, len(classes)) is None:
+        sent = parse_body(DrawingSubmission, body)
+        if isinstance(sent, Response):
+            return sent
+        true_class = -1 if sent.true_class == NONE_OF_THESE else sent.true_class
+        if true_class != -1 and index_in(true_class, len(classes)) is None:
             return JSONResponse(
                 {"error": f"true_class must be a class number from 0 to {len(classes) - 1} "
                  f"or {NONE_OF_THESE!r}"}, 400,
             )  # fmt: skip
-        round_ = body.get("round")
-        if isinstance(round_, bool) or not isinstance(round_, int):
-            return JSONResponse({"error": "round: the round the guess came from (a number)"}, 400)
         parsed = bitmap_of(body)
         if isinstance(parsed, Response):
             return parsed
         strokes, bitmap = parsed
 
         def store() -> dict:
-            done = rounds.submit(strokes, bitmap, int(true_class), who[:64], round_)
-            return {**done, **rounds.state(who[:64])}
+            done = rounds.submit(strokes, bitmap, int(true_class), sent.session, sent.round)
+            return {**done, **rounds.state(sent.session)}
 
         return await off_loop(store)  # a closed round: 409, before the store is touched
 
@@ -94,16 +81,14 @@ def drawing_routes(drawing, html) -> list[Route]:  # noqa: ANN001
         body = await small_json(request)
         if isinstance(body, Response):
             return body
-        who, verdict = body.get("session"), body.get("verdict")
-        if not isinstance(who, str) or not who:
-            return JSONResponse({"error": "session is required (a string)"}, 400)
-        if verdict not in VERDICTS:
-            return JSONResponse({"error": f"verdict: one of {', '.join(VERDICTS)}"}, 400)
-        drawing_id = body.get("drawing")
-        if isinstance(drawing_id, bool) or not isinstance(drawing_id, int):
-            return JSONResponse({"error": "drawing: the id of the drawing judged"}, 400)
+        sent = parse_body(Verdict, body)
+        if isinstance(sent, Response):
+            return sent
         return await off_loop(
-            lambda: {**rounds.validate(drawing_id, who[:64], verdict), **rounds.state(who[:64])}
+            lambda: {
+                **rounds.validate(sent.drawing, sent.session, sent.verdict),
+                **rounds.state(sent.session),
+            }
         )
 
     async def drawing_png(request: Request) -> Response:
@@ -123,3 +108,15 @@ def drawing_routes(drawing, html) -> list[Route]:  # noqa: ANN001
         Route("/api/draw/validate", validate, methods=["POST"]),
         Route("/drawing/{id}.png", drawing_png),
     ]
+
+
+def _guess_answer(
+    round_: int, probabilities: np.ndarray, classes: list[str], bitmap: np.ndarray
+) -> dict:
+    """The round's three best guesses and the bitmap it judged."""
+    top = np.argsort(-probabilities, kind="stable")[:3]
+    return {
+        "round": round_,
+        "top": [{"class": int(k), "name": classes[k], "p": float(probabilities[k])} for k in top],
+        "bitmap": base64.b64encode(bitmap_png(bitmap, 4)).decode(),
+    }

@@ -9,289 +9,23 @@ Gradio's hundred.
 
 from __future__ import annotations
 
-import threading
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from dsplaybook.app.bodies import LabelAction, parse_body
 from dsplaybook.app.drawing import drawing_routes
 from dsplaybook.app.http import bitmap_png, index_in, off_loop, small_json
 from dsplaybook.app.security import allowed_hosts, new_token, protections
-from dsplaybook.data.datasets import MnistStyle
-from dsplaybook.errors import InputError
-from dsplaybook.label_budget.live import LiveRanking
-from dsplaybook.store import LabelStore, StandingView, StoreBusy
+from dsplaybook.sessions.drawing import DrawingSession
+from dsplaybook.sessions.labelling import LabelSession
 
 PAGE = Path(__file__).with_name("label_page.html")
 TOKEN_SLOT = "__DSPLAYBOOK_TOKEN__"  # where a page's HTML receives the write token
-SHORTCUTS = "1234567890"  # key k labels class k-1 (0 = the tenth class)
 ACTIONS = ("label", "skip", "undo", "next-batch")
-LEASE_S = 120.0  # an image shown in one tab is not shown in another for this long
-
-
-class NoLiveModel(InputError):
-    """The page has no model to pick a next batch with."""
-
-    http_status = 409
-
-
-@dataclass
-class LabelSession:
-    """What the page works on: one dataset, its queue and its store.
-
-    The standing labels live in a ``StandingView`` that reads only new rows; each tab
-    (``session``) holds a short lease on the image it shows, so two tabs are handed
-    different images; thread-safe (requests run in a thread pool)."""
-
-    name: str
-    data: MnistStyle
-    queue: list[int]  # training rows, in the order a person should label them
-    store: LabelStore
-    folder: Path | None = None  # a folder dataset's root: originals are shown from it
-    live: LiveRanking | None = None  # the model in the loop (label_budget.live), if any
-    review_size: int = 100  # review mode: this many least-confident model labels
-    overlap: float = 0.0  # share of images (seeded) sent to two people (labelling.overlap)
-    seed: int = 0
-    _view: StandingView = field(default_factory=StandingView, init=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
-    _leases: dict = field(default_factory=dict, init=False, repr=False)  # image -> (tab, until)
-    _held: dict = field(default_factory=dict, init=False, repr=False)  # tab -> image
-    _reviews: dict = field(default_factory=dict, init=False, repr=False)  # tab -> (model, list)
-
-    def __post_init__(self) -> None:
-        self._queued = set(self.queue)
-        rng = np.random.default_rng([self.seed, 23])  # which images two people label
-        self._overlap = rng.random(len(self.data.x_train)) < self.overlap
-        self._names: dict[str, str] = {}  # tab -> annotator name already stored
-        self._ranking = 0  # the live ranking the queue follows
-        self._folder_labels = {}  # a folder's class sub-folders: labels people gave too
-        if self.data.files_train:
-            known = np.flatnonzero(self.data.y_train >= 0)
-            self._folder_labels = dict(
-                zip(known.tolist(), self.data.y_train[known].tolist(), strict=True)
-            )
-        if self.live is not None:
-            self.live.labels = self.given_labels
-
-    def given_labels(self) -> dict[int, int]:
-        """Every label so far: the folder's, then people's on top."""
-        with self._lock:
-            return {**self._folder_labels, **self._view.labels()}
-
-    def state(self, session: str, mode: str = "label") -> dict:
-        """What the page shows; ``mode`` review walks ``review_list`` instead of the queue."""
-        if mode == "review":
-            return self._review_state(session)
-        stale = self.refresh()
-        with self._lock:
-            self._follow_ranking()
-            image = self._next_for(session)
-            labelled, queued = self._view.labelled_count(self._queued), len(self.queue)
-        return self._page(image, labelled, queued, stale)
-
-    def _page(self, image: int | None, labelled: int, queued: int, stale: str | None,
-              mode: str | None = None) -> dict:  # fmt: skip
-        """The page's state: the image to show, progress, and the live model's standing
-        and guess for that image when there is a model."""
-        answer = {
-            "dataset": self.name,
-            **({"mode": mode} if mode else {}),
-            "classes": list(self.data.class_names),
-            "shortcuts": list(SHORTCUTS[: len(self.data.class_names)]),
-            "labelled": labelled,
-            "queued": queued,
-            "next": image,
-            "file": self._file(image) if image is not None else "",
-        }
-        if self.live is not None:
-            live = self.live
-            answer["model"] = {"labels": live.trained_on, "ranking": live.version,
-                               "training": live.training, "estimate": live.estimate}  # fmt: skip
-            answer["suggestion"] = (
-                None if image is None else live.suggestion(image, self.data.class_names)
-            )
-        return {**answer, "store_busy": stale} if stale else answer
-
-    def review_list(self) -> list[int]:
-        """Images where people disagree, then the model's least confident labels of images
-        nobody labelled (the folder's labels count as given)."""
-        with self._lock:
-            disputed = self._view.disagreements()
-            given = self._folder_labels.keys() | self._view.labelled_images()
-        model = self.live.least_confident(set(given), self.review_size) if self.live else []
-        return disputed + [i for i in model if i not in disputed]
-
-    def _review_state(self, session: str) -> dict:
-        stale = self.refresh()
-        version = self.live.version if self.live else 0
-        kept = self._reviews.get(session)
-        if kept is None or kept[0] != version:  # fixed while one model stands: a tab's
-            kept = (version, self.review_list())  # own checks do not reshuffle it
-            self._reviews[session] = kept
-            if len(self._reviews) > 1000:
-                self._reviews = {session: kept}
-        listed = kept[1]
-        with self._lock:
-            done = [i for i in listed if self._view.labelled_by(session, i)]
-            waiting = [i for i in listed if i not in done and not self._view.skipped(session, i)]
-        image = waiting[0] if waiting else None
-        return self._page(image, len(done), len(listed), stale, mode="review")
-
-    def _follow_ranking(self) -> None:
-        """Take the live model's newest ranking: the labelled part of the queue stays (the
-        progress counts on), the rest is the ranking's first images nobody labelled."""
-        live = self.live
-        if live is None or live.version == self._ranking or live.ranking is None:
-            return
-        done = [i for i in self.queue if self._view.is_labelled(i)]
-        fresh = [i for i in live.ranking if not self._view.is_labelled(i)]
-        kept = [i for i in self.queue if i not in done and i not in set(fresh)]
-        self.queue = (done + fresh + kept)[: len(self.queue)]  # the ranking, then the rest
-        self._queued, self._ranking = set(self.queue), live.version
-
-    def _learn(self) -> None:
-        if self.live is not None:
-            with self._lock:
-                count = len(self._folder_labels.keys() | self._view.labelled_images())
-            self.live.maybe_retrain(count)
-
-    def label(self, image: int, label: int, session: str, mode: str = "label") -> dict:
-        self.refresh()
-        with self._lock:
-            prior = self._view.label_of(image)
-        event = self.store.label(image, label, session)
-        self.store.checkpoint()
-        self._release(session, image)
-        self.refresh()
-        self._learn()
-        answer = {"event": event, **self.state(session, mode)}
-        if prior is not None and prior.session != session:  # stored, and said so
-            names = self.data.class_names
-            other = names[prior.label] if 0 <= (prior.label or 0) < len(names) else "?"
-            answer["conflict"] = {
-                "image": image,
-                "other": other,
-                "yours": names[label],
-                "message": f"another tab had labelled this image {other!r}; "
-                f"yours ({names[label]!r}) is stored after it and counts",
-            }
-        return answer
-
-    def skip(self, image: int, session: str, mode: str = "label") -> dict:
-        event = self.store.skip(image, session)
-        self.store.checkpoint()
-        self._release(session, image)
-        return {"event": event, **self.state(session, mode)}
-
-    def next_batch(self, session: str) -> dict:
-        """The queue done, the next batch now: the live model's strategy on every label
-        so far (what `make app` would queue), appended after the labelled images."""
-        if self.live is None:
-            raise NoLiveModel(
-                f"no model in the loop (labelling.retrain_every: 0); stop the page and run "
-                f"make app DATASET={self.name} for the next batch"
-            )
-        from dsplaybook.label_budget.queue import select_images
-
-        picks, _ = select_images(self.live.x, self.given_labels(), self.live.settings)
-        with self._lock:
-            done = [i for i in self.queue if self._view.is_labelled(i)]
-            self.queue = done + [int(i) for i in picks if int(i) not in set(done)]
-            self._queued = set(self.queue)
-        return self.state(session)
-
-    def undo(self, session: str, mode: str = "label") -> dict:
-        event = self.store.undo(session)
-        self.store.checkpoint()
-        undone = None
-        if event is not None:
-            names = self.data.class_names
-            known = event.label is not None and 0 <= event.label < len(names)
-            name = names[event.label] if known else None
-            undone = {"image": event.image, "action": event.action, "class": name}
-        return {"undone": undone, **self.state(session, mode)}
-
-    def refresh(self) -> str | None:
-        """Fold in rows added since the last read; if another program holds the store,
-        answer from what was read before and say so."""
-        with self._lock:
-            try:
-                self._view.refresh(self.store)
-            except StoreBusy as err:
-                return str(err)
-        return None
-
-    def _next_for(self, session: str) -> int | None:
-        """The first queued image this tab has neither labelled nor skipped and no other
-        tab holds; if others hold all that are left, the first of those (a label on it
-        is then reported as a conflict). Leases it to this tab."""
-        now, fallback = time.monotonic(), None
-        for image in self.queue:
-            if self._done_for(session, image) or self._view.skipped(session, image):
-                continue
-            holder, until = self._leases.get(image, (session, 0.0))
-            if holder == session or until < now:
-                break
-            fallback = image if fallback is None else fallback
-        else:
-            image = fallback
-        if image is not None:
-            previous = self._held.pop(session, None)
-            if previous is not None and self._leases.get(previous, ("",))[0] == session:
-                del self._leases[previous]
-            self._leases[image] = (session, now + LEASE_S)
-            self._held[session] = image
-            if len(self._leases) > 4 * len(self.queue) + 100:  # bounded, whatever tabs do
-                self._leases = {i: v for i, v in self._leases.items() if v[1] >= now}
-        return image
-
-    def _done_for(self, session: str, image: int) -> bool:
-        """Labelled as far as this tab is concerned: by this tab, or by another unless the
-        image is one of the overlap that two people label."""
-        sessions = self._view.sessions_of(image)
-        if not sessions or session in sessions:
-            return bool(sessions)
-        return not (self._overlap[image] and len(sessions) < 2)
-
-    def set_annotator(self, session: str, name: str) -> None:
-        """Record once which person a tab says it is (``?who=`` in the page)."""
-        if self._names.get(session) != name:
-            self.store.name_session(session, name)
-            self._names[session] = name
-
-    def _release(self, session: str, image: int) -> None:
-        with self._lock:
-            if self._leases.get(image, ("",))[0] == session:
-                del self._leases[image]
-
-    def _file(self, image: int) -> str:
-        return self.data.files_train[image] if self.data.files_train else ""
-
-
-def load_queue(path: str | Path, n_images: int) -> list[int]:
-    queue = pd.read_csv(path)
-    if "image_index" not in queue.columns:
-        raise InputError(f"{path}: column 'image_index' is missing; re-run select_images_to_label")
-    rows = queue.sort_values("rank")["image_index"].astype(int).tolist()
-    if any(not 0 <= i < n_images for i in rows):
-        raise InputError(f"{path}: an image_index is outside the dataset; re-run the queue rule")
-    return rows
-
-
-@dataclass
-class DrawingSession:
-    """What the drawing page works on: a dataset and its live adversarial rounds."""
-
-    name: str
-    rounds: object  # dsplaybook.dadc.human.DrawingRounds
-    extent: float  # ink extent of the dataset's images (see dadc.drawings)
 
 
 def create_app(
@@ -313,6 +47,20 @@ def create_app(
         if session is None:
             return HTMLResponse("<p>No label queue: run make app DATASET=&lt;name&gt;.</p>", 404)
         return html(PAGE)
+
+    routes = [
+        *(drawing_routes(drawing, html) if drawing else []),
+        Route("/", page),
+        *(label_routes(session) if session else []),  # a drawing-only app has no label API
+    ]
+    hosts = hosts if hosts is not None else allowed_hosts("127.0.0.1")
+    app = Starlette(routes=routes, middleware=protections(token, hosts, password))
+    app.state.token = token
+    return app
+
+
+def label_routes(session: LabelSession) -> list[Route]:
+    """The label page's API: its state, the images, and the actions that write."""
 
     async def state(request: Request) -> Response:
         who = request.query_params.get("session", "")[:64]
@@ -342,44 +90,35 @@ def create_app(
         body = await small_json(request)
         if isinstance(body, Response):
             return body
-        who = body.get("session")
-        if not isinstance(who, str) or not who:
-            return JSONResponse({"error": "session is required (a string)"}, status_code=400)
-        who = who[:64]
-        mode = "review" if body.get("mode") == "review" else "label"
-        name = body.get("who")
-        if name is not None and (not isinstance(name, str) or not 0 < len(name.strip()) <= 64):
-            return JSONResponse({"error": "who: a name of 1 to 64 characters"}, status_code=400)
-        if name:
-            named = await off_loop(lambda: session.set_annotator(who, name.strip()) or {})
-            if named.status_code != 200:
-                return named
-        if action == "undo":
-            return await off_loop(lambda: session.undo(who, mode))
-        if action == "next-batch":
-            return await off_loop(lambda: session.next_batch(who))
-        index = index_in(body.get("image"), len(session.data.x_train))
-        if index is None:
-            return JSONResponse({"error": "image is not a row of the dataset"}, status_code=400)
-        if action == "skip":
-            return await off_loop(lambda: session.skip(index, who, mode))
-        label = index_in(body.get("label"), len(session.data.class_names))
-        if label is None:
-            return JSONResponse({"error": "label is not a class of the dataset"}, status_code=400)
-        return await off_loop(lambda: session.label(index, label, who, mode))
+        sent = parse_body(LabelAction, body)
+        if isinstance(sent, Response):
+            return sent
+        return await _act(session, action, sent)
 
-    label_routes = [
+    return [
         Route("/api/state", state),
         Route("/image/{index}.png", image),
         Route("/original/{index}", original),
         Route("/api/{action:str}", act, methods=["POST"]),
     ]
-    routes = [
-        *(drawing_routes(drawing, html) if drawing else []),
-        Route("/", page),
-        *(label_routes if session else []),  # a drawing-only app has no label API
-    ]
-    hosts = hosts if hosts is not None else allowed_hosts("127.0.0.1")
-    app = Starlette(routes=routes, middleware=protections(token, hosts, password))
-    app.state.token = token
-    return app
+
+
+async def _act(session: LabelSession, action: str, sent: LabelAction) -> Response:
+    who, mode = sent.session, sent.page_mode
+    if sent.who:
+        named = await off_loop(lambda: session.set_annotator(who, sent.who) or {})
+        if named.status_code != 200:
+            return named
+    if action == "undo":
+        return await off_loop(lambda: session.undo(who, mode))
+    if action == "next-batch":
+        return await off_loop(lambda: session.next_batch(who))
+    index = index_in(sent.image, len(session.data.x_train))
+    if index is None:
+        return JSONResponse({"error": "image is not a row of the dataset"}, status_code=400)
+    if action == "skip":
+        return await off_loop(lambda: session.skip(index, who, mode))
+    label = index_in(sent.label, len(session.data.class_names))
+    if label is None:
+        return JSONResponse({"error": "label is not a class of the dataset"}, status_code=400)
+    return await off_loop(lambda: session.label(index, label, who, mode))

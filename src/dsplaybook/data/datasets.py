@@ -59,6 +59,11 @@ class MnistStyle:
                 )
 
 
+def dataset_file(name: str, results: str | Path = "results") -> Path:
+    """Where the workflow writes a dataset's HDF5 file (``results/data/<name>.h5``)."""
+    return Path(results) / "data" / f"{name}.h5"
+
+
 def write_mnist_style(path: str | Path, data: MnistStyle) -> None:
     """Write ``data`` to ``path`` atomically (gzip-compressed, no timestamps: the same data
     gives the same bytes; a root group with track_order would store times)."""

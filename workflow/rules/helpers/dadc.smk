@@ -1,5 +1,5 @@
 # Input functions, params and targets of the dadc branch (its rules: ../dadc.smk).
-from dsplaybook.dadc.human import DrawingStore
+from dsplaybook.dadc.drawing_store import DrawingStore
 from dsplaybook.errors import InputError
 
 HUMAN_DATASET = SETTINGS.dataset_id(SETTINGS.dadc.human.dataset)

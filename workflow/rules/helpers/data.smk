@@ -1,5 +1,6 @@
 # Input functions, params and targets of the data branch (its rules: ../data.smk).
 from dsplaybook.data import fashion_mnist, folder
+from dsplaybook.data.datasets import dataset_file
 from dsplaybook.data.names import category_filename
 from dsplaybook.data.settings import QuickDrawBuild
 
@@ -43,6 +44,6 @@ def fashion_mnist_sha256(wildcards):
 
 def data_targets():
     ids = SETTINGS.dataset_ids()
-    return expand("results/data/{dataset}.h5", dataset=ids) + expand(
+    return [str(dataset_file(name)) for name in ids] + expand(
         "results/data/{dataset}_samples.png", dataset=ids
     )

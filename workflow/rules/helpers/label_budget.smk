@@ -1,7 +1,9 @@
 # Input functions, params and targets of the label_budget branch (its rules: ../label_budget.smk).
 from dsplaybook.label_budget.cells import selection_cells
 from dsplaybook.label_budget.selection import SelectionSettings
-from dsplaybook.label_budget.settings import PoolLabelling, SweepDraws
+from dsplaybook.label_budget.settings import SweepDraws
+from dsplaybook.labelling.queue import queue_file
+from dsplaybook.labelling.settings import PoolLabelling
 
 SWEEP = SweepDraws.pick(SETTINGS.label_budget)  # what a cell reads of label_budget
 LABELLING = PoolLabelling.pick(SETTINGS.labelling)  # the queue has its own rule

@@ -19,8 +19,8 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from dsplaybook.label_budget.methods import make_classifier
-from dsplaybook.label_budget.queue import QueueSettings, select_images
 from dsplaybook.label_budget.scores import class_probabilities
+from dsplaybook.labelling.queue import QueueSettings, select_images
 
 log = logging.getLogger("dsplaybook")
 
@@ -78,7 +78,7 @@ class LiveRanking:
     def _estimate(self, rows: np.ndarray, y: np.ndarray, confidence: np.ndarray) -> dict | None:
         """Cross-validated accuracy on the labels so far, and the share of the unlabelled
         images whose confidence clears the threshold that reached ``precision`` there."""
-        from dsplaybook.label_budget.model_choice import fold_count, held_out, threshold_for
+        from dsplaybook.labelling.model_choice import fold_count, held_out, threshold_for
 
         folds = fold_count(y)
         if not folds:

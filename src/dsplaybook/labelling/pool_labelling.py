@@ -15,7 +15,6 @@ from dsplaybook.errors import InputError
 from dsplaybook.label_budget.calibration import platt_scaling
 from dsplaybook.label_budget.methods import make_classifier
 from dsplaybook.label_budget.scores import confidences
-from dsplaybook.label_budget.settings import PoolLabelling
 from dsplaybook.label_budget.sweep import (
     best_per_budget,
     draw_labelled,
@@ -23,6 +22,7 @@ from dsplaybook.label_budget.sweep import (
     draw_seed,
     fit_method,
 )
+from dsplaybook.labelling.settings import PoolLabelling
 from dsplaybook.represent.features import train_test_matrices
 
 
@@ -119,7 +119,7 @@ def cross_validated_cell(
     s: LabellingSettings,
 ) -> tuple[tuple[str, str], pd.DataFrame]:
     """``auto``: the candidate cell with the best cross-validated accuracy on ``given``."""
-    from dsplaybook.label_budget.model_choice import choose_cell
+    from dsplaybook.labelling.model_choice import choose_cell
 
     candidates = [(c.features, c.method) for c in s.candidates
                   if c.features == "raw" or feature_files.get(c.features)]  # fmt: skip

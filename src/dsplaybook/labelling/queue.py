@@ -10,6 +10,7 @@ classes are labelled (the best first 100 on Fashion-MNIST: 81.3% vs 78.1% typicl
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -26,6 +27,11 @@ from dsplaybook.represent.features import FEATURE_SETS
 # ``auto`` is not a strategy of its own: kmeans first, uncertainty once two classes exist
 QUEUE_STRATEGIES = ("auto", *SELECTIONS)
 
+
+
+def queue_file(dataset: str, results: str | Path = "results") -> Path:
+    """Where the workflow writes a dataset's label queue (what the label page reads)."""
+    return Path(results) / "label_budget" / dataset / "queue.csv"
 
 class Queue(Section):
     """Which images the label page offers next (results/label_budget/<dataset>/queue.csv);
