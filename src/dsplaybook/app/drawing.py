@@ -36,18 +36,11 @@ def drawing_routes(drawing: DrawingSession, html: Callable[[Path], HTMLResponse]
             lambda: {"dataset": drawing.name, "classes": classes, **rounds.state(who)}
         )
 
-    def bitmap_of(body: dict) -> tuple[list, np.ndarray] | Response:
-        try:
-            strokes = parse_strokes(body.get("strokes"))
-        except InputError as err:
-            return JSONResponse({"error": str(err)}, status_code=400)
-        return strokes, strokes_to_bitmap(strokes, drawing.extent)
-
     async def guess(request: Request) -> Response:
         body = await small_json(request, MAX_BODY)
         if isinstance(body, Response):
             return body
-        parsed = bitmap_of(body)
+        parsed = _bitmap_of(body, drawing.extent)
         if isinstance(parsed, Response):
             return parsed
         round_, probabilities = await run_in_threadpool(rounds.judge, parsed[1])
@@ -60,19 +53,16 @@ def drawing_routes(drawing: DrawingSession, html: Callable[[Path], HTMLResponse]
         sent = parse_body(DrawingSubmission, body)
         if isinstance(sent, Response):
             return sent
-        true_class = -1 if sent.true_class == NONE_OF_THESE else sent.true_class
-        if true_class != -1 and index_in(true_class, len(classes)) is None:
-            return JSONResponse(
-                {"error": f"true_class must be a class number from 0 to {len(classes) - 1} "
-                 f"or {NONE_OF_THESE!r}"}, 400,
-            )  # fmt: skip
-        parsed = bitmap_of(body)
+        true_class = _class_number(sent.true_class, len(classes))
+        if isinstance(true_class, Response):
+            return true_class
+        parsed = _bitmap_of(body, drawing.extent)
         if isinstance(parsed, Response):
             return parsed
         strokes, bitmap = parsed
 
         def store() -> dict:
-            done = rounds.submit(strokes, bitmap, int(true_class), sent.session, sent.round)
+            done = rounds.submit(strokes, bitmap, true_class, sent.session, sent.round)
             return {**done, **rounds.state(sent.session)}
 
         return await off_loop(store)  # a closed round: 409, before the store is touched
@@ -120,3 +110,23 @@ def _guess_answer(
         "top": [{"class": int(k), "name": classes[k], "p": float(probabilities[k])} for k in top],
         "bitmap": base64.b64encode(bitmap_png(bitmap, 4)).decode(),
     }
+
+
+def _bitmap_of(body: dict, extent: float) -> tuple[list, np.ndarray] | Response:
+    """The body's strokes and the bitmap they render to, or a 400 naming the bad point."""
+    try:
+        strokes = parse_strokes(body.get("strokes"))
+    except InputError as err:
+        return JSONResponse({"error": str(err)}, status_code=400)
+    return strokes, strokes_to_bitmap(strokes, extent)
+
+
+def _class_number(true_class: int | str, n_classes: int) -> int | Response:
+    """-1 for "none of these", else the class number if the dataset has it."""
+    if true_class == NONE_OF_THESE:
+        return -1
+    if index_in(true_class, n_classes) is None:
+        numbers = f"a class number from 0 to {n_classes - 1}"
+        message = f"true_class must be {numbers} or {NONE_OF_THESE!r}"
+        return JSONResponse({"error": message}, status_code=400)
+    return int(true_class)

@@ -28,10 +28,10 @@ from dsplaybook.represent.features import FEATURE_SETS
 QUEUE_STRATEGIES = ("auto", *SELECTIONS)
 
 
-
 def queue_file(dataset: str, results: str | Path = "results") -> Path:
     """Where the workflow writes a dataset's label queue (what the label page reads)."""
     return Path(results) / "label_budget" / dataset / "queue.csv"
+
 
 class Queue(Section):
     """Which images the label page offers next (results/label_budget/<dataset>/queue.csv);
