@@ -50,12 +50,10 @@ test: $(INSTALLED)  ## lint, then the whole test suite
 test-fast: $(INSTALLED)  ## unit tests only (no snakemake runs): the inner loop, ~2 minutes
 	$(BIN)/pytest -m "not workflow"
 
+# ruff (RUF100 too), ruff format, snakefmt, snakemake --lint, lint-imports and mypy: the
+# hooks of .pre-commit-config.yaml, run on every file with the .venv's tools
 lint: $(INSTALLED)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/snakefmt --check Snakefile workflow/
-	$(BIN)/snakemake --lint
-	$(BIN)/lint-imports
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 # The schema and docs/config.md, generated from the settings tree (a test checks them)
 settings: $(INSTALLED)

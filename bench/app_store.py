@@ -108,7 +108,7 @@ def locked_latency(tmp: Path) -> dict:
     while not server.started:
         time.sleep(0.01)
 
-    def call(method, path, body=None, headers=None):  # noqa: ANN001, ANN202
+    def call(method, path, body=None, headers=None):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         start = time.perf_counter()
         conn.request(method, path, body=body, headers=headers or {})

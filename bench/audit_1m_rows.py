@@ -17,8 +17,8 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-from dsplaybook.aftershock.aftershock_models import audit_study, study_models  # noqa: E402
-from dsplaybook.aftershock.aftershock_synthetic import SyntheticSettings, as_table, generate  # noqa: E402
+from dsplaybook.aftershock.aftershock_models import audit_study, study_models
+from dsplaybook.aftershock.aftershock_synthetic import SyntheticSettings, as_table, generate
 
 
 def main() -> None:

@@ -62,7 +62,7 @@ MIN_EXPOSED = 3  # players given min exposure 0.1 under --realistic
 MAX_EXPOSURE, MIN_EXPOSURE = 0.4, 0.1
 
 
-def min_exposure_ids(pool) -> list[str]:  # noqa: ANN001
+def min_exposure_ids(pool) -> list[str]:
     """Three mid-priced players (projection ranks 30-32 among non-QB, non-defense, by
     id on ties): ones the best lineups would not use often on their own."""
     rules = pool[~pool["position"].isin(["QB", "D", "DST", "K"])]
@@ -70,7 +70,7 @@ def min_exposure_ids(pool) -> list[str]:  # noqa: ANN001
     return list(ranked["id"].astype(str).iloc[30 : 30 + MIN_EXPOSED])
 
 
-def bench_settings(pool, roster: str, n: int, realistic: bool) -> LineupSettings:  # noqa: ANN001
+def bench_settings(pool, roster: str, n: int, realistic: bool) -> LineupSettings:
     if not realistic:
         return LineupSettings.unconstrained(n_lineups=n, max_overlap=MAX_OVERLAP)
     nfl = "nfl" in roster

@@ -67,7 +67,7 @@ def main() -> None:
     print("epochs | train s | method | " + " | ".join(str(b) for b in sweep.budgets))
 
     class Evaluate(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):  # noqa: ANN001
+        def on_epoch_end(self, epoch, logs=None):
             if epoch + 1 not in checkpoints:
                 return
             seconds = time.perf_counter() - started

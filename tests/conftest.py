@@ -43,7 +43,7 @@ def file_server() -> Iterator[FileServer]:
     state = FileServer()
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             state.requests.append(self.path)
             if state.fail_first.get(self.path, 0) > 0:
                 state.fail_first[self.path] -= 1

@@ -72,7 +72,7 @@ def all_valid_lineups(pool: pd.DataFrame, rules: RosterRules, settings: LineupSe
     return valid
 
 
-def _allowed(candidate, earlier, used, limit, cap) -> bool:  # noqa: ANN001
+def _allowed(candidate, earlier, used, limit, cap) -> bool:
     chosen = set(candidate.tolist())
     if any(used[i] >= cap for i in chosen):
         return False
@@ -82,7 +82,7 @@ def _allowed(candidate, earlier, used, limit, cap) -> bool:  # noqa: ANN001
 class _Sequence:
     """Every valid lineup of a pool and the overlap/exposure state of a sequence."""
 
-    def __init__(self, pool, rules, settings):  # noqa: ANN001
+    def __init__(self, pool, rules, settings):
         self.candidates = all_valid_lineups(pool, rules, settings)
         values = pool["projection"].to_numpy()
         self.points = np.array([values[c].sum() for c in self.candidates])
@@ -98,12 +98,12 @@ class _Sequence:
             if _allowed(c, self.earlier, self.used, self.limit, self.cap)
         ]
 
-    def take(self, lineup) -> None:  # noqa: ANN001
+    def take(self, lineup) -> None:
         self.earlier.append(set(np.asarray(lineup).tolist()))
         self.used[np.asarray(lineup)] += 1
 
 
-def best_given_earlier(pool, rules, settings, lineups):  # noqa: ANN001, ANN201
+def best_given_earlier(pool, rules, settings, lineups):
     """For each lineup of a sequence, the best value any valid lineup could have had given
     the lineups before it (overlap and exposure), by exhaustive search."""
     sequence, best = _Sequence(pool, rules, settings), []
@@ -114,7 +114,7 @@ def best_given_earlier(pool, rules, settings, lineups):  # noqa: ANN001, ANN201
     return best
 
 
-def brute_force_sequence(pool, rules, settings, n):  # noqa: ANN001, ANN201
+def brute_force_sequence(pool, rules, settings, n):
     """Best projected values of the greedy sequence under overlap, by exhaustive search
     (meaningful when the pool has no ties)."""
     sequence, values = _Sequence(pool, rules, settings), []
@@ -128,7 +128,7 @@ def brute_force_sequence(pool, rules, settings, n):  # noqa: ANN001, ANN201
     return values
 
 
-def exact_sequence(pool, rules, settings, points_for=None):  # noqa: ANN001, ANN201
+def exact_sequence(pool, rules, settings, points_for=None):
     """The sequence's best values by exhaustive search with every sequential rule spelled
     out independently: overlap, per-player and per-team max exposure, and min exposure as
     "a player (team) whose minimum needs every lineup left is in this one".
@@ -138,7 +138,7 @@ def exact_sequence(pool, rules, settings, points_for=None):  # noqa: ANN001, ANN
     n, ids, team = settings.n_lineups, pool["id"].astype(str).tolist(), pool["team"].to_numpy()
     limit = rules.size - 1 if settings.max_overlap is None else settings.max_overlap
 
-    def band(b):  # noqa: ANN001, ANN202
+    def band(b):
         return math.ceil(b.min * n - 1e-9), math.floor(b.max * n + 1e-9)
 
     player_band = [band(settings.player_band(pid)) for pid in ids]

@@ -37,16 +37,16 @@ STROKES = [[[10, 10], [200, 200]]]
 class Recorder:
     """Outermost ASGI layer: every request's method, path and answer status."""
 
-    def __init__(self, app):  # noqa: ANN001
+    def __init__(self, app):
         self.app, self.seen = app, []
         self.state = app.state
 
-    async def __call__(self, scope, receive, send):  # noqa: ANN001
+    async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
-        async def noting(message):  # noqa: ANN001, ANN202
+        async def noting(message):
             if message["type"] == "http.response.start":
                 self.seen.append((scope["method"], scope["path"], message["status"]))
             await send(message)

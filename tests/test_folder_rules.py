@@ -35,7 +35,7 @@ def _block(background, ink, shape=(40, 40), dtype=np.uint8):
     return pixels
 
 
-def _kind(path, kind):  # noqa: C901 - one branch per file kind
+def _kind(path, kind):
     if kind == "16-bit dark ink on light":
         Image.fromarray(_block(60000, 3000, dtype=np.uint16)).save(path)
     elif kind == "16-bit light ink on dark":

@@ -24,7 +24,7 @@ def _pool(seed: int, teams: int = 4) -> pd.DataFrame:
     return small_pool(COUNTS, teams=teams, seed=seed)
 
 
-def _ids(pool, rows):  # noqa: ANN001, ANN202
+def _ids(pool, rows):
     return tuple(pool["id"].iloc[list(rows)])
 
 
@@ -49,7 +49,7 @@ STATIC_RULES = {
 }
 
 
-def _rules_and_settings(name: str, **extra):  # noqa: ANN202
+def _rules_and_settings(name: str, **extra):
     rules_update, roster_rules = STATIC_RULES[name]
     rules = RosterRules.from_config({**ROSTER, **(roster_rules or {})})
     settings = LineupSettings.unconstrained(**rules_update, **extra)
@@ -133,7 +133,7 @@ def test_projection_noise_is_seeded_exact_per_lineup_and_diverse():
     noisy = LineupSettings.unconstrained(n_lineups=6, max_overlap=6, randomness={"sd": 0.3})
     plain = LineupSettings.unconstrained(n_lineups=6, max_overlap=6)
 
-    def points_for(k):  # noqa: ANN001, ANN202
+    def points_for(k):
         return lineup_points(pool, noisy.randomness, 7, k)
 
     expected, _ = exact_sequence(pool, MINI, noisy, points_for)

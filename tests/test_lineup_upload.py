@@ -138,7 +138,7 @@ def _swap_pool(seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _best_swap(pool, rules, settings, lineup, slots, started, earlier, limit):  # noqa: ANN001, ANN202
+def _best_swap(pool, rules, settings, lineup, slots, started, earlier, limit):
     """Exhaustive: every lineup keeping the started players in their slots (the other
     players matched to the slots left), no other started player, valid, within overlap
     of the earlier swapped lineups."""

@@ -62,7 +62,7 @@ class CountingOracle:
         return self.y[rows]
 
 
-def literal_names(annotation) -> list[str]:  # noqa: ANN001
+def literal_names(annotation) -> list[str]:
     while typing.get_origin(annotation) is not typing.Literal:
         annotation = typing.get_args(annotation)[0]
     return list(typing.get_args(annotation))
@@ -113,7 +113,7 @@ def test_random_selection_is_the_sweeps_paired_draws(digits):
         np.testing.assert_array_equal(rows, draw_labelled(len(x_tr), budget, seed))
 
 
-def read_selected_frame(table: pd.DataFrame, n: int, tmp=None):  # noqa: ANN001
+def read_selected_frame(table: pd.DataFrame, n: int, tmp=None):
     import tempfile
     from pathlib import Path
 

@@ -57,7 +57,7 @@ def slurm():
     subprocess.run(["bash", str(SCRIPT), "stop"], capture_output=True, timeout=60)
 
 
-def _submitted(result) -> set[int]:  # noqa: ANN001
+def _submitted(result) -> set[int]:
     """SLURM job ids that Snakemake reports having submitted with sbatch."""
     text = result.stdout + result.stderr
     return {int(j) for j in re.findall(r"submitted with SLURM jobid (\d+)", text)}

@@ -54,7 +54,7 @@ def atomic_directory(dest: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
-def write_csv(frame, dest: str | os.PathLike[str], **to_csv: object) -> None:  # noqa: ANN001
+def write_csv(frame, dest: str | os.PathLike[str], **to_csv: object) -> None:
     """A pandas frame as CSV, atomically, without the index (``to_csv`` adds options)."""
     with atomic_path(dest) as tmp:
         frame.to_csv(tmp, index=False, **to_csv)

@@ -45,7 +45,7 @@ def echo_name(log_path: str) -> str:
     return "/".join(after[1:] or after)
 
 
-def run_rule(main: Callable[[logging.Logger], None], job) -> None:  # noqa: ANN001
+def run_rule(main: Callable[[logging.Logger], None], job) -> None:
     """How every rule script runs, given Snakemake's ``snakemake`` object as ``job``:
     remove temporaries a killed earlier attempt left beside the outputs, log to the
     rule's log file and the terminal, call ``main(log)``, and turn an InputError into

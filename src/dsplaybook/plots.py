@@ -7,14 +7,14 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # headless: rules run on servers and cluster nodes
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from dsplaybook.atomic import atomic_path  # noqa: E402
+from dsplaybook.atomic import atomic_path
 
 __all__ = ["plt", "save_figure"]
 
 
-def save_figure(fig, *dests: str | Path, dpi: int = 100) -> None:  # noqa: ANN001
+def save_figure(fig, *dests: str | Path, dpi: int = 100) -> None:
     """Write ``fig`` atomically to each destination (format from its suffix), then close it.
 
     SVG files carry no date, so the same figure gives the same bytes.

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from dsplaybook.errors import InputError
 
@@ -152,7 +153,7 @@ class LabelStore:
             "VALUES (:image, :label, :action, :undoes, :session, :time)",
             {"label": None, "undoes": None, **event, "time": now()},
         )
-        return int(cursor.lastrowid)
+        return int(cursor.lastrowid or 0)
 
     def label(self, image: int, label: int, session: str) -> int:
         with self._connect() as conn:
@@ -224,7 +225,7 @@ class LabelStore:
         table = self._table("annotators", ["id", "session", "name"])
         return dict(zip(table["session"], table["name"], strict=True))
 
-    def _table(self, name: str, columns: list[str]):  # noqa: ANN202
+    def _table(self, name: str, columns: list[str]):
         """A table added in a later version, in id order: empty where the store (an older
         one, opened read-only) lacks it."""
         import pandas as pd
@@ -268,7 +269,7 @@ class StandingView:
         if e.action != "undo":
             self._cancellable[e.id] = e
             return
-        target = self._cancellable.pop(e.undoes, None)
+        target = self._cancellable.pop(e.undoes, None) if e.undoes is not None else None
         if target is None:
             return
         if target.action == "label":
@@ -287,7 +288,7 @@ class StandingView:
         rows = self._labels.get(image)
         return next(reversed(rows.values())) if rows else None
 
-    def labelled_images(self):  # noqa: ANN201 - a live keys view
+    def labelled_images(self):
         """The images with a standing label (a view: no copy on every label)."""
         return self._labels.keys()
 
@@ -296,15 +297,21 @@ class StandingView:
 
     def labels(self) -> dict[int, int]:
         """image -> its standing label (the latest)."""
-        return {image: next(reversed(rows.values())).label for image, rows in self._labels.items()}
+        # label events always carry a label (Event.label is None for skips and undos)
+        return {
+            image: cast(int, next(reversed(rows.values())).label)
+            for image, rows in self._labels.items()
+        }
 
     def sessions_of(self, image: int) -> set[str]:
         return {e.session for e in self._labels.get(image, {}).values()}
 
     def votes(self) -> dict[int, dict[str, int]]:
         """image -> session -> that session's latest standing label."""
-        return {image: {e.session: e.label for e in rows.values()}
-                for image, rows in self._labels.items()}  # fmt: skip
+        return {
+            image: {e.session: cast(int, e.label) for e in rows.values()}
+            for image, rows in self._labels.items()
+        }
 
     def labelled_by(self, session: str, image: int) -> bool:
         return any(e.session == session for e in self._labels.get(image, {}).values())
@@ -344,7 +351,7 @@ def now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{nanos:09d}Z"
 
 
-def labels_table(store: LabelStore, class_names: tuple[str, ...], files: tuple[str, ...]):  # noqa: ANN201
+def labels_table(store: LabelStore, class_names: tuple[str, ...], files: tuple[str, ...]):
     """human_labels.csv: every image's current label (undos applied), oldest first."""
     import pandas as pd
 
@@ -361,7 +368,7 @@ def labels_table(store: LabelStore, class_names: tuple[str, ...], files: tuple[s
         {
             "image_index": [e.image for e in current],
             "label": [e.label for e in current],
-            "class_name": [class_names[e.label] for e in current],
+            "class_name": [class_names[cast(int, e.label)] for e in current],
             "file": [files[e.image] if files else "" for e in current],
             "session": [e.session for e in current],
             "annotator": [names.get(e.session, "") for e in current],

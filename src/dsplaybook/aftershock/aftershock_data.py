@@ -152,7 +152,7 @@ SYNTHETIC_NOTE = (
 )
 
 
-def load_audit_table(source: str, inputs) -> tuple[pd.DataFrame, str]:  # noqa: ANN001
+def load_audit_table(source: str, inputs) -> tuple[pd.DataFrame, str]:
     """The audit table and a note on where it came from. ``inputs`` holds ``grids`` (a
     synthetic folder) or ``split_list`` and ``grid_files`` (the study's files)."""
     if source == "synthetic":

@@ -36,7 +36,7 @@ class StudyNetwork(ClassifierMixin, BaseEstimator):
         self.batch_size = batch_size
         self.random_state = random_state
 
-    def fit(self, x: pd.DataFrame, y) -> StudyNetwork:  # noqa: ANN001
+    def fit(self, x: pd.DataFrame, y) -> StudyNetwork:
         import keras
 
         keras.utils.set_random_seed(self.random_state)
@@ -74,7 +74,7 @@ def absolute_stresses(frame: pd.DataFrame) -> np.ndarray:
     return np.abs(frame[list(STRESS_COLUMNS)].to_numpy(np.float32))
 
 
-def one_neuron(c: float = 1.0):  # noqa: ANN201
+def one_neuron(c: float = 1.0):
     """Logistic regression on log10 of the summed absolute stress (Mignan & Broccardo)."""
     return make_pipeline(FunctionTransformer(log_summed_stress), LogisticRegression(C=c))
 
@@ -100,7 +100,7 @@ class StressForest(ClassifierMixin, BaseEstimator):
         self.forest = forest
         self.max_rows = max_rows
 
-    def fit(self, x: pd.DataFrame, y) -> StressForest:  # noqa: ANN001
+    def fit(self, x: pd.DataFrame, y) -> StressForest:
         forest = clone(self.forest if self.forest is not None else RandomForestClassifier())
         forest.set_params(max_samples=min(1.0, self.max_rows / len(x)))
         self.forest_ = forest.fit(absolute_stresses(x), np.asarray(y))
@@ -140,7 +140,7 @@ def selection_candidates(
     forests = {
         f"random forest, leaf {leaf}": (
             {"trees": trees, "min_samples_leaf": leaf},
-            random_forest(trees, leaf, seed=seed, threads=threads),
+            random_forest(trees, int(leaf), seed=seed, threads=threads),
         )
         for leaf in grid["forest_min_samples_leaf"]
     }

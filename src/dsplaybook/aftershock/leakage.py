@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,7 @@ log = logging.getLogger("dsplaybook")
 
 # A model is any scikit-learn binary classifier that takes the audit table as X and picks
 # its own columns; it is scored by decision_function or predict_proba, as roc_auc is.
-Model = BaseEstimator
+Model = Any  # a fitted scikit-learn estimator (BaseEstimator)
 
 
 class ColumnScore(ClassifierMixin, BaseEstimator):
@@ -35,7 +36,7 @@ class ColumnScore(ClassifierMixin, BaseEstimator):
     def __init__(self, column: str = ""):
         self.column = column
 
-    def fit(self, x: pd.DataFrame, y) -> ColumnScore:  # noqa: ANN001
+    def fit(self, x: pd.DataFrame, y) -> ColumnScore:
         self.classes_ = np.unique(np.asarray(y))
         return self
 

@@ -106,5 +106,5 @@ def plot_train_vs_test(result: AuditResult, dest: str | Path, title: str) -> Non
     _save(fig, dest)
 
 
-def _save(fig, dest: str | Path) -> None:  # noqa: ANN001
+def _save(fig, dest: str | Path) -> None:
     save_figure(fig, dest)

@@ -49,13 +49,19 @@ def session_from_config(config: Config, name: str, results: Path = Path("results
     store = LabelStore(Path(config.annotations) / f"{name}.sqlite", busy_ms=STORE_BUSY_MS)
     queue_rows = load_queue(queue, len(data.x_train))
     return LabelSession(
-        name, data, queue_rows, store, folder, live_ranking(config, name, data),
-        review_size=config.labelling.review_size, overlap=config.labelling.overlap,
+        name,
+        data,
+        queue_rows,
+        store,
+        folder,
+        live_ranking(config, name, data),
+        review_size=config.labelling.review_size,
+        overlap=config.labelling.overlap,
         seed=config.seed,
-    )  # fmt: skip
+    )
 
 
-def live_ranking(config: Config, name: str, data, results: Path = Path("results")):  # noqa: ANN001, ANN201
+def live_ranking(config: Config, name: str, data, results: Path = Path("results")):
     """The model in the loop, on the queue's own features (built with the queue)."""
     from dsplaybook.label_budget.selection import SelectionSettings
     from dsplaybook.labelling.live import LiveRanking

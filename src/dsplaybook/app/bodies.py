@@ -89,8 +89,15 @@ class Verdict(Body):
         "drawing": "drawing: the id of the drawing judged",
     }
 
-    verdict: Literal[VERDICTS]
+    verdict: str
     drawing: StrictInt
+
+    @field_validator("verdict")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in VERDICTS:
+            raise ValueError(f"one of {', '.join(VERDICTS)}")
+        return value
 
 
 B = TypeVar("B", bound=Body)

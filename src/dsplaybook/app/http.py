@@ -35,7 +35,7 @@ def index_in(value: object, size: int) -> int | None:
     return index if 0 <= index < size else None
 
 
-async def off_loop(compute) -> Response:  # noqa: ANN001
+async def off_loop(compute) -> Response:
     """Run ``compute`` in Starlette's thread pool, so a store that waits for a lock never
     holds up the event loop (other pages keep answering); a store problem (locked,
     corrupt) is one line for the page, 503."""

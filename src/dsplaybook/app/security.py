@@ -78,15 +78,15 @@ def protections(token: str, hosts: list[str], password: str | None) -> list[Midd
 class SecurityHeaders:
     """No framing, no content sniffing, no caching, no referrer: on every response."""
 
-    def __init__(self, app):  # noqa: ANN001
+    def __init__(self, app):
         self.app = app
 
-    async def __call__(self, scope, receive, send):  # noqa: ANN001
+    async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
-        async def with_headers(message):  # noqa: ANN001, ANN202
+        async def with_headers(message):
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(n, v) for n, v in HEADERS if n not in present]
@@ -120,10 +120,10 @@ def cross_site_reason(method: str, headers: Headers, token: str) -> str | None:
 class SameOriginWrites:
     """A POST is accepted only from the page itself (see the module docstring)."""
 
-    def __init__(self, app, token: str):  # noqa: ANN001
+    def __init__(self, app, token: str):
         self.app, self.token = app, token
 
-    async def __call__(self, scope, receive, send):  # noqa: ANN001
+    async def __call__(self, scope, receive, send):
         if scope["type"] == "http":
             reason = cross_site_reason(scope["method"], Headers(scope=scope), self.token)
             if reason:
@@ -137,11 +137,11 @@ class BasicAuth:
     Each wrong password from a client doubles the wait before its next answer (capped),
     so guessing is slow; a right one clears it."""
 
-    def __init__(self, app, password: str):  # noqa: ANN001
+    def __init__(self, app, password: str):
         self.app, self.password = app, password.encode()
         self.failures: dict[str, tuple[int, float]] = {}  # client -> (count, last time)
 
-    async def __call__(self, scope, receive, send):  # noqa: ANN001
+    async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -106,7 +106,13 @@ def label_routes(session: LabelSession) -> list[Route]:
 async def _act(session: LabelSession, action: str, sent: LabelAction) -> Response:
     who, mode = sent.session, sent.page_mode
     if sent.who:
-        named = await off_loop(lambda: session.set_annotator(who, sent.who) or {})
+        name = sent.who
+
+        def named_tab() -> dict:
+            session.set_annotator(who, name)
+            return {}
+
+        named = await off_loop(named_tab)
         if named.status_code != 200:
             return named
     if action == "undo":

@@ -20,7 +20,7 @@ class BoundedH11(H11Protocol):
     timer covers idle connections between requests, not a first request (or a next one)
     whose headers trickle in forever."""
 
-    def connection_made(self, transport) -> None:  # noqa: ANN001
+    def connection_made(self, transport) -> None:
         super().connection_made(transport)
         self._arm_header_deadline()
 
@@ -74,7 +74,7 @@ def check_port(host: str, port: int) -> None:
         )
 
 
-def server_config(app, host: str, port: int):  # noqa: ANN001, ANN201
+def server_config(app, host: str, port: int):
     """uvicorn's settings for the pages (the tests serve with the same)."""
     import uvicorn
 
@@ -90,7 +90,7 @@ def server_config(app, host: str, port: int):  # noqa: ANN001, ANN201
     )
 
 
-def serve(app, host: str, port: int) -> None:  # noqa: ANN001
+def serve(app, host: str, port: int) -> None:
     import uvicorn
 
     uvicorn.Server(server_config(app, host, port)).run()

@@ -65,8 +65,18 @@ CREATE TABLE IF NOT EXISTS round_facts (
 )
 """
 
-DRAWING_COLUMNS = ("id", "round", "session", "time", "strokes", "bitmap", "prediction",
-                   "probabilities", "true_class", "fooled")  # fmt: skip
+DRAWING_COLUMNS = (
+    "id",
+    "round",
+    "session",
+    "time",
+    "strokes",
+    "bitmap",
+    "prediction",
+    "probabilities",
+    "true_class",
+    "fooled",
+)
 COUNTS = ("id", "round", "session", "true_class", "fooled")  # what the bookkeeping needs
 
 
@@ -96,10 +106,17 @@ class DrawingStore(LabelStore):
                 ":strokes, :bitmap, :prediction, :probabilities, :true_class, :fooled)",
                 {**row, "time": now()},
             )
-            return int(cursor.lastrowid)
+            return int(cursor.lastrowid or 0)
 
-    def add_round(self, round_: int, last_drawing: int, model: str, sha256: str,
-                  last_validation: int = 0, test_error: float | None = None) -> None:  # fmt: skip
+    def add_round(
+        self,
+        round_: int,
+        last_drawing: int,
+        model: str,
+        sha256: str,
+        last_validation: int = 0,
+        test_error: float | None = None,
+    ) -> None:
         """The round and its facts, in one transaction."""
         with self._connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
@@ -130,7 +147,7 @@ class DrawingStore(LabelStore):
                 "INSERT INTO validations (drawing, session, verdict, time) VALUES (?,?,?,?)",
                 (drawing, session, verdict, now()),
             )
-            return int(cursor.lastrowid)
+            return int(cursor.lastrowid or 0)
 
     def verdicts(self) -> pd.DataFrame:
         return self._table("validations", ["id", "drawing", "session", "verdict", "time"])

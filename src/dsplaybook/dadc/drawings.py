@@ -10,6 +10,8 @@ synthetic stand-ins), so a circle drawn in the page looks like the dataset's cir
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from PIL import Image, ImageDraw
 
@@ -55,7 +57,7 @@ def parse_strokes(value: object) -> Strokes:
                     f"strokes[{k}][{j}]: a point is [x, y], two numbers from "
                     f"{-PAD_MARGIN} to {PAD + PAD_MARGIN} (pad pixels)"
                 )
-            path.append((xy[0], xy[1]))
+            path.append((cast(float, xy[0]), cast(float, xy[1])))  # both checked above
         if path:
             strokes.append(path)
     if not strokes:
@@ -115,11 +117,11 @@ def varied(
     points = np.concatenate([np.asarray(s, dtype=float) for s in strokes])
     centre = (points.min(axis=0) + points.max(axis=0)) / 2
     angle = np.deg2rad(turn + rng.uniform(-rotate, rotate))
-    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     scale = 1 + rng.uniform(-stretch, stretch, 2)
     out = []
     for stroke in strokes:
-        p = (np.asarray(stroke, dtype=float) - centre) * scale @ turn.T + centre
+        p = (np.asarray(stroke, dtype=float) - centre) * scale @ rotation.T + centre
         p += rng.normal(0, jitter, p.shape)
         out.append([(float(x), float(y)) for x, y in p])
     return out

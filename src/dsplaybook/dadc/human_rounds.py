@@ -85,9 +85,11 @@ def plot_rounds(table: pd.DataFrame, dataset: str, dest: str) -> None:
     left.plot(table["round"], table["fool_rate"], "o-", label="fooled in its own round")
     left.plot(table["round"], table["vmer"], "^-", label="validated fools (vMER)")
     left.plot(
-        table["round"], table["next_model_fooled_rate"], "s--",
+        table["round"],
+        table["next_model_fooled_rate"],
+        "s--",
         label="next round's model, on this round's fooling drawings",
-    )  # fmt: skip
+    )
     left.set_ylim(-0.02, 1.02)
     left.set_xlabel("round")
     left.set_ylabel("share of drawings that fool the model")

@@ -25,7 +25,9 @@ def loop_model(
     if model["kind"] == "cnn":
         from dsplaybook.dadc.cnn import SmallCnn
 
-        cnn = {k: tuple(v) if isinstance(v, list) else v for k, v in model["cnn"].items()}
+        cnn: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in model["cnn"].items()
+        }
         return SmallCnn(n_classes=n_classes, **cnn)
     if model["method"] not in LOOP_METHODS:
         raise ValueError(f"dadc.model.method: use one of {', '.join(LOOP_METHODS)}")

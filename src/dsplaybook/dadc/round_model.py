@@ -30,7 +30,7 @@ class HumanRoundSettings(HumanRounds):
 class RoundModel:
     """An estimator with the features it was trained on: images in, classes out."""
 
-    def __init__(self, estimator, s: HumanRoundSettings):  # noqa: ANN001
+    def __init__(self, estimator, s: HumanRoundSettings):
         self.estimator = estimator
         self.features, self.cell, self.orientations = (
             s.features,
@@ -80,7 +80,7 @@ def base_indices(y: np.ndarray, per_class: int, seed: int) -> np.ndarray:
     return np.sort(np.concatenate(chosen))
 
 
-def copies_of(row, extent: float, s: HumanRoundSettings) -> np.ndarray:  # noqa: ANN001
+def copies_of(row, extent: float, s: HumanRoundSettings) -> np.ndarray:
     """``s.copies`` varied redrawings of one stored drawing, seeded by its id."""
     rng = np.random.default_rng([s.seed, int(row.id)])
     strokes = json.loads(row.strokes)

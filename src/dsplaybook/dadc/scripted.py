@@ -14,12 +14,12 @@ from dsplaybook.dadc.drawings import Strokes, varied
 Shape = Callable[[np.random.Generator], Strokes]
 
 
-def _arc(cx, cy, rx, ry, start=0.0, end=2 * np.pi, n=40):  # noqa: ANN001, ANN202
+def _arc(cx, cy, rx, ry, start=0.0, end=2 * np.pi, n=40):
     t = np.linspace(start, end, n)
     return [(cx + rx * np.cos(a), cy + ry * np.sin(a)) for a in t]
 
 
-def _poly(*points):  # noqa: ANN002, ANN202
+def _poly(*points):
     return [tuple(map(float, p)) for p in points]
 
 
@@ -36,15 +36,15 @@ CLEAN: dict[str, Shape] = {
         _arc(80, 140, 50, 45),
         _arc(200, 140, 50, 45),
         _poly((130, 135), (150, 135)),
-    ],  # fmt: skip
+    ],
     "hat": lambda rng: [
         _arc(140, 220, 90, 190, np.pi, 2 * np.pi),
         _arc(140, 220, 130, 30, 0, 2 * np.pi),
-    ],  # fmt: skip
+    ],
     "laptop": lambda rng: [
         _poly((60, 30), (220, 30), (220, 150), (60, 150), (60, 30)),
         _poly((60, 150), (20, 230), (260, 230), (220, 150)),
-    ],  # fmt: skip
+    ],
     "snowman": lambda rng: [_arc(140, 190, 75, 75), _arc(140, 75, 45, 45)],
 }
 
@@ -60,7 +60,7 @@ TRICKY: dict[str, tuple[Shape, ...]] = {
                 )
             ]
         ],
-    ),  # fmt: skip
+    ),
     "square": (
         lambda rng: [_poly((140, 20), (260, 140), (140, 260), (20, 140), (140, 20))],  # diamond
         lambda rng: [_poly((20, 90), (260, 90), (260, 190), (20, 190), (20, 90))],  # oblong
@@ -110,7 +110,7 @@ def tricky_drawing(name: str, kind: int, rng: np.random.Generator) -> Strokes:
     return varied(TRICKY[name][kind](rng), rng)
 
 
-def play_rounds(rounds, n_rounds: int, seed: int, attempts: int = 400) -> list[dict]:  # noqa: ANN001
+def play_rounds(rounds, n_rounds: int, seed: int, attempts: int = 400) -> list[dict]:
     """A scripted person against ``rounds`` (a ``DrawingRounds``): each round, tricky
     drawings of random classes until ``round_size`` fool the open model, each confirmed
     by a second scripted session; then, once the next model is ready, how it does on
@@ -145,14 +145,21 @@ def play_rounds(rounds, n_rounds: int, seed: int, attempts: int = 400) -> list[d
         again = model.predict(np.stack([strokes_to_bitmap(st, extent) for st, _ in fools]))
         truth = np.array([c for _, c in fools])
         fresh_rng = np.random.default_rng([seed, k])
-        fresh = [(strokes_to_bitmap(varied(st, fresh_rng, 9, 0.1, 5), extent), c)
-                 for st, c in fools for _ in range(10)]  # fmt: skip
+        fresh = [
+            (strokes_to_bitmap(varied(st, fresh_rng, 9, 0.1, 5), extent), c)
+            for st, c in fools
+            for _ in range(10)
+        ]
         fresh_guess = model.predict(np.stack([b for b, _ in fresh]))
         facts = rounds.store.round_facts().set_index("round")["test_error"]
-        played.append({
-            "round": k, "fools": len(fools),
-            "still_fooling": float((again != truth).mean()),
-            "fresh_right": float((fresh_guess == np.array([c for _, c in fresh])).mean()),
-            "test_error": float(facts[rounds.round]), "round0_error": float(facts[0]),
-        })  # fmt: skip
+        played.append(
+            {
+                "round": k,
+                "fools": len(fools),
+                "still_fooling": float((again != truth).mean()),
+                "fresh_right": float((fresh_guess == np.array([c for _, c in fresh])).mean()),
+                "test_error": float(facts[rounds.round]),
+                "round0_error": float(facts[0]),
+            }
+        )
     return played

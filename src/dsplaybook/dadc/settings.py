@@ -90,6 +90,11 @@ class Dadc(Scaled):
     """Dynamic adversarial data collection vs standard collection and active learning;
     every strategy spends initial_labels + rounds × round_budget labels."""
 
+    @property
+    def current(self) -> DadcScale:
+        """The entry of ``scales`` that ``scale`` names."""
+        return self.scales[self.scale]
+
     strategies: Annotated[tuple[Literal[tuple(STRATEGIES)], ...], UniqueItems()] = Field(
         tuple(STRATEGIES), min_length=1, description="Collection strategies compared."
     )

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -108,16 +109,18 @@ def pick_adversarial(
     log.warning(
         "adversarial: only %d of %d unlabelled images fool the model; filling the round "
         "with the %d it is least sure about",
-        found, len(candidates), len(fill),
-    )  # fmt: skip
+        found,
+        len(candidates),
+        len(fill),
+    )
     return np.concatenate([fooling, fill]), len(candidates)
 
 
-def _pick_uncertain_round(model, x, y, candidates, budget, chunk):  # noqa: ANN001
+def _pick_uncertain_round(model, x, y, candidates, budget, chunk):
     return pick_uncertain(model, x, candidates, budget), budget
 
 
-def _pick_standard_round(model, x, y, candidates, budget, chunk):  # noqa: ANN001
+def _pick_standard_round(model, x, y, candidates, budget, chunk):
     return pick_standard(candidates, budget), budget
 
 
@@ -171,7 +174,7 @@ def simulate(
     candidates_seen = s.initial_labels
     rows = []
 
-    model = None
+    model: Any = None  # the previous round's model (none before round 1)
     fooled = 0  # new labels the previous model got wrong (none before round 1)
     for round_ in range(s.rounds + 1):
         if round_ > 0:

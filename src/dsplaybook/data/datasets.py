@@ -112,7 +112,12 @@ def read_mnist_style(path: str | Path) -> MnistStyle:
     except OSError as err:
         raise InputError(f"{path}: not a readable HDF5 file ({err}); rebuild it") from err
     return MnistStyle(
-        **arrays, class_names=class_names, source=source, synthetic=synthetic, **files
+        **arrays,
+        class_names=class_names,
+        source=source,
+        synthetic=synthetic,
+        files_train=files.get("files_train", ()),
+        files_test=files.get("files_test", ()),
     )
 
 

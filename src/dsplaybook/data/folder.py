@@ -57,8 +57,9 @@ class FolderScan:
     other_suffixes: Counter = field(default_factory=Counter)  # extension -> files
 
     def summary(self) -> str:
-        parts = [f"{n} {suffix or '(no extension)'}" for suffix, n in
-                 sorted(self.other_suffixes.items())]  # fmt: skip
+        parts = [
+            f"{n} {suffix or '(no extension)'}" for suffix, n in sorted(self.other_suffixes.items())
+        ]
         others = f"; not images by extension: {', '.join(parts)}" if parts else ""
         return f"{len(self.ignored)} entries ignored, {len(self.refused)} refused{others}"
 
@@ -157,9 +158,11 @@ def build_folder_dataset(s: FolderSettings) -> tuple[MnistStyle, list[str]]:
     for entry, why in scan.ignored[:LOGGED]:
         log.info("ignored %s: %s", root / entry, why)
     if len(scan.ignored) > LOGGED:
-        log.info("ignored %d more entries (hidden, system or outside the class folders)",
-                 len(scan.ignored) - LOGGED)  # fmt: skip
-    skipped = []
+        log.info(
+            "ignored %d more entries (hidden, system or outside the class folders)",
+            len(scan.ignored) - LOGGED,
+        )
+    skipped: list = []
     for entry, why in scan.refused:
         _refuse(s, f"{root / entry}: {why}", len(skipped))
         skipped.append(entry)
@@ -174,8 +177,7 @@ def build_folder_dataset(s: FolderSettings) -> tuple[MnistStyle, list[str]]:
         folder = path.parent.name
         labels.append(-1 if folder in UNLABELLED else names.index(folder))
         files.append(str(path.relative_to(root)))
-    log.info("%s: %d images read, %d skipped, %s", root, len(images), len(skipped),
-             scan.summary())  # fmt: skip
+    log.info("%s: %d images read, %d skipped, %s", root, len(images), len(skipped), scan.summary())
     if not images:
         raise InputError(f"{root}: no readable images in its sub-folders")
     x, y = np.stack(images), np.array(labels, dtype=np.int64)

@@ -9,7 +9,7 @@ import numpy as np
 from dsplaybook.errors import InputError
 
 # Third byte of the magic number -> element type (the IDX spec).
-_IDX_DTYPES = {
+_IDX_DTYPES: dict[int, np.dtype] = {
     0x08: np.dtype(np.uint8),
     0x09: np.dtype(np.int8),
     0x0B: np.dtype(">i2"),

@@ -93,7 +93,7 @@ def plot_learning_curves(
     save_figure(fig, png, svg)
 
 
-def _band(ax, x, mean, sd, colour, label, style="o-") -> None:  # noqa: ANN001
+def _band(ax, x, mean, sd, colour, label, style="o-") -> None:
     ax.plot(x, mean, style, color=colour, label=label, ms=4)
     ax.fill_between(x, mean - sd, mean + sd, color=colour, alpha=0.15)
 
@@ -104,8 +104,11 @@ def plot_selections(summary: pd.DataFrame, dataset: str, png: str | Path) -> Non
     from dsplaybook.label_budget.sweep import best_per_budget
 
     best = best_per_budget(summary)
-    accept = sorted(c for c in summary.columns if c.startswith("accept_") and c.endswith("_mean")
-                    and "accuracy" not in c)  # fmt: skip
+    accept = sorted(
+        c
+        for c in summary.columns
+        if c.startswith("accept_") and c.endswith("_mean") and "accuracy" not in c
+    )
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.5))
     cmap = plt.get_cmap("tab10")
     for i, (selection, rows) in enumerate(best.groupby("selection", sort=False)):
@@ -113,26 +116,42 @@ def plot_selections(summary: pd.DataFrame, dataset: str, png: str | Path) -> Non
         colour = cmap(i % 10)
         cells = dict.fromkeys(rows["features"] + " + " + rows["method"])
         name = f"{selection} ({', '.join(cells)})"
-        _band(left, rows["budget"], rows["accuracy_mean"], rows["accuracy_sd"].fillna(0),
-              colour, name)  # fmt: skip
+        _band(
+            left, rows["budget"], rows["accuracy_mean"], rows["accuracy_sd"].fillna(0), colour, name
+        )
         for column, style in zip(accept, ("o-", "s--", "^:"), strict=False):
             level = column.removeprefix("accept_").removesuffix("_mean")
-            right.plot(rows["budget"], rows[column], style, color=colour, ms=4,
-                       label=f"{selection} @ {level}%")  # fmt: skip
+            right.plot(
+                rows["budget"],
+                rows[column],
+                style,
+                color=colour,
+                ms=4,
+                label=f"{selection} @ {level}%",
+            )
     for name, points in ANCHORS.get(dataset, []):
         xs, ys = zip(*points, strict=True)
         left.plot(xs, ys, "kx", ms=8)
-        left.annotate(name, (xs[-1], ys[-1]), xytext=(4, -10), textcoords="offset points",
-                      fontsize=7)  # fmt: skip
+        left.annotate(
+            name, (xs[-1], ys[-1]), xytext=(4, -10), textcoords="offset points", fontsize=7
+        )
     for name, level in LEVELS.get(dataset, []):
         left.axhline(level, color="grey", ls=":", lw=0.8)
-        left.annotate(name, (best["budget"].min(), level), xytext=(2, 3),
-                      textcoords="offset points", fontsize=7, color="grey")  # fmt: skip
-    for targets, colour, name in ((CHOSEN_TARGETS, "crimson", "target (chosen labels)"),
-                                  (TARGETS, "darkorange", "target (random labels)")):  # fmt: skip
+        left.annotate(
+            name,
+            (best["budget"].min(), level),
+            xytext=(2, 3),
+            textcoords="offset points",
+            fontsize=7,
+            color="grey",
+        )
+    for targets, marker_colour, name in (
+        (CHOSEN_TARGETS, "crimson", "target (chosen labels)"),
+        (TARGETS, "darkorange", "target (random labels)"),
+    ):
         if targets.get(dataset):
             xs, ys = zip(*targets[dataset], strict=True)
-            left.plot(xs, ys, ls="none", marker="_", ms=18, mew=2, color=colour, label=name)
+            left.plot(xs, ys, ls="none", marker="_", ms=18, mew=2, color=marker_colour, label=name)
     for ax in (left, right):
         ax.set_xscale("log")
         ax.set_xticks(sorted(best["budget"].unique()))

@@ -139,7 +139,7 @@ class GraphSvmEnsemble(ClassifierMixin, BaseEstimator):
         alpha: float = _ENSEMBLE.alpha,
         max_iter: int = _ENSEMBLE.max_iter,
         n_components: int = _ENSEMBLE.n_components,
-        C: float = _ENSEMBLE.C,  # noqa: N803
+        C: float = _ENSEMBLE.C,
         gamma: str | float = _ENSEMBLE.gamma,
         random_state: int = 0,
         n_jobs: int = 1,

@@ -31,7 +31,7 @@ class Method:
     whole_pool: bool = False  # sees every unlabelled training image, not a pool_size sample
 
 
-def _logreg(h, seed, threads):  # noqa: ANN001
+def _logreg(h, seed, threads):
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
@@ -40,7 +40,7 @@ def _logreg(h, seed, threads):  # noqa: ANN001
     return make_pipeline(GlobalScaler(), LogisticRegression(C=h["C"], max_iter=h["max_iter"]))
 
 
-def _svm(h, seed, threads, probability=False):  # noqa: ANN001
+def _svm(h, seed, threads, probability=False):
     from sklearn.pipeline import make_pipeline
     from sklearn.svm import SVC
 
@@ -52,13 +52,13 @@ def _svm(h, seed, threads, probability=False):  # noqa: ANN001
     return make_pipeline(GlobalScaler(), svc)
 
 
-def _rf(h, seed, threads):  # noqa: ANN001
+def _rf(h, seed, threads):
     from sklearn.ensemble import RandomForestClassifier
 
     return RandomForestClassifier(n_estimators=h["n_estimators"], random_state=seed, n_jobs=threads)
 
 
-def _gb(h, seed, threads):  # noqa: ANN001
+def _gb(h, seed, threads):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     return HistGradientBoostingClassifier(
@@ -69,7 +69,7 @@ def _gb(h, seed, threads):  # noqa: ANN001
     )
 
 
-def _labelspread(h, seed, threads):  # noqa: ANN001
+def _labelspread(h, seed, threads):
     from sklearn.pipeline import make_pipeline
     from sklearn.semi_supervised import LabelSpreading
 
@@ -81,7 +81,7 @@ def _labelspread(h, seed, threads):  # noqa: ANN001
     return make_pipeline(GlobalScaler(), spreading)
 
 
-def _selftrain(h, seed, threads):  # noqa: ANN001
+def _selftrain(h, seed, threads):
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.semi_supervised import SelfTrainingClassifier
@@ -96,7 +96,7 @@ def _selftrain(h, seed, threads):  # noqa: ANN001
 GRAPH_KEYS = tuple(hp.GraphspreadParams.model_fields)
 
 
-def _graphspread(h, seed, threads):  # noqa: ANN001
+def _graphspread(h, seed, threads):
     from sklearn.pipeline import make_pipeline
 
     from dsplaybook.label_budget.graph import GraphSpreading
@@ -106,7 +106,7 @@ def _graphspread(h, seed, threads):  # noqa: ANN001
     return make_pipeline(GlobalScaler(), graph)
 
 
-def _graphsvm(h, seed, threads):  # noqa: ANN001
+def _graphsvm(h, seed, threads):
     from sklearn.pipeline import make_pipeline
 
     from dsplaybook.label_budget.graph import GraphSvmEnsemble

@@ -18,7 +18,7 @@ class GlobalScaler(TransformerMixin, BaseEstimator):
     points at 100 labels. One global scale keeps the representation's own geometry.
     """
 
-    def fit(self, x, y=None):  # noqa: ANN001
+    def fit(self, x, y=None):
         # the input's own float dtype, sums in float64 a block of rows at a time: a whole
         # training pool (60,000 x 1,620 HOG) is never copied, which took 7 s a fit
         x = validate_data(self, x, dtype=[np.float64, np.float32])
@@ -30,7 +30,7 @@ class GlobalScaler(TransformerMixin, BaseEstimator):
         self.scale_ = float(np.sqrt(squares / x.size)) or 1.0
         return self
 
-    def transform(self, x):  # noqa: ANN001
+    def transform(self, x):
         check_is_fitted(self)
         # float32 stays float32 (HOG features): half the memory, and no 2-second copy
         x = validate_data(self, x, dtype=[np.float64, np.float32], reset=False)

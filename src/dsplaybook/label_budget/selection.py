@@ -157,15 +157,15 @@ def typicality(z: np.ndarray, neighbours: int) -> np.ndarray:
 # -- the strategies: (z, known, candidates, size, seed, settings, context) -> rows ------
 
 
-def _random(z, known, candidates, size, seed, s, context):  # noqa: ANN001, ANN202
+def _random(z, known, candidates, size, seed, s, context):
     return candidates[random_initial(len(candidates), size, seed)]
 
 
-def _kmeans(z, known, candidates, size, seed, s, context):  # noqa: ANN001, ANN202
+def _kmeans(z, known, candidates, size, seed, s, context):
     return candidates[kmeans_initial(z[candidates], size, s.kmeans_sample, seed)]
 
 
-def _typiclust(z, known, candidates, size, seed, s, context):  # noqa: ANN001, ANN202
+def _typiclust(z, known, candidates, size, seed, s, context):
     clusters = min(len(known.rows) + size, s.max_clusters, len(z))
     cluster = _kmeans_labels(z, clusters, seed)
     is_candidate = np.zeros(len(z), dtype=bool)
@@ -218,7 +218,7 @@ def nearest_neighbours(z: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return _NEIGHBOURS[key]
 
 
-def _probcover(z, known, candidates, size, seed, s, context):  # noqa: ANN001, ANN202
+def _probcover(z, known, candidates, size, seed, s, context):
     from scipy import sparse
 
     n = len(z)
@@ -257,7 +257,7 @@ def _probcover(z, known, candidates, size, seed, s, context):  # noqa: ANN001, A
     return np.array(chosen, dtype=int)
 
 
-def _uncertainty(z, known, candidates, size, seed, s, context):  # noqa: ANN001, ANN202
+def _uncertainty(z, known, candidates, size, seed, s, context):
     from dsplaybook.label_budget.methods import make_classifier
 
     model = make_classifier(context["method"], seed, 1, context.get("hyperparameters"))

@@ -117,7 +117,8 @@ class LabelBudget(SweepDraws):
     )
 
 
-Classifiers = create_model(
+# pydantic's stubs cannot type a field dict built from the registry at run time
+Classifiers = create_model(  # type: ignore[call-overload]
     "Classifiers",
     __base__=Section,
     __doc__="Hyperparameters of each method, wherever it is used (sweep, pool labelling, "

@@ -67,8 +67,8 @@ def fit_method(
     pool: np.ndarray,
     seed: int,
     threads: int,
-    hyperparameters=None,  # noqa: ANN001
-):  # noqa: ANN201
+    hyperparameters=None,
+):
     """Fit on the ``labelled`` training images, plus for semi-supervised methods the
     unlabelled ``pool`` (label -1), or every unlabelled training image for a method that
     uses the whole pool (in training-set order, so its graph is built once per cell)."""
@@ -154,9 +154,13 @@ def accept_threshold(confidence: np.ndarray, correct: np.ndarray, accuracy: floa
 
 
 def accept_columns(
-    model, x_train: np.ndarray, y_train: np.ndarray, audit: np.ndarray, pool: np.ndarray,
+    model,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    audit: np.ndarray,
+    pool: np.ndarray,
     accuracies: tuple[float, ...],
-) -> dict[str, float]:  # fmt: skip
+) -> dict[str, float]:
     """accept_<pct>: the pool's share above the audit's threshold for that accuracy;
     accept_<pct>_accuracy: how right those accepted labels really are (NaN: none)."""
     audit_label, audit_confidence = confidences(model, x_train[audit])

@@ -50,7 +50,14 @@ def agreement(
     ]
     for k, name in enumerate(class_names):
         involved = (a == k) | (b == k)
-        rows.append({"class_name": name, "images": int(involved.sum()),
-                     "agreement": float((a[involved] == b[involved]).mean()) if involved.any()
-                     else np.nan, "kappa": _kappa(a == k, b == k)})  # fmt: skip
+        rows.append(
+            {
+                "class_name": name,
+                "images": int(involved.sum()),
+                "agreement": float((a[involved] == b[involved]).mean())
+                if involved.any()
+                else np.nan,
+                "kappa": _kappa(a == k, b == k),
+            }
+        )
     return pd.DataFrame(rows, columns=list(COLUMNS))

@@ -14,8 +14,17 @@ import pandas as pd
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
 
-COLUMNS = ("split", "image_index", "file", "label", "class_name", "source", "confidence",
-           "who", "needs_review")  # fmt: skip
+COLUMNS = (
+    "split",
+    "image_index",
+    "file",
+    "label",
+    "class_name",
+    "source",
+    "confidence",
+    "who",
+    "needs_review",
+)
 
 
 def final_labels(
@@ -53,18 +62,31 @@ def final_labels(
     needs_review[review["image_index"].to_numpy(dtype=int)] = True
     needs_review &= source == "model"
     names = np.array(data.class_names)
-    train = pd.DataFrame({
-        "split": "train", "image_index": np.arange(n),
-        "file": list(data.files_train) if data.files_train else "",
-        "label": label, "class_name": names[label], "source": source,
-        "confidence": np.round(confidence, 6), "who": who, "needs_review": needs_review,
-    })  # fmt: skip
+    train = pd.DataFrame(
+        {
+            "split": "train",
+            "image_index": np.arange(n),
+            "file": list(data.files_train) if data.files_train else "",
+            "label": label,
+            "class_name": names[label],
+            "source": source,
+            "confidence": np.round(confidence, 6),
+            "who": who,
+            "needs_review": needs_review,
+        }
+    )
     m = len(data.x_test)
-    test = pd.DataFrame({
-        "split": "test", "image_index": np.arange(m),
-        "file": list(data.files_test) if data.files_test else "",
-        "label": data.y_test, "class_name": names[data.y_test],
-        "source": "folder" if data.files_train else "dataset",
-        "confidence": np.nan, "who": "", "needs_review": False,
-    })  # fmt: skip
+    test = pd.DataFrame(
+        {
+            "split": "test",
+            "image_index": np.arange(m),
+            "file": list(data.files_test) if data.files_test else "",
+            "label": data.y_test,
+            "class_name": names[data.y_test],
+            "source": "folder" if data.files_train else "dataset",
+            "confidence": np.nan,
+            "who": "",
+            "needs_review": False,
+        }
+    )
     return pd.concat([train, test], ignore_index=True)[list(COLUMNS)]

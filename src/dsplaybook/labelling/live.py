@@ -70,7 +70,7 @@ class LiveRanking:
             thread.join(timeout)
 
     def suggestion(self, image: int, class_names: tuple[str, ...]) -> dict | None:
-        if self._suggested is None:
+        if self._suggested is None or self._confidence is None:
             return None
         k = int(self._suggested[image])
         return {"label": k, "name": class_names[k], "p": round(float(self._confidence[image]), 3)}
@@ -85,7 +85,7 @@ class LiveRanking:
             return None
         s = self.settings
 
-        def fit(train):  # noqa: ANN001, ANN202
+        def fit(train):
             return make_classifier(s.method, s.seed, 1, s.hyperparameters).fit(
                 self.x[train], y[np.searchsorted(rows, train)]
             )
@@ -96,8 +96,12 @@ class LiveRanking:
         threshold = threshold_for(correct, conf, self.precision)
         unlabelled = np.setdiff1d(np.arange(len(self.x)), rows)
         share = 0.0 if threshold is None else float((confidence[unlabelled] >= threshold).mean())
-        return {"accuracy": round(float(correct.mean()), 4), "precision": self.precision,
-                "pool_share": round(share, 4), "folds": folds}  # fmt: skip
+        return {
+            "accuracy": round(float(correct.mean()), 4),
+            "precision": self.precision,
+            "pool_share": round(share, 4),
+            "folds": folds,
+        }
 
     def least_confident(self, exclude: set[int], n: int) -> list[int]:
         """The ``n`` images the model is least sure of, leaving out ``exclude``."""
@@ -135,5 +139,9 @@ class LiveRanking:
             self.trained_on = len(labels)
             self.version += 1
             self.seconds = time.perf_counter() - started
-        log.info("label page: retrained on %d labels, new ranking %d in %.2f s",
-                 len(labels), self.version, self.seconds)  # fmt: skip
+        log.info(
+            "label page: retrained on %d labels, new ranking %d in %.2f s",
+            len(labels),
+            self.version,
+            self.seconds,
+        )

@@ -63,8 +63,11 @@ def one_standard_error_choice(table: pd.DataFrame, correct: list[np.ndarray | No
         table["se"] = np.nan
         return 0
     best = int(np.nanargmax(accuracy))
-    table["se"] = [np.nan if c is None else paired_standard_error(correct[best], c)
-                   for c in correct]  # fmt: skip
+    reference = correct[best]
+    table["se"] = [
+        np.nan if c is None or reference is None else paired_standard_error(reference, c)
+        for c in correct
+    ]
     tied = accuracy >= accuracy[best] - table["se"].to_numpy(dtype=float)
     return int(np.flatnonzero(tied)[0])
 
@@ -78,7 +81,7 @@ def fold_count(y: np.ndarray) -> int:
     return folds if folds >= 2 else 0
 
 
-def held_out(fit, x, rows, y, folds: int, seed: int):  # noqa: ANN001, ANN201
+def held_out(fit, x, rows, y, folds: int, seed: int):
     """Per labelled row: whether the model trained without its fold got it right, and
     that model's confidence."""
     from sklearn.model_selection import StratifiedKFold
@@ -105,7 +108,7 @@ def choose_cell(
     candidates: list[tuple[str, str]],
     matrices: Mapping[str, np.ndarray],
     given: Mapping[int, int],
-    fit_cell,  # noqa: ANN001  (features, method, x, y_full, train_rows) -> model
+    fit_cell,
     seed: int,
 ) -> tuple[tuple[str, str], pd.DataFrame]:
     """The candidate the one-standard-error rule picks by cross-validated accuracy, and
@@ -118,8 +121,10 @@ def choose_cell(
         x = matrices[features]
         scores = cross_validated(
             lambda train, x=x, f=features, m=method: fit_cell(f, m, x, y_full, train),
-            x, given, seed,
-        )  # fmt: skip
+            x,
+            given,
+            seed,
+        )
         correct.append(scores.pop("correct"))
         rows.append({"features": features, "method": method, **scores})
     table = pd.DataFrame(rows)
@@ -130,6 +135,8 @@ def choose_cell(
 
 def describe(table: pd.DataFrame) -> str:
     chosen = table[table["chosen"]].iloc[0]
-    return (f"chose {chosen['features']} + {chosen['method']} by {int(chosen['folds'])}-fold "
-            f"cross-validation on the given labels: estimated accuracy {chosen['accuracy']:.3f}, "
-            f"ECE {chosen['ece']:.3f}")  # fmt: skip
+    return (
+        f"chose {chosen['features']} + {chosen['method']} by {int(chosen['folds'])}-fold "
+        f"cross-validation on the given labels: estimated accuracy {chosen['accuracy']:.3f}, "
+        f"ECE {chosen['ece']:.3f}"
+    )

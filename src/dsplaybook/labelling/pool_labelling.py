@@ -64,7 +64,7 @@ def coverage_curve(
 
 def fit_for_labelling(
     method: str, x_train, y_train, labelled, pool, seed, threads, hyperparameters
-):  # noqa: ANN001
+):
     """Fit the chosen method. An SVM gets libsvm's Platt-scaled, pairwise-coupled
     probabilities here (see ``methods.platt_scaling``), because the softmax of its
     decision values is far from a calibrated confidence. ``fit_method`` gives the pool
@@ -121,14 +121,17 @@ def cross_validated_cell(
     """``auto``: the candidate cell with the best cross-validated accuracy on ``given``."""
     from dsplaybook.labelling.model_choice import choose_cell
 
-    candidates = [(c.features, c.method) for c in s.candidates
-                  if c.features == "raw" or feature_files.get(c.features)]  # fmt: skip
+    candidates = [
+        (c.features, c.method)
+        for c in s.candidates
+        if c.features == "raw" or feature_files.get(c.features)
+    ]
     if not candidates:
         raise InputError("labelling.candidates: no candidate's features are built; add raw")
     matrices = {f: train_test_matrices(data, feature_files.get(f))[0] for f, _ in candidates}
     seed = draw_seed(s.seed, len(given), 0)
 
-    def fit_cell(features, method, x, y_full, train):  # noqa: ANN001, ANN202
+    def fit_cell(features, method, x, y_full, train):
         y = np.full(len(x), -1, dtype=np.int64)
         y[train] = y_full[train]
         pool = draw_pool(len(x), train, s.pool_size, seed)

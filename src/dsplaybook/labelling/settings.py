@@ -24,9 +24,14 @@ class Cell(Section):
 
 DEFAULT_CANDIDATES = tuple(
     Cell(features=f, method=m)
-    for f, m in (("hog2", "svm"), ("hog2", "logreg"), ("pca", "svm"), ("pca", "logreg"),
-                 ("raw", "svm"))
-)  # fmt: skip
+    for f, m in (
+        ("hog2", "svm"),
+        ("hog2", "logreg"),
+        ("pca", "svm"),
+        ("pca", "logreg"),
+        ("raw", "svm"),
+    )
+)
 
 
 class PoolLabelling(Section):

@@ -43,6 +43,7 @@ def solve_bookcases(problem: BookcaseProblem = BookcaseProblem()) -> BookcasePla
             f"{p.hours_available:g} h are available; lower lineups.bookcases.min_* "
             "or raise hours_available"
         )
+    assert large.value is not None and small.value is not None  # solved: the LP is optimal
     lg, sm = float(np.round(large.value, 9)), float(np.round(small.value, 9))
     return BookcasePlan(
         large=lg,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -94,7 +95,7 @@ def lineup_violations(
     return problems
 
 
-def _team_and_game_problems(teams: list[str], opponents: list[str], limits) -> list[str]:  # noqa: ANN001
+def _team_and_game_problems(teams: list[str], opponents: list[str], limits) -> list[str]:
     problems = []
     per_team = Counter(teams)
     if limits.max_per_team is not None:
@@ -197,7 +198,7 @@ def optimize_checked(
     rules: RosterRules,
     settings: LineupSettings,
     seed: int = 0,
-    start: list[np.ndarray] = (),
+    start: Sequence[np.ndarray] = (),
 ) -> LineupResult:
     """``optimize_lineups``, then the independent check: a lineup that breaks a rule is a
     bug and is never written."""

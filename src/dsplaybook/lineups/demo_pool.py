@@ -20,7 +20,7 @@ def demo_pool(n_teams: int = 16, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     teams = [f"T{i + 1:02d}" for i in range(n_teams)]
     opponent = {teams[i]: teams[i ^ 1] for i in range(n_teams)}
-    rows = []
+    rows: list[dict] = []
     for team in teams:
         for pos, count in ROSTER.items():
             for depth in range(count):
@@ -72,7 +72,7 @@ def demo_draftkings_nba_pool(n_games: int = 8, per_team: int = 13, seed: int = 0
     rng = np.random.default_rng(seed)
     teams = [f"N{i + 1:02d}" for i in range(2 * n_games)]
     names, weights = list(NBA_POSITIONS), np.array(list(NBA_POSITIONS.values()))
-    rows = []
+    rows: list[dict] = []
     for g in range(n_games):
         away, home = teams[2 * g], teams[2 * g + 1]
         for team in (away, home):

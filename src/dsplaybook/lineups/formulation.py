@@ -95,7 +95,7 @@ class Formulation:
         return player_rows(self.incidence, row, -np.inf, max_overlap)
 
 
-def player_rows(incidence: sparse.csr_matrix, rows: np.ndarray, lower, upper) -> RowGroup:  # noqa: ANN001
+def player_rows(incidence: sparse.csr_matrix, rows: np.ndarray, lower, upper) -> RowGroup:
     """Rows written on player usage (players × …) -> rows on the columns."""
     matrix = sparse.csr_matrix(np.atleast_2d(rows)) @ incidence
     n = matrix.shape[0]

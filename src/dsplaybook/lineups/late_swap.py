@@ -95,7 +95,9 @@ def late_swap(
     group_names = [g.name for g in rules.slots]
     used = np.zeros(len(pool), dtype=int)
     team_used = np.zeros(len(counts.teams), dtype=int)
-    lineups, slots, notes = [], [], []
+    lineups: list = []
+    slots: list = []
+    notes: list = []
     for k, (lineup, names) in enumerate(zip(submitted.lineups, submitted.slots, strict=True)):
         kept = {(int(p), s) for p, s in zip(lineup, names, strict=True) if started[p]}
         kept_players = {p for p, _ in kept}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -172,7 +173,7 @@ def optimize_lineups(
     settings: LineupSettings,
     engine: str | Engine = "ranked",
     seed: int = 0,
-    start: list[np.ndarray] = (),
+    start: Sequence[np.ndarray] = (),
 ) -> LineupResult:
     """Build ``settings.n_lineups`` lineups, best first (with ``randomness``, best by each
     lineup's own seeded points). ``start``: lineups already chosen (they count towards
@@ -212,7 +213,7 @@ def optimize_lineups(
 
     for players in start:
         players = np.asarray(players)
-        exhausted = take(players, rules.assign_slots(list(positions[players])))
+        exhausted = take(players, _slots(rules, list(positions[players])))
     for k in range(len(lineups), settings.n_lineups):
         required = required_now(counts, used, team_used, settings.n_lineups - k, k, pool)
         if settings.randomness.active:
@@ -222,13 +223,21 @@ def optimize_lineups(
             raise diagnose(formulation, lineups, exhausted, limit, k, settings, required)
         players, groups = found
         if (groups < 0).any():  # player columns: any assignment will do, Hall says one exists
-            names = rules.assign_slots(list(positions[players]))
+            names = _slots(rules, list(positions[players]))
         else:
             names = [rules.slots[g].name for g in groups]
         exhausted = take(players, names)
         points = pool["projection"].to_numpy()[players].sum()
         log.info("lineup %d of %d: %.2f points", k + 1, settings.n_lineups, points)
     return LineupResult(lineups, slots, time.perf_counter() - started, sequence.solver_runs)
+
+
+def _slots(rules: RosterRules, positions: list[str]) -> list[str]:
+    """The slot each player fills; a lineup no assignment fits is a bug or a bad start."""
+    names = rules.assign_slots(positions)
+    if names is None:
+        raise InfeasibleRules(f"lineups: players at {positions} fill no {rules.size}-slot roster")
+    return names
 
 
 def diagnose(
@@ -238,7 +247,7 @@ def diagnose(
     limit: int,
     k: int,
     settings: LineupSettings,
-    required: list[np.ndarray] = (),
+    required: Sequence[np.ndarray] = (),
 ) -> InfeasibleRules:
     """Add constraint groups one by one; the first that breaks feasibility is named."""
     active: dict[str, RowGroup] = {}

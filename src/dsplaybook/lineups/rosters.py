@@ -96,7 +96,8 @@ class RosterRules:
                 if s in seen or not eligible & mine:
                     continue
                 seen.add(s)
-                if holder[s] is None or place(holder[s], seen):
+                current = holder[s]
+                if current is None or place(current, seen):
                     holder[s] = player
                     return True
             return False

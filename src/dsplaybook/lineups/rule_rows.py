@@ -77,7 +77,8 @@ def hall_rows(listed: pd.Series, rules: RosterRules) -> tuple[np.ndarray, np.nda
         if covered and slots < rules.size:
             tightest[covered] = min(slots, tightest.get(covered, slots))
     rows = [np.ones(len(eligible))]
-    lower, upper = [rules.size], [rules.size]
+    lower: list[float] = [rules.size]
+    upper: list[float] = [rules.size]
     if not all(eligible):  # listed at no position of this roster: never chosen
         rows.append(np.array([not e for e in eligible], dtype=float))
         lower.append(-np.inf)

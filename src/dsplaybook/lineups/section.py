@@ -25,7 +25,7 @@ class Lineups(PoolSettings, LineupSettings):
 
     bookcases: Bookcases = block(Bookcases)
     pools: dict[str, str | PoolEntry] = Field(
-        default_factory=lambda: {"demo_synthetic": ""},
+        default_factory=lambda: dict[str, str | PoolEntry](demo_synthetic=""),
         min_length=1,
         description="Pool name -> site export (FanDuel or DraftKings CSV), or {path, "
         "roster} for a pool with its own roster. An empty path means a generated, clearly "

@@ -7,7 +7,7 @@ whole ``lineups:`` section composes both in :mod:`~dsplaybook.lineups.section`."
 from __future__ import annotations
 
 import math
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from pydantic import Field, NonNegativeInt, PositiveInt, field_validator, model_validator
 
@@ -15,7 +15,7 @@ from dsplaybook.config import Section, block
 from dsplaybook.errors import ConfigError
 from dsplaybook.lineups.rosters import PRESETS, RosterRules
 
-CORRELATION = {"ge": -0.5, "le": 0.9}
+CORRELATION: dict[str, Any] = {"ge": -0.5, "le": 0.9}
 
 
 class Bookcases(Section):
@@ -97,7 +97,7 @@ class PoolSettings(Section):
     )
 
 
-SITE = "site"
+SITE: Literal["site"] = "site"
 SiteRule = PositiveInt | None | Literal["site"]
 
 
@@ -157,7 +157,7 @@ class PlayerGroup(Section):
             raise ValueError(
                 f"at_least {self.at_least} is more than its {len(self.players)} players"
             )
-        if None not in (self.at_most, self.at_least) and self.at_least > self.at_most:
+        if self.at_most is not None and self.at_least is not None and self.at_least > self.at_most:
             raise ValueError(f"at_least {self.at_least} is above at_most {self.at_most}")
         return self
 

@@ -66,7 +66,7 @@ def slots_from_table(pool: pd.DataFrame, table: pd.DataFrame) -> list[list[str]]
     return [slots for _, slots in _rows_and_slots(pool, table)]
 
 
-def _rows_and_slots(pool: pd.DataFrame, table: pd.DataFrame):  # noqa: ANN202
+def _rows_and_slots(pool: pd.DataFrame, table: pd.DataFrame):
     index_of = {pid: i for i, pid in enumerate(pool["id"].astype(str))}
     for _, players in table.groupby("lineup", sort=True):
         rows = [index_of[str(pid)] for pid in players["id"]]

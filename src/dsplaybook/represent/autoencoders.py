@@ -85,7 +85,7 @@ class _VAE(keras.Model):
         self.encoder, self.decoder, self.beta = encoder, decoder, beta
         self.seed_generator = keras.random.SeedGenerator(seed)
 
-    def call(self, x, training=False):  # noqa: ANN001
+    def call(self, x, training=False):
         mean, log_var = self.encoder(x, training=training)
         eps = keras.random.normal(ops.shape(mean), seed=self.seed_generator)
         z = mean + ops.exp(0.5 * log_var) * eps
@@ -95,7 +95,7 @@ class _VAE(keras.Model):
         return recon
 
 
-def _summed_bce(y_true, y_pred):  # noqa: ANN001
+def _summed_bce(y_true, y_pred):
     # per-image sum over pixels, so the reconstruction term is on the KL's scale
     return 784.0 * keras.losses.binary_crossentropy(
         ops.reshape(y_true, (-1, 784)), ops.reshape(y_pred, (-1, 784))
@@ -111,7 +111,7 @@ def _fit(
     name: str,
     loss,
     seed: int,
-) -> dict:  # noqa: ANN001
+) -> dict:
     model.compile(optimizer=keras.optimizers.Adam(lr), loss=loss)
     history = model.fit(
         x,
@@ -219,7 +219,7 @@ def train_representation(images: np.ndarray, m: NetworkSettings, seed: int) -> T
     )
 
 
-def save_trained(  # noqa: ANN201
+def save_trained(
     trained: Trained, encoder: str | Path, decoder: str | Path | None, history: str | Path
 ):
     """Encoder, decoder (if the network has one) and the training history (JSON), each
@@ -227,6 +227,6 @@ def save_trained(  # noqa: ANN201
     if (trained.decoder is None) != (decoder is None):
         raise ValueError("save_trained: pass a decoder path exactly when the network has one")
     save_model(trained.encoder, encoder)
-    if trained.decoder is not None:
+    if trained.decoder is not None and decoder is not None:
         save_model(trained.decoder, decoder)
     write_text(history, json.dumps(trained.history, indent=1))

@@ -10,6 +10,7 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,13 +29,13 @@ class FeatureSet:
     handmade: Callable[..., np.ndarray] | None = None  # (images, HogSettings, threads)
 
 
-def _hog(images, settings, threads):  # noqa: ANN001, ANN202
+def _hog(images, settings, threads):
     from dsplaybook.represent.handmade import hog_features
 
     return hog_features(images, settings, threads)
 
 
-def _hog2(images, settings, threads):  # noqa: ANN001, ANN202
+def _hog2(images, settings, threads):
     from dsplaybook.represent.handmade import hog_two_scales
 
     return hog_two_scales(images, settings, threads)
@@ -68,7 +69,7 @@ def flat_pixels(images: np.ndarray) -> np.ndarray:
     return images.reshape(len(images), pixels).astype(np.float32) / 255.0
 
 
-def fit_pca(data: MnistStyle, n_components: int, seed: int):  # noqa: ANN201
+def fit_pca(data: MnistStyle, n_components: int, seed: int):
     from sklearn.decomposition import PCA
 
     return PCA(n_components=n_components, random_state=seed).fit(flat_pixels(data.x_train))
@@ -104,10 +105,10 @@ def train_test_matrices(data: MnistStyle, features_path: str | Path | None):
     return read_features(features_path)
 
 
-def embed_with(model_path: str | Path, data: MnistStyle, threads: int = 1):  # noqa: ANN201
+def embed_with(model_path: str | Path, data: MnistStyle, threads: int = 1):
     """Train and test features from a fitted model file: a pickled PCA or a Keras encoder."""
     if Path(model_path).suffix == ".pkl":
-        pca = load_pickle(model_path)
+        pca: Any = load_pickle(model_path)
         return pca.transform(flat_pixels(data.x_train)), pca.transform(flat_pixels(data.x_test))
     from dsplaybook.represent.keras_runtime import configure
 

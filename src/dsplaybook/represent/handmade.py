@@ -33,7 +33,7 @@ def hog_of(images: np.ndarray, orientations: int, cell_size: int) -> np.ndarray:
     ).astype(np.float32)
 
 
-def _in_chunks(function, images: np.ndarray, threads: int, *args) -> np.ndarray:  # noqa: ANN001
+def _in_chunks(function, images: np.ndarray, threads: int, *args) -> np.ndarray:
     """``function(chunk, *args)`` over ``threads`` processes (HOG is Python per image)."""
     if threads <= 1 or len(images) < 2_000:
         return function(images, *args)

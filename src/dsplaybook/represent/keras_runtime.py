@@ -11,8 +11,8 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TF's C++ chatter out of the logs
 
-import keras  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import keras
+import tensorflow as tf
 
 log = logging.getLogger("dsplaybook")
 
@@ -38,6 +38,6 @@ class EpochLogger(keras.callbacks.Callback):
         super().__init__()
         self.name = name
 
-    def on_epoch_end(self, epoch, logs=None):  # noqa: ANN001
+    def on_epoch_end(self, epoch, logs=None):
         metrics = ", ".join(f"{k} {v:.4f}" for k, v in sorted((logs or {}).items()))
         log.info("%s epoch %d: %s", self.name, epoch + 1, metrics)

@@ -55,7 +55,7 @@ def plot_latent_map(
 
 
 def plot_reconstruction_pairs(
-    data,  # noqa: ANN001
+    data,
     models: dict[str, tuple[str, str]],
     n_images: int,
     seed: int,

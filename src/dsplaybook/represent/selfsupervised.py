@@ -14,6 +14,8 @@ embedded like the autoencoders' encoders.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -63,7 +65,7 @@ class _Augment(layers.Layer):
         self.erase = s.erase
         self.seed_generator = keras.random.SeedGenerator(seed + 3)
 
-    def call(self, x):  # noqa: ANN001, ANN201
+    def call(self, x):
         x = self.shift(self.zoom(x, training=True), training=True)
         if self.flip is not None:
             x = self.flip(x, training=True)
@@ -108,13 +110,13 @@ class _VICReg(keras.Model):
         self.loss_tracker = keras.metrics.Mean(name="loss")
 
     @property
-    def metrics(self):  # noqa: ANN201
+    def metrics(self):
         return [self.loss_tracker]
 
-    def call(self, x, training=False):  # noqa: ANN001
+    def call(self, x, training=False):
         return self.projector(self.encoder(x, training=training), training=training)
 
-    def train_step(self, data):  # noqa: ANN001, ANN201
+    def train_step(self, data):
         x = data[0] if isinstance(data, tuple) else data
         a, b = self.view_a(x), self.view_b(x)
         with tf.GradientTape() as tape:
@@ -129,7 +131,7 @@ def train_self_supervised(
     images: np.ndarray,
     s: SelfSupervisedSettings,
     seed: int,
-    callbacks: list[keras.callbacks.Callback] = (),
+    callbacks: Sequence[keras.callbacks.Callback] = (),
 ) -> Trained:
     """Train on uint8 training images; the encoder is what is kept (no decoder).
     ``callbacks`` see the VICReg model, whose ``encoder`` is the one trained."""

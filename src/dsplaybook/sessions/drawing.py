@@ -82,8 +82,9 @@ class DrawingRounds:
         round_ = self.round
         return round_, self._models[round_].probabilities(bitmap[None], len(self.classes))[0]
 
-    def submit(self, strokes, bitmap: np.ndarray, true_class: int, session: str,  # noqa: ANN001
-               round_: int) -> dict:  # fmt: skip
+    def submit(
+        self, strokes, bitmap: np.ndarray, true_class: int, session: str, round_: int
+    ) -> dict:
         """Store a drawing judged by ``round_``'s model, the round it was guessed in; a
         round closed since is refused (``RoundClosed``), so every row's round is the
         model that judged it. ``true_class`` -1: "none of these" (kept, never counted)."""
@@ -109,8 +110,13 @@ class DrawingRounds:
         self.store.checkpoint()
         self._maybe_close_round()
         pending = fooled and self.settings.validation == "peer"
-        return {"drawing": drawing, "round": current, "prediction": prediction,
-                "fooled": fooled, "pending": pending}  # fmt: skip
+        return {
+            "drawing": drawing,
+            "round": current,
+            "prediction": prediction,
+            "fooled": fooled,
+            "pending": pending,
+        }
 
     def validate(self, drawing: int, session: str, verdict: str) -> dict:
         """Another session's verdict on a fooling drawing's claimed class."""
@@ -154,7 +160,7 @@ class DrawingRounds:
                     "name": self.classes[int(r.true_class)],
                 }
                 for r in waiting.head(3).itertuples()
-            ],  # fmt: skip
+            ],
             "my_validated": int(((table["session"] == session) & (status == "validated")).sum()),
             "dashboard": self.dashboard(table, status),
         }
@@ -171,8 +177,14 @@ class DrawingRounds:
             error = None if error is None or pd.isna(error) else float(error)
             flagged = error is not None and first is not None and error > first + FORGETTING
             figures = round_figures(table[mine], status[mine])
-            rows.append({"round": k, "test_error": error, "flagged": bool(flagged),
-                         **{n: _plain(v) for n, v in figures.items()}})  # fmt: skip
+            rows.append(
+                {
+                    "round": k,
+                    "test_error": error,
+                    "flagged": bool(flagged),
+                    **{n: _plain(v) for n, v in figures.items()},
+                }
+            )
         return rows
 
     def _maybe_close_round(self) -> None:
@@ -203,8 +215,13 @@ class DrawingRounds:
     def training_drawings(self, last_drawing: int, last_validation: int) -> pd.DataFrame:
         """What a round's model trains on: drawings up to ``last_drawing`` that count,
         judged by the verdicts up to ``last_validation`` (so a retrain is exact)."""
-        return training_drawings(self.store.drawings(), self.store.verdicts(), last_drawing,
-                                 last_validation, self.settings.validation)  # fmt: skip
+        return training_drawings(
+            self.store.drawings(),
+            self.store.verdicts(),
+            last_drawing,
+            last_validation,
+            self.settings.validation,
+        )
 
     def _train(
         self, round_: int, last_drawing: int, last_validation: int
@@ -224,9 +241,15 @@ class DrawingRounds:
             error = float((model.predict(self.data.x_test) != self.data.y_test).mean())
         self.store.add_round(round_, last_drawing, str(path), _sha256(path), last_validation, error)
         self._models = {round_: model}  # one swap: a judge sees the old or the new round
-        log.info("round %d: model trained in %.1f s (drawings up to %d, verdicts up to %d), "
-                 "test error %s", round_, time.perf_counter() - started, last_drawing,
-                 last_validation, "n/a" if error is None else f"{error:.4f}")  # fmt: skip
+        log.info(
+            "round %d: model trained in %.1f s (drawings up to %d, verdicts up to %d), "
+            "test error %s",
+            round_,
+            time.perf_counter() - started,
+            last_drawing,
+            last_validation,
+            "n/a" if error is None else f"{error:.4f}",
+        )
 
     def _load_model(self, row: pd.Series) -> RoundModel:
         round_, last_drawing = int(row["round"]), int(row["last_drawing"])
@@ -236,16 +259,19 @@ class DrawingRounds:
         recorded = self.store.model_file(round_)
         path, sha = (Path(recorded[0]), recorded[1]) if recorded else (None, "")
         problem = _model_problem(path, sha)
-        if problem is None:
+        if problem is None and path is not None:
             try:
                 with open(path, "rb") as fh:
                     return pickle.load(fh)
             except Exception as err:  # any unpickling failure: the cache is unusable
                 problem = f"unreadable ({type(err).__name__})"
         log.warning(
-            "round %d: model file %s is %s; rebuilding it from the store's drawings "
-            "(id <= %d)", round_, path, problem, last_drawing,
-        )  # fmt: skip
+            "round %d: model file %s is %s; rebuilding it from the store's drawings (id <= %d)",
+            round_,
+            path,
+            problem,
+            last_drawing,
+        )
         model, rebuilt = self._train(round_, last_drawing, last_validation)
         self.store.add_round_model(round_, str(rebuilt), _sha256(rebuilt))
         return model

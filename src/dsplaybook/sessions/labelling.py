@@ -9,6 +9,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -82,11 +83,17 @@ class LabelSession:
             labelled, queued = self._view.labelled_count(self._queued), len(self.queue)
         return self._page(image, labelled, queued, stale)
 
-    def _page(self, image: int | None, labelled: int, queued: int, stale: str | None,
-              mode: str | None = None) -> dict:  # fmt: skip
+    def _page(
+        self,
+        image: int | None,
+        labelled: int,
+        queued: int,
+        stale: str | None,
+        mode: str | None = None,
+    ) -> dict:
         """The page's state: the image to show, progress, and the live model's standing
         and guess for that image when there is a model."""
-        answer = {
+        answer: dict[str, Any] = {
             "dataset": self.name,
             **({"mode": mode} if mode else {}),
             "classes": list(self.data.class_names),
@@ -98,8 +105,12 @@ class LabelSession:
         }
         if self.live is not None:
             live = self.live
-            answer["model"] = {"labels": live.trained_on, "ranking": live.version,
-                               "training": live.training, "estimate": live.estimate}  # fmt: skip
+            answer["model"] = {
+                "labels": live.trained_on,
+                "ranking": live.version,
+                "training": live.training,
+                "estimate": live.estimate,
+            }
             answer["suggestion"] = (
                 None if image is None else live.suggestion(image, self.data.class_names)
             )
@@ -160,7 +171,8 @@ class LabelSession:
         answer = {"event": event, **self.state(session, mode)}
         if prior is not None and prior.session != session:  # stored, and said so
             names = self.data.class_names
-            other = names[prior.label] if 0 <= (prior.label or 0) < len(names) else "?"
+            label = prior.label if prior.label is not None else -1
+            other = names[label] if 0 <= label < len(names) else "?"
             answer["conflict"] = {
                 "image": image,
                 "other": other,
@@ -200,7 +212,7 @@ class LabelSession:
         if event is not None:
             names = self.data.class_names
             known = event.label is not None and 0 <= event.label < len(names)
-            name = names[event.label] if known else None
+            name = names[event.label] if known and event.label is not None else None
             undone = {"image": event.image, "action": event.action, "class": name}
         return {"undone": undone, **self.state(session, mode)}
 
@@ -219,6 +231,7 @@ class LabelSession:
         tab holds; if others hold all that are left, the first of those (a label on it
         is then reported as a conflict). Leases it to this tab."""
         now, fallback = time.monotonic(), None
+        image: int | None = None
         for image in self.queue:
             if self._done_for(session, image) or self._view.skipped(session, image):
                 continue

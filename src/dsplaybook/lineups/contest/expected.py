@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -38,7 +39,9 @@ def lineup_points(points: np.ndarray, lineups: np.ndarray) -> np.ndarray:
     return total
 
 
-def _row_search(sorted_rows: np.ndarray, values: np.ndarray, side: str) -> np.ndarray:
+def _row_search(
+    sorted_rows: np.ndarray, values: np.ndarray, side: Literal["left", "right"]
+) -> np.ndarray:
     """Per row s, how many of sorted_rows[s] are < values[s] ('left') or <= ('right')."""
     n_rows, width = sorted_rows.shape
     out = np.zeros(values.shape, dtype=np.int64)

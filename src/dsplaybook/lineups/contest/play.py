@@ -23,6 +23,7 @@ import math
 import time
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -265,7 +266,7 @@ def _blocker(
     rules: RosterRules,
     entries: int,
     pool: pd.DataFrame,
-):  # noqa: ANN202
+):
     """blocked(order): candidates sharing more than max_overlap players with a chosen
     lineup, or holding a player already at his max exposure of the ``entries`` lineups."""
     limit = overlap_limit(settings, rules)
@@ -281,7 +282,7 @@ def _blocker(
         taken = member[order]
         out = ((member @ taken.T) > limit).any(axis=1)
         full = taken.sum(axis=0) >= caps
-        return out | (member[:, full] > 0).any(axis=1)
+        return np.asarray(out | (member[:, full] > 0).any(axis=1))
 
     return blocked
 
@@ -295,7 +296,7 @@ def _evaluate(
     curve: PrizeCurve,
     chosen: dict[str, np.ndarray],
     contest: Contest,
-) -> tuple[dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
+) -> tuple[dict[str, np.ndarray], dict[str, dict[str, Any]]]:
     """Held-out slates, in chunks: per portfolio the total payout per slate, the share of
     its entries that cash and whether one finishes in the top 1%."""
     player_scores = simulate_player_scores(pool, rules, evaluate)
@@ -303,11 +304,11 @@ def _evaluate(
     paid_places = int((curve.prizes > 0).sum())
     # the field's score at the last paid rank (the cash line), for the normal link
     line_index = field.shape[0] - max(1, min(field.shape[0], math.ceil(paid_places / weight)))
-    margin = {name: [] for name in chosen}
-    lines = []
-    totals = {name: [] for name in chosen}
-    cash = {name: [] for name in chosen}
-    top_hit = {name: [] for name in chosen}
+    margin: dict[str, list] = {name: [] for name in chosen}
+    lines: list = []
+    totals: dict[str, list] = {name: [] for name in chosen}
+    cash: dict[str, list] = {name: [] for name in chosen}
+    top_hit: dict[str, list] = {name: [] for name in chosen}
     for start in range(0, len(player_scores), SIM_CHUNK):
         points = integer_points(player_scores[start : start + SIM_CHUNK])
         field_sorted = _sorted_field_scores(points, field)

@@ -11,7 +11,7 @@ hands over the exact sequence one lineup at a time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -26,9 +26,13 @@ from dsplaybook.lineups.formulation import EngineInputs
 class LineupEngine(Protocol):
     """What ``optimize.optimize_lineups`` asks of an engine."""
 
-    solver_runs: int  # lineups a MIP solve had to prove
+    @property
+    def solver_runs(self) -> int:
+        """Lineups a MIP solve had to prove."""
 
-    def next_lineup(self, required: list[np.ndarray] = ()) -> tuple[np.ndarray, np.ndarray] | None:
+    def next_lineup(
+        self, required: Sequence[np.ndarray] = ()
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """The best lineup the rules still allow (pool rows, their slot groups or -1), or
         None when there is none; ``required``: player sets it must draw one player from."""
 

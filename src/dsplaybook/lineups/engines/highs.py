@@ -21,6 +21,7 @@ import logging
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 
 import highspy
 import numpy as np
@@ -164,7 +165,7 @@ class HighsSequence:
         self.solver_runs = 0
         h.cbMipSolution.subscribe(self._remember)
 
-    def _remember(self, event) -> None:  # noqa: ANN001
+    def _remember(self, event) -> None:
         y = np.asarray(event.data_out.mip_solution)[: len(self.f.player)]
         columns = tuple(np.flatnonzero(y > 0.5).tolist())
         self.pool[columns] = float(self.objective[list(columns)].sum())
@@ -211,7 +212,9 @@ class HighsSequence:
         columns = min(pooled, key=lambda c: (-self.pool[c], c))
         return columns, self.pool[columns]
 
-    def next_lineup(self, required: list[np.ndarray] = ()) -> tuple[np.ndarray, np.ndarray] | None:
+    def next_lineup(
+        self, required: Sequence[np.ndarray] = ()
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """The best lineup left; ``required``: player sets it must draw one player from
         (a requirement only lowers the optimum, so the bound stays valid)."""
         wanted = self._require(list(required))

@@ -324,7 +324,7 @@ class AnchoredLister:
                 pool["position"],
                 rules,
                 mine,
-                anchors.tags[q] | extra,
+                anchors.tags[int(q)] | extra,
                 (*anchors.needs, *extra_needs),
             )
             if len(classes.counts):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
@@ -68,13 +69,13 @@ class Walk:
             log.info("listing afresh without %d exhausted players", int(seq.exhausted.sum()))
         if not np.isfinite(self.lister.best) or self.threshold == -np.inf:
             return False
-        new = self.lister.best - self.band
+        new: float = self.lister.best - self.band
         if new <= seq.lowest:  # below any lineup: this listing is the last
             new = -np.inf
         points, lineups = self.lister.lineups_above(new)
         self.listings += 1
-        band = points < self.threshold
-        points, lineups = points[band], lineups[band]
+        in_band = points < self.threshold
+        points, lineups = points[in_band], lineups[in_band]
         ok = seq.static_ok(lineups) if len(lineups) else np.zeros(0, dtype=bool)
         points, lineups = points[ok], lineups[ok]
         order = np.lexsort((*lineups.T[::-1], -points)) if len(points) else np.zeros(0, int)
@@ -235,7 +236,9 @@ class RankedSequence:
             found = self._highs().next_lineup(required)
             return None if found is None else found[0]
 
-    def next_lineup(self, required: list[np.ndarray] = ()) -> tuple[np.ndarray, np.ndarray] | None:
+    def next_lineup(
+        self, required: Sequence[np.ndarray] = ()
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         if not self.handed_over:
             try:
                 players = (
