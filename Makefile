@@ -47,8 +47,8 @@ test: $(INSTALLED)  ## lint, then the whole test suite
 	$(MAKE) lint
 	$(BIN)/pytest
 
-test-fast: $(INSTALLED)  ## unit tests only (no snakemake runs): the inner loop, ~2 minutes
-	$(BIN)/pytest -m "not workflow"
+test-fast: $(INSTALLED)  ## the inner loop: no snakemake runs, browser or slow tests (FAST_FIGURE)
+	$(BIN)/pytest -m "not workflow and not browser and not slow"
 
 # ruff (RUF100 too), ruff format, snakefmt, snakemake --lint, lint-imports and mypy: the
 # hooks of .pre-commit-config.yaml, run on every file with the .venv's tools

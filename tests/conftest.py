@@ -135,17 +135,43 @@ class WorkflowRun:
         self.configfile.write_text(yaml.safe_dump(config))
 
 
-@pytest.fixture
-def tiny_workflow(tmp_path: Path) -> WorkflowRun:
+def tiny_workflow_in(folder: Path) -> WorkflowRun:
     """A working directory with tiny Fashion-MNIST and QuickDraw mirrors and no network."""
-    fm_mirror = tmp_path / "mirror" / "fashion-mnist"
-    qd_mirror = tmp_path / "mirror" / "quickdraw"
+    fm_mirror = folder / "mirror" / "fashion-mnist"
+    qd_mirror = folder / "mirror" / "quickdraw"
     checksums = tiny_fashion_mnist(fm_mirror)
     tiny_quickdraw(qd_mirror, ["hot air balloon", "hat", "snowman"])
-    run = WorkflowRun(workdir=tmp_path / "work", configfile=tmp_path / "tiny.yaml")
+    run = WorkflowRun(workdir=folder / "work", configfile=folder / "tiny.yaml")
     run.workdir.mkdir()
     run.write_config(tiny_config(fm_mirror, checksums, qd_mirror))
     return run
+
+
+@pytest.fixture
+def tiny_workflow(tmp_path: Path) -> WorkflowRun:
+    return tiny_workflow_in(tmp_path)
+
+
+# Test files that take longest go first: with two workers (make test runs pytest -n 2
+# --dist loadfile) the longest-first order lets both finish at about the same time.
+SLOWEST_FIRST = (
+    "test_workflow_label_budget.py",
+    "test_aftershock_study.py",
+    "test_slurm_cluster.py",
+    "test_workflow_data.py",
+    "test_label_budget.py",
+    "test_workflow_labelling.py",
+    "test_app_browser.py",
+    "test_workflow_dadc.py",
+    "test_workflow_aftershock.py",
+    "test_drawing_validation.py",
+    "test_workflow_lineups.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: file order kept
 
 
 def tiny_config(fm_mirror: Path, checksums: dict, qd_mirror: Path) -> dict:

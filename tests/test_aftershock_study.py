@@ -17,6 +17,8 @@ from dsplaybook.aftershock.aftershock_models import (
 )
 from dsplaybook.aftershock.aftershock_synthetic import SyntheticSettings, as_table, generate
 
+pytestmark = pytest.mark.slow  # tens of seconds of training: make test, not test-fast
+
 NET, ONE = NETWORK, ONE_NEURON
 
 

@@ -38,6 +38,7 @@ def test_the_round_0_model_recognises_clean_drawings(tmp_path, stand_ins):
     assert (old._models[0].predict(images) == truth).mean() < 0.9  # what the issue saw
 
 
+@pytest.mark.slow
 def test_rounds_learn_their_validated_fools_without_forgetting(tmp_path, stand_ins):
     rounds = drawing_rounds(tmp_path, round_size=3, data=stand_ins, base_per_class=1000,
                             validation="peer")  # fmt: skip

@@ -191,6 +191,7 @@ def test_graph_spreading_is_inductive_and_builds_its_graph_once(digits):
     assert np.allclose(together, alone)
 
 
+@pytest.mark.slow
 def test_self_supervised_cnn_beats_raw_pixels_at_100_labels(digits):
     """VICReg on the 4,000 training digits only (about a minute on 2 cores); the test
     images are embedded afterwards. Mirroring is off: a mirrored digit is another sign."""

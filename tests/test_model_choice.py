@@ -23,6 +23,8 @@ from dsplaybook.represent.handmade import hog_two_scales
 from dsplaybook.represent.settings import HogSettings
 from dsplaybook.settings import Config
 
+pytestmark = pytest.mark.slow  # tens of seconds of training: make test, not test-fast
+
 
 @pytest.fixture(scope="module")
 def digits(tmp_path_factory):
@@ -73,10 +75,17 @@ def _pool_accuracy(data, truth, files, given, features, method, s) -> float:
     return float((result.labels["predicted_class"].to_numpy() == truth[rows]).mean())
 
 
-def test_auto_labels_the_pool_about_as_well_as_the_best_fixed_candidate(digits):
+@pytest.fixture(scope="module")
+def auto_choice(digits):
+    """What auto chooses on the given labels, and every candidate's figures."""
+    data, _, files, given = digits
+    return cross_validated_cell(data, files, given, _settings(features="auto", method="auto"))
+
+
+def test_auto_labels_the_pool_about_as_well_as_the_best_fixed_candidate(digits, auto_choice):
     data, truth, files, given = digits
     s = _settings(features="auto", method="auto")
-    (features, method), table = cross_validated_cell(data, files, given, s)
+    (features, method), table = auto_choice
     assert table["chosen"].sum() == 1 and (table["folds"] == 5).all()
     assert table["accuracy"].between(0, 1).all() and table["ece"].between(0, 1).all()
     assert (features, method) == one_standard_error_pick(table)
@@ -123,11 +132,11 @@ def test_a_near_tie_goes_to_the_first_listed_candidate_and_a_clear_win_does_not(
         assert table["se"].iloc[1] == 0  # the best against itself
 
 
-def test_cross_validation_never_sees_an_unlabelled_or_test_row(digits, tmp_path):
+def test_cross_validation_never_sees_an_unlabelled_or_test_row(digits, auto_choice, tmp_path):
     data, truth, files, given = digits
     assert len(data.x_test) and (data.y_train < 0).any()  # both kinds of row are there
     s = _settings(features="auto", method="auto")
-    _, table = cross_validated_cell(data, files, given, s)
+    _, table = auto_choice
     # unlabelled rows all labelled 0, test images and labels scrambled (in the feature
     # files too): if either kind of row leaked in, the figures would change
     spoiled = data.y_train.copy()

@@ -42,7 +42,7 @@ class LabelSession:
     queue: list[int]  # training rows, in the order a person should label them
     store: LabelStore
     folder: Path | None = None  # a folder dataset's root: originals are shown from it
-    live: LiveRanking | None = None  # the model in the loop (label_budget.live), if any
+    live: LiveRanking | None = None  # the model in the loop (labelling.live), if any
     review_size: int = 100  # review mode: this many least-confident model labels
     overlap: float = 0.0  # share of images (seeded) sent to two people (labelling.overlap)
     seed: int = 0
