@@ -13,7 +13,7 @@ import re
 import types
 import typing
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
@@ -180,9 +180,13 @@ def _no_repeats(values: Any) -> Any:
     return values
 
 
-class Scaled(Section):
+ScaleT = TypeVar("ScaleT", bound="Section")
+
+
+class Scaled(Section, Generic[ScaleT]):
     """A block with named presets: ``scale`` names the entry of ``scales`` in use
-    (``current``). Subclasses declare both fields. Given scales add to the presets and
+    (``current``, typed by the subclass: ``Dadc(Scaled[DadcScale])``). Subclasses declare
+    both fields. Given scales add to the presets and
     override them key by key (``scales: {full: {rounds: 30}}`` keeps full's other keys)."""
 
     @model_validator(mode="before")
@@ -213,7 +217,7 @@ class Scaled(Section):
         return self
 
     @property
-    def current(self) -> Section:
+    def current(self) -> ScaleT:
         """The entry of ``scales`` that ``scale`` names."""
         return self.scales[self.scale]  # type: ignore[attr-defined]
 

@@ -86,14 +86,9 @@ class HardTest(Section):
     )
 
 
-class Dadc(Scaled):
+class Dadc(Scaled[DadcScale]):
     """Dynamic adversarial data collection vs standard collection and active learning;
     every strategy spends initial_labels + rounds × round_budget labels."""
-
-    @property
-    def current(self) -> DadcScale:
-        """The entry of ``scales`` that ``scale`` names."""
-        return self.scales[self.scale]
 
     strategies: Annotated[tuple[Literal[tuple(STRATEGIES)], ...], UniqueItems()] = Field(
         tuple(STRATEGIES), min_length=1, description="Collection strategies compared."

@@ -155,21 +155,22 @@ def formulate(
         "salary cap": rows(pool["salary"].to_numpy(float), -np.inf, rules.salary_cap),
     }
     ids = pool["id"].astype(str).to_numpy()
-    settings.check_ids(set(ids))
-    groups.update(_locked_and_excluded(ids, settings, rows))
-    groups.update(_team_and_game_rows(pool, rules, settings, rows))
+    index_of = {pid: i for i, pid in enumerate(ids)}
+    settings.check_ids(set(index_of))
+    teams, games = membership(pool["team"].to_numpy()), membership(game_keys(pool))
+    groups.update(_locked_and_excluded(index_of, settings, rows))
+    groups.update(_team_and_game_rows(teams, games, rules, settings, rows))
     if settings.min_salary:
         groups["min salary"] = rows(pool["salary"].to_numpy(float), settings.min_salary, np.inf)
     roles = _Roles.of(pool, rules, settings)
     groups.update(_stacking_rows(roles, settings, rows))
     anchors = _anchors(roles, rules, settings)
     choices = {}
-    teams, games = membership(roles.team), membership(game_keys(pool))
     stack = settings.stack
     for name, sets, need in (("game stack", games, stack.game), ("team stack", teams, stack.team)):
         if need:
             choices[name] = Choice(sparse.csr_matrix(sets), need)
-    groups.update(_player_group_rows(ids, settings, rows))
+    groups.update(_player_group_rows(ids, index_of, settings, rows))
     groups.update(_defense_rows(roles, settings, rows))
     projection = pool["projection"].to_numpy(float)
     return Formulation(player, group, incidence, projection[player], groups, choices, anchors)
@@ -201,23 +202,22 @@ def _roster_rows(
     )
 
 
-def _locked_and_excluded(ids: np.ndarray, settings: LineupSettings, rows: Rows) -> dict:
-    index_of = {pid: i for i, pid in enumerate(ids)}
+def _locked_and_excluded(index_of: dict[str, int], settings: LineupSettings, rows: Rows) -> dict:
     fixed = [(index_of[p], 1.0) for p in settings.lock]
     fixed += [(index_of[p], 0.0) for p in settings.exclude]
     if not fixed:
         return {}
-    eye = np.eye(len(ids))[[i for i, _ in fixed]]
+    eye = np.eye(len(index_of))[[i for i, _ in fixed]]
     value = np.array([v for _, v in fixed])
     return {"locked/excluded players": rows(eye, value, value)}
 
 
 def _team_and_game_rows(
-    pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings, rows: Rows
+    teams: np.ndarray, games: np.ndarray, rules: RosterRules, settings: LineupSettings, rows: Rows
 ) -> dict:
-    """The site's team rules: max players per team, min teams and min games."""
+    """The site's team rules (``teams``, ``games``: membership matrices): max players per
+    team, min teams and min games."""
     groups = {}
-    teams, games = membership(pool["team"].to_numpy()), membership(game_keys(pool))
     limits = settings.team_rules(rules)
     if limits.max_per_team is not None:
         groups["max players per team"] = rows(teams, -np.inf, limits.max_per_team)
@@ -291,7 +291,9 @@ def _anchors(roles: _Roles, rules: RosterRules, settings: LineupSettings) -> Anc
     return Anchors(roles.is_qb.copy(), tags, (stack.qb_receivers, stack.bring_back))
 
 
-def _player_group_rows(ids: np.ndarray, settings: LineupSettings, rows: Rows) -> dict:
+def _player_group_rows(
+    ids: np.ndarray, index_of: dict[str, int], settings: LineupSettings, rows: Rows
+) -> dict:
     """Player groups (at least / at most) and conditional players."""
     groups = {}
     if settings.groups:
@@ -302,7 +304,6 @@ def _player_group_rows(ids: np.ndarray, settings: LineupSettings, rows: Rows) ->
         upper = [np.inf if g.at_most is None else g.at_most for g in settings.groups]
         groups["player groups"] = rows(members, lower, upper)
     if settings.requires:
-        index_of = {pid: i for i, pid in enumerate(ids)}
         conditional = []
         for r in settings.requires:
             row = -np.isin(ids, r.only_with).astype(float)

@@ -86,7 +86,7 @@ class SelfSupervisedSettings(SelfSupervised, SslEpochs):
     """``represent.sslcnn`` at its scale: what training reads."""
 
 
-class SslCnn(SelfSupervised, Scaled):
+class SslCnn(SelfSupervised, Scaled[SslEpochs]):
     """Self-supervised small CNN (VICReg: two augmented views, one code); not in the
     default sweep: at the default scale it is behind hog2 (docs/benchmarks.md)."""
 

@@ -1,12 +1,15 @@
 """The lineup engines behind one interface: each is built from the same arguments and
 hands over the exact sequence one lineup at a time.
 
-* ``ranked`` (the default, :mod:`~dsplaybook.lineups.engines.ranked`): every lineup above a
-  falling threshold, walked best first; hands over to ``highs`` past MAX_LISTED lineups.
-* ``highs`` (:mod:`~dsplaybook.lineups.engines.highs`): one HiGHS model kept alive along the
-  sequence, one column per player; ``lineups.mip_gap`` applies to it.
-* ``cvxpy`` (:mod:`~dsplaybook.lineups.reference`): a fresh cvxpy problem per lineup with
-  one column per (player, slot): the independent reference the tests compare with.
+* ``ranked`` (the default, :mod:`.ranked`, listing in :mod:`.listing`): every lineup
+  above a falling threshold, walked best first; hands over to ``highs`` past MAX_LISTED
+  lineups.
+* ``highs`` (:mod:`.highs`): one HiGHS model kept alive along the sequence, one column
+  per player; ``lineups.mip_gap`` applies to it.
+
+The independent reference the tests compare both with (a fresh cvxpy problem per lineup
+over one column per (player, slot)) lives in ``tests/cvxpy_reference.py``: an ``Engine``
+too, passed to ``optimize_lineups`` directly, and never shipped.
 """
 
 from __future__ import annotations
