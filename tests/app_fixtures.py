@@ -24,6 +24,13 @@ def page_client(app, **kwargs):
     )
 
 
+def page_state(client, session: str, mode: str | None = None) -> dict:
+    """What the page asks for: its state, leasing the image shown (a POST; a GET of
+    ``/api/state`` only looks)."""
+    body = {"session": session, **({"mode": mode} if mode else {})}
+    return client.post("/api/state", json=body).json()
+
+
 def tiny_session(tmp_path: Path, n: int = 40, queue: int = 15) -> LabelSession:
     rng = np.random.default_rng(0)
     data = MnistStyle(

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from app_fixtures import drawing_rounds, page_client, tiny_session
+from app_fixtures import drawing_rounds, page_client, page_state, tiny_session
 from browser_fixtures import browser, browser_or_skip, free_port, serving
 
 from dsplaybook.app import serving as serving_module
@@ -218,10 +218,10 @@ def test_a_locked_store_answers_503_on_writes_while_pages_keep_answering(pages):
 def test_two_tabs_get_different_images_and_a_late_label_is_a_reported_conflict(tmp_path):
     session = tiny_session(tmp_path)
     client = page_client(create_app(session))
-    first = client.get("/api/state", params={"session": "a"}).json()["next"]
-    second = client.get("/api/state", params={"session": "b"}).json()["next"]
+    first = page_state(client, "a")["next"]
+    second = page_state(client, "b")["next"]
     assert first == session.queue[0] and second == session.queue[1]
-    again = client.get("/api/state", params={"session": "a"}).json()["next"]
+    again = page_state(client, "a")["next"]
     assert again == first  # a tab keeps its image while it looks at it
     done = client.post("/api/label", json={"session": "b", "image": first, "label": 2}).json()
     assert "conflict" not in done

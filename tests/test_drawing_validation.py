@@ -44,6 +44,7 @@ def test_rounds_learn_their_validated_fools_without_forgetting(tmp_path, stand_i
                             validation="peer")  # fmt: skip
     played = play_rounds(rounds, n_rounds=5, seed=11)
     assert len(played) >= 2  # at least two rounds found their fools
+    assert all(r["self_validations_refused"] == r["fools"] > 0 for r in played)
     assert np.mean([r["still_fooling"] for r in played]) <= 0.10  # the DADC measure
     assert min(r["fresh_right"] for r in played) >= 0.60
     assert max(r["test_error"] - r["round0_error"] for r in played) <= 0.005
@@ -62,14 +63,14 @@ def _fooling(rounds, strokes, session):
 
 
 def test_a_fool_counts_only_once_another_session_confirms_it(tmp_path):
-    rounds = drawing_rounds(tmp_path, round_size=2, validation="peer")
+    rounds = drawing_rounds(tmp_path, round_size=2, validation="peer", confirmations=1)
     first = _fooling(rounds, CIRCLE, "drawer")
     assert first["fooled"] and first["pending"]
     state = rounds.state("drawer")
     assert state["needed"] == 2 and state["pending"] == 1 and state["to_validate"] == []
     other = rounds.state("checker")
     assert [v["drawing"] for v in other["to_validate"]] == [first["drawing"]]
-    with pytest.raises(Exception, match="you drew it"):
+    with pytest.raises(Exception, match="drawn in this browser"):
         rounds.validate(first["drawing"], "drawer", "confirm")
     rounds.validate(first["drawing"], "checker", "unsure")  # decides nothing
     assert rounds.state("x")["pending"] == 1 and rounds.state("checker")["to_validate"] == []
@@ -107,6 +108,7 @@ def test_validation_over_http_names_bad_fields(tmp_path):
     rounds = drawing_rounds(tmp_path, round_size=5, validation="peer")
     client = page_client(create_app(None, drawing=DrawingSession("doodles", rounds, 21.0)))
     drawn = _fooling(rounds, CIRCLE, "drawer")["drawing"]
+    client.get("/draw")  # the page's client cookie: a verdict needs it
     for body, field in (
         ({"drawing": drawn, "verdict": "maybe"}, "verdict"),
         ({"drawing": "1", "verdict": "confirm"}, "drawing"),
@@ -117,9 +119,68 @@ def test_validation_over_http_names_bad_fields(tmp_path):
     mine = client.post(
         "/api/draw/validate", json={"session": "drawer", "drawing": drawn, "verdict": "confirm"}
     )
-    assert mine.status_code == 400 and "you drew it" in mine.json()["error"]
+    assert mine.status_code == 400 and "drawn in this browser" in mine.json()["error"]
     ok = client.post(
         "/api/draw/validate", json={"session": "c", "drawing": drawn, "verdict": "confirm"}
     )
-    assert ok.status_code == 200 and ok.json()["validated"] == 1
+    assert ok.status_code == 200 and ok.json()["state"]["validated"] == 1
     assert pd.Series(rounds.store.verdicts()["verdict"]).tolist() == ["confirm"]
+
+
+def test_a_second_tab_of_the_drawers_browser_cannot_validate_and_verdicts_are_weighed(tmp_path):
+    """Self-validation: another session id from the drawer's browser (client) is the
+    drawer. With two players one other verdict decides, a later opposite one reopens the
+    drawing; with a third player two more confirmations than rejections are needed."""
+    rounds = drawing_rounds(tmp_path, round_size=5, validation="peer")
+    first = rounds.submit(*_fooling_args(rounds, CIRCLE), "tab-1", 0, client="alice")
+    assert first["fooled"]
+    with pytest.raises(Exception, match="drawn in this browser"):
+        rounds.validate(first["drawing"], "tab-2", "confirm", "alice")  # her second tab
+    assert rounds.state("tab-2", "alice")["to_validate"] == []  # not offered to her either
+    assert rounds.store.verdicts().empty
+    rounds.validate(first["drawing"], "bob-tab", "confirm", "bob")
+    assert rounds.state("x")["validated"] == 1  # two players: one confirmation decides
+    with pytest.raises(Exception, match="judged it already"):
+        rounds.validate(first["drawing"], "bob-tab-2", "reject", "bob")  # one vote a browser
+    rounds.validate(first["drawing"], "carol-tab", "reject", "carol")
+    state = rounds.state("x")
+    assert state["validated"] == 0 and state["pending"] == 1  # weighed: 1 - 1, three players
+    rounds.validate(first["drawing"], "dave-tab", "confirm", "dave")
+    assert rounds.state("x")["pending"] == 1  # 2 - 1 < 2 with four players
+    rounds.validate(first["drawing"], "erin-tab", "confirm", "erin")
+    assert rounds.state("x")["validated"] == 1  # 3 - 1 >= 2
+    from dsplaybook.dadc.validation import validators
+
+    table = validators(rounds.store.drawings(), rounds.store.verdicts())
+    assert table.loc[first["drawing"]].tolist() == [3, 1]
+
+
+def test_over_http_a_second_tab_is_the_same_player(tmp_path):
+    """The page's cookie names the browser: a fresh session id in the same browser is
+    refused, a verdict without the cookie is refused, another browser's is taken."""
+    rounds = drawing_rounds(tmp_path, round_size=5, validation="peer")
+    app = create_app(None, drawing=DrawingSession("doodles", rounds, 21.0))
+    alice, bob = page_client(app), page_client(app)
+    for browser in (alice, bob):
+        assert "dsplaybook_client" in browser.get("/draw").cookies  # the page names it
+    strokes, bitmap, wrong = _fooling_args(rounds, CIRCLE)
+    body = {"strokes": strokes, "true_class": wrong, "session": "tab-1", "round": 0}
+    drawn = alice.post("/api/draw/submit", json=body).json()
+    assert drawn["fooled"] is True and drawn["pending"] is True  # its own fields
+    assert isinstance(drawn["state"]["pending"], int)  # the round's count, apart
+    verdict = {"drawing": drawn["drawing"], "verdict": "confirm"}
+    second_tab = alice.post("/api/draw/validate", json={"session": "tab-2", **verdict})
+    assert second_tab.status_code == 400 and "drawn in this browser" in second_tab.json()["error"]
+    cookieless = page_client(app)  # a script that never loaded the page
+    refused = cookieless.post("/api/draw/validate", json={"session": "tab-3", **verdict})
+    assert refused.status_code == 400 and "cookie" in refused.json()["error"]
+    taken = bob.post("/api/draw/validate", json={"session": "bob", **verdict})
+    assert taken.status_code == 200 and taken.json()["state"]["validated"] == 1
+    assert rounds.store.verdicts()["session"].tolist() == ["bob"]
+
+
+def _fooling_args(rounds, strokes):
+    """Strokes, their bitmap and a class the open model does not pick for them."""
+    bitmap = strokes_to_bitmap(strokes, 21)
+    _, probabilities = rounds.judge(bitmap)
+    return strokes, bitmap, int(np.argsort(probabilities)[0])

@@ -6,7 +6,7 @@ import base64
 
 import numpy as np
 import pytest
-from app_fixtures import page_client, tiny_session
+from app_fixtures import page_client, page_state, tiny_session
 from PIL import Image
 
 from dsplaybook.app.__main__ import is_loopback
@@ -22,7 +22,7 @@ def app(tmp_path):
 
 def test_label_skip_undo_walk_the_queue_in_order(app):
     session, client = app
-    state = client.get("/api/state", params={"session": "t"}).json()
+    state = page_state(client, "t")
     assert state["next"] == session.queue[0] and state["labelled"] == 0 and state["queued"] == 15
     assert state["shortcuts"] == list("1234567890")  # ten keys for the first ten classes
     state = client.post(
@@ -31,12 +31,12 @@ def test_label_skip_undo_walk_the_queue_in_order(app):
     assert state["next"] == session.queue[1] and state["labelled"] == 1
     state = client.post("/api/skip", json={"session": "t", "image": state["next"]}).json()
     assert state["next"] == session.queue[2]
-    other = client.get("/api/state", params={"session": "u"}).json()
+    other = page_state(client, "u")
     assert other["next"] == session.queue[1]  # a skip is the skipping tab's own
     state = client.post("/api/undo", json={"session": "t"}).json()
     assert state["undone"] == {"image": session.queue[1], "action": "skip", "class": None}
     assert state["next"] == session.queue[2]  # queue[1] is waiting again, but tab u holds it
-    assert client.get("/api/state", params={"session": "t2"}).json()["next"] == session.queue[3]
+    assert page_state(client, "t2")["next"] == session.queue[3]
     assert {i: e.label for i, e in session.store.current_labels().items()} == {session.queue[0]: 3}
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from app_fixtures import page_client
+from app_fixtures import page_client, page_state
 
 from dsplaybook.app.server import create_app
 from dsplaybook.data.datasets import MnistStyle
@@ -41,18 +41,18 @@ def live_session(tmp_path, retrain_every: int = 4, size: int = 4) -> LabelSessio
 def test_the_model_retrains_after_retrain_every_labels_and_the_queue_follows(tmp_path):
     session = live_session(tmp_path)
     client = page_client(create_app(session))
-    first = client.get("/api/state", params={"session": "p"}).json()
+    first = page_state(client, "p")
     assert first["model"] == {"labels": 0, "ranking": 0, "training": False, "estimate": None}
     assert first["suggestion"] is None
     truth = session.data.y_train
     for _ in range(3):
-        image = client.get("/api/state", params={"session": "p"}).json()["next"]
+        image = page_state(client, "p")["next"]
         client.post("/api/label", json={"session": "p", "image": image, "label": int(truth[image])})
     assert session.live.version == 0 and not session.live.training  # 3 < retrain_every
-    image = client.get("/api/state", params={"session": "p"}).json()["next"]
+    image = page_state(client, "p")["next"]
     client.post("/api/label", json={"session": "p", "image": image, "label": int(truth[image])})
     session.live.wait()
-    state = client.get("/api/state", params={"session": "p"}).json()
+    state = page_state(client, "p")
     assert state["model"]["ranking"] == 1 and state["model"]["labels"] == 4
     labelled = set(range(4))
     expected, _ = select_images(session.live.x, {i: int(truth[i]) for i in labelled},
@@ -125,9 +125,9 @@ def test_review_walks_disputes_then_the_least_confident_model_labels(tmp_path):
         client.post("/api/label", json={"session": "a", "image": image, "label": int(truth[image])})
     session.live.wait()
     client.post("/api/label", json={"session": "b", "image": 0, "label": 1 - int(truth[0])})
-    review = client.get("/api/state", params={"session": "c", "mode": "review"}).json()
+    review = page_state(client, "c", "review")
     assert review["mode"] == "review" and review["next"] == 0  # the dispute comes first
-    mine = client.get("/api/state", params={"session": "a", "mode": "review"}).json()
+    mine = page_state(client, "a", "review")
     assert mine["next"] != 0  # not for those who labelled it
     confidence = session.live._confidence
     listed = session.review_list()
@@ -158,7 +158,7 @@ def test_overlap_images_go_to_two_people_and_their_agreement_is_measured(tmp_pat
     rng = np.random.default_rng(0)
     for _ in range(60):
         for who in seen:
-            image = client.get("/api/state", params={"session": who}).json()["next"]
+            image = page_state(client, who)["next"]
             if image is None:
                 continue
             label = int(data.y_train[image]) if rng.random() < 0.8 else 1 - int(data.y_train[image])

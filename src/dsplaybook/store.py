@@ -5,11 +5,15 @@ a crash, a restart or two tabs at once lose nothing. Undo is a row that names th
 it cancels. WAL mode lets the page read while another tab writes; each write is one
 short transaction, so a killed process leaves either the whole row or none. The page
 keeps a ``StandingView`` that folds in only the rows added since its last read, so a
-request costs the same at 200,000 rows as at 200.
+request costs the same at 200,000 rows as at 200. A new store file is created 0600
+(its -wal and -shm files take the same mode): only its owner reads what people entered.
+Reads fall back to a read-only connection where the store cannot be written (a
+read-only folder or disk), so a page keeps showing what was entered.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -98,6 +102,8 @@ class LabelStore:
     one store object serves any number of threads."""
 
     tables: tuple[str, ...] = (SCHEMA, ANNOTATORS, INDEXES)
+    added_columns: tuple[tuple[str, str, str], ...] = ()  # (table, column, declaration)
+    # columns added to a table in a later version: an older store gets them on opening
 
     def __init__(self, path: str | Path, busy_ms: int | None = None, readonly: bool = False):
         self.path = Path(path)
@@ -107,14 +113,38 @@ class LabelStore:
         self._prepare_lock = threading.Lock()
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def _connect(self, write: bool = True) -> Iterator[sqlite3.Connection]:
+        """A connection; ``write`` False (a read) falls back to a read-only one where the
+        store cannot be opened for writing."""
         if self.readonly:
             with self.reading() as conn:
                 yield conn
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            conn = self._open()
+        except InputError:
+            if write or not self.path.exists():
+                raise
+            with self.reading() as conn:  # a read-only folder or disk: reads still work
+                yield conn
+            return
+        try:
+            yield conn
+        except sqlite3.Error as err:
+            raise self._error(err) from err
+        finally:
+            conn.close()
+
+    def _open(self) -> sqlite3.Connection:
+        """A writable connection, the schema prepared once per store object."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():  # created private: people's entries are theirs
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))  # a umask
+                # can only narrow this
             conn = sqlite3.connect(self.path, timeout=self._busy_s, isolation_level=None)
+        except OSError as err:
+            raise InputError(f"{self.path}: {err.strerror or err}") from err
         except sqlite3.Error as err:
             raise self._error(err) from err
         try:
@@ -124,12 +154,15 @@ class LabelStore:
                     conn.execute("PRAGMA journal_mode=WAL")
                     for table in self.tables:
                         conn.executescript(table)
+                    for table, column, declaration in self.added_columns:
+                        if column not in table_columns(conn, table):
+                            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
                     self._prepared = True
-            yield conn
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the WAL
         except sqlite3.Error as err:
-            raise self._error(err) from err
-        finally:
             conn.close()
+            raise self._error(err) from err
+        return conn
 
     @property
     def _busy_s(self) -> float:
@@ -197,7 +230,7 @@ class LabelStore:
         """Rows with an id above ``after``, oldest first (the primary key: no scan)."""
         if not self.path.exists():
             return []
-        with self._connect() as conn:
+        with self._connect(write=False) as conn:
             rows = conn.execute("SELECT * FROM events WHERE id > ? ORDER BY id", (after,))
             return [Event(*row) for row in rows]
 
@@ -232,7 +265,7 @@ class LabelStore:
 
         if not self.path.exists():
             return pd.DataFrame(columns=columns)
-        with self._connect() as conn:
+        with self._connect(write=False) as conn:
             if name not in table_names(conn):
                 return pd.DataFrame(columns=columns)
             rows = conn.execute(f"SELECT {', '.join(columns)} FROM {name} ORDER BY 1")
@@ -330,6 +363,10 @@ class StandingView:
 
     def skipped(self, session: str, image: int) -> bool:
         return image in self._skips.get(session, {})
+
+
+def table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
 def table_names(conn: sqlite3.Connection) -> set[str]:

@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from dsplaybook.app.bodies import NONE_OF_THESE, DrawingSubmission, Verdict, parse_body
 from dsplaybook.app.http import bitmap_png, index_in, off_loop, small_json
+from dsplaybook.app.security import client_of
 from dsplaybook.dadc.drawings import parse_strokes, strokes_to_bitmap
 from dsplaybook.errors import InputError
 from dsplaybook.sessions.drawing import DrawingSession
@@ -22,18 +23,22 @@ PAGE = Path(__file__).with_name("drawing_page.html")
 MAX_BODY = 256 * 1024  # bytes: 5,000 points of a detailed drawing fit, far more is not one
 
 
-def drawing_routes(drawing: DrawingSession, html: Callable[[Path], HTMLResponse]) -> list[Route]:
-    """``html(path)`` serves a page with its write token (see ``server.create_app``)."""
+def drawing_routes(
+    drawing: DrawingSession, html: Callable[[Path, Request], HTMLResponse]
+) -> list[Route]:
+    """``html(path, request)`` serves a page with its write token and client cookie (see
+    ``server.create_app``). A verdict needs the cookie: it is how the page knows a second
+    tab of the drawer's browser is the drawer."""
     rounds = drawing.rounds
     classes = list(rounds.data.class_names)
 
     async def page(request: Request) -> Response:
-        return html(PAGE)
+        return html(PAGE, request)
 
     async def state(request: Request) -> Response:
-        who = request.query_params.get("session", "")[:64]
+        who, client = request.query_params.get("session", "")[:64], client_of(request)
         return await off_loop(
-            lambda: {"dataset": drawing.name, "classes": classes, **rounds.state(who)}
+            lambda: {"dataset": drawing.name, "classes": classes, **rounds.state(who, client)}
         )
 
     async def guess(request: Request) -> Response:
@@ -60,10 +65,11 @@ def drawing_routes(drawing: DrawingSession, html: Callable[[Path], HTMLResponse]
         if isinstance(parsed, Response):
             return parsed
         strokes, bitmap = parsed
+        client = client_of(request)
 
         def store() -> dict:
-            done = rounds.submit(strokes, bitmap, true_class, sent.session, sent.round)
-            return {**done, **rounds.state(sent.session)}
+            done = rounds.submit(strokes, bitmap, true_class, sent.session, sent.round, client)
+            return {**done, "state": rounds.state(sent.session, client)}  # fields stay its own
 
         return await off_loop(store)  # a closed round: 409, before the store is touched
 
@@ -74,12 +80,16 @@ def drawing_routes(drawing: DrawingSession, html: Callable[[Path], HTMLResponse]
         sent = parse_body(Verdict, body)
         if isinstance(sent, Response):
             return sent
-        return await off_loop(
-            lambda: {
-                **rounds.validate(sent.drawing, sent.session, sent.verdict),
-                **rounds.state(sent.session),
-            }
-        )
+        client = client_of(request)
+        if not client:
+            message = "no client cookie: load /draw in this browser first (it names the player)"
+            return JSONResponse({"error": message}, status_code=400)
+
+        def judge() -> dict:
+            done = rounds.validate(sent.drawing, sent.session, sent.verdict, client)
+            return {**done, "state": rounds.state(sent.session, client)}
+
+        return await off_loop(judge)
 
     async def drawing_png(request: Request) -> Response:
         drawing_id = index_in(request.path_params["id"], 2**62)

@@ -10,8 +10,12 @@
   credentials with a cross-site form.
 - **Framing and sniffing**: ``frame-ancestors 'none'``, ``X-Frame-Options: DENY``,
   ``nosniff`` on every answer, errors included.
-- **Basic auth** beyond loopback, the scheme matched case-insensitively, with a short
-  back-off per client after a wrong password.
+- **Basic auth** beyond loopback, the scheme matched case-insensitively. After a wrong
+  password a client's attempts are answered one at a time, each after a wait that doubles
+  with its failures (capped): parallel guesses queue instead of sharing one wait, so a
+  client gets at most one answer per capped interval. All clients together get at most
+  ``GLOBAL_GUESSES_PER_S`` answers to wrong guesses, so many addresses do not multiply it.
+- **Errors**: an unexpected exception is logged and answered 500 with the same headers.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import base64
 import binascii
 import hmac
 import ipaddress
+import logging
 import secrets
 import time
 
@@ -30,6 +35,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import JSONResponse, Response
 
 TOKEN_HEADER = "x-dsplaybook-token"
+CLIENT_COOKIE = "dsplaybook_client"  # names a browser profile (all its tabs): one player
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HEADERS = [
     (b"content-security-policy", b"frame-ancestors 'none'"),
@@ -39,10 +45,29 @@ HEADERS = [
     (b"cache-control", b"no-store"),
 ]
 BACKOFF_S, BACKOFF_MAX_S = 0.25, 4.0  # doubles with each wrong password, per client
+GLOBAL_GUESSES_PER_S = 4.0  # answers to wrong passwords, all clients together
+log = logging.getLogger("dsplaybook")
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def client_of(request) -> str:
+    """The browser the request came from (its client cookie), or "" if it has none; a
+    value that is not one we issue is treated as none."""
+    value = request.cookies.get(CLIENT_COOKIE, "")
+    return value if 20 <= len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum() else ""
+
+
+def with_client(response: Response, client: str) -> Response:
+    """``response`` naming the browser with a client cookie if it has none: HttpOnly (no
+    script reads it), SameSite=Strict (no other site's request carries it)."""
+    if not client:
+        response.set_cookie(
+            CLIENT_COOKIE, new_token(), max_age=400 * 24 * 3600, httponly=True, samesite="strict"
+        )
+    return response
 
 
 def allowed_hosts(host: str, extra: tuple[str, ...] = ()) -> list[str]:
@@ -76,7 +101,9 @@ def protections(token: str, hosts: list[str], password: str | None) -> list[Midd
 
 
 class SecurityHeaders:
-    """No framing, no content sniffing, no caching, no referrer: on every response."""
+    """No framing, no content sniffing, no caching, no referrer: on every response,
+    including the 500 of a handler that failed (logged here, with its traceback, rather
+    than by Starlette's outermost error handler, which would answer without them)."""
 
     def __init__(self, app):
         self.app = app
@@ -85,15 +112,25 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = False
 
         async def with_headers(message):
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(n, v) for n, v in HEADERS if n not in present]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        try:
+            await self.app(scope, receive, with_headers)
+        except Exception:
+            log.exception("%s %s failed", scope.get("method"), scope.get("path"))
+            if started:
+                raise  # half an answer is out: nothing better than closing the connection
+            answer = JSONResponse({"error": "internal error (see the server's log)"}, 500)
+            await answer(scope, receive, with_headers)
 
 
 def cross_site_reason(method: str, headers: Headers, token: str) -> str | None:
@@ -134,32 +171,63 @@ class SameOriginWrites:
 
 class BasicAuth:
     """HTTP basic auth (any user name, this password) for a page served beyond loopback.
-    Each wrong password from a client doubles the wait before its next answer (capped),
-    so guessing is slow; a right one clears it."""
+
+    A client with wrong passwords behind it is answered one attempt at a time (a lock per
+    client), each after ``backoff(failures)``; a failure is counted before the next
+    attempt is looked at, so parallel guesses queue rather than share one wait. Answers
+    to wrong passwords are also spaced globally (``GLOBAL_GUESSES_PER_S``). A right
+    password clears the client's count (it too waits its turn: its speed would tell)."""
 
     def __init__(self, app, password: str):
         self.app, self.password = app, password.encode()
         self.failures: dict[str, tuple[int, float]] = {}  # client -> (count, last time)
+        self.turns: dict[str, asyncio.Lock] = {}  # client -> one attempt at a time
+        self.global_turn = asyncio.Lock()
+        self.global_next = 0.0
+
+    def backoff(self, count: int) -> float:
+        """The wait before answering a client with ``count`` wrong passwords; the exponent
+        is capped, so no count overflows."""
+        return 0.0 if count <= 0 else min(BACKOFF_S * 2.0 ** min(count - 1, 30), BACKOFF_MAX_S)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         client = (scope.get("client") or ("?", 0))[0]
-        if self._allowed(Headers(scope=scope).get("authorization", "")):
-            self.failures.pop(client, None)
+        given = Headers(scope=scope).get("authorization", "")
+        if client not in self.failures:  # no failures: nothing to wait for
+            allowed = await self._attempt(client, given)
+        else:
+            turn = self.turns.setdefault(client, asyncio.Lock())
+            async with turn:
+                await asyncio.sleep(self.backoff(self.failures.get(client, (0, 0.0))[0]))
+                allowed = await self._attempt(client, given)
+        if allowed:
             await self.app(scope, receive, send)
             return
-        count, _ = self.failures.get(client, (0, 0.0))
-        if count:
-            await asyncio.sleep(min(BACKOFF_S * 2 ** (count - 1), BACKOFF_MAX_S))
-        if Headers(scope=scope).get("authorization"):  # a wrong password, not a first visit
-            self.failures[client] = (count + 1, time.monotonic())
-            self._forget_old()
         response = Response(
             "password required", 401, {"WWW-Authenticate": 'Basic realm="dsplaybook"'}
         )
         await response(scope, receive, send)
+
+    async def _attempt(self, client: str, given: str) -> bool:
+        """Check ``given``; count a wrong one (a missing one is a first visit, not a guess)
+        and space wrong answers globally."""
+        if self._allowed(given):
+            self.failures.pop(client, None)
+            self.turns.pop(client, None)
+            return True
+        if given:
+            count = self.failures.get(client, (0, 0.0))[0]
+            self.failures[client] = (count + 1, time.monotonic())
+            self._forget_old()
+            async with self.global_turn:
+                wait = self.global_next - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self.global_next = time.monotonic() + 1.0 / GLOBAL_GUESSES_PER_S
+        return False
 
     def _allowed(self, value: str) -> bool:
         scheme, _, credentials = value.partition(" ")
@@ -173,7 +241,11 @@ class BasicAuth:
         return hmac.compare_digest(given, self.password)
 
     def _forget_old(self, keep_s: float = 600.0, most: int = 10_000) -> None:
-        """Bounded memory: clients idle for ten minutes start afresh."""
+        """Bounded memory: beyond ``most`` clients, those idle for ten minutes start afresh
+        (their lock too, unless an attempt holds it)."""
         if len(self.failures) > most:
             cutoff = time.monotonic() - keep_s
             self.failures = {c: v for c, v in self.failures.items() if v[1] > cutoff}
+            self.turns = {
+                c: t for c, t in self.turns.items() if c in self.failures or t.locked()
+            }

@@ -19,13 +19,13 @@ from starlette.routing import Route
 from dsplaybook.app.bodies import LabelAction, parse_body
 from dsplaybook.app.drawing import drawing_routes
 from dsplaybook.app.http import bitmap_png, index_in, off_loop, small_json
-from dsplaybook.app.security import allowed_hosts, new_token, protections
+from dsplaybook.app.security import allowed_hosts, client_of, new_token, protections, with_client
 from dsplaybook.sessions.drawing import DrawingSession
 from dsplaybook.sessions.labelling import LabelSession
 
 PAGE = Path(__file__).with_name("label_page.html")
 TOKEN_SLOT = "__DSPLAYBOOK_TOKEN__"  # where a page's HTML receives the write token
-ACTIONS = ("label", "skip", "undo", "next-batch")
+ACTIONS = ("state", "label", "skip", "undo", "next-batch")
 
 
 def create_app(
@@ -40,13 +40,15 @@ def create_app(
     random one (``app.state.token``)."""
     token = token or new_token()
 
-    def html(path: Path) -> HTMLResponse:
-        return HTMLResponse(path.read_text(encoding="utf-8").replace(TOKEN_SLOT, token))
+    def html(path: Path, request: Request) -> HTMLResponse:
+        """A page with its write token, naming the browser with a client cookie."""
+        page = HTMLResponse(path.read_text(encoding="utf-8").replace(TOKEN_SLOT, token))
+        return with_client(page, client_of(request))
 
     async def page(request: Request) -> Response:
         if session is None:
             return HTMLResponse("<p>No label queue: run make app DATASET=&lt;name&gt;.</p>", 404)
-        return html(PAGE)
+        return html(PAGE, request)
 
     routes = [
         *(drawing_routes(drawing, html) if drawing else []),
@@ -63,9 +65,11 @@ def label_routes(session: LabelSession) -> list[Route]:
     """The label page's API: its state, the images, and the actions that write."""
 
     async def state(request: Request) -> Response:
+        """A look without side effects: any page may load it (an ``<img>`` on another
+        site does), so it leases nothing; the page's POST /api/state leases."""
         who = request.query_params.get("session", "")[:64]
         mode = "review" if request.query_params.get("mode") == "review" else "label"
-        return await off_loop(lambda: session.state(who, mode))
+        return await off_loop(lambda: session.state(who, mode, lease=False))
 
     async def image(request: Request) -> Response:
         index = index_in(request.path_params["index"], len(session.data.x_train))
@@ -115,6 +119,8 @@ async def _act(session: LabelSession, action: str, sent: LabelAction) -> Respons
         named = await off_loop(named_tab)
         if named.status_code != 200:
             return named
+    if action == "state":
+        return await off_loop(lambda: session.state(who, mode))
     if action == "undo":
         return await off_loop(lambda: session.undo(who, mode))
     if action == "next-batch":

@@ -11,18 +11,33 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from dsplaybook.errors import InputError
 
 HEADER_TIMEOUT_S = 10.0  # a request's headers must arrive within this of its connection
+BODY_TIMEOUT_S = 10.0  # and its body within this of the headers' last byte
 KEEP_ALIVE_S = 5  # an idle kept-alive connection is closed after this
 MAX_CONNECTIONS = 100  # beyond this uvicorn answers 503
 
 
 class BoundedH11(H11Protocol):
-    """uvicorn's h11 protocol with a deadline for each request's headers: its keep-alive
-    timer covers idle connections between requests, not a first request (or a next one)
-    whose headers trickle in forever."""
+    """uvicorn's h11 protocol with a deadline for each request's headers and one for its
+    body: its keep-alive timer covers idle connections between requests, not a request
+    whose headers or body trickle in a byte at a time to hold a connection slot."""
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
         self._arm_header_deadline()
+
+    def handle_events(self) -> None:
+        before = self.cycle
+        super().handle_events()
+        if self.cycle is not None and self.cycle is not before and self.cycle.more_body:
+            self._arm_body_deadline(self.cycle)
+
+    def _arm_body_deadline(self, cycle) -> None:
+        def expire() -> None:
+            if self.cycle is cycle and cycle.more_body and not self.transport.is_closing():
+                self.transport.close()  # the body did not arrive in time: the app sees a
+                # disconnect, the connection slot is free again
+
+        self.loop.call_later(BODY_TIMEOUT_S, expire)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()

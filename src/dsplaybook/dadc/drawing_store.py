@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dsplaybook.errors import InputError
-from dsplaybook.store import LabelStore, now, table_names
+from dsplaybook.store import LabelStore, now, table_columns, table_names
 
 DRAWINGS = """
 CREATE TABLE IF NOT EXISTS drawings (
@@ -69,6 +69,7 @@ DRAWING_COLUMNS = (
     "id",
     "round",
     "session",
+    "client",
     "time",
     "strokes",
     "bitmap",
@@ -77,13 +78,15 @@ DRAWING_COLUMNS = (
     "true_class",
     "fooled",
 )
-COUNTS = ("id", "round", "session", "true_class", "fooled")  # what the bookkeeping needs
+COUNTS = ("id", "round", "session", "client", "true_class", "fooled")  # the bookkeeping's
+CLIENT = "TEXT NOT NULL DEFAULT ''"  # the browser profile (page cookie) a row came from
 
 
 class DrawingStore(LabelStore):
     """Drawings and rounds in the dataset's store (same file, WAL, append-only)."""
 
     tables = (*LabelStore.tables, DRAWINGS, ROUNDS, ROUND_MODELS, VALIDATIONS, ROUND_FACTS)
+    added_columns = (("drawings", "client", CLIENT), ("validations", "client", CLIENT))
 
     @classmethod
     def round_numbers(cls, path: str | Path) -> list[int]:
@@ -101,10 +104,11 @@ class DrawingStore(LabelStore):
     def add_drawing(self, **row: Any) -> int:
         with self._connect() as conn:
             cursor = conn.execute(
-                "INSERT INTO drawings (round, session, time, strokes, bitmap, prediction, "
-                "probabilities, true_class, fooled) VALUES (:round, :session, :time, "
-                ":strokes, :bitmap, :prediction, :probabilities, :true_class, :fooled)",
-                {**row, "time": now()},
+                "INSERT INTO drawings (round, session, client, time, strokes, bitmap, "
+                "prediction, probabilities, true_class, fooled) VALUES (:round, :session, "
+                ":client, :time, :strokes, :bitmap, :prediction, :probabilities, "
+                ":true_class, :fooled)",
+                {"client": "", **row, "time": now()},
             )
             return int(cursor.lastrowid or 0)
 
@@ -141,16 +145,27 @@ class DrawingStore(LabelStore):
                 conn.execute("ROLLBACK")
                 raise
 
-    def add_verdict(self, drawing: int, session: str, verdict: str) -> int:
+    def add_verdict(self, drawing: int, session: str, verdict: str, client: str = "") -> int:
         with self._connect() as conn:
             cursor = conn.execute(
-                "INSERT INTO validations (drawing, session, verdict, time) VALUES (?,?,?,?)",
-                (drawing, session, verdict, now()),
+                "INSERT INTO validations (drawing, session, client, verdict, time) "
+                "VALUES (?,?,?,?,?)",
+                (drawing, session, client, verdict, now()),
             )
             return int(cursor.lastrowid or 0)
 
     def verdicts(self) -> pd.DataFrame:
-        return self._table("validations", ["id", "drawing", "session", "verdict", "time"])
+        """Every verdict, oldest first; ``client`` is the session where the store
+        predates clients (or the request had none)."""
+        columns = ["id", "drawing", "session", "client", "verdict", "time"]
+        if not self.path.exists():
+            return pd.DataFrame(columns=columns)
+        with self._connect(write=False) as conn:
+            if "validations" not in table_names(conn):
+                return pd.DataFrame(columns=columns)
+            select = _with_client(conn, "validations", columns)
+            rows = conn.execute(f"SELECT {select} FROM validations ORDER BY id")
+            return pd.DataFrame(rows.fetchall(), columns=columns)
 
     def round_facts(self) -> pd.DataFrame:
         return self._table("round_facts", ["round", "last_validation", "test_error"])
@@ -164,7 +179,7 @@ class DrawingStore(LabelStore):
 
     def model_file(self, round_: int) -> tuple[str, str] | None:
         """The round's model file and its hash: the latest rebuild, else the original."""
-        with self._connect() as conn:
+        with self._connect(write=False) as conn:
             rebuilt = (
                 "round_models" in table_names(conn)
                 and conn.execute(
@@ -189,21 +204,22 @@ class DrawingStore(LabelStore):
         if not self.path.exists():
             return pd.DataFrame(columns=list(columns))
         where, args = ("WHERE round = ?", (round_,)) if round_ is not None else ("", ())
-        with self._connect() as conn:
-            rows = conn.execute(
-                f"SELECT {', '.join(columns)} FROM drawings {where} ORDER BY id", args
-            )
+        with self._connect(write=False) as conn:
+            if "drawings" not in table_names(conn):
+                return pd.DataFrame(columns=list(columns))
+            select = _with_client(conn, "drawings", list(columns))
+            rows = conn.execute(f"SELECT {select} FROM drawings {where} ORDER BY id", args)
             return pd.DataFrame(rows.fetchall(), columns=list(columns))
 
     def last_drawing(self) -> int:
-        with self._connect() as conn:
+        with self._connect(write=False) as conn:
             return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM drawings").fetchone()[0])
 
     def bitmap(self, drawing: int) -> np.ndarray | None:
         """One drawing's 28×28 bitmap, or None if there is no such drawing."""
         if not self.path.exists():
             return None
-        with self._connect() as conn:
+        with self._connect(write=False) as conn:
             row = conn.execute("SELECT bitmap FROM drawings WHERE id = ?", (drawing,)).fetchone()
         return None if row is None else np.frombuffer(row[0], np.uint8).reshape(28, 28)
 
@@ -211,6 +227,14 @@ class DrawingStore(LabelStore):
         columns = ["round", "time", "last_drawing", "model", "sha256"]
         if not self.path.exists():
             return pd.DataFrame(columns=columns)
-        with self._connect() as conn:
+        with self._connect(write=False) as conn:
             rows = conn.execute(f"SELECT {', '.join(columns)} FROM rounds ORDER BY round")
             return pd.DataFrame(rows.fetchall(), columns=columns)
+
+
+def _with_client(conn: sqlite3.Connection, table: str, columns: list[str]) -> str:
+    """The SELECT list for ``columns``: ``client`` falls back to the session, for rows
+    (or a store opened read-only) from before clients were recorded."""
+    present = table_columns(conn, table)
+    client = "COALESCE(NULLIF(client, ''), session)" if "client" in present else "session"
+    return ", ".join(client if c == "client" else c for c in columns)

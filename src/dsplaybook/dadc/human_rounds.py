@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dsplaybook.dadc.round_model import HumanRoundSettings, bitmaps, train_round_model
-from dsplaybook.dadc.validation import round_figures, statuses, training_drawings
+from dsplaybook.dadc.validation import round_figures, statuses, training_drawings, validators
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
 from dsplaybook.plots import plt, save_figure
@@ -54,15 +54,17 @@ def evaluate_rounds(
     models = {}
     for r in rounds.itertuples():
         counting = training_drawings(
-            drawings, verdicts, r.last_drawing, cut.get(r.round, 0), s.validation
+            drawings, verdicts, r.last_drawing, cut.get(r.round, 0), s.validation, s.confirmations
         )
         models[int(r.round)] = train_round_model(data, counting, s)
-    status = statuses(drawings, verdicts, s.validation)
+    status = statuses(drawings, verdicts, s.validation, s.confirmations)
+    judges = validators(drawings, verdicts)
     rows = []
     for k in sorted(set(drawings["round"].astype(int)) & set(models)):
         mine = drawings["round"] == k
         figures = round_figures(drawings[mine], status[mine])
         fools = drawings[mine & (status == "validated")]
+        confirming = judges["confirmed_by"].reindex(fools["id"].astype(int)).fillna(0)
         wrong = models[k].predict(data.x_test) != data.y_test
         newer = np.nan
         if k + 1 in models and len(fools):
@@ -72,6 +74,7 @@ def evaluate_rounds(
             {
                 "round": k,
                 **figures,
+                "validators_per_fool": float(confirming.mean()) if len(fools) else np.nan,
                 "next_model_fooled_rate": newer,
                 "test_error": float(wrong.mean()),
                 "hard_error": float(wrong[hard].mean()) if hard.any() else np.nan,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import numpy as np
 
 from dsplaybook.dadc.drawings import Strokes, varied
+from dsplaybook.errors import InputError
 
 Shape = Callable[[np.random.Generator], Strokes]
 
@@ -113,7 +114,8 @@ def tricky_drawing(name: str, kind: int, rng: np.random.Generator) -> Strokes:
 def play_rounds(rounds, n_rounds: int, seed: int, attempts: int = 400) -> list[dict]:
     """A scripted person against ``rounds`` (a ``DrawingRounds``): each round, tricky
     drawings of random classes until ``round_size`` fool the open model, each confirmed
-    by a second scripted session; then, once the next model is ready, how it does on
+    by a second scripted player (another browser) after the drawer's own second tab
+    tried to confirm it and was refused; then, once the next model is ready, how it does on
     them. Stops early when ``attempts`` drawings find too few fools (the model learnt the
     tricks). Per round: the DADC measure (share of the round's validated fools that still
     fool the next model), fresh variants of them (±9°, 5-px jitter, 10 each) the next model
@@ -127,15 +129,20 @@ def play_rounds(rounds, n_rounds: int, seed: int, attempts: int = 400) -> list[d
     names = rounds.data.class_names
     played = []
     for k in range(n_rounds):
-        start, fools = rounds.round, []
+        start, fools, self_refused = rounds.round, [], 0
         for _ in range(attempts):
             if rounds.round != start or rounds.training:
                 break
             c = int(rng.integers(len(names)))
             strokes = tricky_drawing(names[c], int(rng.integers(len(TRICKY[names[c]]))), rng)
-            answer = rounds.submit(strokes, strokes_to_bitmap(strokes, extent), c, "drawer", start)
+            bitmap = strokes_to_bitmap(strokes, extent)
+            answer = rounds.submit(strokes, bitmap, c, "drawer", start, client="drawer-browser")
             if answer["fooled"]:
-                rounds.validate(answer["drawing"], "checker", "confirm")
+                try:  # the drawer's second tab: the same browser, so the same player
+                    rounds.validate(answer["drawing"], "drawer-tab-2", "confirm", "drawer-browser")
+                except InputError:  # refused (sessions.drawing.VerdictRefused)
+                    self_refused += 1
+                rounds.validate(answer["drawing"], "checker", "confirm", "checker-browser")
                 fools.append((strokes, c))
         while rounds.training:
             time.sleep(0.02)
@@ -156,6 +163,7 @@ def play_rounds(rounds, n_rounds: int, seed: int, attempts: int = 400) -> list[d
             {
                 "round": k,
                 "fools": len(fools),
+                "self_validations_refused": self_refused,
                 "still_fooling": float((again != truth).mean()),
                 "fresh_right": float((fresh_guess == np.array([c for _, c in fresh])).mean()),
                 "test_error": float(facts[rounds.round]),

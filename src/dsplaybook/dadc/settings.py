@@ -64,7 +64,13 @@ class HumanRounds(Section):
     validation: Literal["peer", "none"] = Field(
         "peer",
         description="peer: a fooling drawing counts (toward the round and in training) only "
-        "once another session confirms its class; none: every fooling drawing counts.",
+        "once other players confirm its class; none: every fooling drawing counts.",
+    )
+    confirmations: Literal["auto"] | Annotated[int, Field(ge=1)] = Field(
+        "auto",
+        description="How many more confirmations than rejections from other players (other "
+        "browser profiles) validate a fooling drawing, and rejections than confirmations "
+        "reject it; auto: 1 while at most two players take part in the round, else 2.",
     )
     drawings: str = Field(
         "",

@@ -3,8 +3,10 @@ store is :mod:`dsplaybook.dadc.drawing_store`).
 
 A round's model (``round_model``) is trained on a seeded base subset of the dataset's
 training images plus the drawings stored before the round opened (its ``last_drawing``)
-that count: those the model got right, and fooling ones another session validated (up
-to the round's ``last_validation``; see ``validation``). The model of round k judges the
+that count: those the model got right, and fooling ones other players validated (up
+to the round's ``last_validation``; see ``validation``). A player is a *client*: the
+browser profile the page's cookie names (a second tab is the same player), so nobody
+validates their own drawing. The model of round k judges the
 drawings of round k; once ``round_size`` of them are validated fools, round k+1's model
 trains in the background and takes over when ready.
 """
@@ -83,7 +85,13 @@ class DrawingRounds:
         return round_, self._models[round_].probabilities(bitmap[None], len(self.classes))[0]
 
     def submit(
-        self, strokes, bitmap: np.ndarray, true_class: int, session: str, round_: int
+        self,
+        strokes,
+        bitmap: np.ndarray,
+        true_class: int,
+        session: str,
+        round_: int,
+        client: str = "",
     ) -> dict:
         """Store a drawing judged by ``round_``'s model, the round it was guessed in; a
         round closed since is refused (``RoundClosed``), so every row's round is the
@@ -100,6 +108,7 @@ class DrawingRounds:
         drawing = self.store.add_drawing(
             round=current,
             session=session,
+            client=client,
             strokes=json.dumps(strokes),
             bitmap=bitmap.astype(np.uint8).tobytes(),
             prediction=prediction,
@@ -118,33 +127,46 @@ class DrawingRounds:
             "pending": pending,
         }
 
-    def validate(self, drawing: int, session: str, verdict: str) -> dict:
-        """Another session's verdict on a fooling drawing's claimed class."""
+    def validate(self, drawing: int, session: str, verdict: str, client: str = "") -> dict:
+        """Another player's verdict on a fooling drawing's claimed class: refused from
+        the drawer's session or client (browser profile), and a client's second verdict
+        on the same drawing; ``client`` "" stands for the session."""
         if verdict not in VERDICTS:
             raise VerdictRefused(f"verdict: one of {', '.join(VERDICTS)}")
+        client = client or session
         table = self.store.drawings(COUNTS)
         row = table[table["id"] == drawing]
         if row.empty or int(row["fooled"].iloc[0]) != 1:
             raise VerdictRefused(f"drawing {drawing}: no fooling drawing waits for a verdict")
-        if row["session"].iloc[0] == session:
-            raise VerdictRefused(f"drawing {drawing}: you drew it; another person validates it")
-        verdict_id = self.store.add_verdict(drawing, session, verdict)
+        if row["session"].iloc[0] == session or row["client"].iloc[0] == client:
+            raise VerdictRefused(
+                f"drawing {drawing}: drawn in this browser; another person validates it "
+                "(from their own browser)"
+            )
+        given = self.store.verdicts()
+        mine = given[(given["drawing"].astype(int) == drawing) & (given["client"] == client)]
+        if len(mine):
+            raise VerdictRefused(f"drawing {drawing}: this browser has judged it already")
+        verdict_id = self.store.add_verdict(drawing, session, verdict, client)
         self.store.checkpoint()
         self._maybe_close_round()
         return {"verdict": verdict_id, "drawing": drawing}
 
     def _statuses(self, table: pd.DataFrame, verdicts: pd.DataFrame | None = None) -> pd.Series:
         verdicts = self.store.verdicts() if verdicts is None else verdicts
-        return statuses(table, verdicts, self.settings.validation)
+        return statuses(table, verdicts, self.settings.validation, self.settings.confirmations)
 
-    def state(self, session: str = "") -> dict:
+    def state(self, session: str = "", client: str = "") -> dict:
+        client = client or session
         table = self.store.drawings(COUNTS)
         verdicts = self.store.verdicts()
         status = self._statuses(table, verdicts)
         mine = table["round"] == self.round
         figures = round_figures(table[mine], status[mine])
-        judged = set(verdicts.loc[verdicts["session"] == session, "drawing"].astype(int))
-        waiting = table[(status == "pending") & (table["session"] != session)]
+        by_me = (verdicts["session"] == session) | (verdicts["client"] == client)
+        judged = set(verdicts.loc[by_me, "drawing"].astype(int))
+        drawn_here = (table["session"] == session) | (table["client"] == client)
+        waiting = table[(status == "pending") & ~drawn_here]
         waiting = waiting[~waiting["id"].astype(int).isin(judged)]
         return {
             "round": self.round,
@@ -161,7 +183,7 @@ class DrawingRounds:
                 }
                 for r in waiting.head(3).itertuples()
             ],
-            "my_validated": int(((table["session"] == session) & (status == "validated")).sum()),
+            "my_validated": int((drawn_here & (status == "validated")).sum()),
             "dashboard": self.dashboard(table, status),
         }
 
@@ -221,6 +243,7 @@ class DrawingRounds:
             last_drawing,
             last_validation,
             self.settings.validation,
+            self.settings.confirmations,
         )
 
     def _train(

@@ -72,14 +72,16 @@ class LabelSession:
         with self._lock:
             return {**self._folder_labels, **self._view.labels()}
 
-    def state(self, session: str, mode: str = "label") -> dict:
-        """What the page shows; ``mode`` review walks ``review_list`` instead of the queue."""
+    def state(self, session: str, mode: str = "label", lease: bool = True) -> dict:
+        """What the page shows; ``mode`` review walks ``review_list`` instead of the queue.
+        ``lease`` False (a GET: no side effect) shows the image the tab would get without
+        holding it; the page itself asks with a POST, which leases."""
         if mode == "review":
             return self._review_state(session)
         stale = self.refresh()
         with self._lock:
             self._follow_ranking()
-            image = self._next_for(session)
+            image = self._next_for(session, lease)
             labelled, queued = self._view.labelled_count(self._queued), len(self.queue)
         return self._page(image, labelled, queued, stale)
 
@@ -226,10 +228,10 @@ class LabelSession:
                 return str(err)
         return None
 
-    def _next_for(self, session: str) -> int | None:
+    def _next_for(self, session: str, lease: bool = True) -> int | None:
         """The first queued image this tab has neither labelled nor skipped and no other
         tab holds; if others hold all that are left, the first of those (a label on it
-        is then reported as a conflict). Leases it to this tab."""
+        is then reported as a conflict). Leases it to this tab if ``lease``."""
         now, fallback = time.monotonic(), None
         image: int | None = None
         for image in self.queue:
@@ -241,15 +243,21 @@ class LabelSession:
             fallback = image if fallback is None else fallback
         else:
             image = fallback
-        if image is not None:
+        if image is not None and lease:
             previous = self._held.pop(session, None)
             if previous is not None and self._leases.get(previous, ("",))[0] == session:
                 del self._leases[previous]
             self._leases[image] = (session, now + LEASE_S)
             self._held[session] = image
-            if len(self._leases) > 4 * len(self.queue) + 100:  # bounded, whatever tabs do
-                self._leases = {i: v for i, v in self._leases.items() if v[1] >= now}
+            if len(self._held) > 4 * len(self.queue) + 100:  # bounded, whatever tabs do:
+                self._expire(now)  # tabs whose lease ran out are forgotten
         return image
+
+    def _expire(self, now: float) -> None:
+        self._leases = {i: v for i, v in self._leases.items() if v[1] >= now}
+        self._held = {tab: i for tab, i in self._held.items() if self._leases.get(i, ("",))[0] == tab}
+        if len(self._names) > 1000:
+            self._names = {}  # a cache of what is stored: it refills
 
     def _done_for(self, session: str, image: int) -> bool:
         """Labelled as far as this tab is concerned: by this tab, or by another unless the
