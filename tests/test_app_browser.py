@@ -279,6 +279,8 @@ def test_a_fool_waits_for_another_session_and_a_rejected_one_does_not_count(serv
             )
             assert drawer.find_element(By.ID, "validate").get_attribute("hidden")  # not mine
             assert rounds.round == 0
+            if verdict == "reject":
+                _second_tab_cannot_validate(drawer, url, int(rounds.store.drawings()["id"].iloc[-1]))
             _verdict(checker, verdict)
         WebDriverWait(drawer, 60).until(
             lambda d: d.find_element(By.ID, "status").get_attribute("data-round") == "1"
@@ -301,6 +303,34 @@ def test_a_fool_waits_for_another_session_and_a_rejected_one_does_not_count(serv
     assert list(verdicts["verdict"]) == ["reject", "confirm"]
     trained = rounds.training_drawings(10**6, 10**6)
     assert list(trained["id"]) == [int(verdicts["drawing"].iloc[1])]
+
+
+def _second_tab_cannot_validate(driver, url: str, drawing: int) -> None:
+    """A new tab of the drawer's browser (a fresh session id, the same profile) is not
+    offered the drawer's fool, and a verdict sent from it is refused."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    first = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    try:
+        driver.get(url)
+        WebDriverWait(driver, 10).until(
+            lambda d: "round 0" in d.find_element(By.ID, "status").text
+        )
+        assert driver.find_element(By.ID, "validate").get_attribute("hidden")
+        answer = driver.execute_async_script(
+            """const done = arguments[arguments.length - 1];
+            fetch("api/draw/validate", {method: "POST", body: JSON.stringify(
+              {session: "another-tab", drawing: arguments[0], verdict: "confirm"}),
+              headers: {"Content-Type": "application/json", "X-Dsplaybook-Token": TOKEN}})
+            .then(async (r) => done([r.status, (await r.json()).error]));""",
+            drawing,
+        )
+        assert answer[0] == 400 and "drawn in this browser" in answer[1], answer
+    finally:
+        driver.close()
+        driver.switch_to.window(first)
 
 
 def _label_true_classes(driver, truth, n: int, queued: int) -> None:

@@ -108,7 +108,9 @@ def test_twenty_concurrent_submissions_store_twenty_rows(tmp_path):
     assert len(rounds.store.drawings()) == 20
 
 
-@pytest.mark.parametrize("damage", ["missing", "corrupt", "altered", "all files gone"])
+@pytest.mark.parametrize(
+    "damage", ["missing", "corrupt", "altered", "all files gone", "a folder in its place"]
+)
 def test_a_damaged_round_model_is_rebuilt_from_the_store(tmp_path, damage, caplog):
     rounds = drawing_rounds(tmp_path, round_size=1)
     _fool(rounds)
@@ -122,12 +124,20 @@ def test_a_damaged_round_model_is_rebuilt_from_the_store(tmp_path, damage, caplo
         (models / "round_1.pkl").write_bytes(b"not a pickle")
     elif damage == "altered":
         (models / "round_1.pkl").write_bytes(pickle.dumps(rounds._models[1]) + b"\0")
+    elif damage == "a folder in its place":
+        (models / "round_1.pkl").unlink()
+        (models / "round_1.pkl").mkdir()
+        (models / "round_1.pkl" / "kept.txt").write_text("someone's")  # left alone
     else:
         shutil.rmtree(models)
     again = drawing_rounds(tmp_path, round_size=1, data=rounds.data)  # an app restart
     assert again.round == 1 and "rebuilding it from the store" in caplog.text
     assert np.array_equal(again._models[1].predict(x), expected)  # the same model again
-    assert (models / "round_1.pkl").is_file()
+    if damage == "a folder in its place":
+        assert (models / "round_1.pkl" / "kept.txt").read_text() == "someone's"
+        assert (models / "round_1.rebuilt-1.pkl").is_file() and "not a file" in caplog.text
+    else:
+        assert (models / "round_1.pkl").is_file()
     _fool(again, SQUARE)  # the next round gets a new number: no collision
     _wait_for_round(again, 2)
     assert list(again.store.rounds()["round"]) == [0, 1, 2]

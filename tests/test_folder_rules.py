@@ -151,6 +151,10 @@ def test_folder_quirks(tmp_path, caplog):
     (root / "boots" / "link.png").symlink_to(outside / "secret.png")
     (root / "linked_class").symlink_to(outside, target_is_directory=True)
     Image.fromarray(_block(255, 0)).save(root / "boots" / "brace{x}.png")
+    for odd in ("<script>.png", "<logs>.png", "a>b.png"):  # Snakemake's <pathvar> syntax
+        Image.fromarray(_block(255, 0)).save(root / "unlabeled" / odd)
+    (root / "<cls>").mkdir()
+    Image.fromarray(_block(255, 0)).save(root / "<cls>" / "a.png")
     latin1 = os.fsencode(root / "boots") + b"/caf\xe9.png"
     with open(latin1, "wb") as fh:
         Image.fromarray(_block(255, 0)).save(fh, format="PNG")
@@ -168,6 +172,8 @@ def test_folder_quirks(tmp_path, caplog):
     assert "outside" in refused["boots/link.png"] and "outside" in refused["linked_class"]
     assert "{" in refused["boots/brace{x}.png"] and "rename" in refused["boots/brace{x}.png"]
     assert "UTF-8" in refused["boots/caf\\udce9.png"]
+    for name in ("unlabeled/<script>.png", "unlabeled/<logs>.png", "unlabeled/a>b.png", "<cls>"):
+        assert "< or >" in refused[name] and "rename" in refused[name], name
     assert scan.other_suffixes == {".txt": 1}
     ignored = dict(scan.ignored)
     assert {".hidden", "__MACOSX", ".ipynb_checkpoints", "README.md", "boots/.DS_Store"} <= set(
@@ -178,7 +184,7 @@ def test_folder_quirks(tmp_path, caplog):
     assert data.class_names == ("boots",)
     assert sorted(data.files_train) == ["boots/a.png", "unlabeled/a.png"]
     assert list(data.y_train[np.argsort(data.files_train)]) == [0, -1]  # unlabeled: -1
-    assert len(skipped) == 4  # link, linked folder, brace, latin-1
+    assert len(skipped) == 8  # link, linked folder, brace, latin-1, three <>, a <> folder
     for name in ("__MACOSX", ".ipynb_checkpoints", "link.png", "brace{x}.png", "1 .txt"):
         assert name in caplog.text, name
 

@@ -67,9 +67,9 @@ def _config(run: WorkflowRun) -> dict:
 def test_a_folder_goes_to_queue_then_labels_and_review(tmp_path):
     make_folder(tmp_path / "shoes", per_class=8, unlabelled=30)
     sandal = tmp_path / "shoes" / "sandals" / "0.png"  # names a DAG cannot carry, and debris
-    for odd in (b"brace{x}.png", b"caf\xe9.png"):
+    for odd in (b"brace{x}.png", b"caf\xe9.png", b"<logs>.png", b"../unlabelled/<script>.png"):
         with open(os.fsencode(sandal.parent) + b"/" + odd, "wb") as fh:
-            fh.write(sandal.read_bytes())
+            fh.write(sandal.read_bytes())  # <word>: a Snakemake path variable
     (tmp_path / "shoes" / "__MACOSX").mkdir()
     (tmp_path / "shoes" / "__MACOSX" / "0.png").write_bytes(sandal.read_bytes())
     run = WorkflowRun(workdir=tmp_path / "work", configfile=tmp_path / "c.yaml")
@@ -95,8 +95,10 @@ def test_a_folder_goes_to_queue_then_labels_and_review(tmp_path):
     queue_file = run.workdir / "results/label_budget/shoes/queue.csv"
     run.snakemake(str(queue_file.relative_to(run.workdir)))
     log = (run.workdir / "logs/data/build_folder_dataset/shoes.log").read_text()
-    assert "3 file(s) skipped" in log and "broken.png" in log
+    assert "5 file(s) skipped" in log and "broken.png" in log
     assert "brace{x}.png: its name has {" in log and "caf\\udce9.png: its name is not" in log
+    for name in ("sandals/<logs>.png", "unlabelled/<script>.png"):
+        assert f"{name}: its name has < or >" in log, log
     assert "__MACOSX: a hidden or system folder" in log
     queue = pd.read_csv(queue_file)
     data = read_mnist_style(run.workdir / "results/data/shoes.h5")

@@ -55,9 +55,12 @@ def atomic_directory(dest: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def write_csv(frame, dest: str | os.PathLike[str], **to_csv: object) -> None:
-    """A pandas frame as CSV, atomically, without the index (``to_csv`` adds options)."""
+    """A pandas frame as CSV, atomically, without the index (``to_csv`` adds options);
+    text cells a spreadsheet would run as formulas are neutralised (``spreadsheet``)."""
+    from dsplaybook.spreadsheet import spreadsheet_safe
+
     with atomic_path(dest) as tmp:
-        frame.to_csv(tmp, index=False, **to_csv)
+        spreadsheet_safe(frame).to_csv(tmp, index=False, **to_csv)
 
 
 def write_text(dest: str | os.PathLike[str], text: str) -> None:

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dsplaybook.atomic import atomic_path
+from dsplaybook.atomic import atomic_path, write_csv
 from dsplaybook.dadc.report import final_round_summary, summary_line
 from dsplaybook.logs import run_rule
 
@@ -13,10 +13,8 @@ def main(log) -> None:
     summary = final_round_summary(rounds)
     line = summary_line(snakemake.wildcards.dataset, summary)
     log.info("%s", line)
-    with atomic_path(snakemake.output.rounds) as tmp:
-        rounds.to_csv(tmp, index=False)
-    with atomic_path(snakemake.output.summary) as tmp:
-        summary.to_csv(tmp, index=False)
+    write_csv(rounds, snakemake.output.rounds)
+    write_csv(summary, snakemake.output.summary)
     with atomic_path(snakemake.output.line) as tmp:
         tmp.write_text(line + "\n", encoding="utf-8")
 

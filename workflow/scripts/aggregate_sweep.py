@@ -7,7 +7,7 @@ sweep.csv and summary.csv are byte-identical for the same config.
 
 import pandas as pd
 
-from dsplaybook.atomic import atomic_path
+from dsplaybook.atomic import write_csv
 from dsplaybook.label_budget.sweep import best_per_budget, labels_needed, summarise, tidy_cells
 from dsplaybook.logs import run_rule
 
@@ -24,8 +24,7 @@ def main(log) -> None:
         (out.summary, summary),
         (out.labels_needed, needed),
     ):
-        with atomic_path(dest) as tmp:
-            frame.to_csv(tmp, index=False, float_format="%.6f")
+        write_csv(frame, dest, float_format="%.6f")
     for row in best_per_budget(summary).itertuples():
         log.info(
             "%s budget %d: best %s + %s %.4f ± %.4f",

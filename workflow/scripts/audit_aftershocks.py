@@ -1,6 +1,6 @@
 """Rule audit_aftershocks: the study's models under its own split and grouped re-splits."""
 
-from dsplaybook.atomic import atomic_path
+from dsplaybook.atomic import atomic_path, write_csv
 from dsplaybook.logs import run_rule
 
 
@@ -43,8 +43,7 @@ def main(log) -> None:
         (out.resplits, result.resplit_scores),
         (out.selection, selection),
     ):
-        with atomic_path(dest) as tmp:
-            frame.to_csv(tmp, index=False, float_format="%.6f")
+        write_csv(frame, dest, float_format="%.6f")
     with atomic_path(out.audit) as tmp:
         tmp.write_text(markdown(result, "Leakage audit: aftershock study", note, selection))
     plot_roc(result, out.roc, "ROC on the study's test split")

@@ -34,7 +34,7 @@ log = logging.getLogger("dsplaybook")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 UNLABELLED = ("unlabelled", "unlabeled")  # both spellings mean: label unknown
 IGNORED_FOLDERS = ("__MACOSX", ".ipynb_checkpoints")  # archive and notebook debris
-WORKFLOW_UNSAFE = "{}"  # Snakemake reads braces in a path as a wildcard
+WORKFLOW_UNSAFE = "{}<>"  # Snakemake reads {x} in a path as a wildcard, <x> as a path variable
 LOGGED = 20  # files named one by one in the build log; the rest are counted
 
 
@@ -110,7 +110,8 @@ def _scan_class_folder(scan: FolderScan, folder: Path, real_root: Path, linked: 
 
 
 def _carried(name: str) -> bool:
-    """A name the workflow can list as an input: UTF-8 text without braces."""
+    """A name the workflow can list as an input: UTF-8 text without braces or angle
+    brackets (Snakemake's path templating)."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:  # bytes that are not UTF-8, kept by Python as surrogates
@@ -119,8 +120,10 @@ def _carried(name: str) -> bool:
 
 
 def _unsafe_reason(name: str) -> str:
-    if any(c in name for c in WORKFLOW_UNSAFE):
+    if any(c in name for c in "{}"):
         return "its name has { or }, which Snakemake reads as a wildcard; rename it"
+    if any(c in name for c in "<>"):
+        return "its name has < or >, which Snakemake reads as a path variable; rename it"
     return "its name is not valid UTF-8; rename it (e.g. convmv -f latin1 -t utf8)"
 
 

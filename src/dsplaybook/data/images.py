@@ -5,8 +5,13 @@ The size is checked from the header before any pixel is decoded (a 39 KB PNG can
 object stays visible: 16-bit and float images are scaled, not clipped; palette, LA and
 RGBA images are composited on the background their ink implies (dark ink: white, light
 ink: black), since a transparent background read as black hides black ink; CMYK and
-other colour spaces go through RGB. The result is shrunk first and padded after, so
-memory follows the file's pixels, never the square of its longer side.
+other colour spaces go through RGB. A large image is reduced by an integer factor
+(box averaging, ``Image.reduce``) to at most ``WORK_SIDE`` pixels a side right after it is
+decoded, before any conversion or float array; JPEGs are decoded at a reduced scale
+(``draft``) to begin with. So the work after decoding follows the output size, and the
+peak is the decoded image itself: about 4 bytes a pixel (RGBA), 200 MB at the default
+``max_pixels`` of 50 million. The result is padded after it is shrunk, never the square
+of its longer side.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from dsplaybook.errors import InputError
 SIDE = 28
 SIXTEEN_BIT = ("I;16", "I;16B", "I;16L", "I;16N")
 WITH_ALPHA = ("LA", "La", "PA", "RGBA", "RGBa")
+WORK_SIDE = 8 * SIDE  # a large image is box-reduced to about this before anything else
+REDUCIBLE = ("L", "LA", "RGB", "RGBA", "I", "F", "I;16", "CMYK", "YCbCr")
 
 
 class ImageRefused(InputError):
@@ -37,7 +44,8 @@ def to_bitmap(path: Path, max_pixels: int, max_aspect: float) -> np.ndarray:
                 _check_size(path, image.width, image.height, max_pixels, max_aspect)
                 if image.format == "JPEG":  # decode at a reduced scale: far less work
                     image.draft(image.mode, (SIDE * 4, SIDE * 4))
-                gray = visible_gray(ImageOps.exif_transpose(image))
+                ImageOps.exif_transpose(image, in_place=True)  # no copy when upright
+                gray = visible_gray(reduced(image))
     except ImageRefused:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as err:
@@ -60,6 +68,19 @@ def _check_size(path: Path, width: int, height: int, max_pixels: int, max_aspect
             f"{path}: {width}×{height} is more elongated than max_aspect ({max_aspect:g}:1); "
             "crop it or raise the dataset's max_aspect"
         )
+
+
+def reduced(image: Image.Image) -> Image.Image:
+    """``image`` box-reduced by the integer factor that brings its longer side near
+    ``WORK_SIDE`` (palette and 1-bit images first to a mode that averages)."""
+    factor = max(image.width, image.height) // WORK_SIDE
+    if factor < 2:
+        return image
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    elif image.mode == "1":
+        image = image.convert("L")
+    return image.reduce(factor) if image.mode in REDUCIBLE else image
 
 
 def visible_gray(image: Image.Image) -> np.ndarray:

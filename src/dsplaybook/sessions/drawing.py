@@ -251,7 +251,10 @@ class DrawingRounds:
     ) -> tuple[RoundModel, Path]:
         drawings = self.training_drawings(last_drawing, last_validation)
         model = train_round_model(self.data, drawings, self.settings)
-        path = self.models_dir / f"round_{round_}.pkl"
+        path, n = self.models_dir / f"round_{round_}.pkl", 0
+        while path.exists() and not path.is_file():  # a folder (or else) took its name:
+            n += 1  # left alone, the model goes beside it (the store records where)
+            path = self.models_dir / f"round_{round_}.rebuilt-{n}.pkl"
         with atomic_path(path) as tmp, open(tmp, "wb") as fh:
             pickle.dump(model, fh, protocol=5)
         return model, path
@@ -308,8 +311,10 @@ def _plain(value: object) -> object:
 
 
 def _model_problem(path: Path | None, sha256: str) -> str | None:
-    if path is None or not path.is_file():
+    if path is None or not path.exists():
         return "missing"
+    if not path.is_file():
+        return "not a file"
     if _sha256(path) != sha256:
         return "altered (its hash differs from the store's)"
     return None
