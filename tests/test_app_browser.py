@@ -280,7 +280,9 @@ def test_a_fool_waits_for_another_session_and_a_rejected_one_does_not_count(serv
             assert drawer.find_element(By.ID, "validate").get_attribute("hidden")  # not mine
             assert rounds.round == 0
             if verdict == "reject":
-                _second_tab_cannot_validate(drawer, url, int(rounds.store.drawings()["id"].iloc[-1]))
+                _second_tab_cannot_validate(
+                    drawer, url, int(rounds.store.drawings()["id"].iloc[-1])
+                )
             _verdict(checker, verdict)
         WebDriverWait(drawer, 60).until(
             lambda d: d.find_element(By.ID, "status").get_attribute("data-round") == "1"
@@ -315,9 +317,7 @@ def _second_tab_cannot_validate(driver, url: str, drawing: int) -> None:
     driver.switch_to.new_window("tab")
     try:
         driver.get(url)
-        WebDriverWait(driver, 10).until(
-            lambda d: "round 0" in d.find_element(By.ID, "status").text
-        )
+        WebDriverWait(driver, 10).until(lambda d: "round 0" in d.find_element(By.ID, "status").text)
         assert driver.find_element(By.ID, "validate").get_attribute("hidden")
         answer = driver.execute_async_script(
             """const done = arguments[arguments.length - 1];

@@ -48,8 +48,7 @@ def _auth(password: str) -> dict:
 def test_parallel_wrong_passwords_are_answered_one_per_capped_interval(tmp_path, monkeypatch):
     monkeypatch.setattr(security, "BACKOFF_MAX_S", 0.3)
     with serving(create_app(tiny_session(tmp_path), password="s3cret")) as url:
-        assert _call(url, "GET", "/", headers=_auth("wrong"))[0] == 401  # the first failure
-        answered: list[float] = []
+        answered: list[float] = []  # a burst from a fresh client: no first one for free
 
         def guess() -> None:
             status = _call(url, "GET", "/", headers=_auth("wrong"))[0]
@@ -62,10 +61,10 @@ def test_parallel_wrong_passwords_are_answered_one_per_capped_interval(tmp_path,
             thread.start()
         for thread in threads:
             thread.join()
-        gaps = np.diff(sorted([start, *answered]))
+        gaps = np.diff(sorted(answered))
         assert len(answered) == 12
         assert gaps.min() >= 0.2, gaps  # queued: ~0.25 then 0.3 s apart, never together
-        assert answered[-1] - start >= 12 * 0.25
+        assert max(answered) - start >= 11 * 0.25
         right = _call(url, "GET", "/", headers=_auth("s3cret"))
         assert right[0] == 200  # it waits its turn, then clears the count
         start = time.monotonic()
@@ -105,19 +104,19 @@ def test_a_cross_site_image_flood_changes_no_lease(tmp_path, file_server):
     browser_or_skip()
     session = tiny_session(tmp_path)
     app = Recorder(create_app(session))
-    flood = "".join(
-        f'<img src="{{target}}/api/state?session=evil-{k}">' for k in range(150)
-    )
+    flood = "".join(f'<img src="{{target}}/api/state?session=evil-{k}">' for k in range(150))
     with serving(app) as url:
         evil = _attacker_site(
-            file_server, "localhost", f"<!doctype html><body>{flood}</body>".format(target=url.rstrip("/"))
+            file_server,
+            "localhost",
+            f"<!doctype html><body>{flood}</body>".format(target=url.rstrip("/")),
         )
         driver = browser(tmp_path / "profile")
         try:
             driver.get(evil)
-            assert _wait_for(
-                lambda: sum(p == "/api/state" for _, p, _ in app.seen) >= 150
-            ), app.seen
+            assert _wait_for(lambda: sum(p == "/api/state" for _, p, _ in app.seen) >= 150), (
+                app.seen
+            )
         finally:
             driver.quit()
         assert session._leases == {} and session._held == {}
@@ -186,7 +185,7 @@ def test_deep_json_and_huge_numbers_are_400s_naming_the_field(tmp_path, path, bo
     assert answer.status_code == 400, answer.text
     error = answer.json()["error"]
     assert error.startswith(f"{field}:") and why in error, error
-    assert SECURITY_HEADERS <= set(answer.headers)
+    assert set(answer.headers) >= SECURITY_HEADERS
     assert session.store.events() == [] and rounds.store.drawings().empty
     fine = {"strokes": [[[1, 1], [90, 90]]]}  # the right request still works
     assert client.post("/api/draw/guess", json=fine).status_code == 200
@@ -202,7 +201,7 @@ def test_a_crash_is_a_500_with_the_security_headers_and_a_logged_traceback(tmp_p
     app.router.routes.append(Route("/broken", broken))
     client = page_client(app, raise_server_exceptions=False)
     answer = client.get("/broken")
-    assert answer.status_code == 500 and SECURITY_HEADERS <= set(answer.headers)
+    assert answer.status_code == 500 and set(answer.headers) >= SECURITY_HEADERS
     assert "a bug" not in answer.text  # the traceback goes to the log, not to the page
     assert "RuntimeError: a bug" in caplog.text
     assert client.get("/").status_code == 200
@@ -258,7 +257,9 @@ def test_a_huge_rgba_image_is_read_in_bounded_memory(tmp_path):
         f"bitmap = to_bitmap(Path({str(path)!r}), 50_000_000, 20)\n"
         "print(int(bitmap.max()), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
     ink, peak_mb = map(int, result.stdout.split())
     assert ink > 150  # the square is there
     assert peak_mb < 700, peak_mb  # was 1,526 MB: the work after decoding is 224 px a side

@@ -21,7 +21,11 @@ def safe_cell(value: object) -> object:
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell (object or string columns) made safe; the column
     names too. The same frame when nothing needed it."""
-    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    text = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])
+    ]
     risky = [c for c in text if frame[c].map(lambda v: safe_cell(v) is not v).any()]
     renamed = {c: safe_cell(c) for c in frame.columns if isinstance(c, str) and safe_cell(c) != c}
     if not risky and not renamed:

@@ -110,6 +110,8 @@ def _field_at(body: bytes, blanked: bytes, position: int) -> str:
         elif token in (b"]", b"}"):
             depth -= 1
         elif depth == 1:
-            name = body[match.start() + 1 : match.start() + 1 + len(token.split(b":")[0].strip()) - 2]
+            name = body[
+                match.start() + 1 : match.start() + 1 + len(token.split(b":")[0].strip()) - 2
+            ]
             key = name.decode("utf-8", "replace")[:40]
     return key

@@ -28,6 +28,7 @@ import ipaddress
 import logging
 import secrets
 import time
+from typing import TypeVar
 
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
@@ -47,6 +48,7 @@ HEADERS = [
 BACKOFF_S, BACKOFF_MAX_S = 0.25, 4.0  # doubles with each wrong password, per client
 GLOBAL_GUESSES_PER_S = 4.0  # answers to wrong passwords, all clients together
 log = logging.getLogger("dsplaybook")
+R = TypeVar("R", bound=Response)
 
 
 def new_token() -> str:
@@ -57,10 +59,14 @@ def client_of(request) -> str:
     """The browser the request came from (its client cookie), or "" if it has none; a
     value that is not one we issue is treated as none."""
     value = request.cookies.get(CLIENT_COOKIE, "")
-    return value if 20 <= len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum() else ""
+    return (
+        value
+        if 20 <= len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum()
+        else ""
+    )
 
 
-def with_client(response: Response, client: str) -> Response:
+def with_client(response: R, client: str) -> R:
     """``response`` naming the browser with a client cookie if it has none: HttpOnly (no
     script reads it), SameSite=Strict (no other site's request carries it)."""
     if not client:
@@ -196,9 +202,8 @@ class BasicAuth:
             return
         client = (scope.get("client") or ("?", 0))[0]
         given = Headers(scope=scope).get("authorization", "")
-        if client not in self.failures:  # no failures: nothing to wait for
-            allowed = await self._attempt(client, given)
-        else:
+        allowed = False
+        if given:  # every attempt of a client in turn (a first burst too), after its wait
             turn = self.turns.setdefault(client, asyncio.Lock())
             async with turn:
                 await asyncio.sleep(self.backoff(self.failures.get(client, (0, 0.0))[0]))
@@ -215,8 +220,9 @@ class BasicAuth:
         """Check ``given``; count a wrong one (a missing one is a first visit, not a guess)
         and space wrong answers globally."""
         if self._allowed(given):
-            self.failures.pop(client, None)
-            self.turns.pop(client, None)
+            if self.failures.pop(client, None) is not None:
+                self.turns.pop(client, None)
+            self._forget_old()
             return True
         if given:
             count = self.failures.get(client, (0, 0.0))[0]
@@ -243,9 +249,7 @@ class BasicAuth:
     def _forget_old(self, keep_s: float = 600.0, most: int = 10_000) -> None:
         """Bounded memory: beyond ``most`` clients, those idle for ten minutes start afresh
         (their lock too, unless an attempt holds it)."""
-        if len(self.failures) > most:
+        if len(self.failures) > most or len(self.turns) > most:
             cutoff = time.monotonic() - keep_s
             self.failures = {c: v for c, v in self.failures.items() if v[1] > cutoff}
-            self.turns = {
-                c: t for c, t in self.turns.items() if c in self.failures or t.locked()
-            }
+            self.turns = {c: t for c, t in self.turns.items() if c in self.failures or t.locked()}

@@ -255,7 +255,9 @@ class LabelSession:
 
     def _expire(self, now: float) -> None:
         self._leases = {i: v for i, v in self._leases.items() if v[1] >= now}
-        self._held = {tab: i for tab, i in self._held.items() if self._leases.get(i, ("",))[0] == tab}
+        self._held = {
+            tab: i for tab, i in self._held.items() if self._leases.get(i, ("",))[0] == tab
+        }
         if len(self._names) > 1000:
             self._names = {}  # a cache of what is stored: it refills
 
