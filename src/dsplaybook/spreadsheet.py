@@ -19,18 +19,20 @@ def safe_cell(value: object) -> object:
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every text cell (object or string columns) made safe; the column
-    names too. The same frame when nothing needed it."""
-    text = [
-        c
-        for c in frame.columns
-        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])
-    ]
-    risky = [c for c in text if frame[c].map(lambda v: safe_cell(v) is not v).any()]
-    renamed = {c: safe_cell(c) for c in frame.columns if isinstance(c, str) and safe_cell(c) != c}
-    if not risky and not renamed:
+    """``frame`` with every text cell (object or string columns) made safe, and the
+    column names too; the same frame when nothing needed it. Columns are taken by
+    position: an upload file repeats names (two WR columns)."""
+    risky = []
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            if column.map(lambda v: safe_cell(v) is not v).any():
+                risky.append(position)
+    names = [safe_cell(c) for c in frame.columns]
+    if not risky and names == list(frame.columns):
         return frame
     safe = frame.copy()
-    for column in risky:
-        safe[column] = safe[column].map(safe_cell)
-    return safe.rename(columns=renamed)
+    for position in risky:
+        safe.isetitem(position, safe.iloc[:, position].map(safe_cell))
+    safe.columns = names
+    return safe
