@@ -25,9 +25,9 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     risky = []
     for position in range(frame.shape[1]):
         column = frame.iloc[:, position]
-        if column.dtype == object or pd.api.types.is_string_dtype(column):
-            if column.map(lambda v: safe_cell(v) is not v).any():
-                risky.append(position)
+        text = column.dtype == object or pd.api.types.is_string_dtype(column)
+        if text and column.map(lambda v: safe_cell(v) is not v).any():
+            risky.append(position)
     names = [safe_cell(c) for c in frame.columns]
     if not risky and names == list(frame.columns):
         return frame
