@@ -227,3 +227,52 @@ def test_play_contest_writes_an_uploadable_portfolio_and_held_out_figures(tmp_pa
     assert by_position["QB"] == pytest.approx(1.0, abs=1e-5)
     assert by_position["D"] == pytest.approx(1.0, abs=1e-5)
     assert (out / "contest_payouts.png").stat().st_size > 10_000
+
+
+CONTESTS = SHARED_DATA / "contests"
+
+
+def test_a_backtest_on_a_real_slate_and_projection_files_for_a_pool(tmp_path):
+    """The backtest rule on the real NFL slate (one contest, small simulations), and the
+    same slate as a pool whose projections come from the projection files."""
+    slate = CONTESTS / "nfl-2017-09-17-dk-classic-main-wk2"
+    if not slate.exists():
+        pytest.skip("needs ../shared/data/contests")
+    files = [{"path": str(slate / "projections" / f)} for f in
+             ("roto_offense_2017-09-14.csv", "roto_defense_2017-09-14.csv")]  # fmt: skip
+    config = {
+        "roster": "draftkings_nfl",
+        "n_lineups": 3,
+        "pools": {"wk2": {"path": str(slate / "salaries.csv"), "projections": files}},
+        "contest": {"candidates": 300, "choose_sims": 300, "evaluate_sims": 300,
+                    "opponents": 500, "contrarian": [0.5], "qb_candidates": 2, "per_qb": 20,
+                    "shortlist": 200},  # fmt: skip
+        "backtests": {
+            "nfl_wk2": {
+                "salaries": str(slate / "salaries.csv"),
+                "roster": "draftkings_nfl",
+                "projections": files,
+                "entries": [1, 3],
+                "contests": {
+                    "safety": {"standings": str(slate / "standings.csv"),
+                               "payouts": str(slate / "payouts.csv"), "entry_fee": 2},
+                },  # fmt: skip
+            }
+        },
+    }
+    run, _ = _run(
+        tmp_path, config, ["results/lineups/nfl_wk2/backtest.csv", "results/lineups/wk2/lineups.csv"]
+    )
+    summary = pd.read_csv(run.workdir / "results/lineups/nfl_wk2/backtest.csv")
+    assert len(summary) == 6 and set(summary["entries"]) == {1, 3}
+    assert summary["field_roi"].between(-0.25, -0.05).all()  # the real field pays the rake
+    assert summary["mean_percentile"].between(0, 1).all()
+    assert (run.workdir / "results/lineups/nfl_wk2/backtest.png").stat().st_size > 10_000
+    log = (run.workdir / "logs/lineups/backtest_lineups/nfl_wk2.log").read_text()
+    assert "drafted by nobody" in log and "players not in any projection file" in log
+    lineups = pd.read_csv(run.workdir / "results/lineups/wk2/lineups.csv")
+    projected = read_player_pool(slate / "salaries.csv", None, PRESETS["draftkings_nfl"].positions)
+    assert "David Johnson" not in set(lineups["name"])  # out that week: no projection
+    assert len(projected) > 0
+    pool_log = (run.workdir / "logs/lineups/optimize_lineups/wk2.log").read_text()
+    assert "season average" not in pool_log  # the files replaced AvgPointsPerGame

@@ -47,7 +47,7 @@ rule make_demo_pool:
 
 rule optimize_lineups:
     input:
-        pool=player_pool_csv,
+        unpack(pool_inputs),
     output:
         lineups="results/lineups/{pool}/lineups.csv",
         exposure="results/lineups/{pool}/exposure.csv",
@@ -66,6 +66,7 @@ rule optimize_lineups:
         runtime=60,
     params:
         roster=pool_roster,
+        projections=pool_projections,
         pool=PoolSettings.pick(SETTINGS.lineups),
         settings=LineupSettings.pick(SETTINGS.lineups),
         seed=config["seed"],
@@ -75,7 +76,7 @@ rule optimize_lineups:
 
 rule late_swap:
     input:
-        pool=player_pool_csv,
+        unpack(pool_inputs),
         submitted=submitted_upload,
     output:
         upload="results/lineups/{pool}/late_swap.csv",
@@ -91,6 +92,7 @@ rule late_swap:
         runtime=30,
     params:
         roster=pool_roster,
+        projections=pool_projections,
         pool=PoolSettings.pick(SETTINGS.lineups),
         settings=LineupSettings.pick(SETTINGS.lineups),
         swap=late_swap_settings,
@@ -100,7 +102,7 @@ rule late_swap:
 
 rule simulate_lineups:
     input:
-        pool=player_pool_csv,
+        unpack(pool_inputs),
         lineups="results/lineups/{pool}/lineups.csv",
     output:
         portfolio="results/lineups/{pool}/portfolio.csv",
@@ -122,6 +124,7 @@ rule simulate_lineups:
         runtime=20,
     params:
         roster=pool_roster,
+        projections=pool_projections,
         pool=PoolSettings.pick(SETTINGS.lineups),
         simulation=config["lineups"]["simulation"],
         seed=config["seed"],
@@ -155,6 +158,7 @@ rule play_contest:
         runtime=30,
     params:
         roster=pool_roster,
+        projections=pool_projections,
         pool=PoolSettings.pick(SETTINGS.lineups),
         settings=LineupSettings.pick(SETTINGS.lineups),
         contest=config["lineups"]["contest"],
@@ -162,3 +166,37 @@ rule play_contest:
         seed=config["seed"],
     script:
         "../scripts/play_contest.py"
+
+
+rule backtest_lineups:
+    input:
+        unpack(backtest_inputs),
+    output:
+        summary="results/lineups/{slate}/backtest.csv",
+        lineups="results/lineups/{slate}/backtest_lineups.csv",
+        plot=report(
+            "results/lineups/{slate}/backtest.png",
+            caption="../report/backtest.rst",
+            category="lineups",
+            subcategory="{slate}",
+        ),
+    log:
+        "logs/lineups/backtest_lineups/{slate}.log",
+    benchmark:
+        "benchmarks/lineups/backtest_lineups/{slate}.tsv"
+    wildcard_constraints:
+        slate=one_of(SETTINGS.lineups.backtests),
+    conda:
+        "../../envs/lineups.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=120,
+    params:
+        slate=backtest_settings,
+        settings=LineupSettings.pick(SETTINGS.lineups),
+        contest=config["lineups"]["contest"],
+        simulation=config["lineups"]["simulation"],
+        seed=config["seed"],
+    script:
+        "../scripts/backtest_lineups.py"

@@ -4,7 +4,7 @@ players in games not yet started re-optimised."""
 from dsplaybook.atomic import write_csv
 from dsplaybook.lineups.late_swap import late_swap, started_players
 from dsplaybook.lineups.optimize import LineupSettings
-from dsplaybook.lineups.player_pool import PoolSettings, load_pool
+from dsplaybook.lineups.player_pool import PoolSettings, load_pool, projection_files
 from dsplaybook.lineups.rosters import RosterRules
 from dsplaybook.lineups.settings import LateSwap
 from dsplaybook.lineups.upload import read_upload
@@ -23,6 +23,7 @@ def main(log) -> None:
         snakemake.input.pool,
         pool_settings.model_copy(update={"drop_injured": False}),
         rules.positions,
+        projections=projection_files(p),
     )
     submitted = read_upload(snakemake.input.submitted, pool, rules)
     started = started_players(pool, swap.started, swap.at)

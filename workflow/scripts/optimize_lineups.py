@@ -4,7 +4,7 @@ upload file and a readable lineups.md."""
 from dsplaybook.atomic import write_csv, write_text
 from dsplaybook.lineups.checks import optimize_checked
 from dsplaybook.lineups.optimize import LineupSettings
-from dsplaybook.lineups.player_pool import PoolSettings, load_pool
+from dsplaybook.lineups.player_pool import PoolSettings, load_pool, projection_files
 from dsplaybook.lineups.rosters import RosterRules
 from dsplaybook.lineups.tables import (
     exposure_table,
@@ -21,7 +21,9 @@ def main(log) -> None:
     rules = RosterRules.from_config(p.roster)
     pool_settings = PoolSettings.from_config(p.pool)
     settings = LineupSettings.from_config(p.settings)
-    pool = load_pool(snakemake.input.pool, pool_settings, rules.positions, settings.lock)
+    pool = load_pool(
+        snakemake.input.pool, pool_settings, rules.positions, settings.lock, projection_files(p)
+    )
     log.info("%d players after dropping injured: %s", len(pool), pool_settings.drop_injured)
     result = optimize_checked(pool, rules, settings, seed=p.seed)
     table = lineups_table(pool, result.lineups, result.slots, rules)

@@ -5,7 +5,7 @@ from dsplaybook.atomic import write_csv
 from dsplaybook.lineups.contest.play import play_contest
 from dsplaybook.lineups.contest.settings import Contest
 from dsplaybook.lineups.optimize import LineupSettings
-from dsplaybook.lineups.player_pool import PoolSettings, load_pool
+from dsplaybook.lineups.player_pool import PoolSettings, load_pool, projection_files
 from dsplaybook.lineups.plots import plot_contest
 from dsplaybook.lineups.rosters import RosterRules
 from dsplaybook.lineups.tables import lineups_table
@@ -18,7 +18,11 @@ def main(log) -> None:
     rules = RosterRules.from_config(p.roster)
     settings = LineupSettings.from_config(p.settings)
     pool = load_pool(
-        snakemake.input.pool, PoolSettings.from_config(p.pool), rules.positions, settings.lock
+        snakemake.input.pool,
+        PoolSettings.from_config(p.pool),
+        rules.positions,
+        settings.lock,
+        projection_files(p),
     )
     contest = Contest.from_config(p.contest)
     owned = snakemake.input.get("ownership")

@@ -6,8 +6,9 @@ header = row 1) and the column.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -15,8 +16,11 @@ import numpy as np
 import pandas as pd
 
 from dsplaybook.errors import InputError
+from dsplaybook.lineups.projections import join_projections, read_projections
 from dsplaybook.lineups.rosters import player_positions
-from dsplaybook.lineups.settings import PoolSettings
+from dsplaybook.lineups.settings import PoolSettings, ProjectionFile
+
+log = logging.getLogger("dsplaybook")
 
 # Canonical columns the optimiser works with.
 COLUMNS = [
@@ -52,6 +56,9 @@ DRAFTKINGS = {
     "salary": "Salary",
 }
 DEFAULT_PROJECTION = {"fanduel": ("FPPG", "Expected Points"), "draftkings": ("AvgPointsPerGame",)}
+SEASON_AVERAGES = ("AvgPointsPerGame", "FPPG")  # the sites' season averages, not projections
+# older DraftKings exports (2017) spell two columns otherwise and carry no ID
+DK_ALIASES = {"teamAbbrev": "TeamAbbrev", "GameInfo": "Game Info"}
 
 
 def detect_format(columns: Iterable[str]) -> str:
@@ -68,12 +75,13 @@ def detect_format(columns: Iterable[str]) -> str:
 
 def read_player_pool(
     path: str | Path,
-    projection_column: str = "auto",
+    projection_column: str | None = "auto",
     positions: Iterable[str] | None = None,
     range_columns: tuple[str, str] | None = None,
     ownership_column: str = "",
 ) -> pd.DataFrame:
-    """Return a frame with :data:`COLUMNS`, validated. ``positions`` are the allowed ones;
+    """Return a frame with :data:`COLUMNS`, validated. ``projection_column`` None: the
+    projections come from elsewhere (a projection file), 0 here. ``positions`` are the allowed ones;
     ``range_columns`` (floor, ceiling) add columns floor and ceiling, ``ownership_column``
     a column ownership (as written: % or share)."""
     path = Path(path)
@@ -81,7 +89,7 @@ def read_player_pool(
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
         raise InputError(f"{path}: not a readable CSV ({str(err).splitlines()[0]})") from err
-    raw.columns = [c.strip() for c in raw.columns]
+    raw.columns = [DK_ALIASES.get(c.strip(), c.strip()) for c in raw.columns]
     try:
         kind = detect_format(raw.columns)
         pool = _normalise(raw, kind, projection_column)
@@ -107,8 +115,10 @@ def _require(raw: pd.DataFrame, columns: Iterable[str], kind: str) -> None:
         raise InputError(f"column {missing[0]!r} is missing from this {kind} export; re-export it")
 
 
-def _normalise(raw: pd.DataFrame, kind: str, projection_column: str) -> pd.DataFrame:
-    if projection_column == "auto":
+def _normalise(raw: pd.DataFrame, kind: str, projection_column: str | None) -> pd.DataFrame:
+    if projection_column is None:
+        pass
+    elif projection_column == "auto":
         candidates = [c for c in DEFAULT_PROJECTION[kind] if c in raw.columns]
         if not candidates:
             raise InputError(
@@ -116,7 +126,16 @@ def _normalise(raw: pd.DataFrame, kind: str, projection_column: str) -> pd.DataF
                 "set lineups.projection_column to the column holding projected points"
             )
         projection_column = candidates[0]
-    _require(raw, [projection_column], kind)
+    if projection_column in SEASON_AVERAGES:
+        log.warning(
+            "projections: %r is the site's season average, not a projection: it keeps "
+            "players who are out and ignores matchups (on two real DraftKings slates such "
+            "lineups beat 0.2-2.8%% of the field); give projection files "
+            "(lineups.pools.<pool>.projections) or lineups.projection_column",
+            projection_column,
+        )
+    if projection_column is not None:
+        _require(raw, [projection_column], kind)
     out = pd.DataFrame(index=raw.index)
     if kind == "fanduel":
         required = [v for k, v in FANDUEL.items() if k != "injury"]
@@ -129,10 +148,13 @@ def _normalise(raw: pd.DataFrame, kind: str, projection_column: str) -> pd.DataF
         out["opponent"] = raw["Opponent"].str.strip()
         out["injury"] = raw.get("Injury Indicator", pd.Series("", index=raw.index)).str.strip()
     else:
-        _require(raw, DRAFTKINGS.values(), kind)
-        out["id"] = raw["ID"].str.strip()
+        _require(raw, [c for c in DRAFTKINGS.values() if c != "ID"], kind)
         out["name"] = raw["Name"].str.strip()
         out["team"] = raw["TeamAbbrev"].str.strip()
+        if "ID" in raw.columns:
+            out["id"] = raw["ID"].str.strip()
+        else:  # a 2017 export: no ids; name and team identify a player (no upload file)
+            out["id"] = out["name"] + " (" + out["team"] + ")"
         out["opponent"] = [
             _dk_opponent(game, team, row)
             for row, (game, team) in enumerate(zip(raw["Game Info"], out["team"], strict=True), 2)
@@ -143,7 +165,11 @@ def _normalise(raw: pd.DataFrame, kind: str, projection_column: str) -> pd.DataF
     out["salary"] = _numbers(
         raw["Salary"].str.replace(",", "").str.replace("$", ""), "Salary", LARGEST["Salary"]
     )
-    out["projection"] = _numbers(raw[projection_column], projection_column, LARGEST["projection"])
+    out["projection"] = (
+        0.0
+        if projection_column is None
+        else _numbers(raw[projection_column], projection_column, LARGEST["projection"])
+    )
     return out[COLUMNS]
 
 
@@ -248,18 +274,24 @@ def load_pool(
     settings: PoolSettings,
     positions: Iterable[str] | None = None,
     locked: Iterable[str] = (),
+    projections: Sequence[ProjectionFile] = (),
 ) -> pd.DataFrame:
-    """Read an export with ``settings.projection_column`` and, if ``settings.drop_injured``,
-    drop the players whose injury indicator is in ``settings.injury_statuses``. A
-    ``locked`` player that would be dropped is a one-line error naming him and why."""
+    """Read an export with ``settings.projection_column`` (or, given ``projections``, with
+    the projections of those files: ``lineups.projections``) and, if
+    ``settings.drop_injured``, drop the players whose injury indicator is in
+    ``settings.injury_statuses``. A ``locked`` player that would be dropped is a one-line
+    error naming him and why."""
     ranges = (settings.floor_column, settings.ceiling_column)
     pool = read_player_pool(
         path,
-        settings.projection_column,
+        None if projections else settings.projection_column,
         positions,
-        ranges if all(ranges) else None,
+        ranges if all(ranges) and not projections else None,  # ranges frame the export's
         settings.ownership_column,
     )
+    if projections:
+        files = [read_projections(f.path, f.column) for f in projections]
+        pool = join_projections(pool, files)
     if not settings.drop_injured:
         return pool
     kept = drop_injured(pool, settings.injury_statuses)
@@ -272,3 +304,8 @@ def load_pool(
             "unlock him, or remove that status or set lineups.drop_injured: false"
         )
     return kept
+
+
+def projection_files(params) -> list[ProjectionFile]:
+    """A rule's ``params.projections`` (the pool's projection files) as settings."""
+    return [ProjectionFile.from_config(f) for f in getattr(params, "projections", None) or []]

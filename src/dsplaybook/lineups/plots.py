@@ -61,7 +61,7 @@ def plot_contest(
             share,
             where="post",
             color=colours.get(name),
-            label=f"{name.replace('_', ' ')}: ROI {totals.mean() / fees[name] - 1:+.0%}",
+            label=f"{name.replace('_', ' ')} (simulated, not measured)",
         )
     left.set_xscale("symlog", linthresh=max(fees.values()))
     left.set_yscale("log")
@@ -75,5 +75,41 @@ def plot_contest(
     right.set_ylabel("field ownership (%)")
     right.set_title("Simulated field: who the opponents play", fontsize=9)
     right.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    save_figure(fig, dest)
+
+
+def plot_backtest(contests, lineups: pd.DataFrame, summary: pd.DataFrame, slate: str, dest) -> None:
+    """One panel per real contest: the real field's scores (histogram) and our lineups'
+    real scores as ticks per method, for the largest portfolio backtested there."""
+    colours = {
+        "opponent_aware": "#d62728",
+        "projection_max": "#1f77b4",
+        "variance_aware": "#2ca02c",
+    }
+    n = len(contests)
+    fig, axes = plt.subplots(n, 1, figsize=(9, 2.6 * n), squeeze=False)
+    for ax, contest in zip(axes[:, 0], contests, strict=True):
+        field = contest.standings.entries["points"].to_numpy()
+        ax.hist(field[field > 0], bins=80, color="#bbbbbb", label=f"real field ({len(field):,})")
+        mine = lineups[lineups["contest"] == contest.name]
+        if len(mine):
+            size = int(mine["entries"].max())
+            top = ax.get_ylim()[1]
+            for k, (method, rows) in enumerate(mine[mine["entries"] == size].groupby("method")):
+                row = summary[
+                    (summary["contest"] == contest.name)
+                    & (summary["entries"] == size)
+                    & (summary["method"] == method)
+                ].iloc[0]
+                ax.vlines(
+                    rows["points"], top * (0.55 + 0.15 * k), top * (0.68 + 0.15 * k),
+                    color=colours.get(method), linewidth=1,
+                    label=f"{method.replace('_', ' ')} ×{size}: real ROI {row['roi']:+.0%}, "
+                    f"mean percentile {row['mean_percentile']:.2f}",
+                )  # fmt: skip
+        ax.set_title(f"{slate}: {contest.name} (${contest.entry_fee:g})", fontsize=9)
+        ax.set_xlabel("real fantasy points")
+        ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
     save_figure(fig, dest)

@@ -7,6 +7,7 @@ from pydantic import Field, model_validator
 
 from dsplaybook.config import block
 from dsplaybook.errors import ConfigError
+from dsplaybook.lineups.backtest.settings import Backtest
 from dsplaybook.lineups.contest.settings import Contest
 from dsplaybook.lineups.settings import (
     ROSTER_HELP,
@@ -35,6 +36,12 @@ class Lineups(PoolSettings, LineupSettings):
     demo_pool_teams: int = Field(16, ge=2, multiple_of=2, description="Teams in the demo pool.")
     simulation: Simulation = block(Simulation)
     contest: Contest = block(Contest)
+    backtests: dict[str, Backtest] = Field(
+        default_factory=dict,
+        description="Slate name -> {salaries, roster, projections, contests}: each portfolio "
+        "method's lineups scored and paid in the real contests "
+        "(results/lineups/<slate>/backtest.csv).",
+    )
     late_swap: dict[str, LateSwap] = Field(
         default_factory=dict,
         description="Pool name -> {submitted, started, at}: writes "
@@ -48,6 +55,12 @@ class Lineups(PoolSettings, LineupSettings):
                 raise ConfigError(
                     f"config: key 'lineups.contest.ownership_files.{name}': no such pool; "
                     f"use one of {', '.join(self.pools)}"
+                )
+        for name in self.backtests:
+            if name in self.pools:
+                raise ConfigError(
+                    f"config: key 'lineups.backtests.{name}': also a pool's name; both "
+                    f"write results/lineups/{name}/, so rename one"
                 )
         for name, swap in self.late_swap.items():
             if name not in self.pools:

@@ -63,11 +63,29 @@ ROSTER_HELP = (
 )
 
 
+class ProjectionFile(Section):
+    """A projection file published before lock."""
+
+    path: str = Field(description="CSV with name, team, position, salary and a projection.")
+    column: str = Field(
+        "auto",
+        description="The projection column (auto: fpts for RotoGrinders, Proj FP for "
+        "DailyFantasyNerd); a column named as a result (Actual …) is refused.",
+    )
+
+
 class PoolEntry(Section):
-    """A pool with its own roster (one run may mix sports)."""
+    """A pool with its own roster (one run may mix sports) and projections."""
 
     path: str = Field(description="The site export (CSV); '' for the generated demo pool.")
     roster: Roster | None = Field(None, description="Its roster; none: lineups.roster.")
+    projections: tuple[ProjectionFile, ...] = Field(
+        (),
+        description="Projection files published before lock, joined to the export by name, "
+        "position, salary and team; they replace the export's projection column (a "
+        "DraftKings export's AvgPointsPerGame is a season average). Players none of them "
+        "has are projected 0.",
+    )
 
 
 class PoolSettings(Section):
@@ -321,7 +339,16 @@ class Simulation(Section):
     """Variance-aware portfolio for top-heavy contests."""
 
     n_sims: int = Field(5000, ge=100, description="Simulated slates.")
-    score_cv: float = Field(0.4, gt=0, description="Score sd as a share of the projection.")
+    score_sd_base: float = Field(
+        4.0,
+        ge=0,
+        description="A playing player's score sd: score_sd_base + score_cv × projection "
+        "(fitted to two real DraftKings slates, bench/contest_calibration.py: NFL 2.7 + "
+        "0.36p, NBA 6.1 + 0.17p, both 4.0 + 0.24p); players projected 0 stay at 0.",
+    )
+    score_cv: float = Field(
+        0.24, ge=0, description="Score sd per point of projection (see score_sd_base)."
+    )
     teammate_correlation: float = Field(0.15, **CORRELATION)
     qb_receiver_correlation: float = Field(0.45, **CORRELATION)
     opposing_defense_correlation: float = Field(-0.2, **CORRELATION)

@@ -15,6 +15,19 @@ def player_pool_csv(wildcards):
     return _pool(wildcards).path or "resources/fantasy/demo_synthetic.csv"
 
 
+def pool_projections(wildcards):
+    """The pool's projection files as settings (lineups.pools.<pool>.projections)."""
+    return [f.to_data() for f in _pool(wildcards).projections]
+
+
+def pool_inputs(wildcards):
+    """The pool export and its projection files."""
+    return {
+        "pool": player_pool_csv(wildcards),
+        "projections": [f.path for f in _pool(wildcards).projections],
+    }
+
+
 def pool_roster(wildcards):
     """The pool's own roster, else lineups.roster (one run may mix sports)."""
     return _pool(wildcards).to_data()["roster"]
@@ -36,7 +49,7 @@ def submitted_upload(wildcards):
 
 def contest_inputs(wildcards):
     """The pool export, and its ownership file when lineups.contest.ownership_files names one."""
-    inputs = {"pool": player_pool_csv(wildcards)}
+    inputs = pool_inputs(wildcards)
     owned = SETTINGS.lineups.contest.ownership_files.get(wildcards.pool)
     if owned:
         inputs["ownership"] = owned
@@ -73,4 +86,32 @@ def lineup_targets():
             "results/lineups/{pool}/late_swap.csv",
             pool=list(SETTINGS.lineups.late_swap),
         )
+        + backtest_targets()
+    )
+
+
+def _backtest(wildcards):
+    return SETTINGS.lineups.backtests[wildcards.slate]
+
+
+def backtest_inputs(wildcards):
+    """The slate's salaries export, projection files and every contest's two files."""
+    slate = _backtest(wildcards)
+    return {
+        "salaries": slate.salaries,
+        "projections": [p.path for p in slate.projections],
+        "standings": [c.standings for c in slate.contests.values()],
+        "payouts": [c.payouts for c in slate.contests.values()],
+    }
+
+
+def backtest_settings(wildcards):
+    return _backtest(wildcards).to_data()
+
+
+def backtest_targets():
+    return expand(
+        "results/lineups/{slate}/{name}",
+        slate=list(SETTINGS.lineups.backtests),
+        name=["backtest.csv", "backtest_lineups.csv", "backtest.png"],
     )

@@ -337,6 +337,17 @@ def _evaluate(
     return payouts, figures
 
 
+ASSUMPTIONS = (
+    "simulated, not measured: outcomes drawn around our projections (sd fitted to two "
+    "real slates), the field drawn from modelled ownership; on real DraftKings contests "
+    "the simulated ROI overstated the real one (docs/lineups.md, Backtests)"
+)
+
+
+def _se(values: np.ndarray) -> float:
+    return float(values.std(ddof=1) / np.sqrt(len(values))) if len(values) > 1 else 0.0
+
+
 def _table(
     chosen: dict[str, np.ndarray],
     payouts: dict[str, np.ndarray],
@@ -359,6 +370,10 @@ def _table(
                 "expected_payout": totals.mean(),
                 "payout_se": totals.std(ddof=1) / np.sqrt(len(totals)),
                 "expected_roi": totals.mean() / fee - 1.0,
+                # the simulation's own (Monte Carlo) 95% interval: not the model's error,
+                # which the backtests measure (docs/lineups.md)
+                "expected_roi_low": (totals.mean() - 1.96 * _se(totals)) / fee - 1.0,
+                "expected_roi_high": (totals.mean() + 1.96 * _se(totals)) / fee - 1.0,
                 "in_sample_roi": in_sample[name] / fee - 1.0,
                 "p_cash": figures[name]["cash"].mean(),
                 "p_any_cash": (figures[name]["cash"] > 0).mean(),
@@ -376,6 +391,7 @@ def _table(
             }
         )
     table = pd.DataFrame(rows)
+    table["assumptions"] = ASSUMPTIONS
     base = table.set_index("portfolio")["expected_roi"]
     table["roi_vs_projection_max"] = (
         table["expected_roi"] / base["projection_max"] if base["projection_max"] > 0 else np.nan
