@@ -114,7 +114,8 @@ def main() -> None:
     pd.set_option("display.max_rows", 500)
     columns = ["slate", "contest", "entry_fee", "entries", "method", "roi", "simulated_roi",
                "cash_rate", "mean_percentile", "best_place", "field_entries",
-               "field_median_points", "field_roi", "top1pct_users_roi", "user_percentile"]  # fmt: skip
+               "field_median_points", "field_roi", "top1pct_users_roi",
+               "user_percentile"]  # fmt: skip
     print(table[columns].to_string(index=False, float_format="{:.3f}".format))
     if args.out:
         table.to_csv(args.out, index=False)
