@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from dsplaybook.lineups.backtest.payouts import read_payouts
-from dsplaybook.lineups.backtest.run import RealContest, backtest
+from dsplaybook.lineups.backtest.run import RealContest, backtest, pit_error
 from dsplaybook.lineups.backtest.standings import read_standings
 from dsplaybook.lineups.contest.settings import Contest
 from dsplaybook.lineups.player_pool import read_player_pool
@@ -90,14 +90,14 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     entries = tuple(int(n) for n in args.entries.split(","))
-    tables = []
+    tables, pits = [], []
     for folder, (roster, files, _) in SLATES.items():
         root = SHARED / folder
         rules = PRESETS[roster]
         pool = read_player_pool(root / "salaries.csv", None, rules.positions)
         pool = join_projections(pool, [read_projections(root / "projections" / f) for f in files])
         started = time.perf_counter()
-        summary, _ = backtest(
+        summary, lineups = backtest(
             pool,
             rules,
             LineupSettings(),
@@ -109,6 +109,10 @@ def main() -> None:
         )
         print(f"{folder}: {time.perf_counter() - started:.0f} s", flush=True)
         tables.append(summary.assign(slate=folder))
+        for method, rows in [("all", lineups), *lineups.groupby("method")]:
+            pits.append({"slate": folder, "method": method, "lineups": len(rows),
+                         "pit_error": pit_error(rows["pit"].to_numpy()),
+                         "mean_pit": rows["pit"].mean()})  # fmt: skip
     table = pd.concat(tables, ignore_index=True)
     pd.set_option("display.width", 250)
     pd.set_option("display.max_rows", 500)
@@ -117,6 +121,8 @@ def main() -> None:
                "field_median_points", "field_roi", "top1pct_users_roi",
                "user_percentile"]  # fmt: skip
     print(table[columns].to_string(index=False, float_format="{:.3f}".format))
+    print("\nPIT of the lineups' percentiles (the simulator's P(percentile <= realised))")
+    print(pd.DataFrame(pits).to_string(index=False, float_format="{:.3f}".format))
     if args.out:
         table.to_csv(args.out, index=False)
 

@@ -22,15 +22,20 @@ import pandas as pd
 from dsplaybook.lineups.backtest.payouts import prize_by_place
 from dsplaybook.lineups.backtest.placement import place_among, tied_payouts
 from dsplaybook.lineups.backtest.standings import Standings
+from dsplaybook.lineups.contest.expected import integer_points, lineup_points
+from dsplaybook.lineups.contest.field import draw_field, field_model
+from dsplaybook.lineups.contest.ownership import position_shares
 from dsplaybook.lineups.contest.play import play_contest
 from dsplaybook.lineups.contest.settings import Contest, Prize
 from dsplaybook.lineups.projections import name_key
 from dsplaybook.lineups.rosters import RosterRules
-from dsplaybook.lineups.settings import LineupSettings, Simulation
+from dsplaybook.lineups.settings import LineupSettings, Simulation, SimulationSettings
+from dsplaybook.lineups.simulation import simulate_player_scores
 
 log = logging.getLogger("dsplaybook")
 METHODS = ("projection_max", "variance_aware", "opponent_aware")
 TOP_USERS = 0.01
+PIT_SIMS, PIT_FIELD = 400, 2000  # simulated slates and field entries for the PIT
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,45 @@ def real_contest_settings(base: Contest, contest: RealContest, entries: int) -> 
     )
 
 
+def predicted_percentile_pit(
+    pool: pd.DataFrame,
+    rules: RosterRules,
+    settings: LineupSettings,
+    contest: Contest,
+    simulation: Simulation,
+    seed: int,
+    lineups: np.ndarray,
+    realised: np.ndarray,
+) -> np.ndarray:
+    """Per lineup, the simulator's probability that its percentile in the field is at most
+    the one it really had (the PIT): its percentile in a simulated field (the field model
+    play_contest uses) on each of ``PIT_SIMS`` simulated slates. Calibrated, these are
+    uniform on 0–1 across lineups."""
+    shares = position_shares(pool, contest.ownership_model)
+    model = field_model(pool, rules, shares, contest, settings.team_rules(rules))
+    field = draw_field(model, PIT_FIELD, np.random.default_rng([seed, 11]))
+    sims = SimulationSettings.from_config(simulation, seed=seed + 2, n_sims=PIT_SIMS)
+    points = integer_points(simulate_player_scores(pool, rules, sims))
+    theirs = np.sort(lineup_points(points, field), axis=1)
+    ours = lineup_points(points, lineups)
+    percentile = np.stack(
+        [np.searchsorted(theirs[s], ours[s]) / PIT_FIELD for s in range(len(points))]
+    )  # (sims, lineups)
+    return (percentile <= realised[None, :]).mean(axis=0)
+
+
+def pit_error(pit: np.ndarray) -> float:
+    """How far PIT values are from uniform: the largest gap between their ECDF and the
+    diagonal (a Kolmogorov distance; 0 = calibrated)."""
+    if len(pit) == 0:
+        return float("nan")
+    values = np.sort(pit)
+    n = len(values)
+    above = np.arange(1, n + 1) / n - values
+    below = values - np.arange(n) / n
+    return float(max(above.max(), below.max()))
+
+
 def backtest(
     pool: pd.DataFrame,
     rules: RosterRules,
@@ -147,6 +191,9 @@ def backtest(
                 lineups = played.lineups[method]
                 points = truth[lineups].sum(axis=1)
                 placed = place_among(points, field, prize)
+                pit = predicted_percentile_pit(
+                    pool, rules, settings, base, simulation, seed, lineups, placed["percentile"]
+                )
                 fees = n * contest.entry_fee
                 roi = placed["payout"].sum() / fees - 1
                 rows.append(
@@ -160,6 +207,7 @@ def backtest(
                         "cash_rate": float((placed["payout"] > 0).mean()),
                         "best_place": int(placed["place"].min()),
                         "mean_percentile": float(placed["percentile"].mean()),
+                        "pit_error": pit_error(pit),
                         "best_points": float(points.max()),
                         "mean_points": float(points.mean()),
                         "zero_point_players": int((truth[lineups] == 0).sum()),
@@ -175,6 +223,7 @@ def backtest(
                         "points": float(points[k]), "place": int(placed["place"][k]),
                         "payout": float(placed["payout"][k]),
                         "percentile": float(placed["percentile"][k]),
+                        "pit": float(pit[k]),
                     }
                     for k in range(len(lineups))
                 ]  # fmt: skip
