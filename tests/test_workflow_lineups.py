@@ -244,9 +244,16 @@ def test_a_backtest_on_a_real_slate_and_projection_files_for_a_pool(tmp_path):
         "roster": "draftkings_nfl",
         "n_lineups": 3,
         "pools": {"wk2": {"path": str(slate / "salaries.csv"), "projections": files}},
-        "contest": {"candidates": 300, "choose_sims": 300, "evaluate_sims": 300,
-                    "opponents": 500, "contrarian": [0.5], "qb_candidates": 2, "per_qb": 20,
-                    "shortlist": 200},  # fmt: skip
+        "contest": {
+            "candidates": 300,
+            "choose_sims": 300,
+            "evaluate_sims": 300,
+            "opponents": 500,
+            "contrarian": [0.5],
+            "qb_candidates": 2,
+            "per_qb": 20,
+            "shortlist": 200,
+        },  # fmt: skip
         "backtests": {
             "nfl_wk2": {
                 "salaries": str(slate / "salaries.csv"),
@@ -254,14 +261,19 @@ def test_a_backtest_on_a_real_slate_and_projection_files_for_a_pool(tmp_path):
                 "projections": files,
                 "entries": [1, 3],
                 "contests": {
-                    "safety": {"standings": str(slate / "standings.csv"),
-                               "payouts": str(slate / "payouts.csv"), "entry_fee": 2},
+                    "safety": {
+                        "standings": str(slate / "standings.csv"),
+                        "payouts": str(slate / "payouts.csv"),
+                        "entry_fee": 2,
+                    },
                 },  # fmt: skip
             }
         },
     }
     run, _ = _run(
-        tmp_path, config, ["results/lineups/nfl_wk2/backtest.csv", "results/lineups/wk2/lineups.csv"]
+        tmp_path,
+        config,
+        ["results/lineups/nfl_wk2/backtest.csv", "results/lineups/wk2/lineups.csv"],
     )
     summary = pd.read_csv(run.workdir / "results/lineups/nfl_wk2/backtest.csv")
     assert len(summary) == 6 and set(summary["entries"]) == {1, 3}
