@@ -195,3 +195,21 @@ def test_a_backtest_is_deterministic_and_places_every_lineup():
     field = contest.standings.entries["points"].to_numpy()
     for row in lineups.itertuples():  # each lineup's place: 1 + field entries ahead (at least)
         assert row.place >= 1 + int((field > row.points).sum())
+
+
+def test_the_pit_error_is_zero_for_uniform_values_and_one_for_a_point_mass():
+    from dsplaybook.lineups.backtest.run import pit_error
+
+    assert pit_error((np.arange(1000) + 0.5) / 1000) <= 0.001
+    assert pit_error(np.zeros(50)) == 1.0
+    assert 0.45 < pit_error(np.full(50, 0.5)) <= 0.5
+
+
+def test_a_season_average_as_the_projection_warns(caplog, tmp_path):
+    _shared()
+    rules = PRESETS["draftkings_nfl"]
+    read_player_pool(NFL / "salaries.csv", "auto", rules.positions)
+    assert "season average, not a projection" in caplog.text
+    caplog.clear()
+    read_player_pool(NFL / "salaries.csv", None, rules.positions)
+    assert "season average" not in caplog.text

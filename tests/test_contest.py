@@ -307,6 +307,7 @@ SMALL_CONTEST = {
     "shortlist": 200,
     "choose_sims": 300,
     "evaluate_sims": 400,
+    "max_unused_salary": 0.05,  # a 6-team pool has few lineups within 1% of the cap
 }
 
 

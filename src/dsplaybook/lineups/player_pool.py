@@ -19,6 +19,7 @@ from dsplaybook.errors import InputError
 from dsplaybook.lineups.projections import join_projections, read_projections
 from dsplaybook.lineups.rosters import player_positions
 from dsplaybook.lineups.settings import PoolSettings, ProjectionFile
+from dsplaybook.lineups.text_csv import read_text_csv
 
 log = logging.getLogger("dsplaybook")
 
@@ -85,11 +86,8 @@ def read_player_pool(
     ``range_columns`` (floor, ceiling) add columns floor and ceiling, ``ownership_column``
     a column ownership (as written: % or share)."""
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
-        raise InputError(f"{path}: not a readable CSV ({str(err).splitlines()[0]})") from err
-    raw.columns = [DK_ALIASES.get(c.strip(), c.strip()) for c in raw.columns]
+    raw = read_text_csv(path, skipinitialspace=True)
+    raw.columns = [DK_ALIASES.get(c, c) for c in raw.columns]
     try:
         kind = detect_format(raw.columns)
         pool = _normalise(raw, kind, projection_column)

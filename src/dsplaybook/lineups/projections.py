@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from dsplaybook.errors import InputError
+from dsplaybook.lineups.text_csv import read_text_csv
 
 log = logging.getLogger("dsplaybook")
 KNOWN = (  # (name, team, position, salary, projection) as sites export them
@@ -39,11 +40,7 @@ def read_projections(path: str | Path, column: str = "auto") -> pd.DataFrame:
     """Columns name, team, position, salary, projection; ``column`` names the projection
     column (auto: the file's known layout)."""
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
-        raise InputError(f"{path}: not a readable CSV ({str(err).splitlines()[0]})") from err
-    raw.columns = [c.strip() for c in raw.columns]
+    raw = read_text_csv(path)
     if set(raw.columns) >= STANDINGS:
         raise InputError(
             f"{path}: a contest's standings (EntryId, Lineup): its FPTS are real points, "

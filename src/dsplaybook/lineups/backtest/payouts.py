@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from dsplaybook.errors import InputError
+from dsplaybook.lineups.text_csv import read_text_csv
 
 COLUMNS = ("Place_lo", "Place_hi", "Payout")
 
@@ -17,11 +18,7 @@ def read_payouts(path: str | Path) -> pd.DataFrame:
     """Columns place_lo, place_hi, payout (0 where not cash), cash (bool); rows checked:
     places positive, ordered, not overlapping."""
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
-        raise InputError(f"{path}: not a readable CSV ({str(err).splitlines()[0]})") from err
-    raw.columns = [c.strip() for c in raw.columns]
+    raw = read_text_csv(path)
     missing = [c for c in COLUMNS if c not in raw.columns]
     if missing:
         raise InputError(f"{path}: column {missing[0]!r} is missing; expected {', '.join(COLUMNS)}")

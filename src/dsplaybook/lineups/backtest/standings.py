@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from dsplaybook.errors import InputError
+from dsplaybook.lineups.text_csv import read_text_csv
 
 ENTRY_COLUMNS = ("Rank", "EntryId", "EntryName", "Points", "Lineup")
 ALIASES = {"X.Drafted": "%Drafted", "Roster.Position": "Roster Position", "X": ""}
@@ -41,10 +42,7 @@ def read_standings(path: str | Path, slots: list[str]) -> Standings:
     DST) that separate names in a lineup string. A problem is one line naming the file,
     the row (header = row 1) and the fix."""
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
-        raise InputError(f"{path}: not a readable CSV ({str(err).splitlines()[0]})") from err
+    raw = read_text_csv(path)
     raw.columns = [ALIASES.get(c.strip(), c.strip()) for c in raw.columns]
     missing = [c for c in ENTRY_COLUMNS if c not in raw.columns]
     if missing:
