@@ -108,7 +108,8 @@ def plot_backtest(contests, lineups: pd.DataFrame, summary: pd.DataFrame, slate:
                     label=f"{method.replace('_', ' ')} ×{size}: real ROI {row['roi']:+.0%}, "
                     f"mean percentile {row['mean_percentile']:.2f}",
                 )  # fmt: skip
-        ax.set_title(f"{slate}: {contest.name} (${contest.entry_fee:g})", fontsize=9)
+        title = f"{slate}: {contest.name} (${contest.entry_fee:g})".replace("$", r"\$")
+        ax.set_title(title, fontsize=9)  # a $ would start matplotlib's math text
         ax.set_xlabel("real fantasy points")
         ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
