@@ -78,6 +78,12 @@ def test_click_ten_labels_undo_one_and_use_a_key(served, tmp_path):
             _click_class(driver, k % 11)
             expected[shown] = k % 11
             _wait_for_progress(driver, f"{k + 1} of 15 labelled")
+        from selenium.webdriver.common.keys import Keys
+
+        driver.switch_to.active_element.send_keys(Keys.ENTER)  # the last clicked button
+        __import__("time").sleep(1.0)  # has focus; with no suggestion Enter does nothing
+        assert "10 of 15 labelled" in driver.find_element(By.ID, "progress").text
+        assert len(session.store.events()) == 10
         driver.find_element(By.ID, "undo").click()
         _wait_for_progress(driver, "9 of 15 labelled")
         assert _shown(driver) == session.queue[9]  # the undone image comes back

@@ -180,3 +180,25 @@ def test_overlap_images_go_to_two_people_and_their_agreement_is_measured(tmp_pat
     assert overall["kappa"] == pytest.approx(cohen_kappa_score(a, b))
     assert overall["agreement"] == pytest.approx(np.mean(np.array(a) == np.array(b)))
     assert list(table["class_name"]) == ["(all)", "left", "right"]
+
+
+def test_an_intended_double_label_that_agrees_is_no_conflict(tmp_path):
+    """Issue 37, point 3: on the overlap two people label on purpose; agreeing is not a
+    conflict, disagreeing is a disagreement kept for review; elsewhere a second label is
+    a conflict, and it names each side's own class."""
+    data = halves(60)
+    store = LabelStore(tmp_path / "annotations" / "halves.sqlite")
+    session = LabelSession("halves", data, list(range(60)), store, overlap=0.5, seed=3)
+    client = page_client(create_app(session))
+    twice = np.flatnonzero(session._overlap)
+    once = np.flatnonzero(~session._overlap)
+    a, b, c = int(twice[0]), int(twice[1]), int(once[0])
+    for image in (a, b, c):
+        client.post("/api/label", json={"session": "ann", "image": image, "label": 0})
+    agree = client.post("/api/label", json={"session": "bob", "image": a, "label": 0}).json()
+    assert "conflict" not in agree
+    differ = client.post("/api/label", json={"session": "bob", "image": b, "label": 1}).json()
+    assert differ["conflict"]["kind"] == "disagreement"
+    assert (differ["conflict"]["other"], differ["conflict"]["yours"]) == ("left", "right")
+    late = client.post("/api/label", json={"session": "bob", "image": c, "label": 1}).json()
+    assert late["conflict"]["kind"] == "conflict" and late["conflict"]["yours"] == "right"

@@ -171,18 +171,31 @@ class LabelSession:
         self.refresh()
         self._learn()
         answer = {"event": event, **self.state(session, mode)}
-        if prior is not None and prior.session != session:  # stored, and said so
-            names = self.data.class_names
-            label = prior.label if prior.label is not None else -1
-            other = names[label] if 0 <= label < len(names) else "?"
-            answer["conflict"] = {
-                "image": image,
-                "other": other,
-                "yours": names[label],
-                "message": f"another tab had labelled this image {other!r}; "
-                f"yours ({names[label]!r}) is stored after it and counts",
-            }
-        return answer
+        conflict = self._conflict(image, label, session, prior)
+        return {**answer, "conflict": conflict} if conflict else answer
+
+    def _conflict(self, image: int, label: int, session: str, prior) -> dict | None:
+        """What to tell a tab whose label follows another tab's on the same image: nothing
+        when the image is one two people label on purpose (the overlap) and they agree;
+        a disagreement when they do not; a conflict when it was not meant to be shared."""
+        if prior is None or prior.session == session:
+            return None
+        intended = bool(self._overlap[image])
+        if intended and prior.label == label:
+            return None
+        names = self.data.class_names
+        theirs = prior.label if prior.label is not None else -1
+        other = names[theirs] if 0 <= theirs < len(names) else "?"
+        message = (
+            f"another person labelled this image {other!r}; yours ({names[label]!r}) is kept "
+            "beside it for review"
+            if intended
+            else f"another tab had labelled this image {other!r}; yours ({names[label]!r}) "
+            "is stored after it and counts"
+        )
+        kind = "disagreement" if intended else "conflict"
+        return {"image": image, "other": other, "yours": names[label], "kind": kind,
+                "message": message}  # fmt: skip
 
     def skip(self, image: int, session: str, mode: str = "label") -> dict:
         event = self.store.skip(image, session)
