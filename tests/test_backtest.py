@@ -172,7 +172,7 @@ def _nfl_contest() -> tuple:
 def test_the_real_field_loses_the_rake_and_players_nobody_drafted_score_zero():
     _shared()
     rules, pool, contest = _nfl_contest()
-    figures = field_figures(contest)
+    figures, _ = field_figures(contest)
     paid = contest.payouts.eval("(place_hi - place_lo + 1) * payout").sum()
     assert figures["field_roi"] == pytest.approx(paid / (2.0 * figures["field_entries"]) - 1)
     assert -0.25 < figures["field_roi"] < -0.05  # DraftKings keeps about 15%

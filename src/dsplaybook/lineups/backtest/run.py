@@ -22,7 +22,7 @@ import pandas as pd
 from dsplaybook.lineups.backtest.payouts import prize_by_place
 from dsplaybook.lineups.backtest.placement import place_among, tied_payouts
 from dsplaybook.lineups.backtest.standings import Standings
-from dsplaybook.lineups.contest.expected import integer_points, lineup_points
+from dsplaybook.lineups.contest.expected import field_standing, integer_points, lineup_points
 from dsplaybook.lineups.contest.field import draw_field, field_model
 from dsplaybook.lineups.contest.ownership import position_shares
 from dsplaybook.lineups.contest.play import play_contest
@@ -71,8 +71,9 @@ def actual_points(pool: pd.DataFrame, standings: Standings) -> np.ndarray:
     return points.fillna(0.0).to_numpy(float)
 
 
-def field_figures(contest: RealContest) -> dict:
-    """The real field's own results: median entry, users (entries grouped by name)."""
+def field_figures(contest: RealContest) -> tuple[dict, np.ndarray]:
+    """The real field's own results (median entry, cash rate, ROI, the top 1% of users:
+    entries grouped by name), and every user's ROI, sorted."""
     entries = contest.standings.entries
     prize = prize_by_place(contest.payouts, len(entries))
     _, paid = tied_payouts(entries["points"].to_numpy(), prize)
@@ -92,8 +93,7 @@ def field_figures(contest: RealContest) -> dict:
         "top1pct_users_roi": float(
             top["paid"].sum() / (top["entries"].sum() * contest.entry_fee) - 1
         ),
-        "_user_roi": np.sort(users["roi"].to_numpy()),
-    }
+    }, np.sort(users["roi"].to_numpy())
 
 
 def real_contest_settings(base: Contest, contest: RealContest, entries: int) -> Contest:
@@ -116,31 +116,43 @@ def real_contest_settings(base: Contest, contest: RealContest, entries: int) -> 
     )
 
 
-def predicted_percentile_pit(
+@dataclass(frozen=True)
+class SimulatedContest:
+    """What the PIT judges lineups on: ``PIT_SIMS`` simulated slates (integer points per
+    player) and ``PIT_FIELD`` simulated opponents' scores on each, sorted per slate. It
+    depends on the pool and the settings only, so a backtest builds it once."""
+
+    points: np.ndarray  # (sims, players)
+    field_sorted: np.ndarray  # (sims, PIT_FIELD)
+
+
+def simulated_contest(
     pool: pd.DataFrame,
     rules: RosterRules,
     settings: LineupSettings,
     contest: Contest,
     simulation: Simulation,
     seed: int,
-    lineups: np.ndarray,
-    realised: np.ndarray,
-) -> np.ndarray:
-    """Per lineup, the simulator's probability that its percentile in the field is at most
-    the one it really had (the PIT): its percentile in a simulated field (the field model
-    play_contest uses) on each of ``PIT_SIMS`` simulated slates. Calibrated, these are
-    uniform on 0–1 across lineups."""
+) -> SimulatedContest:
+    """The field model play_contest uses, drawn once, scored on the simulated slates."""
     shares = position_shares(pool, contest.ownership_model)
     model = field_model(pool, rules, shares, contest, settings.team_rules(rules))
     field = draw_field(model, PIT_FIELD, np.random.default_rng([seed, 11]))
     sims = SimulationSettings.from_config(simulation, seed=seed + 2, n_sims=PIT_SIMS)
     points = integer_points(simulate_player_scores(pool, rules, sims))
-    theirs = np.sort(lineup_points(points, field), axis=1)
-    ours = lineup_points(points, lineups)
-    percentile = np.stack(
-        [np.searchsorted(theirs[s], ours[s]) / PIT_FIELD for s in range(len(points))]
-    )  # (sims, lineups)
-    return (percentile <= realised[None, :]).mean(axis=0)
+    return SimulatedContest(points, np.sort(lineup_points(points, field), axis=1))
+
+
+def predicted_percentile_pit(
+    simulated: SimulatedContest, lineups: np.ndarray, realised: np.ndarray
+) -> np.ndarray:
+    """Per lineup, the simulator's probability that its percentile in the field is at most
+    the one it really had (the PIT): the share of simulated opponents it beats on each
+    simulated slate. Calibrated, these are uniform on 0–1 across lineups."""
+    scores = lineup_points(simulated.points, lineups)
+    standing = field_standing(simulated.field_sorted, scores, 1.0)
+    beaten = PIT_FIELD - standing.above - standing.tied  # opponents strictly below
+    return (beaten / PIT_FIELD <= realised[None, :]).mean(axis=0)
 
 
 def pit_error(pit: np.ndarray) -> float:
@@ -168,11 +180,11 @@ def backtest(
     """One row per contest × entries × method (``summary``) and one per lineup
     (``lineups``: its real points, place, payout and percentile in the field)."""
     rows, per_lineup = [], []
+    simulated = simulated_contest(pool, rules, settings, base, simulation, seed)
     for contest in contests:
         truth = actual_points(pool, contest.standings)
         field = contest.standings.entries["points"].to_numpy()
-        figures = field_figures(contest)
-        user_roi = figures.pop("_user_roi")
+        figures, user_roi = field_figures(contest)
         prize = prize_by_place(contest.payouts, len(field) + max(entry_counts))
         for n in entry_counts:
             if n > contest.max_entries:
@@ -191,9 +203,7 @@ def backtest(
                 lineups = played.lineups[method]
                 points = truth[lineups].sum(axis=1)
                 placed = place_among(points, field, prize)
-                pit = predicted_percentile_pit(
-                    pool, rules, settings, base, simulation, seed, lineups, placed["percentile"]
-                )
+                pit = predicted_percentile_pit(simulated, lineups, placed["percentile"])
                 fees = n * contest.entry_fee
                 roi = placed["payout"].sum() / fees - 1
                 rows.append(
