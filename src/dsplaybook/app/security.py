@@ -217,22 +217,21 @@ class BasicAuth:
         await response(scope, receive, send)
 
     async def _attempt(self, client: str, given: str) -> bool:
-        """Check ``given``; count a wrong one (a missing one is a first visit, not a guess)
-        and space wrong answers globally."""
+        """Check the credentials ``given`` (a request without any is a first visit and
+        never gets here); count a wrong one and space wrong answers globally."""
         if self._allowed(given):
             if self.failures.pop(client, None) is not None:
                 self.turns.pop(client, None)
             self._forget_old()
             return True
-        if given:
-            count = self.failures.get(client, (0, 0.0))[0]
-            self.failures[client] = (count + 1, time.monotonic())
-            self._forget_old()
-            async with self.global_turn:
-                wait = self.global_next - time.monotonic()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                self.global_next = time.monotonic() + 1.0 / GLOBAL_GUESSES_PER_S
+        count = self.failures.get(client, (0, 0.0))[0]
+        self.failures[client] = (count + 1, time.monotonic())
+        self._forget_old()
+        async with self.global_turn:
+            wait = self.global_next - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self.global_next = time.monotonic() + 1.0 / GLOBAL_GUESSES_PER_S
         return False
 
     def _allowed(self, value: str) -> bool:

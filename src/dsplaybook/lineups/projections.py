@@ -119,17 +119,14 @@ def name_key(names: pd.Series) -> pd.Series:
 
 
 def _match(pool: pd.DataFrame, table: pd.DataFrame) -> pd.Series:
-    team = pool["team"].str[:2].str.upper()
-    pool = pool.assign(name=name_key(pool["name"]))
+    mine = pool.assign(name=name_key(pool["name"]), team2=pool["team"].str[:2].str.upper())
     theirs = table.assign(team2=table["team"].str[:2].str.upper(), name=name_key(table["name"]))
     found = pd.Series(float("nan"), index=pool.index)
     for keys in (("name", "position", "salary"), ("name", "team2"), ("name",)):
         unique = theirs.drop_duplicates(list(keys), keep=False)
-        mine = pool.assign(team2=team)[list(keys)]
-        merged = mine.merge(unique[[*keys, "projection"]], on=list(keys), how="left")
+        merged = mine[list(keys)].merge(unique[[*keys, "projection"]], on=list(keys), how="left")
         merged.index = pool.index
         if keys == ("name",):  # a name alone only where it is unique in the pool too
-            alone = ~pool["name"].duplicated(keep=False)
-            merged.loc[~alone, "projection"] = float("nan")
+            merged.loc[mine["name"].duplicated(keep=False), "projection"] = float("nan")
         found = found.fillna(merged["projection"])
     return found

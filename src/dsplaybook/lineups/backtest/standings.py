@@ -43,7 +43,7 @@ def read_standings(path: str | Path, slots: list[str]) -> Standings:
     the row (header = row 1) and the fix."""
     path = Path(path)
     raw = read_text_csv(path)
-    raw.columns = [ALIASES.get(c.strip(), c.strip()) for c in raw.columns]
+    raw.columns = [ALIASES.get(c, c) for c in raw.columns]  # stripped by read_text_csv
     missing = [c for c in ENTRY_COLUMNS if c not in raw.columns]
     if missing:
         raise InputError(
