@@ -39,21 +39,29 @@ def live_session(tmp_path, retrain_every: int = 4, size: int = 4) -> LabelSessio
 
 
 def test_the_model_retrains_after_retrain_every_labels_and_the_queue_follows(tmp_path):
-    session = live_session(tmp_path)
+    session = live_session(tmp_path, retrain_every=4)
     client = page_client(create_app(session))
     first = page_state(client, "p")
     assert first["model"] == {"labels": 0, "ranking": 0, "training": False, "estimate": None}
     assert first["suggestion"] is None
     truth = session.data.y_train
-    for _ in range(3):
+
+    def label_next():
         image = page_state(client, "p")["next"]
         client.post("/api/label", json={"session": "p", "image": image, "label": int(truth[image])})
-    assert session.live.version == 0 and not session.live.training  # 3 < retrain_every
-    image = page_state(client, "p")["next"]
-    client.post("/api/label", json={"session": "p", "image": image, "label": int(truth[image])})
+
+    label_next()
+    assert session.live.version == 0 and not session.live.training  # 1 label: too few
+    label_next()  # while there are few labels a model comes sooner: after 2, not 4
     session.live.wait()
     state = page_state(client, "p")
-    assert state["model"]["ranking"] == 1 and state["model"]["labels"] == 4
+    assert state["model"]["ranking"] == 1 and state["model"]["labels"] == 2
+    assert state["suggestion"] is not None and session.live.ranking is None  # < a batch
+    for _ in range(2):
+        label_next()
+    session.live.wait()
+    state = page_state(client, "p")
+    assert state["model"]["ranking"] == 2 and state["model"]["labels"] == 4
     labelled = set(range(4))
     expected, _ = select_images(session.live.x, {i: int(truth[i]) for i in labelled},
                                 session.live.settings)  # fmt: skip
@@ -66,7 +74,7 @@ def test_the_model_retrains_after_retrain_every_labels_and_the_queue_follows(tmp
     assert np.mean(np.array(guesses) == truth) > 0.9  # the suggestions are worth accepting
     assert state["suggestion"]["label"] == guesses[state["next"]]
     estimate = state["model"]["estimate"]
-    assert estimate["folds"] == 2 and 0 <= estimate["accuracy"] <= 1
+    assert estimate["folds"] == 2 and estimate["low"] <= estimate["accuracy"] <= estimate["high"]
     assert 0 <= estimate["pool_share"] <= 1 and estimate["precision"] == 0.95
 
 
@@ -128,7 +136,10 @@ def test_review_walks_disputes_then_the_least_confident_model_labels(tmp_path):
     review = page_state(client, "c", "review")
     assert review["mode"] == "review" and review["next"] == 0  # the dispute comes first
     mine = page_state(client, "a", "review")
-    assert mine["next"] != 0  # not for those who labelled it
+    assert mine["next"] == 0  # those who disagree see it too, with both labels
+    names = session.data.class_names
+    assert mine["review"]["reason"] == "dispute"
+    assert sorted(v["name"] for v in mine["review"]["votes"]) == sorted(names)
     confidence = session.live._confidence
     listed = session.review_list()
     assert listed[0] == 0 and len(listed) == 1 + session.review_size

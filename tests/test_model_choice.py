@@ -85,7 +85,7 @@ def auto_choice(digits):
 def test_auto_labels_the_pool_about_as_well_as_the_best_fixed_candidate(digits, auto_choice):
     data, truth, files, given = digits
     s = _settings(features="auto", method="auto")
-    (features, method), table = auto_choice
+    (features, method), table, _ = auto_choice
     assert table["chosen"].sum() == 1 and (table["folds"] == 5).all()
     assert table["accuracy"].between(0, 1).all() and table["ece"].between(0, 1).all()
     assert (features, method) == one_standard_error_pick(table)
@@ -136,7 +136,7 @@ def test_cross_validation_never_sees_an_unlabelled_or_test_row(digits, auto_choi
     data, truth, files, given = digits
     assert len(data.x_test) and (data.y_train < 0).any()  # both kinds of row are there
     s = _settings(features="auto", method="auto")
-    _, table = auto_choice
+    _, table, _ = auto_choice
     # unlabelled rows all labelled 0, test images and labels scrambled (in the feature
     # files too): if either kind of row leaked in, the figures would change
     spoiled = data.y_train.copy()
@@ -150,10 +150,10 @@ def test_cross_validation_never_sees_an_unlabelled_or_test_row(digits, auto_choi
         train, test = read_features(path)
         spoiled_files[name] = str(tmp_path / f"{name}.npz")
         write_features(spoiled_files[name], train, rng.normal(size=test.shape))
-    _, again = cross_validated_cell(spoiled_data, spoiled_files, given, s)
+    _, again, _ = cross_validated_cell(spoiled_data, spoiled_files, given, s)
     assert table.equals(again)  # the figures depend on ``given`` only
     # and the check can fail: one given label changed changes the figures
-    _, moved = cross_validated_cell(
+    _, moved, _ = cross_validated_cell(
         data, files, {**given, min(given): (given[min(given)] + 1) % 10}, s
     )
     assert not table.equals(moved)

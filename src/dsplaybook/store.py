@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import cast
 
@@ -48,6 +48,12 @@ INDEXES = """
 CREATE INDEX IF NOT EXISTS events_undoes ON events(undoes);
 CREATE INDEX IF NOT EXISTS events_session ON events(session, id)
 """  # undo finds a session's latest uncancelled row without reading the table
+CLASSES = """
+CREATE TABLE IF NOT EXISTS classes (
+    position INTEGER PRIMARY KEY,    -- the class index the events' labels use
+    name TEXT NOT NULL UNIQUE
+)
+"""  # the class list the labels were given against: a rebuilt dataset never shifts them
 BUSY_MS = 15000  # how long a write waits for other writers before giving up
 
 
@@ -95,22 +101,36 @@ class Event:
     undoes: int | None
     session: str
     time: str
+    review: int = 0  # 1: given in the review list (a store from before lacks the column)
 
 
 class LabelStore:
     """The store of one dataset; every method opens and closes its own connection, so
     one store object serves any number of threads."""
 
-    tables: tuple[str, ...] = (SCHEMA, ANNOTATORS, INDEXES)
-    added_columns: tuple[tuple[str, str, str], ...] = ()  # (table, column, declaration)
-    # columns added to a table in a later version: an older store gets them on opening
+    tables: tuple[str, ...] = (SCHEMA, ANNOTATORS, INDEXES, CLASSES)
+    added_columns: tuple[tuple[str, str, str], ...] = (
+        ("events", "review", "INTEGER NOT NULL DEFAULT 0"),  # 1: given in the review list
+    )  # (table, column, declaration): added in a later version, an older store gets
+    # them on opening
 
-    def __init__(self, path: str | Path, busy_ms: int | None = None, readonly: bool = False):
+    def __init__(
+        self,
+        path: str | Path,
+        busy_ms: int | None = None,
+        readonly: bool = False,
+        classes: tuple[str, ...] | None = None,
+    ):
         self.path = Path(path)
         self.busy_ms = busy_ms  # None: BUSY_MS (the page passes a short one)
         self.readonly = readonly  # the workflow's view: not a byte written, no schema added
+        self.classes = classes  # the dataset's class names: labels are read and written
+        # in its order, whatever order the store's own class list has
         self._prepared = False  # WAL mode and the table, set up once per store object
         self._prepare_lock = threading.Lock()
+        self._to_dataset: dict[int, int] | None = None  # stored index -> dataset index
+        self._to_stored: dict[int, int] | None = None
+        self._lost: list[str] = []  # stored classes the dataset no longer has
 
     @contextmanager
     def _connect(self, write: bool = True) -> Iterator[sqlite3.Connection]:
@@ -180,27 +200,70 @@ class LabelStore:
         except sqlite3.Error as err:
             raise self._error(err) from err
 
+    def _class_maps(self, conn: sqlite3.Connection) -> None:
+        """Read (and on a first write, record) the store's class list and map its indices
+        to the dataset's by name; a class the store has not seen is appended to it."""
+        if self.classes is None or self._to_stored is not None:
+            return
+        stored: dict[str, int] = {}
+        if "classes" in table_names(conn):
+            stored = dict(conn.execute("SELECT name, position FROM classes").fetchall())
+        if not self.readonly and any(name not in stored for name in self.classes):
+            conn.execute("BEGIN IMMEDIATE")
+            stored = dict(conn.execute("SELECT name, position FROM classes").fetchall())
+            if not stored and conn.execute("SELECT 1 FROM events LIMIT 1").fetchone():
+                # a store from before class lists: its labels are in the dataset's order
+                stored = {name: k for k, name in enumerate(self.classes)}
+                conn.executemany("INSERT INTO classes VALUES (?, ?)",
+                                 [(k, n) for n, k in stored.items()])  # fmt: skip
+            for name in self.classes:
+                if name not in stored:
+                    stored[name] = max(stored.values(), default=-1) + 1
+                    conn.execute("INSERT INTO classes VALUES (?, ?)", (stored[name], name))
+            conn.execute("COMMIT")
+        if not stored:  # read-only and never written: the dataset's order
+            stored = {name: k for k, name in enumerate(self.classes)}
+        self._to_stored = {k: stored[n] for k, n in enumerate(self.classes) if n in stored}
+        self._to_dataset = {v: k for k, v in self._to_stored.items()}
+        self._lost = sorted(set(stored) - set(self.classes))
+
+    def _dataset_label(self, stored: int | None, event_id: int) -> int | None:
+        if stored is None or self._to_dataset is None:
+            return stored
+        if stored not in self._to_dataset:
+            raise InputError(
+                f"{self.path}: row {event_id} labels a class ({stored}) the dataset no longer "
+                f"has (the store also knows {', '.join(map(repr, self._lost)) or 'none'}); "
+                "put that class folder back or use a new store"
+            )
+        return self._to_dataset[stored]
+
     def _append(self, conn: sqlite3.Connection, event: dict) -> int:
         cursor = conn.execute(
-            "INSERT INTO events (image, label, action, undoes, session, time) "
-            "VALUES (:image, :label, :action, :undoes, :session, :time)",
-            {"label": None, "undoes": None, **event, "time": now()},
+            "INSERT INTO events (image, label, action, undoes, session, time, review) "
+            "VALUES (:image, :label, :action, :undoes, :session, :time, :review)",
+            {"label": None, "undoes": None, "review": 0, **event, "time": now()},
         )
         return int(cursor.lastrowid or 0)
 
-    def label(self, image: int, label: int, session: str) -> int:
+    def label(self, image: int, label: int, session: str, review: bool = False) -> int:
+        """Append a label (``label``: a class index of the dataset); ``review``: given in
+        the review list, by someone who was shown why the image is there."""
         with self._connect() as conn:
-            return self._append(
-                conn, {"image": image, "label": label, "action": "label", "session": session}
-            )
+            self._class_maps(conn)
+            stored = self._to_stored[label] if self._to_stored is not None else label
+            event = {"image": image, "label": stored, "action": "label", "session": session}
+            return self._append(conn, {**event, "review": int(review)})
 
-    def skip(self, image: int, session: str) -> int:
+    def skip(self, image: int, session: str, review: bool = False) -> int:
         with self._connect() as conn:
-            return self._append(conn, {"image": image, "action": "skip", "session": session})
+            event = {"image": image, "action": "skip", "session": session}
+            return self._append(conn, {**event, "review": int(review)})
 
     def undo(self, session: str) -> Event | None:
         """Cancel this session's latest label or skip not cancelled yet; return it."""
         with self._connect() as conn:
+            self._class_maps(conn)
             conn.execute("BEGIN IMMEDIATE")  # find and cancel in one step
             try:
                 row = conn.execute(
@@ -224,15 +287,21 @@ class LabelStore:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-        return target if row is not None else None
+        if row is None:
+            return None
+        return replace(target, label=self._dataset_label(target.label, target.id))
 
     def events(self, after: int = 0) -> list[Event]:
         """Rows with an id above ``after``, oldest first (the primary key: no scan)."""
         if not self.path.exists():
             return []
         with self._connect(write=False) as conn:
+            self._class_maps(conn)
             rows = conn.execute("SELECT * FROM events WHERE id > ? ORDER BY id", (after,))
-            return [Event(*row) for row in rows]
+            events = [Event(*row) for row in rows]
+        if self._to_dataset is None:
+            return events
+        return [replace(e, label=self._dataset_label(e.label, e.id)) for e in events]
 
     def standing(self) -> list[Event]:
         """Labels and skips that no undo cancelled, oldest first (one read of the table)."""
@@ -285,9 +354,11 @@ class StandingView:
 
     def __init__(self) -> None:
         self.last_id = 0
+        self.label_events = 0  # label rows read (undone ones too): a count of changes
         self._labels: dict[int, dict[int, Event]] = {}  # image -> its standing label rows
         self._skips: dict[str, dict[int, set[int]]] = {}  # session -> image -> skip rows
         self._cancellable: dict[int, Event] = {}  # label/skip rows by id, for undo
+        self._reviews: dict[str, dict[int, set[int]]] = {}  # session -> image -> review rows
 
     def refresh(self, store: LabelStore) -> None:
         for event in store.events(after=self.last_id):
@@ -296,15 +367,23 @@ class StandingView:
     def add(self, e: Event) -> None:
         self.last_id = max(self.last_id, e.id)
         if e.action == "label":
+            self.label_events += 1
             self._labels.setdefault(e.image, {})[e.id] = e
         elif e.action == "skip":
             self._skips.setdefault(e.session, {}).setdefault(e.image, set()).add(e.id)
         if e.action != "undo":
             self._cancellable[e.id] = e
+            if e.review:
+                self._reviews.setdefault(e.session, {}).setdefault(e.image, set()).add(e.id)
             return
         target = self._cancellable.pop(e.undoes, None) if e.undoes is not None else None
         if target is None:
             return
+        if target.review:
+            reviewed = self._reviews[target.session]
+            reviewed[target.image].discard(target.id)
+            if not reviewed[target.image]:
+                del reviewed[target.image]
         if target.action == "label":
             rows = self._labels[target.image]
             rows.pop(target.id, None)
@@ -336,6 +415,10 @@ class StandingView:
             for image, rows in self._labels.items()
         }
 
+    def label_rows(self) -> dict[int, list[Event]]:
+        """image -> its standing label rows, oldest first."""
+        return {image: list(rows.values()) for image, rows in self._labels.items()}
+
     def sessions_of(self, image: int) -> set[str]:
         return {e.session for e in self._labels.get(image, {}).values()}
 
@@ -357,6 +440,16 @@ class StandingView:
             if len(set(latest.values())) > 1:
                 found.append(image)
         return found
+
+    def reviewed_by(self, session: str):
+        """The images ``session`` labelled or skipped in the review list (a view)."""
+        return self._reviews.get(session, {}).keys()
+
+    def confirmed(self, image: int) -> bool:
+        """Whether the image's latest standing label was given in the review list, by
+        someone shown why it was there."""
+        latest = self.label_of(image)
+        return latest is not None and bool(latest.review)
 
     def labelled_count(self, images: set[int]) -> int:
         return len(images & self.labelled_images())

@@ -16,9 +16,11 @@ from dsplaybook.labelling.pool_labelling import (
     chosen_cell,
     cross_validated_cell,
     label_pool,
+    out_of_fold,
     simulated_labels,
 )
-from dsplaybook.labelling.queue import given_labels
+from dsplaybook.labelling.queue import given_labels, read_human_table
+from dsplaybook.labelling.review import review_table
 from dsplaybook.logs import run_rule
 
 
@@ -38,8 +40,9 @@ def main(log) -> None:
         given = simulated_labels(data, settings)
     summary = pd.read_csv(i.summary) if getattr(i, "summary", None) else None
     files = {Path(f).name.removesuffix("_features.npz"): f for f in i.features}
+    held_out = None  # the chosen cell's out-of-fold probabilities of the given labels
     if chooses_by_cross_validation(summary, settings):
-        (features, method), table = cross_validated_cell(data, files, given, settings)
+        (features, method), table, held_out = cross_validated_cell(data, files, given, settings)
         for row in table.itertuples():
             log.info("candidate %s + %s: cross-validated accuracy %.4f, ECE %.4f",
                      row.features, row.method, row.accuracy, row.ece)  # fmt: skip
@@ -49,7 +52,15 @@ def main(log) -> None:
     result = label_pool(data, files, given, features, method, settings)
     write_csv(result.labels, out.labels)
     if getattr(out, "review", None):
-        write_csv(result.review, out.review)
+        if held_out is None:
+            held_out = out_of_fold(data, files, given, features, method, settings)
+        people = read_human_table(i.human)
+        review = review_table(data, result, people, given, held_out, settings.review_size)
+        write_csv(review, out.review)
+        counts = review["reason"].value_counts()
+        log.info("review.csv: %d disputes (tied votes), %d labels likely wrong (confident "
+                 "learning), %d least confident model labels", counts.get("dispute", 0),
+                 counts.get("likely_wrong", 0), counts.get("uncertain", 0))  # fmt: skip
     if getattr(out, "coverage", None):
         write_csv(result.coverage, out.coverage, float_format="%.6f")
         title = f"{snakemake.wildcards.dataset}: {features} + {method}, {len(given)} labels"

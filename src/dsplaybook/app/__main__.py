@@ -17,6 +17,7 @@ from dsplaybook.app.serving import check_port, serve
 from dsplaybook.data.datasets import dataset_file, read_mnist_style
 from dsplaybook.errors import InputError
 from dsplaybook.labelling.queue import queue_file
+from dsplaybook.labelling.settings import PoolLabelling
 from dsplaybook.sessions.drawing import DrawingSession
 from dsplaybook.sessions.labelling import LabelSession, load_queue
 from dsplaybook.settings import Config, load_config
@@ -46,7 +47,11 @@ def session_from_config(config: Config, name: str, results: Path = Path("results
     data = read_mnist_style(h5)
     folders = config.folder_datasets
     folder = Path(folders[name].path) if name in folders else None
-    store = LabelStore(Path(config.annotations) / f"{name}.sqlite", busy_ms=STORE_BUSY_MS)
+    store = LabelStore(
+        Path(config.annotations) / f"{name}.sqlite",
+        busy_ms=STORE_BUSY_MS,
+        classes=data.class_names,
+    )
     queue_rows = load_queue(queue, len(data.x_train))
     return LabelSession(
         name,
@@ -61,24 +66,47 @@ def session_from_config(config: Config, name: str, results: Path = Path("results
     )
 
 
+def page_features(config: Config, name: str, results: Path = Path("results")) -> list[Path]:
+    """The feature files the label page's model reads: the queue's and every candidate's
+    (``labelling.candidates``: it chooses among them as the workflow does)."""
+    from dsplaybook.represent.features import feature_path
+
+    wanted = dict.fromkeys(
+        [config.labelling.queue.features, *(c.features for c in config.labelling.candidates)]
+    )
+    found = (feature_path(name, f, results) for f in wanted)
+    return [path for path in found if path is not None]
+
+
 def live_ranking(config: Config, name: str, data, results: Path = Path("results")):
-    """The model in the loop, on the queue's own features (built with the queue)."""
+    """The model in the loop: the workflow's choice among the candidates, on their
+    features (built before the page starts, with the queue)."""
     from dsplaybook.label_budget.selection import SelectionSettings
     from dsplaybook.labelling.live import LiveRanking
+    from dsplaybook.labelling.pool_labelling import LabellingSettings
     from dsplaybook.labelling.queue import QueueSettings
     from dsplaybook.represent.features import feature_path, train_test_matrices
 
-    every, queue = config.labelling.retrain_every, config.labelling.queue
+    every, labelling = config.labelling.retrain_every, config.labelling
+    queue = labelling.queue
     if not every:
         return None
-    x, _ = train_test_matrices(data, feature_path(name, queue.features, results))
+    wanted = dict.fromkeys([queue.features, *(c.features for c in labelling.candidates)])
+    matrices = {f: train_test_matrices(data, feature_path(name, f, results))[0] for f in wanted}
     settings = QueueSettings.from_config(
         queue.to_data(),
         seed=config.seed,
         hyperparameters=getattr(config.classifiers, queue.method).to_data(),
         selection=SelectionSettings.pick(config.label_budget.selection),
     )
-    return LiveRanking(x, len(data.class_names), settings, every, dict, config.labelling.precision)
+    choice = LabellingSettings.from_config(
+        PoolLabelling.pick(labelling),
+        pool_size=config.label_budget.pool_size,
+        classifiers=config.classifiers.to_data(),
+        seed=config.seed,
+    )
+    n_classes = len(data.class_names)
+    return LiveRanking(matrices, n_classes, settings, every, dict, labelling.precision, choice)
 
 
 def drawing_from_config(config: Config, results: Path = Path("results")) -> DrawingSession | None:
@@ -146,7 +174,8 @@ def main(argv: list[str] | None = None) -> None:
             check_port(host, port)
             return
         if args.queue_path:  # what `make app` builds first: only what this page needs
-            print(queue_file(config.dataset_id(args.dataset)))
+            name = config.dataset_id(args.dataset)
+            print(" ".join(map(str, [queue_file(name), *page_features(config, name)])))
             return
         if not is_loopback(host) and not args.password:
             raise InputError(
@@ -156,6 +185,7 @@ def main(argv: list[str] | None = None) -> None:
         check_port(host, port)
         session = session_from_config(config, args.dataset)
         session.refresh()  # every stored row read once now, not by the first request
+        session.learn()  # a folder's labels (or a store's) give a model before any click
         drawing = drawing_from_config(config)
     except (InputError, OSError) as err:
         sys.exit(f"dsplaybook error: {err}")

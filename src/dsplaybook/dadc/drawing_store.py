@@ -86,7 +86,11 @@ class DrawingStore(LabelStore):
     """Drawings and rounds in the dataset's store (same file, WAL, append-only)."""
 
     tables = (*LabelStore.tables, DRAWINGS, ROUNDS, ROUND_MODELS, VALIDATIONS, ROUND_FACTS)
-    added_columns = (("drawings", "client", CLIENT), ("validations", "client", CLIENT))
+    added_columns = (
+        *LabelStore.added_columns,
+        ("drawings", "client", CLIENT),
+        ("validations", "client", CLIENT),
+    )
 
     @classmethod
     def round_numbers(cls, path: str | Path) -> list[int]:

@@ -1,9 +1,11 @@
 """final_labels.csv: every image of a dataset once, with where its label came from.
 
-Sources, strongest first: ``person`` (the store's latest standing label), ``folder``
-(a folder dataset's class sub-folder; its held-out test images too), ``model`` (the pool
-labelling, with its confidence; ``needs_review`` for the rows of review.csv) and, for a
-built-in set's test images, ``dataset`` (the official label). This is the table to use.
+Sources, strongest first: ``person`` (the people's majority label; where their votes
+tie, the model's pick among the tied classes), ``folder`` (a folder dataset's class
+sub-folder; its held-out test images too), ``model`` (the pool labelling, with its
+confidence) and, for a built-in set's test images, ``dataset`` (the official label).
+``needs_review`` marks every row of review.csv, whatever its source, and
+``review_reason`` says why (dispute, likely_wrong, uncertain). This is the table to use.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ COLUMNS = (
     "confidence",
     "who",
     "needs_review",
+    "review_reason",
 )
 
 
@@ -44,9 +47,23 @@ def final_labels(
     label[rows] = model["predicted_class"].to_numpy(dtype=int)
     source[rows] = "model"
     confidence[rows] = model["confidence"].to_numpy(dtype=float)
+    reason = np.full(n, "", dtype=object)
+    reasons = review["reason"] if "reason" in review else pd.Series("uncertain", review.index)
+    listed = review["image_index"].to_numpy(dtype=int)
+    reason[listed] = reasons.to_numpy()
     if len(human):
         people = human["image_index"].to_numpy(dtype=int)
         label[people] = human["label"].to_numpy(dtype=int)
+        ties = people[label[people] < 0]  # tied votes: the model's pick among them
+        if len(ties):
+            pick = dict(zip(listed, review["predicted_class"].astype(int), strict=True))
+            unsettled = [i for i in ties if i not in pick]
+            if unsettled:
+                raise InputError(
+                    f"final labels: image {unsettled[0]} has tied votes but no row in "
+                    "review.csv; re-run label_pool_from_people"
+                )
+            label[ties] = [pick[i] for i in ties]
         source[people] = "person"
         confidence[people] = np.nan
         named = human["annotator"].fillna("").astype(str) if "annotator" in human else None
@@ -58,9 +75,7 @@ def final_labels(
             f"final labels: {len(missing)} training images have no label from a person, the "
             f"folder or the model (first: row {missing[0]}); re-run label_pool_from_people"
         )
-    needs_review = np.zeros(n, dtype=bool)
-    needs_review[review["image_index"].to_numpy(dtype=int)] = True
-    needs_review &= source == "model"
+    needs_review = reason != ""
     names = np.array(data.class_names)
     train = pd.DataFrame(
         {
@@ -73,6 +88,7 @@ def final_labels(
             "confidence": np.round(confidence, 6),
             "who": who,
             "needs_review": needs_review,
+            "review_reason": reason,
         }
     )
     m = len(data.x_test)
@@ -87,6 +103,7 @@ def final_labels(
             "confidence": np.nan,
             "who": "",
             "needs_review": False,
+            "review_reason": "",
         }
     )
     return pd.concat([train, test], ignore_index=True)[list(COLUMNS)]

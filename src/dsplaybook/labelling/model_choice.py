@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from dsplaybook.label_budget.scores import confidences
+from dsplaybook.label_budget.scores import class_probabilities
 
 FOLDS = 5
 BINS = 10
@@ -35,18 +35,22 @@ def expected_calibration_error(correct: np.ndarray, confidence: np.ndarray) -> f
     return float(error)
 
 
-def cross_validated(fit, x: np.ndarray, given: Mapping[int, int], seed: int) -> dict:
+def cross_validated(
+    fit, x: np.ndarray, given: Mapping[int, int], seed: int, n_classes: int | None = None
+) -> dict:
     """Accuracy and ECE of ``fit(train_rows) -> model`` over stratified folds of the
     labelled rows (as many folds as the rarest class allows, at most FOLDS); ``correct``:
-    per labelled row (sorted), whether its held-out model got it right."""
+    per labelled row (sorted), whether its held-out model got it right; ``proba``: the
+    held-out model's class probabilities for it."""
     rows = np.array(sorted(given), dtype=int)
     y = np.array([given[i] for i in rows])
     folds = fold_count(y)
     if not folds:
-        return {"accuracy": np.nan, "ece": np.nan, "folds": 0, "correct": None}
-    correct, confidence = held_out(fit, x, rows, y, folds, seed)
+        return {"accuracy": np.nan, "ece": np.nan, "folds": 0, "correct": None, "proba": None}
+    correct, confidence, proba = held_out(fit, x, rows, y, folds, seed, n_classes)
     ece = expected_calibration_error(correct, confidence)
-    return {"accuracy": float(correct.mean()), "ece": ece, "folds": folds, "correct": correct}
+    return {"accuracy": float(correct.mean()), "ece": ece, "folds": folds, "correct": correct,
+            "proba": proba}  # fmt: skip
 
 
 def paired_standard_error(a: np.ndarray, b: np.ndarray) -> float:
@@ -81,18 +85,21 @@ def fold_count(y: np.ndarray) -> int:
     return folds if folds >= 2 else 0
 
 
-def held_out(fit, x, rows, y, folds: int, seed: int):
-    """Per labelled row: whether the model trained without its fold got it right, and
-    that model's confidence."""
+def held_out(fit, x, rows, y, folds: int, seed: int, n_classes: int | None = None):
+    """Per labelled row: whether the model trained without its fold got it right, that
+    model's confidence, and its probability of every class (out-of-fold probabilities,
+    ``n_classes`` columns: by default the largest label + 1)."""
     from sklearn.model_selection import StratifiedKFold
 
-    correct, confidence = np.zeros(len(rows), bool), np.zeros(len(rows))
+    n_classes = int(y.max()) + 1 if n_classes is None else n_classes
+    proba = np.zeros((len(rows), n_classes))
     splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
     for train, held in splitter.split(rows, y):
         model = fit(rows[train])
-        predicted, conf = confidences(model, x[rows[held]])
-        correct[held], confidence[held] = predicted == y[held], conf
-    return correct, confidence
+        columns = np.asarray(model.classes_, dtype=int)
+        proba[np.ix_(held, columns)] = class_probabilities(model, x[rows[held]])
+    confidence = proba.max(axis=1)
+    return proba.argmax(axis=1) == y, confidence, proba
 
 
 def threshold_for(correct: np.ndarray, confidence: np.ndarray, precision: float) -> float | None:
@@ -110,13 +117,15 @@ def choose_cell(
     given: Mapping[int, int],
     fit_cell,
     seed: int,
-) -> tuple[tuple[str, str], pd.DataFrame]:
-    """The candidate the one-standard-error rule picks by cross-validated accuracy, and
-    every candidate's figures (accuracy, its standard error against the best, ECE)."""
+    n_classes: int | None = None,
+) -> tuple[tuple[str, str], pd.DataFrame, np.ndarray | None]:
+    """The candidate the one-standard-error rule picks by cross-validated accuracy, every
+    candidate's figures (accuracy, its standard error against the best, ECE) and the
+    chosen one's out-of-fold probabilities (rows: the given images, sorted)."""
     y_full = np.full(len(next(iter(matrices.values()))), -1, dtype=np.int64)
     for i, k in given.items():
         y_full[i] = k
-    rows, correct = [], []
+    rows, correct, proba = [], [], []
     for features, method in candidates:
         x = matrices[features]
         scores = cross_validated(
@@ -124,13 +133,16 @@ def choose_cell(
             x,
             given,
             seed,
+            n_classes,
         )
         correct.append(scores.pop("correct"))
+        proba.append(scores.pop("proba"))
         rows.append({"features": features, "method": method, **scores})
     table = pd.DataFrame(rows)
     chosen = one_standard_error_choice(table, correct)
     table["chosen"] = np.arange(len(table)) == chosen
-    return (str(table["features"].iloc[chosen]), str(table["method"].iloc[chosen])), table
+    cell = (str(table["features"].iloc[chosen]), str(table["method"].iloc[chosen]))
+    return cell, table, proba[chosen]
 
 
 def describe(table: pd.DataFrame) -> str:

@@ -14,7 +14,7 @@ from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
 from dsplaybook.label_budget.calibration import platt_scaling
 from dsplaybook.label_budget.methods import make_classifier
-from dsplaybook.label_budget.scores import confidences
+from dsplaybook.label_budget.scores import class_probabilities, confidences
 from dsplaybook.label_budget.sweep import (
     best_per_budget,
     draw_labelled,
@@ -91,9 +91,9 @@ class PoolLabels:
     features: str
     method: str
     labels: pd.DataFrame  # image_index, predicted_class, class_name, confidence (, file)
-    review: pd.DataFrame  # the least confident labels: what a person should check
     coverage: pd.DataFrame  # threshold, coverage, accuracy, accepted (test set; may be empty)
     test_accuracy: float
+    proba: np.ndarray  # class probabilities of the rows of ``labels``
 
 
 def chosen_cell(summary: pd.DataFrame | None, s: LabellingSettings) -> tuple[str, str]:
@@ -112,24 +112,10 @@ def chooses_by_cross_validation(summary: pd.DataFrame | None, s: PoolLabelling) 
     return s.features == "auto" or (s.features == "best" and summary is None)
 
 
-def cross_validated_cell(
-    data: MnistStyle,
-    feature_files: Mapping[str, str | None],
-    given: Mapping[int, int],
-    s: LabellingSettings,
-) -> tuple[tuple[str, str], pd.DataFrame]:
-    """``auto``: the candidate cell with the best cross-validated accuracy on ``given``."""
-    from dsplaybook.labelling.model_choice import choose_cell
-
-    candidates = [
-        (c.features, c.method)
-        for c in s.candidates
-        if c.features == "raw" or feature_files.get(c.features)
-    ]
-    if not candidates:
-        raise InputError("labelling.candidates: no candidate's features are built; add raw")
-    matrices = {f: train_test_matrices(data, feature_files.get(f))[0] for f, _ in candidates}
-    seed = draw_seed(s.seed, len(given), 0)
+def cell_fitter(s: LabellingSettings, seed: int):
+    """``fit_cell(features, method, x, y_full, train_rows) -> model``: what cross-validation
+    fits for each candidate (the pool labelling's own fit, its unlabelled pool drawn as the
+    sweep draws it)."""
 
     def fit_cell(features, method, x, y_full, train):
         y = np.full(len(x), -1, dtype=np.int64)
@@ -137,7 +123,87 @@ def cross_validated_cell(
         pool = draw_pool(len(x), train, s.pool_size, seed)
         return fit_for_labelling(method, x, y, train, pool, seed, s.threads, s.classifiers[method])
 
-    return choose_cell(candidates, matrices, given, fit_cell, s.seed)
+    return fit_cell
+
+
+def choose_on(
+    matrices: Mapping[str, np.ndarray],
+    given: Mapping[int, int],
+    s: LabellingSettings,
+    n_classes: int,
+) -> tuple[tuple[str, str], pd.DataFrame, np.ndarray | None]:
+    """``auto`` on the feature matrices at hand (training rows): the chosen cell, every
+    candidate's figures and the chosen one's out-of-fold probabilities of ``given``'s
+    images (sorted). The workflow and the label page's live model both call this."""
+    from dsplaybook.labelling.model_choice import choose_cell
+
+    candidates = [(c.features, c.method) for c in s.candidates if c.features in matrices]
+    if not candidates:
+        raise InputError("labelling.candidates: no candidate's features are built; add raw")
+    fit_cell = cell_fitter(s, draw_seed(s.seed, len(given), 0))
+    return choose_cell(candidates, matrices, given, fit_cell, s.seed, n_classes)
+
+
+def candidate_matrices(
+    data: MnistStyle, feature_files: Mapping[str, str | None], s: PoolLabelling
+) -> dict[str, np.ndarray]:
+    """The training rows of every candidate's features that are built (raw always is)."""
+    built = {
+        c.features for c in s.candidates if c.features == "raw" or feature_files.get(c.features)
+    }
+    return {f: train_test_matrices(data, feature_files.get(f))[0] for f in sorted(built)}
+
+
+def cross_validated_cell(
+    data: MnistStyle,
+    feature_files: Mapping[str, str | None],
+    given: Mapping[int, int],
+    s: LabellingSettings,
+) -> tuple[tuple[str, str], pd.DataFrame, np.ndarray | None]:
+    """``auto``: the candidate cell with the best cross-validated accuracy on ``given``
+    (see ``choose_on``)."""
+    matrices = candidate_matrices(data, feature_files, s)
+    return choose_on(matrices, given, s, len(data.class_names))
+
+
+def out_of_fold(
+    data: MnistStyle,
+    feature_files: Mapping[str, str | None],
+    given: Mapping[int, int],
+    features: str,
+    method: str,
+    s: LabellingSettings,
+) -> np.ndarray | None:
+    """The held-out probabilities of ``given``'s images (sorted) under ``features`` +
+    ``method`` (None: too few labels of a class to cross-validate)."""
+    from dsplaybook.labelling.model_choice import cross_validated
+
+    x = train_test_matrices(data, feature_files.get(features))[0]
+    y_full = np.full(len(x), -1, dtype=np.int64)
+    for i, k in given.items():
+        y_full[i] = k
+    fit_cell = cell_fitter(s, draw_seed(s.seed, len(given), 0))
+    scores = cross_validated(
+        lambda train: fit_cell(features, method, x, y_full, train),
+        x,
+        given,
+        s.seed,
+        len(data.class_names),
+    )
+    return scores["proba"]
+
+
+def fit_on_given(x_train: np.ndarray, given: Mapping[int, int], method: str, s: LabellingSettings):
+    """The chosen method trained on ``given`` (training row -> class), seeded as the
+    sweep's first draw at this many labels."""
+    labelled = np.array(sorted(given), dtype=int)
+    y = np.full(len(x_train), -1, dtype=np.int64)
+    y[labelled] = [given[i] for i in labelled]
+    seed = draw_seed(s.seed, len(labelled), 0)
+    pool = draw_pool(len(x_train), labelled, s.pool_size, seed)
+    return fit_for_labelling(
+        method, x_train, y, labelled, pool, seed, s.threads, s.classifiers[method]
+    )
 
 
 def simulated_labels(data: MnistStyle, s: LabellingSettings) -> dict[int, int]:
@@ -164,15 +230,13 @@ def label_pool(
             f"labelling: {len(given)} labelled images of {len(set(given.values()))} class(es); "
             "label images of at least two classes first"
         )
-    y = np.full(len(x_train), -1, dtype=np.int64)
-    y[labelled] = [given[i] for i in labelled]
-    seed = draw_seed(s.seed, len(labelled), 0)  # as the sweep's first draw at this budget
-    pool = draw_pool(len(x_train), labelled, s.pool_size, seed)
-    model = fit_for_labelling(
-        method, x_train, y, labelled, pool, seed, s.threads, s.classifiers[method]
-    )
+    model = fit_on_given(x_train, given, method, s)
     unlabelled = np.setdiff1d(np.arange(len(x_train)), labelled)
-    predicted, confidence = confidences(model, x_train[unlabelled])
+    proba = np.zeros((len(unlabelled), len(data.class_names)))
+    proba[:, np.asarray(model.classes_, dtype=int)] = class_probabilities(
+        model, x_train[unlabelled]
+    )
+    predicted, confidence = proba.argmax(axis=1), proba.max(axis=1)
     labels = pd.DataFrame(
         {
             "image_index": unlabelled,
@@ -183,7 +247,6 @@ def label_pool(
     )
     if data.files_train:
         labels["file"] = np.array(data.files_train)[unlabelled]
-    review = labels.sort_values(["confidence", "image_index"]).head(s.review_size)
     coverage, accuracy = pd.DataFrame(), float("nan")
     if len(x_test):
         test_pred, test_conf = confidences(model, x_test)
@@ -191,4 +254,4 @@ def label_pool(
         coverage.insert(0, "method", method)
         coverage.insert(0, "features", features)
         accuracy = float((test_pred == data.y_test).mean())
-    return PoolLabels(features, method, labels, review, coverage, accuracy)
+    return PoolLabels(features, method, labels, coverage, accuracy, proba)

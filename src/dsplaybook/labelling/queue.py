@@ -96,20 +96,32 @@ def queue_table(chosen: np.ndarray, files: tuple[str, ...], strategy: str) -> pd
     )
 
 
-def read_human_labels(path: str) -> dict[int, int]:
-    """human_labels.csv (the export of the store) -> {image_index: label}."""
+def read_human_table(path: str) -> pd.DataFrame:
+    """human_labels.csv (the export of the store), checked for its key columns."""
     table = pd.read_csv(path)
     missing = [c for c in ("image_index", "label") if c not in table.columns]
     if missing:
         raise InputError(f"{path}: column {missing[0]!r} is missing; delete it and re-run")
+    return table
+
+
+def read_human_labels(path: str) -> dict[int, int]:
+    """human_labels.csv -> {image_index: the people's majority label}; images whose
+    people tie (label -1) are left out."""
+    table = read_human_table(path)
+    table = table[table["label"].astype(int) >= 0]
     return dict(zip(table["image_index"].astype(int), table["label"].astype(int), strict=True))
 
 
 def given_labels(data: MnistStyle, human_csv: str) -> dict[int, int]:
     """Labels people gave: the store's export, on top of a folder dataset's class
-    sub-folders (people gave those too). The ground truth of fashion_mnist/quickdraw is
-    never counted: there it stands for what nobody has labelled yet."""
+    sub-folders (people gave those too; an image whose people tie keeps neither). The
+    ground truth of fashion_mnist/quickdraw is never counted: there it stands for what
+    nobody has labelled yet."""
+    table = read_human_table(human_csv)
     labels = read_human_labels(human_csv)
     if not data.files_train:  # only folder datasets record their files
         return labels
-    return {int(i): int(data.y_train[i]) for i in data.labelled_train} | labels
+    ties = set(table.loc[table["label"].astype(int) < 0, "image_index"].astype(int))
+    folder = {int(i): int(data.y_train[i]) for i in data.labelled_train if int(i) not in ties}
+    return folder | labels

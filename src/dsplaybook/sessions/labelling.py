@@ -5,6 +5,7 @@ the live model re-ranking what is left. Writes only to the label store; thread-s
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -16,11 +17,37 @@ import pandas as pd
 
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.errors import InputError
+from dsplaybook.labelling.disputes import Verdict, resolved_labels, verdicts
 from dsplaybook.labelling.live import LiveRanking
 from dsplaybook.store import LabelStore, StandingView, StoreBusy
 
-SHORTCUTS = "1234567890"  # key k labels class k-1 (0 = the tenth class)
+SHORTCUTS = "1234567890"  # the k-th class in natural order (0 = the tenth)
 LEASE_S = 120.0  # an image shown in one tab is not shown in another for this long
+
+
+def natural_key(name: str) -> list:
+    """'class 2' before 'class 10': digit runs compare as numbers, the rest by case-folded
+    text."""
+    parts = re.split(r"(\d+)", name.casefold())
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p]
+
+
+def class_order(class_names: tuple[str, ...]) -> list[int]:
+    """The class indices in the order the page lists them: natural order of the names."""
+    return sorted(range(len(class_names)), key=lambda k: natural_key(class_names[k]))
+
+
+def shortcut_keys(class_names: tuple[str, ...]) -> list[str]:
+    """The key of each class index: its own name when every class is named by one digit
+    (folders 0-9: key 1 labels '1'), else 1, 2, ... 9, 0 in natural order; "" beyond ten."""
+    if len(set(class_names)) == len(class_names) and all(
+        len(n) == 1 and n.isdigit() for n in class_names
+    ):
+        return list(class_names)
+    keys = [""] * len(class_names)
+    for position, k in enumerate(class_order(class_names)[: len(SHORTCUTS)]):
+        keys[k] = SHORTCUTS[position]
+    return keys
 
 
 class NoLiveModel(InputError):
@@ -50,7 +77,6 @@ class LabelSession:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _leases: dict = field(default_factory=dict, init=False, repr=False)  # image -> (tab, until)
     _held: dict = field(default_factory=dict, init=False, repr=False)  # tab -> image
-    _reviews: dict = field(default_factory=dict, init=False, repr=False)  # tab -> (model, list)
 
     def __post_init__(self) -> None:
         self._queued = set(self.queue)
@@ -65,12 +91,27 @@ class LabelSession:
                 zip(known.tolist(), self.data.y_train[known].tolist(), strict=True)
             )
         if self.live is not None:
-            self.live.labels = self.given_labels
+            self.live.labels, self.live.confirmed = self.given_labels, self.confirmed
+        self._review: tuple[int, list[tuple[int, str]]] | None = None  # (model, list)
+
+    def verdicts(self) -> dict[int, Verdict]:
+        """People's labels, image by image: one vote per person, the majority, ties open."""
+        names = self.store.annotators()
+        with self._lock:
+            return verdicts(self._view, names)
 
     def given_labels(self) -> dict[int, int]:
-        """Every label so far: the folder's, then people's on top."""
+        """Every label so far: the folder's, then the majority of people's on top (an image
+        whose people tie is left out: neither side trains the model)."""
+        found = self.verdicts()
+        ties = {i for i, v in found.items() if v.label is None}
+        folder = {i: k for i, k in self._folder_labels.items() if i not in ties}
+        return {**folder, **resolved_labels(found)}
+
+    def confirmed(self) -> set[int]:
+        """Images whose latest label was given in the review list."""
         with self._lock:
-            return {**self._folder_labels, **self._view.labels()}
+            return {i for i in self._view.labelled_images() if self._view.confirmed(i)}
 
     def state(self, session: str, mode: str = "label", lease: bool = True) -> dict:
         """What the page shows; ``mode`` review walks ``review_list`` instead of the queue.
@@ -99,7 +140,8 @@ class LabelSession:
             "dataset": self.name,
             **({"mode": mode} if mode else {}),
             "classes": list(self.data.class_names),
-            "shortcuts": list(SHORTCUTS[: len(self.data.class_names)]),
+            "order": class_order(self.data.class_names),
+            "shortcuts": shortcut_keys(self.data.class_names),
             "labelled": labelled,
             "queued": queued,
             "next": image,
@@ -119,29 +161,73 @@ class LabelSession:
         return {**answer, "store_busy": stale} if stale else answer
 
     def review_list(self) -> list[int]:
-        """Images where people disagree, then the model's least confident labels of images
-        nobody labelled (the folder's labels count as given)."""
-        with self._lock:
-            disputed = self._view.disagreements()
-            given = self._folder_labels.keys() | self._view.labelled_images()
-        model = self.live.least_confident(set(given), self.review_size) if self.live else []
-        return disputed + [i for i in model if i not in disputed]
+        """What the review mode walks (see ``review_items``), as images."""
+        return [image for image, _ in self.review_items()]
+
+    def review_items(self) -> list[tuple[int, str]]:
+        """(image, why) for the current model: images whose people's votes tie
+        (``dispute``), labels the model finds likely wrong (``likely_wrong``; the folder's
+        too), then the model's least confident labels of images nobody labelled
+        (``uncertain``). Made once per model, so the list a person walks holds still."""
+        version = self.live.version if self.live else 0
+        kept = self._review
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        found = self.verdicts()
+        items = [(i, "dispute") for i, v in found.items() if v.label is None]
+        listed = {i for i, _ in items}
+        if self.live is not None:
+            flagged = self.live.flagged()
+            confirmed = self.confirmed()
+            items += [(i, "likely_wrong") for i in flagged if i not in listed | confirmed]
+            listed |= set(flagged)
+            with self._lock:
+                given = self._folder_labels.keys() | self._view.labelled_images()
+            items += [(i, "uncertain") for i in self.live.least_confident(given, self.review_size)]
+        self._review = (version, items)
+        return items
+
+    def _still_open(self, session: str, image: int, why: str, found: dict) -> bool:
+        """Whether ``image`` still waits in ``session``'s review list."""
+        view = self._view
+        if image in view.reviewed_by(session) or view.skipped(session, image):
+            return False
+        if why == "dispute":
+            return image in found and found[image].label is None
+        if why == "likely_wrong":
+            return not view.confirmed(image)
+        return not view.is_labelled(image)
 
     def _review_state(self, session: str) -> dict:
+        """The next image of the review list; progress counts the images this tab
+        reviewed (it never falls back when a new model makes a new list)."""
         stale = self.refresh()
-        version = self.live.version if self.live else 0
-        kept = self._reviews.get(session)
-        if kept is None or kept[0] != version:  # fixed while one model stands: a tab's
-            kept = (version, self.review_list())  # own checks do not reshuffle it
-            self._reviews[session] = kept
-            if len(self._reviews) > 1000:
-                self._reviews = {session: kept}
-        listed = kept[1]
+        items = self.review_items()
+        found = self.verdicts()
         with self._lock:
-            done = [i for i in listed if self._view.labelled_by(session, i)]
-            waiting = [i for i in listed if i not in done and not self._view.skipped(session, i)]
-        image = waiting[0] if waiting else None
-        return self._page(image, len(done), len(listed), stale, mode="review")
+            waiting = [(i, why) for i, why in items if self._still_open(session, i, why, found)]
+            done = len(self._view.reviewed_by(session))
+        image, why = waiting[0] if waiting else (None, "")
+        page = self._page(image, done, done + len(waiting), stale, mode="review")
+        if image is not None:
+            page["review"] = self._why(image, why, found)
+        return page
+
+    def _why(self, image: int, why: str, found: dict) -> dict:
+        """What the review page says about an image: every label given and by how many
+        people, or the label the model doubts and its own guess."""
+        names = self.data.class_names
+        reason: dict[str, Any] = {"reason": why}
+        verdict = found.get(image)
+        if verdict is not None:
+            reason["votes"] = [{"name": names[k], "people": n} for k, n in verdict.votes.items()]
+        elif image in self._folder_labels:
+            reason["votes"] = [{"name": names[self._folder_labels[image]], "people": 0}]
+        flagged = self.live.flagged().get(image) if self.live else None
+        if flagged is not None:
+            k = int(flagged["suggested_label"])
+            reason["model"] = {"name": names[k], "p": round(float(flagged["suggested_p"]), 3)}
+        return reason
 
     def _follow_ranking(self) -> None:
         """Take the live model's newest ranking: the labelled part of the queue stays (the
@@ -155,21 +241,22 @@ class LabelSession:
         self.queue = (done + fresh + kept)[: len(self.queue)]  # the ranking, then the rest
         self._queued, self._ranking = set(self.queue), live.version
 
-    def _learn(self) -> None:
+    def learn(self) -> None:
+        """Retrain the live model if enough labels came (in the background)."""
         if self.live is not None:
             with self._lock:
-                count = len(self._folder_labels.keys() | self._view.labelled_images())
+                count = len(self._folder_labels) + self._view.label_events
             self.live.maybe_retrain(count)
 
     def label(self, image: int, label: int, session: str, mode: str = "label") -> dict:
         self.refresh()
         with self._lock:
             prior = self._view.label_of(image)
-        event = self.store.label(image, label, session)
+        event = self.store.label(image, label, session, review=mode == "review")
         self.store.checkpoint()
         self._release(session, image)
         self.refresh()
-        self._learn()
+        self.learn()
         answer = {"event": event, **self.state(session, mode)}
         conflict = self._conflict(image, label, session, prior)
         return {**answer, "conflict": conflict} if conflict else answer
@@ -198,7 +285,7 @@ class LabelSession:
                 "message": message}  # fmt: skip
 
     def skip(self, image: int, session: str, mode: str = "label") -> dict:
-        event = self.store.skip(image, session)
+        event = self.store.skip(image, session, review=mode == "review")
         self.store.checkpoint()
         self._release(session, image)
         return {"event": event, **self.state(session, mode)}
