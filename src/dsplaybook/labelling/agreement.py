@@ -15,10 +15,8 @@ COLUMNS = ("class_name", "images", "agreement", "kappa")
 def _kappa(a: np.ndarray, b: np.ndarray) -> float:
     from sklearn.metrics import cohen_kappa_score
 
-    if len(a) == 0:
-        return np.nan
-    if len(set(a) | set(b)) < 2:
-        return 1.0 if (a == b).all() else np.nan  # one class only: no chance to beat
+    if len(a) == 0 or len(set(a) | set(b)) < 2:
+        return np.nan  # no shared image, or one class only: kappa is undefined
     return float(cohen_kappa_score(a, b))
 
 
@@ -57,7 +55,7 @@ def agreement(
                 "agreement": float((a[involved] == b[involved]).mean())
                 if involved.any()
                 else np.nan,
-                "kappa": _kappa(a == k, b == k),
+                "kappa": _kappa(a == k, b == k) if involved.any() else np.nan,
             }
         )
     return pd.DataFrame(rows, columns=list(COLUMNS))

@@ -168,6 +168,10 @@ class DrawingRounds:
         drawn_here = (table["session"] == session) | (table["client"] == client)
         waiting = table[(status == "pending") & ~drawn_here]
         waiting = waiting[~waiting["id"].astype(int).isin(judged)]
+        # the open round's drawings first: its counter is the one a check moves
+        waiting = waiting.assign(open=waiting["round"] == self.round).sort_values(
+            ["open", "round", "id"], ascending=[False, False, True], kind="stable"
+        )
         return {
             "round": self.round,
             "training": self.training,
@@ -184,13 +188,17 @@ class DrawingRounds:
                 for r in waiting.head(3).itertuples()
             ],
             "my_validated": int((drawn_here & (status == "validated")).sum()),
-            "dashboard": self.dashboard(table, status),
+            "dashboard": self.dashboard(table, status, verdicts),
         }
 
-    def dashboard(self, table: pd.DataFrame, status: pd.Series) -> list[dict]:
+    def dashboard(
+        self, table: pd.DataFrame, status: pd.Series, verdicts: pd.DataFrame | None = None
+    ) -> list[dict]:
         """Per round: fool rate, vMER, rejection rate, the model's test error, flagged if
-        that error exceeds round 0's by more than FORGETTING."""
+        that error exceeds round 0's by more than FORGETTING. A closed round's figures
+        are those at its close: verdicts given after it do not move them."""
         facts = self.store.round_facts().set_index("round")
+        verdicts = self.store.verdicts() if verdicts is None else verdicts
         first = facts["test_error"].get(0) if len(facts) else None
         rows = []
         for k in sorted(set(facts.index.astype(int)) | {self.round}):
@@ -198,7 +206,11 @@ class DrawingRounds:
             error = facts["test_error"].get(k) if k in facts.index else None
             error = None if error is None or pd.isna(error) else float(error)
             flagged = error is not None and first is not None and error > first + FORGETTING
-            figures = round_figures(table[mine], status[mine])
+            at_close = status
+            if k + 1 in facts.index and k < self.round:  # closed: its verdicts until then
+                cutoff = int(np.atleast_1d(facts["last_validation"].loc[k + 1])[0])
+                at_close = self._statuses(table, verdicts[verdicts["id"].astype(int) <= cutoff])
+            figures = round_figures(table[mine], at_close[mine])
             rows.append(
                 {
                     "round": k,
@@ -221,6 +233,12 @@ class DrawingRounds:
             last_drawing = self.store.last_drawing()
             verdicts = self.store.verdicts()
             last_validation = int(verdicts["id"].max()) if len(verdicts) else 0
+            log.info(
+                "drawing page: round %d closed with %d validated fools; training round %d",
+                self.round,
+                int(validated.sum()),
+                self.round + 1,
+            )
             self._training = threading.Thread(
                 target=self._finish_round_logged,
                 args=(self.round + 1, last_drawing, last_validation),
@@ -268,8 +286,8 @@ class DrawingRounds:
         self.store.add_round(round_, last_drawing, str(path), _sha256(path), last_validation, error)
         self._models = {round_: model}  # one swap: a judge sees the old or the new round
         log.info(
-            "round %d: model trained in %.1f s (drawings up to %d, verdicts up to %d), "
-            "test error %s",
+            "drawing page: round %d open, its model trained in %.1f s (drawings up to %d, "
+            "verdicts up to %d), test error %s",
             round_,
             time.perf_counter() - started,
             last_drawing,
