@@ -10,7 +10,7 @@ ARGS ?=  # extra snakemake arguments, e.g. ARGS="--config branches=[data,lineups
 INSTALLED := $(VENV)/.installed$(if $(filter 1,$(GPU)),-gpu)
 MIRROR := resources/mirror/fashion-mnist
 
-.PHONY: setup demo run app test test-fast lint format settings report bench clean
+.PHONY: setup demo run app draw test test-fast lint format settings report bench clean
 
 # Create .venv if missing and install the pinned library with its test extra. With GPU=1,
 # tensorflow-cpu is swapped for the same TensorFlow with its CUDA libraries (the `gpu`
@@ -37,10 +37,19 @@ run: setup  ## run a target: make run TARGET=results/data/fashion_mnist.h5
 	$(BIN)/snakemake --cores $(CORES) $(ARGS) $(TARGET)
 
 DATASET ?= fashion_mnist
-app: setup  ## label + drawing pages: make app DATASET=<name> (builds what they read first)
-	$(BIN)/python -m dsplaybook.app --dataset $(DATASET) --check-port
-	$(BIN)/snakemake --cores $(CORES) $(ARGS) $$($(BIN)/python -m dsplaybook.app --dataset $(DATASET) --queue-path)
-	$(BIN)/python -m dsplaybook.app --dataset $(DATASET)
+PORT ?=  # default: config app.port (7860)
+# snakemake prints its progress only: a folder's every input path was ~70 KB of log
+QUIET := --quiet rules host reason
+APP := $(BIN)/python -m dsplaybook.app $(if $(PORT),--port $(PORT))
+app: setup  ## label + drawing pages: make app DATASET=<name> [PORT=<port>] (builds what they read)
+	$(APP) --dataset $(DATASET) --check-port
+	$(BIN)/snakemake --cores $(CORES) $(QUIET) $(ARGS) $$($(APP) --dataset $(DATASET) --queue-path)
+	$(APP) --dataset $(DATASET)
+
+draw: setup  ## the drawing page alone: make draw [PORT=<port>] (builds only dadc.human.dataset)
+	$(APP) --draw-only --check-port
+	$(BIN)/snakemake --cores $(CORES) $(QUIET) $(ARGS) $$($(APP) --draw-only --queue-path)
+	$(APP) --draw-only
 
 test: $(INSTALLED)  ## lint, then the whole test suite
 	bash scripts/install-browser.sh

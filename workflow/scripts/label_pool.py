@@ -55,7 +55,8 @@ def main(log) -> None:
         if held_out is None:
             held_out = out_of_fold(data, files, given, features, method, settings)
         people = read_human_table(i.human)
-        review = review_table(data, result, people, given, held_out, settings.review_size)
+        review = review_table(data, result, people, given, held_out, settings.review_size,
+                              settings.label_errors)  # fmt: skip
         write_csv(review, out.review)
         counts = review["reason"].value_counts()
         log.info("review.csv: %d disputes (tied votes), %d labels likely wrong (confident "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import logging
 import os
 import sys
 from pathlib import Path
@@ -135,7 +136,12 @@ def drawing_from_config(config: Config, results: Path = Path("results")) -> Draw
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m dsplaybook.app", description=__doc__)
-    parser.add_argument("--dataset", required=True, help="a dataset of config `datasets`")
+    parser.add_argument("--dataset", help="a dataset of config `datasets` (the label page's)")
+    parser.add_argument(
+        "--draw-only",
+        action="store_true",
+        help="serve the drawing page alone (dadc.human.dataset): no label queue is built",
+    )
     parser.add_argument("--config", default="config.yaml")
     parser.add_argument("--host", help="default: config app.host (127.0.0.1)")
     parser.add_argument("--port", type=int, help="default: config app.port (7860)")
@@ -164,7 +170,9 @@ def main(argv: list[str] | None = None) -> None:
         with open(args.config, encoding="utf-8") as fh:
             config = load_config(yaml.safe_load(fh), args.config)
         known = [d if isinstance(d, str) else d.name for d in config.datasets]
-        if args.dataset not in known:
+        if args.dataset is None and not args.draw_only:
+            raise InputError("app: give --dataset NAME (the label page's) or --draw-only")
+        if args.dataset is not None and args.dataset not in known:
             raise InputError(
                 f"app: dataset {args.dataset!r} is not in config datasets {known}; add it there"
             )
@@ -172,6 +180,9 @@ def main(argv: list[str] | None = None) -> None:
         port = args.port or config.app.port
         if args.check_port:  # `make app` asks before it builds or rewrites anything
             check_port(host, port)
+            return
+        if args.queue_path and args.draw_only:  # the drawing page's dataset alone
+            print(dataset_file(config.dataset_id(config.dadc.human.dataset)))
             return
         if args.queue_path:  # what `make app` builds first: only what this page needs
             name = config.dataset_id(args.dataset)
@@ -183,14 +194,22 @@ def main(argv: list[str] | None = None) -> None:
                 f"(or {PASSWORD_VARIABLE}) or use 127.0.0.1"
             )
         check_port(host, port)
-        session = session_from_config(config, args.dataset)
-        session.refresh()  # every stored row read once now, not by the first request
-        session.learn()  # a folder's labels (or a store's) give a model before any click
+        session = None
+        if not args.draw_only:
+            session = session_from_config(config, args.dataset)
+            session.refresh()  # every stored row read once now, not by the first request
+            session.learn()  # a folder's labels (or a store's) give a model before any click
         drawing = drawing_from_config(config)
+        if drawing is None and args.draw_only:
+            h5 = dataset_file(config.dataset_id(config.dadc.human.dataset))
+            raise InputError(f"{h5}: not built yet; `make draw` builds it")
     except (InputError, OSError) as err:
         sys.exit(f"dsplaybook error: {err}")
     hosts = allowed_hosts(host, (*config.app.allowed_hosts, *args.allowed_host))
-    print(f"dsplaybook: label page for {session.name} on http://{host}:{port}/", flush=True)
+    logging.basicConfig(format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("dsplaybook").setLevel(logging.INFO)  # retrains and rounds
+    if session is not None:
+        print(f"dsplaybook: label page for {session.name} on http://{host}:{port}/", flush=True)
     if drawing:
         print(f"dsplaybook: drawing page for {drawing.name} on http://{host}:{port}/draw")
     if not is_loopback(host):  # reached by a name the server cannot guess: say which it takes

@@ -216,7 +216,8 @@ class LiveRanking:
                 "folds": fold_count(y),
                 "cell": f"{features} + {method}",
             }
-            issues = label_issues(rows, y, oof, set(self.confirmed()))
+            confirmed = set(self.confirmed())
+            issues = label_issues(rows, y, oof, confirmed, self.choice.label_errors)
         with self._lock:
             self.estimate, self.issues, self.cell = estimate, issues, (features, method)
             self._suggested, self._confidence = proba.argmax(axis=1), confidence

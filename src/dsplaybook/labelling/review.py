@@ -38,6 +38,7 @@ def review_table(
     given: Mapping[int, int],
     out_of_fold: np.ndarray | None,
     review_size: int,
+    filter_by: str = "predicted_neq_given",
 ) -> pd.DataFrame:
     """``people``: human_labels.csv; ``given``: the labels the model trained on (sorted
     rows match ``out_of_fold``, the chosen cell's held-out probabilities of them)."""
@@ -72,7 +73,7 @@ def review_table(
         confirmed = set()
         if "confirmed" in people:
             confirmed = set(people.loc[people["confirmed"].astype(bool), "image_index"].astype(int))
-        issues = label_issues(rows, labels, out_of_fold, confirmed)
+        issues = label_issues(rows, labels, out_of_fold, confirmed, filter_by)
         parts.append(
             pd.DataFrame(
                 {

@@ -11,6 +11,7 @@ from pydantic import Field
 from dsplaybook.config import Section, block
 from dsplaybook.label_budget.methods import METHODS
 from dsplaybook.label_budget.settings import FeatureName, MethodName
+from dsplaybook.labelling.label_errors import FILTERS
 from dsplaybook.labelling.queue import Queue
 from dsplaybook.represent.features import FEATURE_SETS
 
@@ -66,6 +67,13 @@ class PoolLabelling(Section):
     )
     review_size: int = Field(
         100, ge=0, description="Least-confident labels listed in review.csv (human path)."
+    )
+    label_errors: Literal[FILTERS] = Field(
+        "predicted_neq_given",
+        description="cleanlab's filter for labels people gave that are likely wrong (review.csv "
+        "and the label page's review list): predicted_neq_given (the held-out model disagrees; "
+        "found 94-100% of injected errors on real digits at 46-81% precision), or the stricter "
+        "prune_by_noise_rate, confident_learning, both (fewer flags, more errors missed).",
     )
 
 
