@@ -242,12 +242,10 @@ def test_review_progress_counts_reviewed_images_and_never_falls_back(tmp_path):
     session.live.wait()
     first = session.state("rev", "review")
     assert first["labelled"] == 0 and first["queued"] >= 20
-    done = 0
-    for _ in range(8):  # each review is a label: the model retrains every 4 of them
+    for done in range(1, 9):  # each review is a label: the model retrains every 4 of them
         state = session.state("rev", "review")
         session.label(state["next"], int(truth[state["next"]]), "rev", mode="review")
         session.live.wait()
-        done += 1
         after = session.state("rev", "review")
         assert after["labelled"] == done and after["queued"] >= done
     assert session.live.version >= 3  # new models came, progress stayed
@@ -290,10 +288,10 @@ def test_the_estimate_holds_on_the_images_nobody_labelled(tmp_path):
     assert estimate["held_out"] < real - 0.03, (estimate, real)  # the old estimate: far below
 
 
-def test_pool_accuracy_weights_bins_by_the_pool():
-    correct = np.array([True] * 9 + [False] + [True] * 5 + [False] * 5)
-    confidence = np.array([0.95] * 10 + [0.55] * 10)
-    est, low, high = pool_accuracy(correct, confidence, np.full(1000, 0.95))
-    assert est == pytest.approx((9 + 2 * 0.95) / 12) and low < est < high
-    est_hard, _, _ = pool_accuracy(correct, confidence, np.full(1000, 0.55))
-    assert est_hard == pytest.approx((5 + 2 * 0.55) / 12)
+def test_pool_accuracy_is_the_fold_models_agreement():
+    same = np.zeros((5, 100), int)
+    assert pool_accuracy(same) == (1.0, 1.0, 1.0)
+    split = np.zeros((2, 100), int)
+    split[1, :20] = 1  # the two models disagree on a fifth of the images
+    est, low, high = pool_accuracy(split)
+    assert est == pytest.approx(0.8) and low < 0.8 < high

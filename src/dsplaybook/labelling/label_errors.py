@@ -43,9 +43,7 @@ def likely_wrong(
     y = np.searchsorted(present, labels)
     with warnings.catch_warnings():  # it warns of rare classes; the flags stay right
         warnings.simplefilter("ignore")
-        return np.asarray(
-            find_label_issues(y, p, filter_by=filter_by, n_jobs=1), dtype=bool
-        )
+        return np.asarray(find_label_issues(y, p, filter_by=filter_by, n_jobs=1), dtype=bool)
 
 
 def label_issues(

@@ -47,7 +47,7 @@ def cross_validated(
     folds = fold_count(y)
     if not folds:
         return {"accuracy": np.nan, "ece": np.nan, "folds": 0, "correct": None, "proba": None}
-    correct, confidence, proba = held_out(fit, x, rows, y, folds, seed, n_classes)
+    correct, confidence, proba, _ = held_out(fit, x, rows, y, folds, seed, n_classes)
     ece = expected_calibration_error(correct, confidence)
     return {"accuracy": float(correct.mean()), "ece": ece, "folds": folds, "correct": correct,
             "proba": proba}  # fmt: skip
@@ -85,21 +85,37 @@ def fold_count(y: np.ndarray) -> int:
     return folds if folds >= 2 else 0
 
 
-def held_out(fit, x, rows, y, folds: int, seed: int, n_classes: int | None = None):
+def held_out(
+    fit,
+    x,
+    rows,
+    y,
+    folds: int,
+    seed: int,
+    n_classes: int | None = None,
+    extra: np.ndarray | None = None,
+):
     """Per labelled row: whether the model trained without its fold got it right, that
     model's confidence, and its probability of every class (out-of-fold probabilities,
-    ``n_classes`` columns: by default the largest label + 1)."""
+    ``n_classes`` columns: by default the largest label + 1); and, for ``extra`` rows
+    (None: none), every fold model's probabilities (folds × rows × classes; else None)."""
     from sklearn.model_selection import StratifiedKFold
 
     n_classes = int(y.max()) + 1 if n_classes is None else n_classes
     proba = np.zeros((len(rows), n_classes))
+    extra_confidence = []
     splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
     for train, held in splitter.split(rows, y):
         model = fit(rows[train])
         columns = np.asarray(model.classes_, dtype=int)
         proba[np.ix_(held, columns)] = class_probabilities(model, x[rows[held]])
+        if extra is not None and len(extra):
+            judged = np.zeros((len(extra), n_classes))
+            judged[:, columns] = class_probabilities(model, x[extra])
+            extra_confidence.append(judged)
     confidence = proba.max(axis=1)
-    return proba.argmax(axis=1) == y, confidence, proba
+    found = np.array(extra_confidence) if extra is not None else None
+    return proba.argmax(axis=1) == y, confidence, proba, found
 
 
 def threshold_for(correct: np.ndarray, confidence: np.ndarray, precision: float) -> float | None:
