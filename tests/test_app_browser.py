@@ -363,8 +363,8 @@ def test_suggestions_appear_after_a_retrain_and_enter_accepts(tmp_path):
             assert driver.find_elements(By.CSS_SELECTOR, ".class-button.suggested") == []
             _label_true_classes(driver, truth, 4, 30)
             session.live.wait()  # the retrain runs in the background; the page polls
-            WebDriverWait(driver, 10).until(
-                lambda d: d.find_element(By.ID, "model").get_attribute("data-ranking") == "1"
+            WebDriverWait(driver, 10).until(  # a model after 2 labels, another after 4
+                lambda d: d.find_element(By.ID, "model").get_attribute("data-ranking") == "2"
             )
             suggested = driver.find_element(By.CSS_SELECTOR, ".class-button.suggested")
             image = _shown(driver)
@@ -493,3 +493,75 @@ def test_queue_done_offers_the_next_batch_in_the_page(tmp_path):
             assert _shown(driver) not in range(6)
         finally:
             driver.quit()
+
+
+def test_the_people_who_disagree_see_the_dispute_with_both_labels(tmp_path):
+    """Issue 37, point 1: a dispute is in the review list of the people who disagree, the
+    page names both labels, and one person changing theirs there settles it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    from test_label_live import live_session
+
+    _browser_or_skip()
+    session = live_session(tmp_path, retrain_every=4)
+    truth = session.data.y_train
+    for image in range(1, 7):
+        session.label(image, int(truth[image]), "helper")
+    session.live.wait()
+    session.label(0, 0, "other-person")  # someone says left
+    with _serving(create_app(session)) as url:
+        driver = _browser(tmp_path / "profile")
+        try:
+            driver.get(url)
+            _wait_for_progress(driver, "labelled")
+            tab = driver.execute_script("return sessionStorage.getItem('dsplaybook-session')")
+            session.label(0, 1, tab)  # this tab says right (as if it had clicked)
+            driver.find_element(By.TAG_NAME, "body").send_keys("r")
+            _wait_for_progress(driver, "Review: 0 of")
+            assert _shown(driver) == 0  # the dispute first, for one of the two
+            note = driver.find_element(By.ID, "review-note").text
+            assert note.startswith("People disagree") and '"left"' in note and '"right"' in note
+            _click_class(driver, 0)  # on reflection: left
+            _wait_for_progress(driver, "Review: 1 of")
+            WebDriverWait(driver, 10).until(lambda d: _shown(d) != 0)
+        finally:
+            driver.quit()
+    verdict = session.verdicts()[0]
+    assert verdict.label == 0 and not verdict.disputed  # settled by a vote, not by order
+
+
+def test_the_drawing_page_answers_keys_and_counts_in_words(served_drawing, tmp_path):
+    """Issue 37, point 8: Enter guesses, a digit answers, Escape clears; "1 more ...
+    drawing", not "drawings"."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    rounds, url = served_drawing
+    driver = _browser(tmp_path / "profile")
+    try:
+        driver.get(url)
+        WebDriverWait(driver, 10).until(lambda d: "round 0" in d.find_element(By.ID, "status").text)
+        assert "2 more fooling drawings needed" in driver.find_element(By.ID, "status").text
+        body = driver.find_element(By.TAG_NAME, "body")
+        _draw(driver, [[(40, 40), (40, 240)], [(40, 240), (240, 240)]])
+        body.send_keys(Keys.ENTER)
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#top li"))
+        top = [int(li.get_attribute("data-class"))
+               for li in driver.find_elements(By.CSS_SELECTOR, "#top li")]  # fmt: skip
+        wrong = next(k for k in range(4) if k != top[0])
+        body.send_keys(str(wrong + 1))  # key k answers the k-th class
+        WebDriverWait(driver, 10).until(
+            lambda d: "1 more fooling drawing needed" in d.find_element(By.ID, "status").text
+        )
+        assert driver.find_element(By.ID, "message").text == "You fooled it!"
+        _draw(driver, [[(40, 40), (240, 240)]])
+        body.send_keys(Keys.ESCAPE)
+        body.send_keys(Keys.ENTER)  # a cleared pad: nothing to guess
+        WebDriverWait(driver, 10).until(
+            lambda d: "canvas is empty" in d.find_element(By.ID, "message").text
+        )
+    finally:
+        driver.quit()
+    stored = rounds.store.drawings()
+    assert list(stored["true_class"]) == [wrong] and list(stored["fooled"]) == [1]

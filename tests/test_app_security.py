@@ -362,12 +362,37 @@ def test_a_cross_site_form_behind_the_password_is_refused(tmp_path, file_server)
 
 
 def test_make_app_builds_only_what_the_page_needs():
-    def queue_path(dataset):
+    """The queue and the features its model chooses among; the drawing page alone needs
+    its dataset, no queue (issue 37: a QuickDraw queue took 4 min to serve /draw)."""
+
+    def queue_path(*page):
         return subprocess.run(
-            [sys.executable, "-m", "dsplaybook.app", "--dataset", dataset, "--queue-path",
+            [sys.executable, "-m", "dsplaybook.app", *page, "--queue-path",
              "--config", str(REPO / "config.yaml")],
             capture_output=True, text=True, timeout=60, check=True,
         ).stdout.split()  # fmt: skip
 
-    assert queue_path("fashion_mnist") == ["results/label_budget/fashion_mnist/queue.csv"]
-    assert queue_path("quickdraw") == ["results/label_budget/quickdraw_synthetic/queue.csv"]
+    features = ["pca_features.npz", "hog2_features.npz"]  # the queue's, the candidates'
+    assert queue_path("--dataset", "fashion_mnist") == [
+        "results/label_budget/fashion_mnist/queue.csv",
+        *(f"results/represent/fashion_mnist/{f}" for f in features),
+    ]
+    assert queue_path("--dataset", "quickdraw")[0] == (
+        "results/label_budget/quickdraw_synthetic/queue.csv"
+    )
+    assert queue_path("--draw-only") == ["results/data/quickdraw_synthetic.h5"]
+
+
+def test_make_app_takes_a_port_and_keeps_snakemake_quiet():
+    dry = subprocess.run(
+        ["make", "-n", "app", "DATASET=shoes", "PORT=7999"],
+        cwd=REPO, capture_output=True, text=True, timeout=60, check=True,
+    ).stdout  # fmt: skip
+    runs = [line for line in dry.splitlines() if "dsplaybook.app" in line]
+    assert runs and all("--port 7999" in line for line in runs)
+    snakemake = [line for line in dry.splitlines() if "bin/snakemake" in line]
+    assert snakemake and "--quiet rules host reason" in snakemake[0]
+    draw = subprocess.run(
+        ["make", "-n", "draw"], cwd=REPO, capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    assert "--draw-only --queue-path" in draw and "--dataset" not in draw

@@ -184,3 +184,58 @@ def _fooling_args(rounds, strokes):
     bitmap = strokes_to_bitmap(strokes, 21)
     _, probabilities = rounds.judge(bitmap)
     return strokes, bitmap, int(np.argsort(probabilities)[0])
+
+
+def _wait_for_round(rounds, k):
+    for _ in range(600):
+        if rounds.round == k and not rounds.training:
+            return
+        __import__("time").sleep(0.05)
+    raise AssertionError(f"round {k} never opened")
+
+
+def test_checks_serve_the_open_round_first_and_closed_rounds_keep_their_figures(tmp_path):
+    """Issue 37, point 7: a check moves the open round's counter, so its drawings come
+    first; a closed round's vMER is the one at its close, whatever verdicts come later."""
+    rounds = drawing_rounds(tmp_path, round_size=1, validation="peer", confirmations=1)
+    old = rounds.submit(*_fooling_args(rounds, CIRCLE), "a", 0, client="ann")  # round 0
+    closing = rounds.submit(*_fooling_args(rounds, SQUARE), "a", 0, client="ann")
+    rounds.validate(closing["drawing"], "b", "confirm", "bob")  # round 0 closes: 1 of 2
+    _wait_for_round(rounds, 1)
+    at_close = rounds.state("x", "xavier")["dashboard"][0]
+    assert at_close["round"] == 0 and at_close["vmer"] == 0.5 and at_close["pending"] == 1
+    new = rounds.submit(*_fooling_args(rounds, CIRCLE), "a", 1, client="ann")  # round 1
+    waiting = [d["drawing"] for d in rounds.state("c", "cat")["to_validate"]]
+    assert waiting == [new["drawing"], old["drawing"]]  # the open round's first
+    rounds.validate(old["drawing"], "c", "confirm", "cat")  # after round 0 closed
+    later = rounds.state("x", "xavier")["dashboard"][0]
+    assert later["vmer"] == 0.5 and later["validated"] == 1  # as at its close
+
+
+def test_the_top_guess_is_calibrated(tmp_path):
+    """Issue 37, point 8: the round model's top guess said 65-74% right or wrong; its
+    confidence now tracks its accuracy on held-out images (ECE), and a wrong guess is
+    less sure than a right one."""
+    from dsplaybook.labelling.model_choice import expected_calibration_error
+
+    data = doodle_data(per_class=400)
+    rng = np.random.default_rng(0)
+    noisy = np.clip(data.x_train.astype(int) + rng.integers(0, 160, data.x_train.shape), 0, 255)
+    data = type(data)(noisy.astype(np.uint8), data.y_train, data.x_test, data.y_test,
+                      data.class_names)  # fmt: skip
+    rounds = drawing_rounds(tmp_path, data=data, base_per_class=150)
+    model = rounds._models[0]
+    from dsplaybook.dadc.round_model import base_indices, calibration_indices
+
+    seen = np.union1d(base_indices(data.y_train, 150, 1), calibration_indices(data.y_train, 150, 1))
+    test = np.setdiff1d(np.arange(len(data.y_train)), seen)  # neither trained nor calibrated on
+    proba = model.probabilities(data.x_train[test], 4)
+    correct = proba.argmax(axis=1) == data.y_train[test]
+    assert 0.6 < correct.mean() < 0.99  # hard enough to be wrong sometimes
+    assert expected_calibration_error(correct, proba.max(axis=1)) < 0.06
+    assert proba.max(axis=1)[~correct].mean() < proba.max(axis=1)[correct].mean() - 0.1
+    assert model.temperature != 1.0
+    uncalibrated = drawing_rounds(tmp_path / "b", data=data, base_per_class=150)._models[0]
+    uncalibrated.temperature = 1.0
+    raw = uncalibrated.probabilities(data.x_train[test], 4)
+    assert expected_calibration_error(correct, raw.max(axis=1)) > 0.1  # what it was
