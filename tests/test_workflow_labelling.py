@@ -53,7 +53,12 @@ def test_people_giving_the_true_labels_reproduce_the_simulated_path(tmp_path):
     assert (run.workdir / labels).read_bytes() == simulated
     review = pd.read_csv(run.workdir / "results/label_budget/fashion_mnist/review.csv")
     table = pd.read_csv(run.workdir / labels)
-    assert len(review) == 100 and review["confidence"].max() <= table["confidence"].median()
+    uncertain = review[review["reason"] == "uncertain"]
+    assert len(uncertain) == 100
+    assert uncertain["confidence"].max() <= table["confidence"].median()
+    doubted = review[review["reason"] == "likely_wrong"]  # true labels the model doubts:
+    assert set(doubted["image_index"]) <= set(chosen.tolist())  # only people's
+    assert len(doubted) < 0.3 * len(chosen)  # its own held-out errors, not most labels
     human = pd.read_csv(run.workdir / "results/label_budget/fashion_mnist/human_labels.csv")
     assert sorted(human["image_index"]) == sorted(chosen.tolist())
 
@@ -109,6 +114,8 @@ def test_a_folder_goes_to_queue_then_labels_and_review(tmp_path):
         store.label(int(image), k % 2, "person")
     folder_labelled = int(np.flatnonzero(data.y_train >= 0)[0])
     store.label(folder_labelled, 1 - int(data.y_train[folder_labelled]), "fixer")  # a fix
+    disputed = int(queue["image_index"].iloc[0])  # "person" said class 0
+    store.label(disputed, 1, "second-person")  # one against one: no order settles it
     store.checkpoint()
     run.snakemake(
         "results/label_budget/shoes/labels.csv",
@@ -125,23 +132,31 @@ def test_a_folder_goes_to_queue_then_labels_and_review(tmp_path):
         assert sorted(rows["image_index"]) == list(range(n))  # every image exactly once
     train = final[final["split"] == "train"].set_index("image_index")
     assert (train.loc[list(queue["image_index"]), "source"] == "person").all()
+    human = pd.read_csv(run.workdir / "results/label_budget/shoes/human_labels.csv")
+    tie = human.set_index("image_index").loc[disputed]
+    assert tie["label"] == -1 and bool(tie["disputed"])
+    review = pd.read_csv(run.workdir / "results/label_budget/shoes/review.csv")
+    row = review[review["image_index"] == disputed].iloc[0]
+    assert row["reason"] == "dispute" and train.loc[disputed, "needs_review"]
+    assert train.loc[disputed, "label"] == row["predicted_class"]  # the model's pick
+    assert train.loc[disputed, "review_reason"] == "dispute"
     assert train.loc[folder_labelled, "source"] == "person"  # the fix beats the folder
     assert train.loc[folder_labelled, "label"] == 1 - data.y_train[folder_labelled]
     assert train.loc[folder_labelled, "who"] == "fixer"
     others = set(np.flatnonzero(data.y_train >= 0)) - {folder_labelled}
     assert (train.loc[sorted(others), "source"] == "folder").all()
     model_rows = train[train["source"] == "model"]
-    assert set(model_rows.index) == set(labels["image_index"])
-    review = pd.read_csv(run.workdir / "results/label_budget/shoes/review.csv")
+    assert set(model_rows.index) | {disputed} == set(labels["image_index"])  # a tie: the
+    # model labels it too (nobody's label trains it), the table keeps it a person row
     assert set(train.index[train["needs_review"]]) == set(review["image_index"])
     assert (final.loc[final["split"] == "test", "source"] == "folder").all()
     assert list(train["file"]) == list(data.files_train)
-    assert set(labels["image_index"]) == set(range(len(data.y_train))) - given
+    assert set(labels["image_index"]) == set(range(len(data.y_train))) - given | {disputed}
     assert labels["file"].notna().all() and labels["confidence"].between(0, 1).all()
-    assert len(pd.read_csv(run.workdir / "results/label_budget/shoes/review.csv")) == 5
+    assert (review["reason"] == "uncertain").sum() == 5
     again = run.snakemake(str(queue_file.relative_to(run.workdir)))  # new labels: next batch
     assert "select_images_to_label" in again.stdout + again.stderr
     assert not set(pd.read_csv(queue_file)["image_index"]) & given
     # make clean wipes results/, never what people entered
     shutil.rmtree(run.workdir / "results")
-    assert len(LabelStore(run.workdir / "annotations" / "shoes.sqlite").events()) == 7
+    assert len(LabelStore(run.workdir / "annotations" / "shoes.sqlite").events()) == 8
