@@ -295,3 +295,19 @@ def test_pool_accuracy_is_the_fold_models_agreement():
     split[1, :20] = 1  # the two models disagree on a fifth of the images
     est, low, high = pool_accuracy(split)
     assert est == pytest.approx(0.8) and low < 0.8 < high
+
+
+def test_suggestion_confidences_average_to_the_estimate_and_keep_their_class():
+    from dsplaybook.labelling.live import matched_confidence
+
+    rng = np.random.default_rng(0)
+    proba = rng.dirichlet(np.ones(4), 500)
+    pool = np.arange(100, 500)
+    for target in (0.5, 0.9):
+        scaled = matched_confidence(proba, target, pool)
+        assert scaled[pool].mean() == pytest.approx(target, abs=1e-3)
+        assert (scaled >= 0.25).all() and (scaled <= 1).all()
+    sure = np.eye(4)[[0, 1]] * 0.97 + 0.01  # a sure row stays surer than a split one
+    split = np.array([[0.4, 0.3, 0.2, 0.1]])
+    both = matched_confidence(np.vstack([sure, split]), 0.7, np.arange(3))
+    assert both[0] == both[1] > both[2]

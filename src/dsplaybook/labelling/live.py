@@ -62,6 +62,26 @@ def pool_accuracy(fold_predictions: np.ndarray) -> tuple[float, float, float]:
     return estimate, max(0.0, min(pairs) - error), min(1.0, max(pairs) + error)
 
 
+def matched_confidence(proba: np.ndarray, target: float, rows: np.ndarray) -> np.ndarray:
+    """Every row's top probability after one temperature, chosen so that their mean over
+    ``rows`` (the images nobody labelled) is ``target`` (the estimated accuracy there):
+    a model trained on few labels is far from calibrated (Platt-scaled SVMs said 78% on
+    average where 91% were right), and the order of its confidences is what it gets
+    right. The suggested class does not change."""
+    from scipy.special import softmax
+
+    logits = np.log(np.clip(proba, 1e-12, None))
+
+    def top(t: float, at: np.ndarray) -> np.ndarray:
+        return softmax(logits[at] / t, axis=1).max(axis=1)
+
+    low, high = -5.0, 5.0  # log temperature: the mean top falls as it rises
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if top(np.exp(middle), rows).mean() > target else (low, middle)
+    return top(np.exp((low + high) / 2), np.arange(len(proba)))
+
+
 class LiveRanking:
     """Thread-safe; ``labels()`` is called from the training thread, so it must be."""
 
@@ -224,8 +244,9 @@ class LiveRanking:
             correct, held_conf, oof, pool_proba = held
             unlabelled = np.setdiff1d(np.arange(len(x)), rows)
             accuracy, low, high = pool_accuracy(pool_proba.argmax(axis=2))
-            threshold = threshold_for(correct, held_conf, self.precision)
+            threshold = threshold_for(correct, held_conf, self.precision)  # raw scale
             share = 0.0 if threshold is None else (confidence[unlabelled] >= threshold).mean()
+            confidence = matched_confidence(proba, accuracy, unlabelled)
             estimate = {
                 "accuracy": round(accuracy, 4),
                 "low": round(low, 4),
