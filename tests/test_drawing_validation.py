@@ -239,3 +239,13 @@ def test_the_top_guess_is_calibrated(tmp_path):
     uncalibrated.temperature = 1.0
     raw = uncalibrated.probabilities(data.x_train[test], 4)
     assert expected_calibration_error(correct, raw.max(axis=1)) > 0.1  # what it was
+
+
+def test_the_server_log_says_when_a_round_closes_and_opens(tmp_path, caplog):
+    rounds = drawing_rounds(tmp_path, round_size=1, validation="none")
+    with caplog.at_level("INFO", logger="dsplaybook"):
+        _fooling(rounds, CIRCLE, "drawer")
+        _wait_for_round(rounds, 1)
+    said = " | ".join(r.getMessage() for r in caplog.records)
+    assert "round 0 closed (validated fools: 1); training round 1" in said
+    assert "round 1 open" in said

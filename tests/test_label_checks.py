@@ -311,3 +311,14 @@ def test_suggestion_confidences_average_to_the_estimate_and_keep_their_class():
     split = np.array([[0.4, 0.3, 0.2, 0.1]])
     both = matched_confidence(np.vstack([sure, split]), 0.7, np.arange(3))
     assert both[0] == both[1] > both[2]
+
+
+def test_the_server_log_says_when_a_model_is_trained(tmp_path, caplog):
+    data = halves()
+    session = _live_session(tmp_path, data, every=4)
+    with caplog.at_level("INFO", logger="dsplaybook"):
+        for image in range(4):
+            session.label(image, int(data.y_train[image]), "p")
+            session.live.wait()
+    said = [r.getMessage() for r in caplog.records if "label page: model" in r.getMessage()]
+    assert said and "trained on" in said[-1] and "raw + logreg" in said[-1]

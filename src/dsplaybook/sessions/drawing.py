@@ -234,7 +234,7 @@ class DrawingRounds:
             verdicts = self.store.verdicts()
             last_validation = int(verdicts["id"].max()) if len(verdicts) else 0
             log.info(
-                "drawing page: round %d closed with %d validated fools; training round %d",
+                "drawing page: round %d closed (validated fools: %d); training round %d",
                 self.round,
                 int(validated.sum()),
                 self.round + 1,
