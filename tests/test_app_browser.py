@@ -387,8 +387,8 @@ def test_review_mode_corrects_a_model_label_and_the_final_table_says_person(tmp_
     from selenium.webdriver.support.ui import WebDriverWait
     from test_label_live import live_session
 
+    from dsplaybook.labelling.disputes import people_labels_table
     from dsplaybook.labelling.final_table import final_labels
-    from dsplaybook.store import labels_table
 
     _browser_or_skip()
     session = live_session(tmp_path, retrain_every=4)
@@ -413,7 +413,7 @@ def test_review_mode_corrects_a_model_label_and_the_final_table_says_person(tmp_
             _wait_for_progress(driver, "Review: 1 of")
         finally:
             driver.quit()
-    human = labels_table(session.store, session.data.class_names, ())
+    human = people_labels_table(session.store, session.data.class_names, ())
     people = set(human["image_index"])
     model = pd.DataFrame({"image_index": [i for i in range(300) if i not in people]})
     model["predicted_class"] = [session.live.suggestion(i, ("l", "r"))["label"]

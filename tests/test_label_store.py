@@ -9,7 +9,8 @@ import pytest
 
 from dsplaybook import store as store_module
 from dsplaybook.errors import InputError
-from dsplaybook.store import LabelStore, labels_table
+from dsplaybook.labelling.disputes import COLUMNS, people_labels_table
+from dsplaybook.store import LabelStore
 
 
 def test_rows_are_only_ever_added_and_undo_cancels_the_sessions_last(tmp_path):
@@ -57,19 +58,12 @@ def test_export_applies_undos_and_names_classes(tmp_path):
     store.label(1, 1, "x")  # relabelled: the latest counts
     store.label(2, 1, "y")
     store.undo("y")
-    table = labels_table(store, ("cat", "dog"), ())
+    table = people_labels_table(store, ("cat", "dog"), ())
     assert table[["image_index", "label", "class_name"]].values.tolist() == [[1, 1, "dog"]]
-    assert list(labels_table(LabelStore(tmp_path / "none.sqlite"), ("a",), ()).columns) == [
-        "image_index",
-        "label",
-        "class_name",
-        "file",
-        "session",
-        "annotator",
-        "time",
-    ]
+    empty = people_labels_table(LabelStore(tmp_path / "none.sqlite"), ("a",), ())
+    assert empty.empty and list(empty.columns) == list(COLUMNS)
     store.name_session("x", "Ann")  # a tab that said who it is
-    assert labels_table(store, ("cat", "dog"), ())["annotator"].tolist() == ["Ann"]
+    assert people_labels_table(store, ("cat", "dog"), ())["annotator"].tolist() == ["Ann"]
 
 
 def test_corrupt_database_is_one_line_and_is_not_overwritten(tmp_path):

@@ -32,8 +32,9 @@ from dsplaybook.app.security import HEADERS, BasicAuth
 from dsplaybook.app.server import create_app
 from dsplaybook.atomic import write_csv
 from dsplaybook.labelling.agreement import agreement
+from dsplaybook.labelling.disputes import people_labels_table
 from dsplaybook.sessions.drawing import DrawingSession
-from dsplaybook.store import LabelStore, StandingView, labels_table
+from dsplaybook.store import LabelStore, StandingView
 
 SECURITY_HEADERS = {name.decode() for name, _ in HEADERS}
 
@@ -220,7 +221,7 @@ def test_formula_cells_in_every_export_are_neutralised(tmp_path):
         store.name_session(session, name)
         store.label(image, image, session)
         store.label(image, (image + 1) % 4, "s2" if session != "s2" else "s1")
-    table = labels_table(store, classes, files)
+    table = people_labels_table(store, classes, files)
     view = StandingView()
     view.refresh(store)
     agreed = agreement(view.votes(), store.annotators(), classes)

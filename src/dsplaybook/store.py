@@ -407,14 +407,6 @@ class StandingView:
     def is_labelled(self, image: int) -> bool:
         return image in self._labels
 
-    def labels(self) -> dict[int, int]:
-        """image -> its standing label (the latest)."""
-        # label events always carry a label (Event.label is None for skips and undos)
-        return {
-            image: cast(int, next(reversed(rows.values())).label)
-            for image, rows in self._labels.items()
-        }
-
     def label_rows(self) -> dict[int, list[Event]]:
         """image -> its standing label rows, oldest first."""
         return {image: list(rows.values()) for image, rows in self._labels.items()}
@@ -431,15 +423,6 @@ class StandingView:
 
     def labelled_by(self, session: str, image: int) -> bool:
         return any(e.session == session for e in self._labels.get(image, {}).values())
-
-    def disagreements(self) -> list[int]:
-        """Images whose sessions' latest labels differ, oldest first."""
-        found = []
-        for image, rows in self._labels.items():
-            latest = {e.session: e.label for e in rows.values()}  # rows are in id order
-            if len(set(latest.values())) > 1:
-                found.append(image)
-        return found
 
     def reviewed_by(self, session: str):
         """The images ``session`` labelled or skipped in the review list (a view)."""
@@ -479,30 +462,3 @@ def skips_of(standing: list[Event], session: str) -> set[int]:
 def now() -> str:
     seconds, nanos = divmod(time.time_ns(), 10**9)
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{nanos:09d}Z"
-
-
-def labels_table(store: LabelStore, class_names: tuple[str, ...], files: tuple[str, ...]):
-    """human_labels.csv: every image's current label (undos applied), oldest first."""
-    import pandas as pd
-
-    current = sorted(store.current_labels().values(), key=lambda e: e.id)
-    names = store.annotators()
-    out_of_range = [e for e in current if not 0 <= (e.label or 0) < len(class_names)]
-    if out_of_range:
-        e = out_of_range[0]
-        raise InputError(
-            f"{store.path}: row {e.id} labels image {e.image} as class {e.label}, "
-            f"but the dataset has {len(class_names)} classes; was it built anew?"
-        )
-    return pd.DataFrame(
-        {
-            "image_index": [e.image for e in current],
-            "label": [e.label for e in current],
-            "class_name": [class_names[cast(int, e.label)] for e in current],
-            "file": [files[e.image] if files else "" for e in current],
-            "session": [e.session for e in current],
-            "annotator": [names.get(e.session, "") for e in current],
-            "time": [e.time for e in current],
-        },
-        columns=["image_index", "label", "class_name", "file", "session", "annotator", "time"],
-    )
