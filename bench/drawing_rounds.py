@@ -81,9 +81,50 @@ def run(data, rounds_to_play: int = 5, round_size: int = 10, seed: int = 0, **se
             "max_error_rise": float(errors.max() - errors[0])}  # fmt: skip
 
 
+def retrain_times(data, repeats: int = 3) -> dict:
+    """Round-0 training (with its calibration) on an idle machine, then with two
+    busy-looping processes beside it (a machine doing other work: the page's own
+    threads, a workflow run)."""
+    import multiprocessing
+
+    import pandas as pd
+
+    from dsplaybook.dadc.round_model import HumanRoundSettings, train_round_model
+
+    s = HumanRoundSettings(dataset="quickdraw", drawings="", seed=0)
+    none = pd.DataFrame(columns=["id", "true_class", "bitmap", "fooled", "strokes"])
+
+    def timed() -> list[float]:
+        seconds = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            train_round_model(data, none, s)
+            seconds.append(time.perf_counter() - started)
+        return seconds
+
+    idle = timed()
+    burners = [multiprocessing.Process(target=_spin, daemon=True) for _ in range(2)]
+    for b in burners:
+        b.start()
+    try:
+        busy = timed()
+    finally:
+        for b in burners:
+            b.terminate()
+    return {"idle": idle, "busy": busy}
+
+
+def _spin() -> None:
+    while True:
+        pass
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--real", action="store_true")
+    parser.add_argument(
+        "--retrain", action="store_true", help="only round-0 training time, idle and busy"
+    )
     parser.add_argument("--method", default="svm")
     parser.add_argument("--features", default="hog")
     parser.add_argument("--copies", type=int, default=10)
@@ -91,6 +132,14 @@ def main() -> None:
     parser.add_argument("--round-size", type=int, default=10)
     args = parser.parse_args()
     data = real() if args.real else stand_ins()
+    if args.retrain:
+        times = retrain_times(data)
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores; "
+              f"{'real QuickDraw' if args.real else 'stand-ins'}: round-0 training "
+              f"(calibration included) {min(times['idle']):.1f}-{max(times['idle']):.1f} s "
+              f"idle, {min(times['busy']):.1f}-{max(times['busy']):.1f} s beside two "
+              "busy processes")  # fmt: skip
+        return
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load "
           f"{os.getloadavg()[0]:.2f}; {'real QuickDraw' if args.real else 'stand-ins'}, "
           f"{len(data.x_train)} train / {len(data.x_test)} test; {args.features} + "

@@ -191,11 +191,16 @@ def _browser_label(driver, person):
     def settled(d):
         return d.find_element(By.TAG_NAME, "body").get_attribute("data-busy") != "1"
 
-    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "image").get_attribute(
-        "data-index"))  # fmt: skip
+    def ready(d):
+        shown = d.find_element(By.ID, "image").get_attribute("data-index")
+        return settled(d) and (shown or d.find_element(By.ID, "next-batch").is_displayed())
+
+    WebDriverWait(driver, 30).until(ready)
     if driver.find_element(By.ID, "next-batch").is_displayed():
         driver.find_element(By.ID, "next-batch").click()
-        WebDriverWait(driver, 10).until(settled)
+        WebDriverWait(driver, 30).until(
+            lambda d: settled(d) and d.find_element(By.ID, "image").get_attribute("data-index")
+        )
     image = int(driver.find_element(By.ID, "image").get_attribute("data-index"))
     hint = driver.find_elements(By.CSS_SELECTOR, ".class-button.suggested")
     suggestion = None
@@ -211,8 +216,14 @@ def _browser_label(driver, person):
     else:
         driver.find_element(By.CSS_SELECTOR, f'.class-button[data-label="{label}"]').click()
         used_enter = False
-    WebDriverWait(driver, 10).until(
-        lambda d: settled(d) and d.find_element(By.ID, "progress").text != before
+    WebDriverWait(driver, 30).until(  # the count stays when the image was a shared one
+        lambda d: (
+            settled(d)
+            and (
+                d.find_element(By.ID, "progress").text != before
+                or d.find_element(By.ID, "image").get_attribute("data-index") != str(image)
+            )
+        )
     )
     return image, suggestion, used_enter
 
@@ -253,21 +264,37 @@ def final_table(session, files, choice):
 
 
 def filters(session, truth, held) -> None:
-    """Every cleanlab filter on the labels the final table trained on (person rows)."""
+    """Flag rules on the labels the final table trained on (person rows): every cleanlab
+    filter, thresholds on the held-out probability of the given label, and that
+    threshold set per person (their share of confident-learning flags)."""
     from dsplaybook.labelling.label_errors import FILTERS, likely_wrong
 
     rows, given, proba = held
     labels = np.array([given[i] for i in rows])
     person = ~np.isin(rows, np.flatnonzero(session.data.y_train >= 0))
     wrong = labels != truth[rows]
-    for name in FILTERS:
-        flagged = likely_wrong(labels, proba, name) & person
-        hit = int((flagged & wrong).sum())
-        print(
-            f"  filter {name}: {hit} of {int((wrong & person).sum())} wrong person labels "
-            f"flagged, {int(flagged.sum())} flags ({100 * hit / max(flagged.sum(), 1):.0f}% "
-            "precision)"
+    p_given = proba[np.arange(len(rows)), labels]
+    rules = {f"filter {name}": likely_wrong(labels, proba, name) for name in FILTERS}
+    for t in (0.05, 0.1, 0.2, 0.3):
+        rules[f"p(given) < {t}"] = p_given < t
+    verdicts = session.verdicts()
+    who = np.array([verdicts[i].annotator if i in verdicts else "" for i in rows])
+    strict = likely_wrong(labels, proba, "confident_learning")
+    rate = {a: (strict[who == a].sum() + 1) / ((who == a).sum() + 10) for a in set(who)}
+    for k in (1, 2, 4):
+        rules[f"p(given) < {k} x the person's flag rate"] = p_given < k * np.array(
+            [rate[a] for a in who]
         )
+    medians = [np.median(p_given[part & person]) for part in (wrong, ~wrong)]
+    print(f"  held-out p(given): wrong person labels median {medians[0]:.3f}, right ones "
+          f"{medians[1]:.3f}; flag rates "
+          + ", ".join(f"{a or 'folder'} {r:.3f}" for a, r in sorted(rate.items())))  # fmt: skip
+    for name, flags in rules.items():
+        flagged = flags & person
+        hit = int((flagged & wrong).sum())
+        print(f"  {name}: {hit} of {int((wrong & person).sum())} wrong person labels "
+              f"flagged, {int(flagged.sum())} flags ({100 * hit / max(flagged.sum(), 1):.0f}% "
+              "precision)")  # fmt: skip
 
 
 def summarise(run, session, truth, files, choice, annotators) -> None:
