@@ -60,7 +60,12 @@ def folder_digits(seed: int = 0):
 
 def feature_files(data, tmp: Path) -> dict[str, str | None]:
     """The candidates' features as the workflow builds them (pca fitted on the folder)."""
-    from dsplaybook.represent.features import fit_pca, flat_pixels, write_features
+    from dsplaybook.represent.features import (
+        feature_path,
+        fit_pca,
+        flat_pixels,
+        write_features,
+    )
     from dsplaybook.represent.handmade import hog_two_scales
     from dsplaybook.settings import Config
 
@@ -73,42 +78,24 @@ def feature_files(data, tmp: Path) -> dict[str, str | None]:
     }
     files: dict[str, str | None] = {"raw": None}
     for name, train in built.items():
-        files[name] = str(tmp / f"{name}_features.npz")
+        files[name] = str(feature_path("digits", name, tmp))
         write_features(files[name], train, train[:0])
     return files
 
 
-def page_session(data, files, tmp: Path):
+def page_session(data, tmp: Path):
     """What `make app DATASET=digits` serves on the default config."""
-    from dsplaybook.label_budget.selection import SelectionSettings
-    from dsplaybook.labelling.live import LiveRanking
-    from dsplaybook.labelling.pool_labelling import LabellingSettings
-    from dsplaybook.labelling.queue import QueueSettings, select_images
-    from dsplaybook.labelling.settings import PoolLabelling
-    from dsplaybook.represent.features import train_test_matrices
+    from dsplaybook.app.__main__ import live_ranking
+    from dsplaybook.labelling.queue import select_images
     from dsplaybook.sessions.labelling import LabelSession
     from dsplaybook.settings import Config
     from dsplaybook.store import LabelStore
 
     config = Config()
-    q = config.labelling.queue
-    queue_settings = QueueSettings.from_config(
-        q.to_data(),
-        seed=config.seed,
-        hyperparameters=getattr(config.classifiers, q.method).to_data(),
-        selection=SelectionSettings.pick(config.label_budget.selection),
-    )
-    choice = LabellingSettings.from_config(
-        PoolLabelling.pick(config.labelling),
-        pool_size=config.label_budget.pool_size,
-        classifiers=config.classifiers.to_data(),
-        seed=config.seed,
-    )
-    matrices = {f: train_test_matrices(data, path)[0] for f, path in files.items()}
+    live = live_ranking(config, "digits", data, tmp)  # what `make app` builds
+    queue_settings, choice = live.settings, live.choice
     folder = {int(i): int(data.y_train[i]) for i in np.flatnonzero(data.y_train >= 0)}
-    queue, _ = select_images(matrices[q.features], folder, queue_settings)
-    live = LiveRanking(matrices, 10, queue_settings, config.labelling.retrain_every, dict,
-                       config.labelling.precision, choice)  # fmt: skip
+    queue, _ = select_images(live.x, folder, queue_settings)  # the workflow's first queue
     store = LabelStore(tmp / "digits.sqlite", classes=data.class_names)
     session = LabelSession("digits", data, [int(i) for i in queue], store, live=live,
                            review_size=100, overlap=0.1, seed=config.seed)  # fmt: skip
@@ -274,11 +261,11 @@ def filters(session, truth, held) -> None:
     person = ~np.isin(rows, np.flatnonzero(session.data.y_train >= 0))
     wrong = labels != truth[rows]
     p_given = proba[np.arange(len(rows)), labels]
-    rules = {f"filter {name}": likely_wrong(labels, proba, name) for name in FILTERS}
-    for t in (0.05, 0.1, 0.2, 0.3):
-        rules[f"p(given) < {t}"] = p_given < t
     verdicts = session.verdicts()
     who = np.array([verdicts[i].annotator if i in verdicts else "" for i in rows])
+    rules = {f"filter {name}": likely_wrong(labels, proba, name, who) for name in FILTERS}
+    for t in (0.05, 0.1, 0.2, 0.3):
+        rules[f"p(given) < {t}"] = p_given < t
     strict = likely_wrong(labels, proba, "confident_learning")
     rate = {a: (strict[who == a].sum() + 1) / ((who == a).sum() + 10) for a in set(who)}
     for k in (1, 2, 4):
@@ -383,7 +370,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         files = feature_files(data, tmp)
-        session, choice = page_session(data, files, tmp)
+        session, choice = page_session(data, tmp)
         people = [Annotator("Ann", 0.0, truth, 1), Annotator("Bob", args.noise, truth, 2)]
         run = label_phase(session, people, args.each, not args.no_browser, tmp)
         summarise(run, session, truth, files, choice, people)

@@ -73,17 +73,34 @@ def test_label_errors_are_found_at_the_documented_recall(digits, noise, least_pr
     assert strict.sum() < flagged.sum() and (strict & wrong).sum() / strict.sum() > precision
 
 
+def test_per_person_flags_a_careless_persons_errors_and_spares_a_careful_one(digits):
+    x, truth = digits
+    rng = np.random.default_rng(3)
+    people = np.where(np.arange(len(truth)) % 2 == 0, "careful", "careless")
+    given = truth.copy()
+    wrong = (people == "careless") & (rng.random(len(truth)) < 0.2)
+    given[wrong] = (truth[wrong] + rng.integers(1, 10, wrong.sum())) % 10
+    proba = _out_of_fold(x, given)
+    flagged = likely_wrong(given, proba, "per_person", people)
+    anyone = likely_wrong(given, proba, "predicted_neq_given")
+    assert (flagged & wrong).sum() >= 0.9 * wrong.sum()
+    careful = people == "careful"  # their labels are all right: every flag is a false one
+    assert (flagged & careful).sum() < (anyone & careful).sum()
+    assert (flagged & wrong).sum() / flagged.sum() > (anyone & wrong).sum() / anyone.sum()
+
+
 def test_label_issues_leave_out_confirmed_labels_and_say_what_the_model_thinks(digits):
     x, truth = digits
     given = truth.copy()
     given[:10] = (truth[:10] + 1) % 10
     rows = np.arange(1000, 1000 + len(given))  # image indices, not positions
-    issues = label_issues(rows, given, _out_of_fold(x, given))
+    issues = label_issues(rows, given, _out_of_fold(x, given), filter_by="predicted_neq_given")
     found = set(issues["image_index"])
     assert set(range(1000, 1010)) <= found
     first = issues.set_index("image_index").loc[1000]
     assert first["given_label"] == given[0] and first["suggested_label"] == truth[0]
-    again = label_issues(rows, given, _out_of_fold(x, given), confirmed={1000, 1001})
+    again = label_issues(rows, given, _out_of_fold(x, given), confirmed={1000, 1001},
+                         filter_by="predicted_neq_given")  # fmt: skip
     assert not {1000, 1001} & set(again["image_index"])
     assert likely_wrong(np.zeros(5, int), np.ones((5, 10)) / 10).sum() == 0  # one class
 

@@ -22,6 +22,7 @@ from dsplaybook.labelling.pool_labelling import (
 from dsplaybook.labelling.queue import given_labels, read_human_table
 from dsplaybook.labelling.review import review_table
 from dsplaybook.logs import run_rule
+from dsplaybook.represent.features import train_test_matrices
 
 
 def main(log) -> None:
@@ -52,8 +53,9 @@ def main(log) -> None:
     result = label_pool(data, files, given, features, method, settings)
     write_csv(result.labels, out.labels)
     if getattr(out, "review", None):
-        if held_out is None:
-            held_out = out_of_fold(data, files, given, features, method, settings)
+        if held_out is None:  # the sweep chose: cross-validate its cell for the checks
+            x_train = train_test_matrices(data, files.get(features))[0]
+            held_out = out_of_fold(x_train, given, method, settings, len(data.class_names))
         people = read_human_table(i.human)
         review = review_table(data, result, people, given, held_out, settings.review_size,
                               settings.label_errors)  # fmt: skip

@@ -95,6 +95,7 @@ class LiveRanking:
         precision: float = 0.95,
         choice: LabellingSettings | None = None,
         confirmed: Callable[[], Collection[int]] = set,
+        people: Callable[[], Mapping[int, str]] = dict,
     ):
         """``matrices``: the training rows of every feature set the candidates and the
         queue use (one matrix: the queue's features); ``choice``: the candidates and the
@@ -111,6 +112,7 @@ class LiveRanking:
         self.precision = precision
         self.estimate: dict | None = None  # accuracy on the pool, interval, share at precision
         self.retrain_every, self.labels, self.confirmed = retrain_every, labels, confirmed
+        self.people = people  # image -> who gave its label (absent: the folder)
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.version = 0  # models made so far
@@ -258,7 +260,8 @@ class LiveRanking:
                 "cell": f"{features} + {method}",
             }
             confirmed = set(self.confirmed())
-            issues = label_issues(rows, y, oof, confirmed, self.choice.label_errors)
+            filter_by, people = self.choice.label_errors, dict(self.people())
+            issues = label_issues(rows, y, oof, confirmed, filter_by, people)
         with self._lock:
             self.estimate, self.issues, self.cell = estimate, issues, (features, method)
             self._suggested, self._confidence = proba.argmax(axis=1), confidence

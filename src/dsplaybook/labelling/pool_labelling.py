@@ -167,28 +167,19 @@ def cross_validated_cell(
 
 
 def out_of_fold(
-    data: MnistStyle,
-    feature_files: Mapping[str, str | None],
-    given: Mapping[int, int],
-    features: str,
-    method: str,
-    s: LabellingSettings,
+    x_train: np.ndarray, given: Mapping[int, int], method: str, s: LabellingSettings, classes: int
 ) -> np.ndarray | None:
-    """The held-out probabilities of ``given``'s images (sorted) under ``features`` +
-    ``method`` (None: too few labels of a class to cross-validate)."""
+    """The held-out probabilities (``classes`` columns) of ``given``'s images (sorted)
+    under ``method`` on the features ``x_train`` (None: too few labels of a class to
+    cross-validate)."""
     from dsplaybook.labelling.model_choice import cross_validated
 
-    x = train_test_matrices(data, feature_files.get(features))[0]
-    y_full = np.full(len(x), -1, dtype=np.int64)
+    y_full = np.full(len(x_train), -1, dtype=np.int64)
     for i, k in given.items():
         y_full[i] = k
     fit_cell = cell_fitter(s, draw_seed(s.seed, len(given), 0))
     scores = cross_validated(
-        lambda train: fit_cell(features, method, x, y_full, train),
-        x,
-        given,
-        s.seed,
-        len(data.class_names),
+        lambda train: fit_cell("", method, x_train, y_full, train), x_train, given, s.seed, classes
     )
     return scores["proba"]
 

@@ -38,7 +38,7 @@ def review_table(
     given: Mapping[int, int],
     out_of_fold: np.ndarray | None,
     review_size: int,
-    filter_by: str = "predicted_neq_given",
+    filter_by: str = "per_person",
 ) -> pd.DataFrame:
     """``people``: human_labels.csv; ``given``: the labels the model trained on (sorted
     rows match ``out_of_fold``, the chosen cell's held-out probabilities of them)."""
@@ -73,7 +73,10 @@ def review_table(
         confirmed = set()
         if "confirmed" in people:
             confirmed = set(people.loc[people["confirmed"].astype(bool), "image_index"].astype(int))
-        issues = label_issues(rows, labels, out_of_fold, confirmed, filter_by)
+        named = people["annotator"] if "annotator" in people else pd.Series("", people.index)
+        giver = named.fillna("").astype(str).where(named.fillna("") != "", people["session"])
+        by_image = dict(zip(people["image_index"].astype(int), giver.astype(str), strict=True))
+        issues = label_issues(rows, labels, out_of_fold, confirmed, filter_by, by_image)
         parts.append(
             pd.DataFrame(
                 {

@@ -69,11 +69,12 @@ class PoolLabelling(Section):
         100, ge=0, description="Least-confident labels listed in review.csv (human path)."
     )
     label_errors: Literal[FILTERS] = Field(
-        "predicted_neq_given",
-        description="cleanlab's filter for labels people gave that are likely wrong (review.csv "
-        "and the label page's review list): predicted_neq_given (the held-out model disagrees; "
-        "found 94-100% of injected errors on real digits at 46-81% precision), or the stricter "
-        "prune_by_noise_rate, confident_learning, both (fewer flags, more errors missed).",
+        "per_person",
+        description="How labels people gave are flagged as likely wrong (review.csv and the "
+        "label page's review list): per_person (the held-out probability of the label below "
+        "twice its giver's error rate, estimated by confident learning), or one of cleanlab's "
+        "filters: predicted_neq_given (the held-out model disagrees: most errors, most "
+        "flags), prune_by_noise_rate, confident_learning, both (fewer flags, errors missed).",
     )
 
 

@@ -92,6 +92,7 @@ class LabelSession:
             )
         if self.live is not None:
             self.live.labels, self.live.confirmed = self.given_labels, self.confirmed
+            self.live.people = self.labellers
         self._review: tuple[int, list[tuple[int, str]]] | None = None  # (model, list)
 
     def verdicts(self) -> dict[int, Verdict]:
@@ -107,6 +108,10 @@ class LabelSession:
         ties = {i for i, v in found.items() if v.label is None}
         folder = {i: k for i, k in self._folder_labels.items() if i not in ties}
         return {**folder, **resolved_labels(found)}
+
+    def labellers(self) -> dict[int, str]:
+        """image -> who gave its standing label (the latest one's person: name or tab)."""
+        return {i: v.annotator or v.session for i, v in self.verdicts().items()}
 
     def confirmed(self) -> set[int]:
         """Images whose latest label was given in the review list."""
