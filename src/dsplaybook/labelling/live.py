@@ -67,7 +67,8 @@ def matched_confidence(proba: np.ndarray, target: float, rows: np.ndarray) -> np
     ``rows`` (the images nobody labelled) is ``target`` (the estimated accuracy there):
     a model trained on few labels is far from calibrated (on the images a real digits
     folder's queue showed, Platt-scaled SVMs said 55% on average where 81% were right:
-    ECE 0.264; scaled, 0.029), and the order of its confidences is what it gets right. The suggested class does not change."""
+    ECE 0.264; scaled, 0.029), and the order of its confidences is what it gets right.
+    The suggested class does not change."""
     from scipy.special import softmax
 
     logits = np.log(np.clip(proba, 1e-12, None))
