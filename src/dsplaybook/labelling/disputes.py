@@ -1,7 +1,9 @@
 """Where people disagree: one vote per person (their latest standing label on an image;
 a person is the ``?who=`` name a tab gave, else the tab), the majority label, and a tie
-left open for review. No dispute is settled by who labelled last: a third person's vote
-(or a disputant changing theirs in the review list) settles it."""
+left open for review. No dispute is settled by who labelled last. A label given in the
+review list by someone who had not labelled the image before is an adjudication: they
+were shown the other labels (or the model's doubt), and their label stands. A disputant
+changing theirs in the review list is a vote like any other."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ class Verdict:
     annotator: str
     time: str
     confirmed: bool  # the latest label was given in the review list
+    adjudicated: bool = False  # ``label`` is a reviewer's who had not labelled it before
 
     @property
     def disputed(self) -> bool:
@@ -40,19 +43,25 @@ def verdicts(view: StandingView, names: Mapping[str, str]) -> dict[int, Verdict]
     found = {}
     for image, rows in view.label_rows().items():
         by_person: dict[str, int] = {}
+        adjudication: int | None = None
         for event in rows:  # id order: a person's later label replaces their earlier one
-            by_person[names.get(event.session) or event.session] = int(event.label or 0)
+            person = names.get(event.session) or event.session
+            if event.review and person not in by_person:  # a newcomer, shown the doubt
+                adjudication = int(event.label or 0)
+            by_person[person] = int(event.label or 0)
         counts = Counter(by_person.values())
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         tie = len(ranked) > 1 and ranked[0][1] == ranked[1][1]
         latest = rows[-1]
+        majority = None if tie else ranked[0][0]
         found[image] = Verdict(
-            label=None if tie else ranked[0][0],
+            label=majority if adjudication is None else adjudication,
             votes=dict(ranked),
             session=latest.session,
             annotator=names.get(latest.session, ""),
             time=latest.time,
             confirmed=bool(latest.review),
+            adjudicated=adjudication is not None,
         )
     return dict(sorted(found.items(), key=lambda kv: kv[1].time))
 
