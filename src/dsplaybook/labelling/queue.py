@@ -108,7 +108,11 @@ def read_human_table(path: str) -> pd.DataFrame:
 def read_human_labels(path: str) -> dict[int, int]:
     """human_labels.csv -> {image_index: the people's majority label}; images whose
     people tie (label -1) are left out."""
-    table = read_human_table(path)
+    return resolved_rows(read_human_table(path))
+
+
+def resolved_rows(table: pd.DataFrame) -> dict[int, int]:
+    """{image_index: label} of the rows of human_labels.csv that are not ties."""
     table = table[table["label"].astype(int) >= 0]
     return dict(zip(table["image_index"].astype(int), table["label"].astype(int), strict=True))
 
@@ -119,7 +123,7 @@ def given_labels(data: MnistStyle, human_csv: str) -> dict[int, int]:
     ground truth of fashion_mnist/quickdraw is never counted: there it stands for what
     nobody has labelled yet."""
     table = read_human_table(human_csv)
-    labels = read_human_labels(human_csv)
+    labels = resolved_rows(table)
     if not data.files_train:  # only folder datasets record their files
         return labels
     ties = set(table.loc[table["label"].astype(int) < 0, "image_index"].astype(int))
