@@ -231,6 +231,8 @@ def test_two_tabs_get_different_images_and_a_late_label_is_a_reported_conflict(t
     late = client.post("/api/label", json={"session": "a", "image": first, "label": 4}).json()
     assert late["conflict"]["other"] == session.data.class_names[2]
     assert "another tab" in late["conflict"]["message"]
+    assert "the votes tie, so it goes to review" in late["conflict"]["message"]  # two tabs,
+    assert session.verdicts()[first].label is None  # two people: no later label wins
     assert [(e.session, e.label) for e in session.store.events()] == [("b", 2), ("a", 4)]
     assert session.store.current_labels()[first].label == 4  # stored, latest counts
 

@@ -278,13 +278,22 @@ class LabelSession:
         names = self.data.class_names
         theirs = prior.label if prior.label is not None else -1
         other = names[theirs] if 0 <= theirs < len(names) else "?"
-        message = (
-            f"another person labelled this image {other!r}; yours ({names[label]!r}) is kept "
-            "beside it for review"
-            if intended
-            else f"another tab had labelled this image {other!r}; yours ({names[label]!r}) "
-            "is stored after it and counts"
-        )
+        if intended:
+            message = (
+                f"another person labelled this image {other!r}; yours ({names[label]!r}) is "
+                "kept beside it for review"
+            )
+        else:  # what the votes now say (one a person), not "the later label counts"
+            verdict = self.verdicts().get(image)
+            outcome = (
+                "the votes tie, so it goes to review"
+                if verdict is None or verdict.label is None
+                else f"its label is now {names[verdict.label]!r}"
+            )
+            message = (
+                f"another tab had labelled this image {other!r}; yours ({names[label]!r}) "
+                f"is stored beside it and {outcome}"
+            )
         kind = "disagreement" if intended else "conflict"
         return {"image": image, "other": other, "yours": names[label], "kind": kind,
                 "message": message}  # fmt: skip
