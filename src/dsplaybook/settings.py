@@ -18,7 +18,7 @@ from dsplaybook.aftershock.settings import Aftershock
 from dsplaybook.config import Section, UniqueItems, block, validated
 from dsplaybook.dadc.settings import Dadc
 from dsplaybook.data.download import RetryPolicy
-from dsplaybook.data.settings import Dataset, FashionMnist, FolderDataset, QuickDraw
+from dsplaybook.data.settings import Dataset, FashionMnist, FolderDataset, QuickDraw, TableDataset
 from dsplaybook.errors import ConfigError
 from dsplaybook.label_budget.settings import Classifiers, LabelBudget
 from dsplaybook.labelling.settings import Labelling
@@ -57,8 +57,9 @@ class Config(Section):
     )
     datasets: Annotated[tuple[Dataset, ...], UniqueItems()] = Field(
         ("fashion_mnist", "quickdraw"),
-        description="Image datasets to build: fashion_mnist, quickdraw, or a folder of your "
-        "own images, e.g. {name: shoes, source: folder, path: /data/shoes}.",
+        description="Datasets to build: fashion_mnist, quickdraw, a folder of your own "
+        "images, e.g. {name: shoes, source: folder, path: /data/shoes}, or a table "
+        "(source: table; docs/tables.md).",
     )
     download: RetryPolicy = block(RetryPolicy)
     fashion_mnist: FashionMnist = block(FashionMnist)
@@ -88,6 +89,12 @@ class Config(Section):
                 f"name at least one of {', '.join(BRANCHES)}"
             )
         self._check_labelling()
+        names = [d.name for d in self.datasets if not isinstance(d, str)]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ConfigError(
+                f"config: key 'datasets': two datasets are named {twice[0]!r}; rename one"
+            )
         initial = self.dadc.current.initial_labels
         if "uncertainty_kmeans" in self.dadc.strategies and self.dadc.kmeans_sample < initial:
             raise ConfigError(
@@ -104,6 +111,13 @@ class Config(Section):
                 f"config: key 'labelling.budget': {labelling.budget} is not one of "
                 f"label_budget.budgets {list(sweep.budgets)}; pick one of those"
             )
+        for table in self.table_datasets.values():
+            if labelling.features == "best" and labelling.budget not in table.sweep.budgets:
+                raise ConfigError(
+                    f"config: key 'labelling.budget': {labelling.budget} is not one of "
+                    f"datasets[{table.name}].sweep.budgets {list(table.sweep.budgets)}; add "
+                    "it there (the table's pool labelling starts from that many labels)"
+                )
         for key, allowed in (("features", sweep.features), ("method", sweep.methods)):
             value = getattr(labelling, key)
             if value not in ["best", "auto", *allowed]:
@@ -134,6 +148,10 @@ class Config(Section):
     def folder_datasets(self) -> dict[str, FolderDataset]:
         return {d.name: d for d in self.datasets if isinstance(d, FolderDataset)}
 
+    @property
+    def table_datasets(self) -> dict[str, TableDataset]:
+        return {d.name: d for d in self.datasets if isinstance(d, TableDataset)}
+
     def dataset_id(self, name: str) -> str:
         """A config dataset's name in results/ (quickdraw marked when synthetic)."""
         return self.quickdraw.dataset_id if name == "quickdraw" else name
@@ -152,7 +170,10 @@ class Config(Section):
         return (self.builtin_dataset_ids() if human else []) + list(self.folder_datasets)
 
     def simulated_labelled_ids(self) -> list[str]:
-        return [d for d in self.builtin_dataset_ids() if d not in self.human_labelled_ids()]
+        """Datasets whose pool labelling asks a simulated person (the known labels): the
+        built-in image sets unless labelling.source is human, and every table."""
+        builtin = [d for d in self.builtin_dataset_ids() if d not in self.human_labelled_ids()]
+        return builtin + list(self.table_datasets)
 
 
 def load_config(data: Mapping[str, Any] | None, source: str = "config") -> Config:

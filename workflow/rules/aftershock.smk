@@ -81,3 +81,29 @@ rule audit_aftershocks:
         seed=config["seed"],
     script:
         "../scripts/audit_aftershocks.py"
+
+
+rule audit_table:
+    input:
+        h5="results/data/{table}.h5",
+    output:
+        findings="results/audit/{table}/findings.txt",
+        scores="results/audit/{table}/split_scores.csv",
+        leaky="results/audit/{table}/leaky_features.csv",
+    log:
+        "logs/aftershock/audit_table/{table}.log",
+    benchmark:
+        "benchmarks/aftershock/audit_table/{table}.tsv"
+    wildcard_constraints:
+        table=one_of(TABLE_DATASETS),
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        audit=config["aftershock"]["table_audit"],
+        seed=config["seed"],
+    script:
+        "../scripts/audit_table.py"

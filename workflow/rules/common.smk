@@ -46,6 +46,7 @@ STRATEGY_NAMES = one_of(STRATEGIES)
 
 BUILTIN_IDS = SETTINGS.builtin_dataset_ids()  # fashion_mnist / quickdraw(_synthetic)
 FOLDER_DATASETS = SETTINGS.folder_datasets  # your own image folders, by name
+TABLE_DATASETS = SETTINGS.table_datasets  # tables (CSV), by name
 
 
 def feature_file(dataset, features):

@@ -139,6 +139,53 @@ rule build_folder_dataset:
         "../scripts/build_folder_dataset.py"
 
 
+rule download_table:
+    output:
+        table="resources/tables/{table}/{file}",
+    log:
+        "logs/data/download_table/{table}/{file}.log",
+    benchmark:
+        "benchmarks/data/download_table/{table}/{file}.tsv"
+    wildcard_constraints:
+        table=one_of(TABLE_DATASETS),
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=30,
+    params:
+        source="table",
+        item=table_file_name,
+        table=table_settings,
+    script:
+        "../scripts/download_file.py"
+
+
+rule build_table_dataset:
+    input:
+        files=table_file_names,
+    output:
+        h5="results/data/{table}.h5",
+    log:
+        "logs/data/build_table_dataset/{table}.log",
+    benchmark:
+        "benchmarks/data/build_table_dataset/{table}.tsv"
+    wildcard_constraints:
+        table=one_of(TABLE_DATASETS),
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=15,
+    params:
+        table=table_settings,
+        seed=config["seed"],
+    script:
+        "../scripts/build_table_dataset.py"
+
+
 rule plot_dataset_samples:
     input:
         h5="results/data/{dataset}.h5",

@@ -26,9 +26,9 @@ rule select_labels:
         mem_mb=4000,
         runtime=60,
     params:
-        budgets=config["label_budget"]["budgets"],
+        budgets=dataset_budgets,
         draws=config["label_budget"]["draws"],
-        selection=config["label_budget"]["selection"],
+        selection=selection_settings,
         hyperparameters=selection_hyperparameters,
         seed=config["seed"],
     script:
@@ -53,7 +53,7 @@ rule run_sweep_cell:
         mem_mb=6000,
         runtime=120,
     params:
-        sweep=SWEEP,
+        sweep=sweep_settings,
         hyperparameters=method_hyperparameters,
         seed=config["seed"],
     script:
@@ -77,7 +77,9 @@ rule aggregate_sweep:
         mem_mb=1000,
         runtime=5,
     params:
-        accuracy_goals=config["label_budget"]["accuracy_goals"],
+        goals=config["label_budget"]["accuracy_goals"],
+        metric=dataset_metric,
+        reference_shares=reference_shares,
     script:
         "../scripts/aggregate_sweep.py"
 
@@ -107,6 +109,8 @@ rule plot_learning_curves:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        metric=dataset_metric,
     script:
         "../scripts/plot_learning_curves.py"
 
@@ -141,6 +145,7 @@ rule label_pool:
         labelling=LABELLING,
         sweep=SWEEP,
         classifiers=config["classifiers"],
+        metric=dataset_metric,
         seed=config["seed"],
     script:
         "../scripts/label_pool.py"
@@ -218,6 +223,7 @@ rule label_pool_from_people:
         labelling=LABELLING,
         sweep=SWEEP,
         classifiers=config["classifiers"],
+        metric=dataset_metric,
         seed=config["seed"],
     script:
         "../scripts/label_pool.py"

@@ -32,6 +32,30 @@ rule fit_pca:
         "../scripts/fit_pca.py"
 
 
+rule fit_tree_embedding:
+    input:
+        h5="results/data/{dataset}.h5",
+    output:
+        model="results/represent/{dataset}/trees.pkl",
+    log:
+        "logs/represent/fit_tree_embedding/{dataset}.log",
+    benchmark:
+        "benchmarks/represent/fit_tree_embedding/{dataset}.tsv"
+    wildcard_constraints:
+        dataset=one_of(TABLE_DATASETS),
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=15,
+    params:
+        trees=config["represent"]["trees"],
+        seed=config["seed"],
+    script:
+        "../scripts/fit_tree_embedding.py"
+
+
 rule train_autoencoder:
     input:
         h5="results/data/{dataset}.h5",

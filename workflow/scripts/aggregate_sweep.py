@@ -16,7 +16,8 @@ def main(log) -> None:
     cells = pd.concat([pd.read_csv(path) for path in snakemake.input.cells], ignore_index=True)
     sweep, fit_times = tidy_cells(cells)
     summary = summarise(sweep)
-    needed = labels_needed(summary, tuple(snakemake.params.accuracy_goals))
+    p = snakemake.params
+    needed = labels_needed(summary, tuple(p.goals), p.metric, tuple(p.reference_shares))
     out = snakemake.output
     for dest, frame in (
         (out.sweep, sweep),
@@ -25,15 +26,16 @@ def main(log) -> None:
         (out.labels_needed, needed),
     ):
         write_csv(frame, dest, float_format="%.6f")
-    for row in best_per_budget(summary).itertuples():
+    for row in best_per_budget(summary, metric=p.metric).to_dict("records"):
         log.info(
-            "%s budget %d: best %s + %s %.4f ± %.4f",
-            row.selection,
-            row.budget,
-            row.features,
-            row.method,
-            row.accuracy_mean,
-            row.accuracy_sd,
+            "%s budget %d: best %s + %s %s %.4f ± %.4f",
+            row["selection"],
+            row["budget"],
+            row["features"],
+            row["method"],
+            p.metric,
+            row[f"{p.metric}_mean"],
+            row[f"{p.metric}_sd"],
         )
 
 

@@ -1,4 +1,4 @@
-"""Rule fit_pca: PCA on the training images only."""
+"""Rule fit_pca: PCA on the training images (or a table's training rows) only."""
 
 from dsplaybook.data.datasets import read_mnist_style, training_subset
 from dsplaybook.logs import run_rule
@@ -8,10 +8,11 @@ from dsplaybook.represent.features import fit_pca, save_pickle
 def main(log) -> None:
     p = snakemake.params
     data = training_subset(read_mnist_style(snakemake.input.h5), p.train_subset)
-    pca = fit_pca(data, p.n_components, p.seed)
-    save_pickle(pca, snakemake.output.model)
+    model = fit_pca(data, p.n_components, p.seed)
+    save_pickle(model, snakemake.output.model)
+    pca = model[-1] if hasattr(model, "steps") else model  # a table's: scaler, then PCA
     log.info(
-        "PCA %d components explain %.1f%% of pixel variance",
+        "PCA %d components explain %.1f%% of the variance",
         pca.n_components_,
         100 * pca.explained_variance_ratio_.sum(),
     )

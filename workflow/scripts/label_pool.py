@@ -49,7 +49,7 @@ def main(log) -> None:
                      row.features, row.method, row.accuracy, row.ece)  # fmt: skip
         log.info("%s", describe(table))
     else:
-        features, method = chosen_cell(summary, settings)
+        features, method = chosen_cell(summary, settings, p.metric)
     result = label_pool(data, files, given, features, method, settings)
     write_csv(result.labels, out.labels)
     if getattr(out, "review", None):

@@ -10,8 +10,9 @@ from dsplaybook.logs import run_rule
 def main(log) -> None:
     summary = pd.read_csv(snakemake.input.summary)
     out, dataset = snakemake.output, snakemake.wildcards.dataset
-    plot_learning_curves(summary, dataset, out.png, out.svg)
-    plot_selections(summary, dataset, out.selections)
+    metric = snakemake.params.metric
+    plot_learning_curves(summary, dataset, out.png, out.svg, metric=metric)
+    plot_selections(summary, dataset, out.selections, metric)
 
 
 run_rule(main, snakemake)

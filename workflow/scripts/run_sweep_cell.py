@@ -2,7 +2,7 @@
 
 from dsplaybook.atomic import write_csv
 from dsplaybook.data.datasets import read_mnist_style
-from dsplaybook.label_budget.sweep import SweepSettings, read_selected, run_cell
+from dsplaybook.label_budget.sweep import SweepSettings, known_rows, read_selected, run_cell
 from dsplaybook.logs import run_rule
 from dsplaybook.represent.features import train_test_matrices
 
@@ -14,10 +14,13 @@ def main(log) -> None:
     )
     data = read_mnist_style(snakemake.input.h5)
     x_train, x_test = train_test_matrices(data, snakemake.input.features)
-    selected = read_selected(snakemake.input.selected, len(data.y_train))
+    known = known_rows(data.y_train)  # the rows a simulated person can label
+    x_train, y_train = x_train[known], data.y_train[known]
+    selected = read_selected(snakemake.input.selected, len(y_train))
     cell = run_cell(
-        x_train, data.y_train, x_test, data.y_test, w.method, settings, selected, log.info
-    )
+        x_train, y_train, x_test, data.y_test, w.method, settings, selected, log.info,
+        n_classes=len(data.class_names),
+    )  # fmt: skip
     for name in ("method", "features", "selection", "dataset"):
         cell.insert(0, name, getattr(w, name))
     write_csv(cell, snakemake.output.cell)

@@ -6,7 +6,7 @@ from dsplaybook.atomic import write_csv
 from dsplaybook.data.datasets import read_mnist_style
 from dsplaybook.label_budget.selection import reduce
 from dsplaybook.label_budget.settings import SweepSelection
-from dsplaybook.label_budget.sweep import selected_table
+from dsplaybook.label_budget.sweep import known_rows, selected_table
 from dsplaybook.logs import run_rule
 from dsplaybook.represent.features import train_test_matrices
 
@@ -15,11 +15,12 @@ def main(log) -> None:
     w, p = snakemake.wildcards, snakemake.params
     s = SweepSelection.from_config(p.selection)
     data = read_mnist_style(snakemake.input.h5)
+    known = known_rows(data.y_train)  # the rows a simulated person can label
     if w.selection == "random":  # needs no features: the paired draws of earlier releases
-        z = np.zeros((len(data.y_train), 1), dtype=np.float32)
+        z = np.zeros((len(known), 1), dtype=np.float32)
     else:
         x_train, _ = train_test_matrices(data, snakemake.input.features)
-        z = reduce(x_train, s.components, p.seed)  # training images only
+        z = reduce(x_train[known], s.components, p.seed)  # training images only
     context = {
         "classes": len(data.class_names),
         "method": s.method,
@@ -27,7 +28,7 @@ def main(log) -> None:
     }
 
     def oracle(rows):  # the simulated person: reveals only the rows asked for
-        return data.y_train[rows]
+        return data.y_train[known][rows]
 
     table = selected_table(
         w.selection, z, oracle, tuple(p.budgets), p.draws, p.seed, s, context, log.info

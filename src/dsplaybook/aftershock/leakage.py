@@ -221,12 +221,17 @@ def run_audit(
         resplit_scores=resplits,
         test_scores=kept,
     )
-    result.findings = _findings(result, table, split, group, n_resplits)
+    result.findings = _findings(result, table, split, group, n_resplits, inversion_sd)
     return result
 
 
 def _findings(
-    r: AuditResult, table: pd.DataFrame, split: str, group: str, n_resplits: int
+    r: AuditResult,
+    table: pd.DataFrame,
+    split: str,
+    group: str,
+    n_resplits: int,
+    inversion_sd: float = 1.0,
 ) -> list[str]:
     out = []
     for row in r.split_scores.itertuples():
@@ -234,8 +239,8 @@ def _findings(
             out.append(
                 f"FLAG train/test inversion: {row.model} scores AUC {row.test_auc:.3f} on the test "
                 f"set but only {row.train_auc:.3f} on its own training set, a wider gap than the "
-                "grouped re-splits show (mean + 1 sd); a test set easier than the training "
-                "data usually shares information with it."
+                f"grouped re-splits show (mean + {inversion_sd:g} sd); a test set easier than "
+                "the training data usually shares information with it."
             )
     if r.groups_on_both_sides:
         n_rows = int(table[group].isin(r.groups_on_both_sides).sum())

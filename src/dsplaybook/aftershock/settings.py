@@ -36,6 +36,37 @@ class ModelSelection(Section):
     )
 
 
+class TableAudit(Section):
+    """The leakage audit every table dataset gets on the way in (results/audit/<table>/)."""
+
+    resplits: int = Field(
+        5, ge=2, description="Seeded re-splits (grouped when the table has groups)."
+    )
+    forest_trees: int = Field(50, ge=1, description="Trees of the audit's random forest.")
+    leak_auc: float = Field(
+        0.98,
+        gt=0.5,
+        le=1,
+        description="A single feature reaching this AUC on its own is flagged (a leaked label?).",
+    )
+    max_rows: int = Field(
+        50_000, ge=100, description="Rows audited (a seeded sample of larger tables)."
+    )
+    inversion_sd: float = Field(
+        2.0,
+        ge=0,
+        description="Test above train is flagged when its gap exceeds the re-splits' gaps by "
+        "this many sd (2: about 1 chance flag in 40 per model on a clean table).",
+    )
+    perfect_auc: float = Field(
+        0.999,
+        gt=0.5,
+        le=1,
+        description="A model reaching this test AUC is flagged: columns together may restate "
+        "the label (AI4I's failure modes do; no single one does).",
+    )
+
+
 class Aftershock(Section):
     """Leakage audit of the aftershock study (DeVries et al. 2018) and its critique."""
 
@@ -58,6 +89,7 @@ class Aftershock(Section):
         0.2, gt=0, lt=1, description="Share of earthquakes in each re-split's test set."
     )
     model_selection: ModelSelection = block(ModelSelection)
+    table_audit: TableAudit = block(TableAudit)
 
     @model_validator(mode="after")
     def _files_need_a_split_list(self) -> Aftershock:

@@ -176,6 +176,12 @@ def main(argv: list[str] | None = None) -> None:
             raise InputError(
                 f"app: dataset {args.dataset!r} is not in config datasets {known}; add it there"
             )
+        if args.dataset in config.table_datasets:
+            raise InputError(
+                f"app: dataset {args.dataset!r} is a table and the label page shows images; "
+                f"its rows are labelled in results/label_budget/{args.dataset}/labels.csv "
+                "(docs/tables.md)"
+            )
         host = args.host or config.app.host
         port = args.port or config.app.port
         if args.check_port:  # `make app` asks before it builds or rewrites anything

@@ -1,4 +1,8 @@
-"""MNIST-style datasets in HDF5: x_train, y_train, x_test, y_test and class names."""
+"""MNIST-style datasets in HDF5: x_train, y_train, x_test, y_test and class names.
+
+A table dataset (``data.tables``) is the same file with float32 rows × features instead
+of 28×28 images, ``feature_names`` naming the columns and, optionally, each row's group.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import h5py
 import numpy as np
@@ -14,11 +19,13 @@ from dsplaybook.atomic import atomic_path
 from dsplaybook.errors import InputError
 
 ARRAYS = ("x_train", "y_train", "x_test", "y_test")
+TEXTS = ("files_train", "files_test", "feature_names", "groups_train", "groups_test")
 
 
 @dataclass(frozen=True)
 class MnistStyle:
-    """Images are uint8 N×28×28; labels are integer class indices into ``class_names``."""
+    """Images are uint8 N×28×28 (a table: float32 N×features, ``feature_names`` set);
+    labels are integer class indices into ``class_names``."""
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -30,6 +37,14 @@ class MnistStyle:
     # Source image of every training and test row (folder datasets; empty otherwise)
     files_train: tuple[str, ...] = ()
     files_test: tuple[str, ...] = ()
+    # A table's encoded columns, and each row's group when it has a group column
+    feature_names: tuple[str, ...] = ()
+    groups_train: tuple[str, ...] = ()
+    groups_test: tuple[str, ...] = ()
+
+    @property
+    def is_table(self) -> bool:
+        return bool(self.feature_names)
 
     @property
     def labelled_train(self) -> np.ndarray:
@@ -39,7 +54,13 @@ class MnistStyle:
     def validate(self, name: str = "dataset") -> None:
         for split in ("train", "test"):
             x, y = getattr(self, f"x_{split}"), getattr(self, f"y_{split}")
-            if x.dtype != np.uint8 or x.ndim != 3 or x.shape[1:] != (28, 28):
+            if self.is_table:
+                if x.dtype != np.float32 or x.ndim != 2 or x.shape[1] != len(self.feature_names):
+                    raise InputError(
+                        f"{name}: x_{split} must be float32 N×{len(self.feature_names)}, "
+                        f"got {x.dtype} {x.shape}"
+                    )
+            elif x.dtype != np.uint8 or x.ndim != 3 or x.shape[1:] != (28, 28):
                 raise InputError(
                     f"{name}: x_{split} must be uint8 N×28×28, got {x.dtype} {x.shape}"
                 )
@@ -52,6 +73,9 @@ class MnistStyle:
                 raise InputError(
                     f"{name}: y_{split} has labels outside 0..{len(self.class_names) - 1}"
                 )
+            groups = getattr(self, f"groups_{split}")
+            if groups and len(groups) != len(x):
+                raise InputError(f"{name}: groups_{split} has {len(groups)} for {len(x)} rows")
             files = getattr(self, f"files_{split}")
             if files and len(files) != len(x):
                 raise InputError(
@@ -81,7 +105,7 @@ def write_mnist_style(path: str | Path, data: MnistStyle) -> None:
                 shuffle=True,
                 track_times=False,
             )
-        for key in ("files_train", "files_test"):
+        for key in TEXTS:
             if getattr(data, key):
                 h5.create_dataset(
                     key,
@@ -101,10 +125,8 @@ def read_mnist_style(path: str | Path) -> MnistStyle:
             if missing:
                 raise InputError(f"{path}: missing datasets {missing}; rebuild it")
             arrays = {k: h5[k][()] for k in ARRAYS}
-            files = {
-                k: tuple(s.decode() for s in h5[k][()])
-                for k in ("files_train", "files_test")
-                if k in h5
+            texts: dict[str, Any] = {
+                k: tuple(s.decode() for s in h5[k][()]) for k in TEXTS if k in h5
             }
             class_names = tuple(json.loads(h5.attrs["class_names"]))
             source = str(h5.attrs.get("source", ""))
@@ -116,8 +138,7 @@ def read_mnist_style(path: str | Path) -> MnistStyle:
         class_names=class_names,
         source=source,
         synthetic=synthetic,
-        files_train=files.get("files_train", ()),
-        files_test=files.get("files_test", ()),
+        **texts,
     )
 
 
@@ -138,4 +159,5 @@ def training_subset(data: MnistStyle, n: int) -> MnistStyle:
         x_train=data.x_train[:n],
         y_train=data.y_train[:n],
         files_train=data.files_train[:n],
+        groups_train=data.groups_train[:n],
     )

@@ -144,4 +144,158 @@ class FolderDataset(Section):
         return self
 
 
-Dataset = Literal[BUILTIN] | FolderDataset
+TABLE_FEATURES = ("raw", "pca", "trees")  # the feature sets that apply to a table
+Column = Annotated[str, Field(min_length=1)]
+Columns = Annotated[tuple[Column, ...], UniqueItems()]
+FileName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.+-]+$")]
+
+
+class TableSweep(Section):
+    """The label-budget sweep of one table: its budgets, feature sets and the score that
+    picks its best cell (the image sets' keys in ``label_budget`` do not fit a table)."""
+
+    budgets: Annotated[tuple[Annotated[int, Field(ge=2)], ...], UniqueItems()] = Field(
+        (20, 50, 100, 200, 500, 1000),
+        min_length=1,
+        description="Numbers of labelled training rows.",
+    )
+    features: Annotated[tuple[Literal[TABLE_FEATURES], ...], UniqueItems()] = Field(
+        ("raw", "pca", "trees"),
+        min_length=1,
+        description="Feature sets swept: raw (median-filled, standardised, one-hot), pca, "
+        "trees (a random-trees embedding reduced by SVD); all fitted without labels.",
+    )
+    selection_features: Literal[TABLE_FEATURES] = Field(
+        "raw", description="The feature set the selections other than random measure in."
+    )
+    selection_cells: tuple[
+        Annotated[str, Field(pattern=r"^([a-z0-9]+|[*]):([a-z0-9]+|[*])$")], ...
+    ] = Field(
+        ("raw:logreg", "raw:rf"),
+        description="features:method cells the selections other than random run.",
+    )
+    metric: Literal["accuracy", "balanced_accuracy", "macro_f1", "average_precision"] = Field(
+        "average_precision",
+        description="The score that picks the best cell per budget and sets labels_needed.csv "
+        "(average precision of the positive class; macro over classes for more than two).",
+    )
+    precision: float = Field(
+        0.9,
+        gt=0,
+        lt=1,
+        description="recall_at_precision: the recall reached at this precision (positive "
+        "class; macro over classes for more than two).",
+    )
+    all_labels: bool = Field(
+        True,
+        description="Also fit every random-selection cell on all labelled training rows "
+        "(budget 'all' in summary.csv): the reference labels_needed.csv compares with.",
+    )
+    reference_shares: Annotated[tuple[Annotated[float, Field(gt=0, le=1)], ...], UniqueItems()] = (
+        Field(
+            (0.9,),
+            description="labels_needed.csv: the labels needed to reach these shares of the "
+            "all-labels figure (of the metric).",
+        )
+    )
+
+
+class TableDataset(Section):
+    """A table (CSV) whose label column may be partly empty: docs/tables.md."""
+
+    name: str = Field(
+        pattern="^[a-z0-9_]+$",
+        description="The dataset's name in results/ (lower case, digits, _).",
+    )
+    source: Literal["table"] = Field(description="table: a CSV table (docs/tables.md).")
+    file: FileName = Field(
+        description="The table's file name (CSV, optionally .gz): fetched from the mirror "
+        "folder, then from url, into resources/tables/<name>/."
+    )
+    test_file: FileName | Literal[""] = Field(
+        "",
+        description="A separate test file with the same columns ('' splits the table by "
+        "test_fraction, by group or by time when those are given).",
+    )
+    mirror: str = Field(
+        "", description="Local folder holding the file(s), tried first ('' for none)."
+    )
+    url: str = Field("", description="Base URL of the file(s) ('' for none).")
+    sha256: dict[FileName, Annotated[str, Field(pattern="^[0-9a-f]{64}$")]] = Field(
+        default_factory=dict,
+        description="Expected SHA-256 per file name (checked after download; none: any "
+        "readable CSV is accepted).",
+    )
+    header: bool = Field(True, description="The file's first row names its columns.")
+    columns: Columns = Field(
+        (), description="Column names for a file without a header row, in file order."
+    )
+    label: Column = Field(description="The label column (empty cells: unlabelled rows).")
+    label_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="Label value -> class (e.g. attack name -> attack family); values not "
+        "listed are their own class.",
+    )
+    classes: Columns = Field(
+        (),
+        description="Class names in label order (the last is the positive class of a "
+        "two-class table); empty: the training labels, sorted.",
+    )
+    numeric: Columns = Field(
+        (),
+        description="Numeric feature columns; empty: every column not declared otherwise.",
+    )
+    categorical: Columns = Field(
+        (), description="Categorical feature columns (one-hot; categories from training rows)."
+    )
+    drop: Columns = Field((), description="Columns read but not used: ids, other labels, leaks.")
+    group: str = Field(
+        "",
+        description="A group column (machine, patient, host): the split keeps each group on "
+        "one side and the audit checks it ('' for none).",
+    )
+    time: str = Field(
+        "",
+        description="A time column (sortable): the latest test_fraction of rows is the test "
+        "set ('' for none).",
+    )
+    test_fraction: float = Field(
+        0.2, gt=0, lt=1, description="Share of the labelled rows held out as the test set."
+    )
+    unknown_categories: Literal["fail", "ignore"] = Field(
+        "fail",
+        description="A category in test_file that the training file never shows stops the "
+        "build naming it, or is encoded as no category (all zeros).",
+    )
+    sweep: TableSweep = Field(
+        default_factory=TableSweep, description="The table's label-budget sweep."
+    )
+
+    @model_validator(mode="after")
+    def _columns_declared_once(self) -> TableDataset:
+        roles = {
+            "label": (self.label,),
+            "numeric": self.numeric,
+            "categorical": self.categorical,
+            "drop": self.drop,
+            "group": (self.group,) if self.group else (),
+            "time": (self.time,) if self.time else (),
+        }
+        seen: dict[str, str] = {}
+        for role, names in roles.items():
+            for name in names:
+                if name in seen:
+                    raise ValueError(
+                        f"column {name!r} is both {seen[name]} and {role}; declare it once"
+                    )
+                seen[name] = role
+        if not self.header and not self.columns:
+            raise ValueError("header is false: list the file's column names in columns")
+        if self.group and self.time:
+            raise ValueError("give group or time, not both: a split can follow only one")
+        if self.name in (*BUILTIN, quickdraw_id("synthetic")):
+            raise ValueError(f"name {self.name!r} is a built-in dataset's; choose another")
+        return self
+
+
+Dataset = Literal[BUILTIN] | FolderDataset | TableDataset

@@ -39,35 +39,40 @@ def _with_curve_names(summary: pd.DataFrame) -> pd.DataFrame:
     return summary.assign(curve=summary["features"] + " + " + summary["method"])
 
 
-def curves_to_draw(summary: pd.DataFrame, top: int = 8) -> list[str]:
+def curves_to_draw(summary: pd.DataFrame, top: int = 8, metric: str = "accuracy") -> list[str]:
     """The ``top`` best (features + method) curves at the largest budget, plus the best at
     every other budget, so the winner at 100 labels is never left off the picture."""
     summary = _with_curve_names(summary)
     largest = summary[summary["budget"] == summary["budget"].max()]
-    curves = list(largest.sort_values("accuracy_mean", ascending=False)["curve"][:top])
+    curves = list(largest.sort_values(f"{metric}_mean", ascending=False)["curve"][:top])
     for _, at_budget in summary.groupby("budget"):
-        best = at_budget.sort_values(["accuracy_mean", "curve"], ascending=[False, True])
+        best = at_budget.sort_values([f"{metric}_mean", "curve"], ascending=[False, True])
         if best["curve"].iloc[0] not in curves:
             curves.append(best["curve"].iloc[0])
     return curves
 
 
 def plot_learning_curves(
-    summary: pd.DataFrame, dataset: str, png: str | Path, svg: str | Path, top: int = 8
+    summary: pd.DataFrame,
+    dataset: str,
+    png: str | Path,
+    svg: str | Path,
+    top: int = 8,
+    metric: str = "accuracy",
 ) -> None:
     """One line per (features, method) of ``curves_to_draw``, mean ± sd band."""
-    curves = curves_to_draw(summary, top)
+    curves = curves_to_draw(summary, top, metric)
     summary = _with_curve_names(summary)
     fig, ax = plt.subplots(figsize=(8, 5.5))
     cmap = plt.get_cmap("tab10")
     for i, curve in enumerate(curves):
         rows = summary[summary["curve"] == curve].sort_values("budget")
-        sd = rows["accuracy_sd"].fillna(0)
-        ax.plot(rows["budget"], rows["accuracy_mean"], "o-", color=cmap(i % 10), label=curve, ms=4)
+        sd, mean = rows[f"{metric}_sd"].fillna(0), rows[f"{metric}_mean"]
+        ax.plot(rows["budget"], mean, "o-", color=cmap(i % 10), label=curve, ms=4)
         ax.fill_between(
             rows["budget"],
-            rows["accuracy_mean"] - sd,
-            rows["accuracy_mean"] + sd,
+            mean - sd,
+            mean + sd,
             color=cmap(i % 10),
             alpha=0.15,
         )
@@ -82,10 +87,11 @@ def plot_learning_curves(
     ax.set_xscale("log")
     ax.set_xticks(sorted(summary["budget"].unique()))
     ax.get_xaxis().set_major_formatter(ScalarFormatter())
-    ax.set_xlabel("labelled training images")
-    ax.set_ylabel("test accuracy (mean ± sd over draws)")
+    name = metric.replace("_", " ")
+    ax.set_xlabel("labelled training rows" if metric != "accuracy" else "labelled training images")
+    ax.set_ylabel(f"test {name} (mean ± sd over draws)")
     ax.set_title(
-        f"{dataset}: accuracy vs labels (best {len(curves)} of {summary['curve'].nunique()})"
+        f"{dataset}: {name} vs labels (best {len(curves)} of {summary['curve'].nunique()})"
     )
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
@@ -98,12 +104,14 @@ def _band(ax, x, mean, sd, colour, label, style="o-") -> None:
     ax.fill_between(x, mean - sd, mean + sd, color=colour, alpha=0.15)
 
 
-def plot_selections(summary: pd.DataFrame, dataset: str, png: str | Path) -> None:
+def plot_selections(
+    summary: pd.DataFrame, dataset: str, png: str | Path, metric: str = "accuracy"
+) -> None:
     """Left: each selection's best cell per budget, mean ± sd, with the targets and the
     anchors. Right: the share of the unlabelled pool accepted at each audited accuracy."""
     from dsplaybook.label_budget.sweep import best_per_budget
 
-    best = best_per_budget(summary)
+    best = best_per_budget(summary, metric=metric)
     accept = sorted(
         c
         for c in summary.columns
@@ -116,9 +124,8 @@ def plot_selections(summary: pd.DataFrame, dataset: str, png: str | Path) -> Non
         colour = cmap(i % 10)
         cells = dict.fromkeys(rows["features"] + " + " + rows["method"])
         name = f"{selection} ({', '.join(cells)})"
-        _band(
-            left, rows["budget"], rows["accuracy_mean"], rows["accuracy_sd"].fillna(0), colour, name
-        )
+        mean, sd = rows[f"{metric}_mean"], rows[f"{metric}_sd"].fillna(0)
+        _band(left, rows["budget"], mean, sd, colour, name)
         for column, style in zip(accept, ("o-", "s--", "^:"), strict=False):
             level = column.removeprefix("accept_").removesuffix("_mean")
             right.plot(
@@ -158,7 +165,9 @@ def plot_selections(summary: pd.DataFrame, dataset: str, png: str | Path) -> Non
         ax.get_xaxis().set_major_formatter(ScalarFormatter())
         ax.set_xlabel("labelled training images (chosen by the selection)")
         ax.grid(alpha=0.3)
-    left.set_ylabel("test accuracy of the selection's best cell (mean ± sd over draws)")
+    left.set_ylabel(
+        f"test {metric.replace('_', ' ')} of the selection's best cell (mean ± sd over draws)"
+    )
     left.set_title(f"{dataset}: which images to label")
     left.legend(fontsize=8, loc="lower right")
     right.set_ylabel("share of the unlabelled pool auto-accepted")

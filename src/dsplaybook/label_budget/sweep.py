@@ -20,11 +20,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pydantic import Field
-from sklearn.metrics import accuracy_score, f1_score
+from sklearn.metrics import (
+    accuracy_score,
+    average_precision_score,
+    balanced_accuracy_score,
+    f1_score,
+    precision_recall_curve,
+)
 
 from dsplaybook.errors import InputError
 from dsplaybook.label_budget.methods import METHODS, make_classifier
-from dsplaybook.label_budget.scores import confidences
+from dsplaybook.label_budget.scores import class_scores, confidences
 from dsplaybook.label_budget.selection import SelectionSettings, pick_labels
 from dsplaybook.label_budget.settings import SweepDraws
 
@@ -35,6 +41,8 @@ class SweepSettings(SweepDraws):
     seed: int
     threads: int = 1
     hyperparameters: Mapping[str, Any] = Field(default_factory=dict)
+    precision: float = Field(0.9, gt=0, lt=1)  # recall_at_precision's precision
+    all_labels: bool = False  # add a fit on every training label (budget = all of them)
 
 
 def draw_seed(seed: int, budget: int, draw: int) -> int:
@@ -72,6 +80,12 @@ def fit_method(
     """Fit on the ``labelled`` training images, plus for semi-supervised methods the
     unlabelled ``pool`` (label -1), or every unlabelled training image for a method that
     uses the whole pool (in training-set order, so its graph is built once per cell)."""
+    if len(np.unique(y_train[labelled])) < 2:
+        # every label drawn is one class (a rare class not met yet): no method can tell
+        # classes apart, so the cell scores what a constant answer scores
+        from sklearn.dummy import DummyClassifier
+
+        return DummyClassifier(strategy="most_frequent").fit(x_train[labelled], y_train[labelled])
     model = make_classifier(method, seed, threads, hyperparameters)
     entry = METHODS[method]
     if entry.whole_pool:
@@ -163,6 +177,12 @@ def accept_columns(
 ) -> dict[str, float]:
     """accept_<pct>: the pool's share above the audit's threshold for that accuracy;
     accept_<pct>_accuracy: how right those accepted labels really are (NaN: none)."""
+    if not len(audit) or not len(pool):  # every row labelled: nothing left to accept
+        return {
+            f"accept_{round(a * 100)}{suffix}": float("nan")
+            for a in accuracies
+            for suffix in ("", "_accuracy")
+        }
     audit_label, audit_confidence = confidences(model, x_train[audit])
     pool_label, pool_confidence = confidences(model, x_train[pool])
     out = {}
@@ -176,6 +196,53 @@ def accept_columns(
     return out
 
 
+def known_rows(y_train: np.ndarray) -> np.ndarray:
+    """The training rows the sweep may draw labels from: those whose label is known (a
+    table may leave some empty; the simulated person can only reveal known ones)."""
+    return np.flatnonzero(y_train >= 0)
+
+
+def all_class_scores(model, x: np.ndarray, n_classes: int) -> np.ndarray:
+    """Per-class scores with one column per class of the dataset (a class the labels never
+    showed scores lowest everywhere)."""
+    # label spreading leaves NaN where no labelled neighbour reaches a row: no evidence
+    scores = np.nan_to_num(class_scores(model, x), nan=0.0)
+    out = np.full((len(x), n_classes), np.min(scores) - 1.0 if scores.size else 0.0)
+    out[:, np.asarray(model.classes_, dtype=int)] = scores
+    return out
+
+
+def recall_at_precision(truth: np.ndarray, score: np.ndarray, precision: float) -> float:
+    """The largest recall of the positives at which the precision is at least
+    ``precision`` (0 when no threshold reaches it)."""
+    if not truth.any():
+        return float("nan")
+    p, r, _ = precision_recall_curve(truth, score)
+    reached = r[p >= precision]
+    return float(reached.max()) if len(reached) else 0.0
+
+
+def ranking_scores(scores: np.ndarray, y_test: np.ndarray, precision: float) -> dict[str, float]:
+    """average_precision and recall_at_precision: of the positive (last) class for two
+    classes, averaged over the classes (one vs rest) for more."""
+    n = scores.shape[1]
+    classes = [n - 1] if n == 2 else [c for c in range(n) if (y_test == c).any()]
+    ap = [average_precision_score(y_test == c, scores[:, c]) for c in classes]
+    rp = [recall_at_precision(y_test == c, scores[:, c], precision) for c in classes]
+    return {"average_precision": float(np.mean(ap)), "recall_at_precision": float(np.mean(rp))}
+
+
+def test_scores(model, x_test, y_test, n_classes: int, precision: float) -> dict[str, float]:
+    """Every score of a fitted model on the test set (the rare-class ones too)."""
+    predicted = model.predict(x_test)
+    return {
+        "accuracy": accuracy_score(y_test, predicted),
+        "balanced_accuracy": balanced_accuracy_score(y_test, predicted),
+        "macro_f1": f1_score(y_test, predicted, average="macro"),
+        **ranking_scores(all_class_scores(model, x_test, n_classes), y_test, precision),
+    }
+
+
 def run_cell(
     x_train: np.ndarray,
     y_train: np.ndarray,
@@ -185,51 +252,53 @@ def run_cell(
     s: SweepSettings,
     selected: Mapping[tuple[int, int], tuple[int, np.ndarray]] | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    n_classes: int | None = None,
 ) -> pd.DataFrame:
-    """Every (budget, draw) of one method on one feature set: accuracy, macro-F1, the
-    auto-accepted shares, fit time. ``selected`` holds the labelled rows per (budget,
-    draw) (``read_selected``); without it, seeded random draws (``draw_labelled``)."""
+    """Every (budget, draw) of one method on one feature set: accuracy, balanced accuracy,
+    macro-F1, average precision, recall at ``s.precision``, the auto-accepted shares, fit
+    time. ``selected`` holds the labelled rows per (budget, draw) (``read_selected``);
+    without it, seeded random draws (``draw_labelled``). ``s.all_labels`` adds one fit on
+    every training label (budget = their number, draw 0; no audit: no row is left)."""
+    n_classes = n_classes or int(max(y_train.max(), y_test.max())) + 1
     rows = []
-    for budget in s.budgets:
-        for draw in range(s.draws):
-            if selected is None:
-                seed = draw_seed(s.seed, budget, draw)
-                labelled = draw_labelled(len(x_train), budget, seed)
-            else:
-                if (budget, draw) not in selected:
-                    raise InputError(
-                        f"label_budget: no selected images for budget {budget} draw {draw}; "
-                        "re-run select_labels"
-                    )
-                seed, labelled = selected[budget, draw]
-            pool = (
-                draw_pool(len(x_train), labelled, s.pool_size, seed)
-                if METHODS[method].semi_supervised and not METHODS[method].whole_pool
-                else np.array([], dtype=int)
-            )
-            started = time.perf_counter()
-            model = fit_method(
-                method, x_train, y_train, labelled, pool, seed, s.threads, s.hyperparameters
-            )
-            fit_seconds = time.perf_counter() - started
-            predicted = model.predict(x_test)
-            audit, accept_pool = audit_rows(
-                len(x_train), labelled, s.audit_size, s.accept_pool, seed
-            )
-            rows.append(
-                {
-                    "budget": budget,
-                    "draw": draw,
-                    "seed": seed,
-                    "accuracy": accuracy_score(y_test, predicted),
-                    "macro_f1": f1_score(y_test, predicted, average="macro"),
-                    **accept_columns(
-                        model, x_train, y_train, audit, accept_pool, s.accept_accuracies
-                    ),
-                    "fit_seconds": fit_seconds,
-                }
-            )
-            progress(f"{method} budget {budget} draw {draw}: accuracy {rows[-1]['accuracy']:.4f}")
+    plan = [(budget, draw) for budget in s.budgets for draw in range(s.draws)]
+    if s.all_labels:
+        plan.append((len(x_train), 0))
+    for budget, draw in plan:
+        if budget == len(x_train):
+            seed, labelled = draw_seed(s.seed, budget, draw), np.arange(len(x_train))
+        elif selected is None:
+            seed = draw_seed(s.seed, budget, draw)
+            labelled = draw_labelled(len(x_train), budget, seed)
+        else:
+            if (budget, draw) not in selected:
+                raise InputError(
+                    f"label_budget: no selected images for budget {budget} draw {draw}; "
+                    "re-run select_labels"
+                )
+            seed, labelled = selected[budget, draw]
+        pool = (
+            draw_pool(len(x_train), labelled, s.pool_size, seed)
+            if METHODS[method].semi_supervised and not METHODS[method].whole_pool
+            else np.array([], dtype=int)
+        )
+        started = time.perf_counter()
+        model = fit_method(
+            method, x_train, y_train, labelled, pool, seed, s.threads, s.hyperparameters
+        )
+        fit_seconds = time.perf_counter() - started
+        audit, accept_pool = audit_rows(len(x_train), labelled, s.audit_size, s.accept_pool, seed)
+        rows.append(
+            {
+                "budget": budget,
+                "draw": draw,
+                "seed": seed,
+                **test_scores(model, x_test, y_test, n_classes, s.precision),
+                **accept_columns(model, x_train, y_train, audit, accept_pool, s.accept_accuracies),
+                "fit_seconds": fit_seconds,
+            }
+        )
+        progress(f"{method} budget {budget} draw {draw}: accuracy {rows[-1]['accuracy']:.4f}")
     return pd.DataFrame(rows)
 
 
@@ -241,35 +310,68 @@ def _accept_names(table: pd.DataFrame) -> list[str]:
     return [c for c in table.columns if c.startswith("accept_")]
 
 
+SCORES = (
+    "accuracy",
+    "balanced_accuracy",
+    "macro_f1",
+    "average_precision",
+    "recall_at_precision",
+)
+
+
+def _scores(table: pd.DataFrame) -> list[str]:
+    return [c for c in SCORES if c in table.columns]  # cells of older releases: accuracy, F1
+
+
 def summarise(sweep: pd.DataFrame) -> pd.DataFrame:
-    """Mean ± sd per (dataset, selection, features, method, budget) of the accuracy, and
+    """Mean ± sd per (dataset, selection, features, method, budget) of every score, and
     the means of the auto-accepted shares (and their true accuracy)."""
+    scores = {
+        f"{c}_{stat}": (c, "mean" if stat == "mean" else "std")
+        for c in _scores(sweep)
+        for stat in ("mean", "sd")
+    }
     accept = {f"{c}_mean": (c, "mean") for c in _accept_names(sweep)}
     return (
         sweep.groupby([*KEYS, "budget"], sort=True)
-        .agg(
-            accuracy_mean=("accuracy", "mean"),
-            accuracy_sd=("accuracy", "std"),
-            macro_f1_mean=("macro_f1", "mean"),
-            draws=("draw", "count"),
-            **accept,
-        )
+        .agg(**scores, draws=("draw", "count"), **accept)
         .reset_index()
     )
 
 
-def labels_needed(summary: pd.DataFrame, goals: tuple[float, ...]) -> pd.DataFrame:
+def reference_goals(summary: pd.DataFrame, shares: tuple[float, ...], metric: str) -> dict:
+    """Goals as shares of the all-labels figure: the best cell's mean ``metric`` at the
+    largest budget (the fit on every training label, ``SweepSettings.all_labels``)."""
+    column = f"{metric}_mean"
+    top = summary[summary["budget"] == summary["budget"].max()]
+    reference = float(top[column].max())
+    return {share * reference: f"{share:g} × all labels ({reference:.4f})" for share in shares}
+
+
+def labels_needed(
+    summary: pd.DataFrame,
+    goals: tuple[float, ...],
+    metric: str = "accuracy",
+    reference_shares: tuple[float, ...] = (),
+) -> pd.DataFrame:
     """Per (dataset, selection) and goal: the labels its best cell needs to reach that mean
-    test accuracy, interpolated on log budget between the swept budgets (NaN beyond the
-    largest), with the smallest swept budget that reaches it and that cell."""
+    test ``metric``, interpolated on log budget between the swept budgets (NaN beyond the
+    largest), with the smallest swept budget that reaches it and that cell. With
+    ``reference_shares`` the goals are those shares of the all-labels figure (the largest
+    budget: every training label), which is then left out of the curves searched."""
     rows = []
-    best = best_per_budget(summary)
+    named = {goal: f"{goal:g}" for goal in goals}
+    if reference_shares:
+        named = reference_goals(summary, reference_shares, metric)
+        summary = summary[summary["budget"] < summary["budget"].max()]
+    best = best_per_budget(summary, metric=metric)
     for (dataset, selection), curve in best.groupby(["dataset", "selection"]):
         curve = curve.sort_values("budget")
-        budgets, accuracy = curve["budget"].to_numpy(float), curve["accuracy_mean"].to_numpy()
-        for goal in goals:
+        budgets, accuracy = curve["budget"].to_numpy(float), curve[f"{metric}_mean"].to_numpy()
+        for goal in named:
             reached = np.flatnonzero(accuracy >= goal)
-            row = {"dataset": dataset, "selection": selection, "goal": goal}
+            row = {"dataset": dataset, "selection": selection, "goal": goal,
+                   "metric": metric, "goal_is": named[goal]}  # fmt: skip
             if not len(reached):
                 rows.append({**row, "labels": np.nan, "swept_budget": np.nan, "cell": ""})
                 continue
@@ -289,9 +391,8 @@ def labels_needed(summary: pd.DataFrame, goals: tuple[float, ...]) -> pd.DataFra
                     "cell": f"{cell['features']} + {cell['method']}",
                 }
             )
-    return pd.DataFrame(
-        rows, columns=["dataset", "selection", "goal", "labels", "swept_budget", "cell"]
-    )
+    columns = ["dataset", "selection", "goal", "labels", "swept_budget", "cell", "metric"]
+    return pd.DataFrame(rows, columns=[*columns, "goal_is"])
 
 
 def tidy_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -299,18 +400,20 @@ def tidy_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     the keys. Fit times are wall-clock, so they stay out of the sweep table, which is
     byte-identical per config."""
     cells = cells.sort_values(CELL_KEYS).reset_index(drop=True)
-    scores = [*CELL_KEYS, "accuracy", "macro_f1", *_accept_names(cells)]
+    scores = [*CELL_KEYS, *_scores(cells), *_accept_names(cells)]
     return cells[scores], cells[[*CELL_KEYS, "fit_seconds"]]
 
 
 def best_per_budget(
-    summary: pd.DataFrame, by: tuple[str, ...] = ("dataset", "selection")
+    summary: pd.DataFrame,
+    by: tuple[str, ...] = ("dataset", "selection"),
+    metric: str = "accuracy",
 ) -> pd.DataFrame:
     """The best (features, method) cell at every budget (per dataset and selection), by
-    mean accuracy (ties: the first cell in name order)."""
+    mean ``metric`` (ties: the first cell in name order)."""
     keys = [k for k in by if k in summary.columns]
     ranked = summary.sort_values(
-        ["accuracy_mean", "features", "method"], ascending=[False, True, True]
+        [f"{metric}_mean", "features", "method"], ascending=[False, True, True]
     )
     best = ranked.groupby([*keys, "budget"]).head(1)
     return best.sort_values([*keys, "budget"]).reset_index(drop=True)

@@ -21,20 +21,21 @@ from dsplaybook.label_budget.sweep import (
     draw_pool,
     draw_seed,
     fit_method,
+    known_rows,
 )
 from dsplaybook.labelling.settings import PoolLabelling
 from dsplaybook.represent.features import train_test_matrices
 
 
-def best_cell(summary: pd.DataFrame, budget: int) -> tuple[str, str]:
-    """(features, method) with the highest mean accuracy at ``budget`` with random labels
+def best_cell(summary: pd.DataFrame, budget: int, metric: str = "accuracy") -> tuple[str, str]:
+    """(features, method) with the highest mean ``metric`` at ``budget`` with random labels
     (the pool labelling's simulated labels are the sweep's random draw; ties: name order)."""
     at = summary[summary["budget"] == budget]
     if "selection" in at.columns:
         at = at[at["selection"] == "random"]
     if at.empty:
         raise ValueError(f"no sweep results at budget {budget}")
-    best = best_per_budget(at, by=()).iloc[0]
+    best = best_per_budget(at, by=(), metric=metric).iloc[0]
     return str(best["features"]), str(best["method"])
 
 
@@ -96,8 +97,10 @@ class PoolLabels:
     proba: np.ndarray  # class probabilities of the rows of ``labels``
 
 
-def chosen_cell(summary: pd.DataFrame | None, s: LabellingSettings) -> tuple[str, str]:
-    """The cell named in config, or the sweep's best (``best`` with a sweep)."""
+def chosen_cell(
+    summary: pd.DataFrame | None, s: LabellingSettings, metric: str = "accuracy"
+) -> tuple[str, str]:
+    """The cell named in config, or the sweep's best by ``metric`` (``best`` with a sweep)."""
     if s.features not in ("best", "auto"):
         return s.features, s.method
     if summary is None:
@@ -105,7 +108,7 @@ def chosen_cell(summary: pd.DataFrame | None, s: LabellingSettings) -> tuple[str
             "labelling.features: best needs the label-budget sweep, which needs a labelled "
             "test set; use auto, or name labelling.features and labelling.method"
         )
-    return best_cell(summary, s.budget)
+    return best_cell(summary, s.budget, metric)
 
 
 def chooses_by_cross_validation(summary: pd.DataFrame | None, s: PoolLabelling) -> bool:
@@ -198,8 +201,10 @@ def fit_on_given(x_train: np.ndarray, given: Mapping[int, int], method: str, s: 
 
 
 def simulated_labels(data: MnistStyle, s: LabellingSettings) -> dict[int, int]:
-    """The sweep's first draw at ``s.budget``: the images a simulated person labels."""
-    labelled = draw_labelled(len(data.x_train), s.budget, draw_seed(s.seed, s.budget, 0))
+    """The sweep's first draw at ``s.budget``: the images a simulated person labels (among
+    the rows whose label is known, as the sweep draws)."""
+    known = known_rows(data.y_train)
+    labelled = known[draw_labelled(len(known), s.budget, draw_seed(s.seed, s.budget, 0))]
     return dict(zip(labelled.tolist(), data.y_train[labelled].tolist(), strict=True))
 
 

@@ -27,6 +27,8 @@ class FeatureSet:
 
     model: str | None = None
     handmade: Callable[..., np.ndarray] | None = None  # (images, HogSettings, threads)
+    images: bool = True  # applies to image sets
+    tables: bool = False  # applies to tables (data.tables)
 
 
 def _hog(images, settings, threads):
@@ -44,13 +46,14 @@ def _hog2(images, settings, threads):
 # The registry of feature sets a classifier can see. The schema's feature enums and the
 # workflow's wildcards are built from / tested against it.
 FEATURE_SETS: dict[str, FeatureSet] = {
-    "raw": FeatureSet(),
-    "pca": FeatureSet(model="pca.pkl"),
+    "raw": FeatureSet(tables=True),
+    "pca": FeatureSet(model="pca.pkl", tables=True),
     "autoencoder": FeatureSet(model="autoencoder_encoder.keras"),
     "cvae": FeatureSet(model="cvae_encoder.keras"),
     "sslcnn": FeatureSet(model="sslcnn_encoder.keras"),
     "hog": FeatureSet(handmade=_hog),
     "hog2": FeatureSet(handmade=_hog2),
+    "trees": FeatureSet(model="trees.pkl", images=False, tables=True),
 }
 LEARNED = tuple(name for name, f in FEATURE_SETS.items() if f.model)
 HANDMADE = tuple(name for name, f in FEATURE_SETS.items() if f.handmade)
@@ -63,16 +66,63 @@ def feature_path(dataset: str, features: str, results: str | Path = "results") -
     return Path(results) / "represent" / dataset / f"{features}_features.npz"
 
 
+def applies(features: str, data_is_table: bool) -> bool:
+    entry = FEATURE_SETS[features]
+    return entry.tables if data_is_table else entry.images
+
+
 def flat_pixels(images: np.ndarray) -> np.ndarray:
     """uint8 N×28×28 -> float32 N×784 in [0, 1] (the 'raw' features)."""
     pixels = int(np.prod(images.shape[1:]))  # not -1: an empty set (no test images) has 0
     return images.reshape(len(images), pixels).astype(np.float32) / 255.0
 
 
+def model_input(data: MnistStyle, x: np.ndarray) -> np.ndarray:
+    """What a fitted representation reads: pixels in [0, 1], or a table's encoded rows."""
+    return x if data.is_table else flat_pixels(x)
+
+
+def table_scaler():
+    """A table's raw features: empty cells take the training median, then every column is
+    standardised on the training rows (fitted without labels)."""
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(
+        SimpleImputer(strategy="median", keep_empty_features=True), StandardScaler()
+    )
+
+
 def fit_pca(data: MnistStyle, n_components: int, seed: int):
     from sklearn.decomposition import PCA
+    from sklearn.pipeline import make_pipeline
 
+    if data.is_table:
+        k = min(n_components, data.x_train.shape[1])
+        model = make_pipeline(table_scaler(), PCA(n_components=k, random_state=seed))
+        return model.fit(data.x_train)
     return PCA(n_components=n_components, random_state=seed).fit(flat_pixels(data.x_train))
+
+
+def fit_tree_embedding(
+    data: MnistStyle, n_estimators: int, max_depth: int, components: int, seed: int
+):
+    """``trees``: the leaves a row reaches in random trees (one-hot, sparse), reduced by a
+    truncated SVD; nothing sees a label."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.ensemble import RandomTreesEmbedding
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
+    if not data.is_table:
+        raise InputError("trees features apply to tables only; choose another feature set")
+    model = make_pipeline(
+        SimpleImputer(strategy="median", keep_empty_features=True),
+        RandomTreesEmbedding(n_estimators=n_estimators, max_depth=max_depth, random_state=seed),
+        TruncatedSVD(n_components=components, random_state=seed),
+    )
+    return model.fit(data.x_train)
 
 
 def save_pickle(obj: object, dest: str | Path) -> None:
@@ -99,17 +149,27 @@ def read_features(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def train_test_matrices(data: MnistStyle, features_path: str | Path | None):
-    """Training and test matrices: a feature file's, or raw pixels when no file is given."""
+    """Training and test matrices: a feature file's, or raw pixels when no file is given (a
+    table's raw features: filled and standardised on the training rows)."""
     if not features_path:
+        if data.is_table:
+            scaler = table_scaler().fit(data.x_train)
+            return (
+                scaler.transform(data.x_train).astype(np.float32),
+                scaler.transform(data.x_test).astype(np.float32),
+            )
         return flat_pixels(data.x_train), flat_pixels(data.x_test)
     return read_features(features_path)
 
 
 def embed_with(model_path: str | Path, data: MnistStyle, threads: int = 1):
     """Train and test features from a fitted model file: a pickled PCA or a Keras encoder."""
-    if Path(model_path).suffix == ".pkl":
-        pca: Any = load_pickle(model_path)
-        return pca.transform(flat_pixels(data.x_train)), pca.transform(flat_pixels(data.x_test))
+    if Path(model_path).suffix == ".pkl":  # a scikit-learn transformer (pca, trees)
+        model: Any = load_pickle(model_path)
+        return (
+            model.transform(model_input(data, data.x_train)),
+            model.transform(model_input(data, data.x_test)),
+        )
     from dsplaybook.represent.keras_runtime import configure
 
     configure(0, threads)

@@ -105,6 +105,15 @@ class SslCnn(SelfSupervised, Scaled[SslEpochs]):
         return {**SelfSupervised.pick(self), **self.current.to_data()}
 
 
+class TreeEmbedding(Section):
+    """A table's ``trees`` features: which leaf of each of many random trees a row falls in
+    (scikit-learn's RandomTreesEmbedding, no labels), reduced to dense dimensions by SVD."""
+
+    n_estimators: int = Field(100, ge=1, description="Random trees.")
+    max_depth: int = Field(5, ge=1, le=20, description="Depth of each tree (2^depth leaves).")
+    components: int = Field(32, ge=2, description="Dimensions kept by the SVD.")
+
+
 class NetworkSettings(Section):
     """A ``represent.<network>`` block plus its ``kind``: autoencoder (dense), conv (conv
     VAE) or dense (dense VAE). Only the layer list of the kind's own shape is used."""
@@ -127,7 +136,10 @@ class Represent(Section):
     train_subset: int = Field(
         0, ge=0, description="Train on the first N training images (0 for all); quick runs."
     )
-    pca_components: int = Field(50, ge=2, description="Dimensions of the pca features.")
+    pca_components: int = Field(
+        50, ge=2, description="Dimensions of the pca features (a table: at most its columns)."
+    )
+    trees: TreeEmbedding = block(TreeEmbedding)
     hog: HogSettings = block(HogSettings)
     autoencoder: Autoencoder = block(Autoencoder)
     reconstruction_images: int = Field(

@@ -31,11 +31,57 @@ def human_labelling_summary(wildcards):
     return f"results/label_budget/{wildcards.dataset}/summary.csv"
 
 
+def table_sweep(dataset):
+    """A table's own sweep block (None for an image set)."""
+    table = TABLE_DATASETS.get(dataset)
+    return table.sweep if table else None
+
+
+def dataset_budgets(wildcards):
+    table = table_sweep(wildcards.dataset)
+    return list(table.budgets) if table else config["label_budget"]["budgets"]
+
+
+def selection_settings(wildcards):
+    """label_budget.selection, measuring in the table's selection_features for a table."""
+    table = table_sweep(wildcards.dataset)
+    selection = config["label_budget"]["selection"]
+    return {**selection, "features": table.selection_features} if table else selection
+
+
+def sweep_settings(wildcards):
+    """What a cell reads: the draws, a table's budgets, its recall precision, and the
+    all-labels fit (random selection of a table only)."""
+    table = table_sweep(wildcards.dataset)
+    if not table:
+        return SWEEP
+    return {
+        **SWEEP,
+        "budgets": list(table.budgets),
+        "precision": table.precision,
+        "all_labels": table.all_labels and wildcards.selection == "random",
+    }
+
+
+def dataset_metric(wildcards):
+    table = table_sweep(wildcards.dataset)
+    return table.metric if table else "accuracy"
+
+
+def reference_shares(wildcards):
+    table = table_sweep(wildcards.dataset)
+    return list(table.reference_shares) if table and table.all_labels else []
+
+
 def selection_features_file(wildcards):
     """random needs no features (its draws depend on the seed alone)."""
     if wildcards.selection == "random":
         return []
-    return feature_file(wildcards.dataset, SETTINGS.label_budget.selection.features)
+    table = table_sweep(wildcards.dataset)
+    features = (
+        table.selection_features if table else SETTINGS.label_budget.selection.features
+    )
+    return feature_file(wildcards.dataset, features)
 
 
 def selection_hyperparameters(wildcards):
@@ -57,7 +103,16 @@ def method_hyperparameters(wildcards):
 def dataset_cells(dataset):
     """(selection, features, method) cells of the dataset's sweep (label_budget.skip and
     selection_cells applied)."""
-    lb = SETTINGS.label_budget
+    lb, table = SETTINGS.label_budget, table_sweep(dataset)
+    if table:  # a table's own feature sets and selection cells
+        return selection_cells(
+            dataset,
+            lb.selections,
+            table.features,
+            lb.methods,
+            lb.skip,
+            table.selection_cells,
+        )
     return selection_cells(
         dataset, lb.selections, lb.features, lb.methods, lb.skip, lb.selection_cells
     )
@@ -107,7 +162,7 @@ def label_budget_targets():
         return expand(f"results/{folder}/{{dataset}}/{{name}}", dataset=ids, name=names)
 
     return (
-        files("label_budget", sweep, BUILTIN_IDS)
+        files("label_budget", sweep, BUILTIN_IDS + list(TABLE_DATASETS))
         + files("represent", represent, SETTINGS.dataset_ids())
         + files("label_budget", simulated, SETTINGS.simulated_labelled_ids())
         + files("label_budget", human, SETTINGS.human_labelled_ids())
