@@ -303,3 +303,12 @@ def test_the_label_page_refuses_a_table_in_one_line(tmp_path):
     with pytest.raises(SystemExit) as stop:
         main(["--config", str(config), "--dataset", "parts", "--queue-path"])
     assert "is a table" in str(stop.value) and "labels.csv" in str(stop.value)
+
+
+def test_a_parquet_table_without_its_engine_or_broken_gets_one_line(tmp_path):
+    path = table(tmp_path / "t.parquet", b"not parquet at all")
+    with pytest.raises(InputError) as err:
+        build_table_dataset(settings(file="t.parquet"), path)
+    message = str(err.value)
+    assert str(path) in message and "\n" not in message
+    assert "needs pyarrow" in message or "not a readable Parquet" in message

@@ -209,8 +209,9 @@ class TableDataset(Section):
     )
     source: Literal["table"] = Field(description="table: a CSV table (docs/tables.md).")
     file: FileName = Field(
-        description="The table's file name (CSV, optionally .gz): fetched from the mirror "
-        "folder, then from url, into resources/tables/<name>/."
+        description="The table's file name (CSV, optionally .gz; or .parquet with pyarrow "
+        "installed): fetched from the mirror folder, then from url, into "
+        "resources/tables/<name>/."
     )
     test_file: FileName | Literal[""] = Field(
         "",

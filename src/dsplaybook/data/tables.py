@@ -86,8 +86,42 @@ def read_raw(path: str | Path, t: TableDataset, nrows: int | None = None) -> pd.
     """The file as text cells (nothing parsed yet), with the declared columns present."""
     path = Path(path)
     names = list(t.columns) if t.columns else None
+    if path.suffix.lower() == ".parquet":
+        frame = read_parquet(path, nrows)
+    else:
+        frame = read_csv(path, t, names, nrows)
+    if frame.empty:
+        raise InputError(f"{path}: no data rows; check the file")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    declared = [t.label, *t.numeric, *t.categorical, *t.drop, t.group, t.time]
+    for column in filter(None, declared):
+        if column not in frame.columns:
+            raise InputError(
+                f"{path}: column {column!r} (datasets[{t.name}]) is not in the file, whose "
+                f"columns are {_some(frame.columns)}; fix the name in config"
+            )
+    return frame
+
+
+def read_parquet(path: Path, nrows: int | None) -> pd.DataFrame:
+    """A Parquet file as text cells (empty for missing), like a CSV's."""
     try:
-        frame = pd.read_csv(
+        frame = pd.read_parquet(path)
+    except ImportError as err:
+        raise InputError(
+            f"{path}: reading Parquet needs pyarrow; `pip install pyarrow` or save the table as CSV"
+        ) from err
+    except (OSError, ValueError) as err:
+        raise InputError(f"{path}: not a readable Parquet table ({err}); re-export it") from err
+    frame = frame.head(nrows) if nrows else frame
+    return frame.astype(object).where(frame.notna(), "").astype(str)
+
+
+def read_csv(
+    path: Path, t: TableDataset, names: list[str] | None, nrows: int | None
+) -> pd.DataFrame:
+    try:
+        return pd.read_csv(
             path,
             header=0 if t.header else None,
             names=names,
@@ -102,17 +136,6 @@ def read_raw(path: str | Path, t: TableDataset, nrows: int | None = None) -> pd.
             f"{path}: not a readable CSV table ({str(err).splitlines()[0]}); "
             "fix the file or re-export it as UTF-8 CSV"
         ) from err
-    if frame.empty:
-        raise InputError(f"{path}: no data rows; check the file")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    declared = [t.label, *t.numeric, *t.categorical, *t.drop, t.group, t.time]
-    for column in filter(None, declared):
-        if column not in frame.columns:
-            raise InputError(
-                f"{path}: column {column!r} (datasets[{t.name}]) is not in the file, whose "
-                f"columns are {_some(frame.columns)}; fix the name in config"
-            )
-    return frame
 
 
 def _some(values) -> str:
