@@ -312,3 +312,20 @@ def test_a_parquet_table_without_its_engine_or_broken_gets_one_line(tmp_path):
     message = str(err.value)
     assert str(path) in message and "\n" not in message
     assert "needs pyarrow" in message or "not a readable Parquet" in message
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ({"name": "fashion_mnist"}, "key 'datasets.0': name 'fashion_mnist' is a built-in"),
+        ({"label": None}, "key 'datasets.0.label': Field required"),
+        ({"bogus": 1}, "unknown key 'datasets.0.bogus'; allowed keys here: categorical, classes"),
+        ({"sweep": {"metric": "auc"}}, "key 'datasets.0.sweep.metric': 'auc'"),
+    ],
+)
+def test_a_bad_table_entry_names_its_own_key(entry, expected):
+    base = {"name": "parts", "source": "table", "file": "p.csv", "label": "y"}
+    given = {k: v for k, v in {**base, **entry}.items() if v is not None}
+    with pytest.raises(ConfigError) as err:
+        load_config({"datasets": [given]})
+    assert expected in str(err.value)

@@ -86,12 +86,13 @@ def describe(err: ValidationError, model: type[BaseModel], source: str) -> str:
     """The most specific error of ``err`` as one line: the deepest key (a list item's
     pattern over the list's length), and of a union's members the one that got furthest."""
     error = min(err.errors(), key=lambda e: (-len(e["loc"]), e["type"] == "model_type"))
-    keys, info = _walk(model, error["loc"])
+    keys, info, _ = _walk(model, error["loc"])
     key = ".".join(keys) or "(top level)"
     value = error.get("input")
     if error["type"] == "extra_forbidden":
         parent = ".".join(keys[:-1])
-        allowed = ", ".join(sorted(_fields_at(model, keys[:-1])))
+        parent_model = _walk(model, error["loc"][:-1])[2]
+        allowed = ", ".join(sorted(parent_model.model_fields if parent_model else ()))
         where = f"{parent}." if parent else ""
         return f"{source}: unknown key '{where}{keys[-1]}'; allowed keys here: {allowed}"
     if isinstance(value, str) and error["type"] in ("model_type", "dict_type", "list_type"):
@@ -110,31 +111,30 @@ def describe(err: ValidationError, model: type[BaseModel], source: str) -> str:
     return " ".join(f"{source}: key '{key}': {shown}{message}{fix}".split())
 
 
-def _fields_at(model: type[BaseModel], keys: list[str]) -> list[str]:
-    node: Any = model
-    for key in keys:
-        node = _sub_model(node.model_fields[key].annotation) if key in node.model_fields else None
-        if node is None:
-            return []
-    return list(node.model_fields)
-
-
-def _sub_model(annotation: Any) -> type[BaseModel] | None:
-    """The model inside an annotation (``M``, ``M | None``, ``dict[str, M]``, ``tuple[M, ...]``)."""
+def _sub_models(annotation: Any) -> list[type[BaseModel]]:
+    """The models inside an annotation (``M``, ``M | None``, ``dict[str, M]``,
+    ``tuple[A | B, ...]``), in order."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _sub_model(arg)
-        if found is not None:
-            return found
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _sub_models(arg)]
+
+
+def _tagged(models: list[type[BaseModel]], tag: str) -> type[BaseModel] | None:
+    """The member of a discriminated union whose tag field (a one-value Literal) is ``tag``."""
+    for member in models:
+        for field in member.model_fields.values():
+            is_tag = typing.get_origin(field.annotation) is typing.Literal
+            if is_tag and typing.get_args(field.annotation) == (tag,):
+                return member
     return None
 
 
-def _walk(model: type[BaseModel], loc: tuple) -> tuple[list[str], Any]:
-    """Config keys along a pydantic error location (union tags dropped) and the
-    FieldInfo of the last field met."""
+def _walk(model: type[BaseModel], loc: tuple) -> tuple[list[str], Any, Any]:
+    """Config keys along a pydantic error location (union tags dropped), the FieldInfo of
+    the last field met and the model reached (None inside a plain mapping)."""
     keys: list[str] = []
     node: Any = model
+    members: list[type[BaseModel]] = [model]
     info = None
     for part in loc:
         if isinstance(part, int):
@@ -147,12 +147,15 @@ def _walk(model: type[BaseModel], loc: tuple) -> tuple[list[str], Any]:
         if part in fields:
             keys.append(part)
             info = fields[part]
-            node = _sub_model(info.annotation)
+            members = _sub_models(info.annotation)
+            node = members[0] if members else None
+        elif (tagged := _tagged(members, part)) is not None:
+            node = tagged  # a discriminated union's member, named by its tag
         elif "[" in part or part[:1].isupper() or part in ("str", "int", "float", "bool"):
             continue  # a union member's tag, not a key
         else:
             keys.append(part)  # a mapping's key or an unknown key
-    return keys, info
+    return keys, info, node
 
 
 def first_sentence(text: str) -> str:

@@ -96,13 +96,24 @@ class QuickDraw(QuickDrawBuild):
     )
 
 
-class FolderDataset(Section):
-    """Your own images: a folder with <class>/ and unlabelled/ sub-folders (docs/data.md)."""
+class NamedDataset(Section):
+    """A dataset of yours: its name in results/, never a built-in one's."""
 
     name: str = Field(
         pattern="^[a-z0-9_]+$",
         description="The dataset's name in results/ (lower case, digits, _).",
     )
+
+    @model_validator(mode="after")
+    def _not_a_builtin_name(self) -> NamedDataset:
+        if self.name in (*BUILTIN, quickdraw_id("synthetic")):
+            raise ValueError(f"name {self.name!r} is a built-in dataset's; choose another")
+        return self
+
+
+class FolderDataset(NamedDataset):
+    """Your own images: a folder with <class>/ and unlabelled/ sub-folders (docs/data.md)."""
+
     source: Literal["folder"] = Field(description="folder: a folder of your own images.")
     path: str = Field(
         min_length=1,
@@ -136,12 +147,6 @@ class FolderDataset(Section):
     test_fraction: float = Field(
         0.2, ge=0, lt=1, description="Share of the labelled images held out as the test set."
     )
-
-    @model_validator(mode="after")
-    def _not_a_builtin_name(self) -> FolderDataset:
-        if self.name in (*BUILTIN, quickdraw_id("synthetic")):
-            raise ValueError(f"name {self.name!r} is a built-in dataset's; choose another")
-        return self
 
 
 TABLE_FEATURES = ("raw", "pca", "trees")  # the feature sets that apply to a table
@@ -200,13 +205,9 @@ class TableSweep(Section):
     )
 
 
-class TableDataset(Section):
+class TableDataset(NamedDataset):
     """A table (CSV) whose label column may be partly empty: docs/tables.md."""
 
-    name: str = Field(
-        pattern="^[a-z0-9_]+$",
-        description="The dataset's name in results/ (lower case, digits, _).",
-    )
     source: Literal["table"] = Field(description="table: a CSV table (docs/tables.md).")
     file: FileName = Field(
         description="The table's file name (CSV, optionally .gz; or .parquet with pyarrow "
@@ -294,9 +295,8 @@ class TableDataset(Section):
             raise ValueError("header is false: list the file's column names in columns")
         if self.group and self.time:
             raise ValueError("give group or time, not both: a split can follow only one")
-        if self.name in (*BUILTIN, quickdraw_id("synthetic")):
-            raise ValueError(f"name {self.name!r} is a built-in dataset's; choose another")
         return self
 
 
-Dataset = Literal[BUILTIN] | FolderDataset | TableDataset
+# a dataset of yours is told apart by its `source`, so an error names that entry's keys
+Dataset = Literal[BUILTIN] | Annotated[FolderDataset | TableDataset, Field(discriminator="source")]
