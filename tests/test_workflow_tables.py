@@ -97,10 +97,11 @@ def test_a_table_runs_end_to_end_with_rare_class_scores(table_run):
     labelled = int((machine_table()["failure"] != "").sum())
     train = summary[summary["budget"] > 100]["budget"].unique()
     assert len(train) == 1 and train[0] < labelled  # all training labels: the reference
-    # better than chance: average precision of a random ranking is the prevalence
-    test_prevalence = 0.1  # about 8% fail; a learnt ranking is far above it
+    # better than chance: average precision of a random ranking is the prevalence (12%)
+    failure = machine_table()["failure"]
+    prevalence = (failure == "1").sum() / (failure != "").sum()
     best = summary[summary["budget"] == 100]["average_precision_mean"].max()
-    assert best > 3 * test_prevalence
+    assert best > 3 * prevalence
     needed = pd.read_csv(out / "label_budget/parts/labels_needed.csv")
     assert set(needed["metric"]) == {"average_precision"}
     assert needed["goal_is"].str.contains("all labels").all()
@@ -115,7 +116,7 @@ def test_a_table_audit_sees_no_group_across_its_grouped_split(table_run):
 
 
 def test_a_bad_table_stops_the_build_with_one_line(table_run, tmp_path):
-    bad = machine_table(100)
+    bad = machine_table(100).astype({"torque": object})
     bad.loc[5, "torque"] = "n/a?"
     mirror = tmp_path / "mirror"
     mirror.mkdir()
