@@ -329,3 +329,37 @@ def test_a_bad_table_entry_names_its_own_key(entry, expected):
     with pytest.raises(ConfigError) as err:
         load_config({"datasets": [given]})
     assert expected in str(err.value)
+
+
+def test_a_table_is_fetched_from_its_url_checked_and_never_half_written(file_server, tmp_path):
+    import hashlib
+
+    from dsplaybook.data.download import RetryPolicy
+    from dsplaybook.data.tables import download_table_file
+
+    fast = RetryPolicy(attempts=2, backoff_s=0.0, timeout_s=5)
+    body = TINY.encode()
+    file_server.files["/tables/t.csv"] = body
+    t = settings(url=file_server.base_url + "/tables/", drop=["id"], categorical=["colour"])
+    dest = tmp_path / "resources" / "t.csv"
+    download_table_file(t, "t.csv", dest, fast)
+    assert dest.read_bytes() == body
+    # a pinned checksum that differs: one line, nothing left behind
+    wrong = t.model_copy(update={"sha256": {"t.csv": hashlib.sha256(b"x").hexdigest()}})
+    other = tmp_path / "other" / "t.csv"
+    with pytest.raises(InputError) as err:
+        download_table_file(wrong, "t.csv", other, fast)
+    assert "sha256" in str(err.value) and "mirror" in str(err.value)
+    assert not other.exists()
+    # an HTML error page instead of the table: it does not have the declared columns
+    file_server.files["/tables/t.csv"] = b"<html><body>Service moved</body></html>\n"
+    with pytest.raises(InputError, match=r"t.csv \(not the table: no data rows"):
+        download_table_file(t, "t.csv", other, fast)
+    assert not other.exists()
+    # the mirror folder is tried first
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / "t.csv").write_bytes(body)
+    requests = len(file_server.requests)
+    download_table_file(t.model_copy(update={"mirror": str(mirror)}), "t.csv", other, fast)
+    assert other.read_bytes() == body and len(file_server.requests) == requests

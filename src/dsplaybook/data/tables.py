@@ -67,8 +67,8 @@ def download_table_file(
             return
         try:
             read_raw(path, t, nrows=50)
-        except InputError as err:
-            raise ContentError(str(err)) from err
+        except InputError as err:  # say why without the temporary file's name
+            raise ContentError(f"not the table: {str(err).split(': ', 1)[-1]}") from err
 
     fetch_verified(
         dest,
