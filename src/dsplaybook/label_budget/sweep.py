@@ -232,7 +232,7 @@ def ranking_scores(scores: np.ndarray, y_test: np.ndarray, precision: float) -> 
     return {"average_precision": float(np.mean(ap)), "recall_at_precision": float(np.mean(rp))}
 
 
-def test_scores(model, x_test, y_test, n_classes: int, precision: float) -> dict[str, float]:
+def scores_on_test(model, x_test, y_test, n_classes: int, precision: float) -> dict[str, float]:
     """Every score of a fitted model on the test set (the rare-class ones too)."""
     predicted = model.predict(x_test)
     return {
@@ -293,7 +293,7 @@ def run_cell(
                 "budget": budget,
                 "draw": draw,
                 "seed": seed,
-                **test_scores(model, x_test, y_test, n_classes, s.precision),
+                **scores_on_test(model, x_test, y_test, n_classes, s.precision),
                 **accept_columns(model, x_train, y_train, audit, accept_pool, s.accept_accuracies),
                 "fit_seconds": fit_seconds,
             }
