@@ -363,3 +363,19 @@ def test_a_table_is_fetched_from_its_url_checked_and_never_half_written(file_ser
     requests = len(file_server.requests)
     download_table_file(t.model_copy(update={"mirror": str(mirror)}), "t.csv", other, fast)
     assert other.read_bytes() == body and len(file_server.requests) == requests
+
+
+def test_the_example_run_config_is_valid_over_config_yaml():
+    """docs/examples/tables.yaml as `--configfile` gives it: deep-merged over config.yaml."""
+
+    def merged(base: dict, extra: dict) -> dict:
+        out = dict(base)
+        for key, value in extra.items():
+            both = isinstance(value, dict) and isinstance(base.get(key), dict)
+            out[key] = merged(base[key], value) if both else value
+        return out
+
+    base = yaml.safe_load((REPO / "config.yaml").read_text())
+    config = load_config(merged(base, yaml.safe_load(EXAMPLE.read_text())))
+    assert list(config.table_datasets) == ["ai4i", "nsl_kdd"]
+    assert config.table_datasets["nsl_kdd"].sweep.metric == "macro_f1"
