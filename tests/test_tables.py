@@ -379,3 +379,13 @@ def test_the_example_run_config_is_valid_over_config_yaml():
     config = load_config(merged(base, yaml.safe_load(EXAMPLE.read_text())))
     assert list(config.table_datasets) == ["ai4i", "nsl_kdd"]
     assert config.table_datasets["nsl_kdd"].sweep.metric == "macro_f1"
+
+
+def test_a_time_column_of_dates_sorts_as_dates_and_a_bad_one_is_named(tmp_path):
+    days = [f"2024-01-{d:02d}" for d in range(1, 31)]
+    rows = ["t,x,y"] + [f"{day},{i},{'ab'[i % 2]}" for i, day in enumerate(days)]
+    data = build_table_dataset(settings(time="t"), table(tmp_path / "t.csv", "\n".join(rows)))
+    assert data.x_test[:, 0].min() > data.x_train[:, 0].max()  # the last days are the test
+    rows[3] = "soon,2,a"
+    with pytest.raises(InputError, match=r"column 't' \(time\): 'soon' is neither"):
+        build_table_dataset(settings(time="t"), table(tmp_path / "t.csv", "\n".join(rows)))
