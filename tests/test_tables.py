@@ -389,3 +389,12 @@ def test_a_time_column_of_dates_sorts_as_dates_and_a_bad_one_is_named(tmp_path):
     rows[3] = "soon,2,a"
     with pytest.raises(InputError, match=r"column 't' \(time\): 'soon' is neither"):
         build_table_dataset(settings(time="t"), table(tmp_path / "t.csv", "\n".join(rows)))
+
+
+def test_the_table_feature_vocabulary_is_the_registrys():
+    """data.settings cannot import the represent registry (layers), so its list of the
+    feature sets a table sweeps is checked against the registry's flags here."""
+    from dsplaybook.data.settings import TABLE_FEATURES
+    from dsplaybook.represent.features import FEATURE_SETS
+
+    assert tuple(n for n, f in FEATURE_SETS.items() if f.tables) == TABLE_FEATURES

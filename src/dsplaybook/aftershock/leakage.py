@@ -182,6 +182,9 @@ def grouped_resplits(
     return rows.sort_values(["resplit"], kind="stable").reset_index(drop=True)
 
 
+SHIFT_MARGIN = 0.02  # a test set this much (in AUC) below the re-splits is a shift, at least
+
+
 def run_audit(
     table: pd.DataFrame,
     *,
@@ -199,8 +202,13 @@ def run_audit(
     near_significant: int = 3,
     informative_auc: float = 0.6,
     inversion_sd: float = 1.0,
+    perfect_auc: float | None = None,
+    report_shift: bool = False,
 ) -> AuditResult:
-    """Run every check; ``findings`` are plain sentences, flags start with 'FLAG'."""
+    """Run every check; ``findings`` are plain sentences, flags start with 'FLAG'.
+    ``perfect_auc`` also flags a model at least that good on the test set (columns that
+    together restate the label); ``report_shift`` notes a test set much harder than the
+    re-splits (below their mean by ``inversion_sd`` sd and at least ``SHIFT_MARGIN``)."""
     missing = [c for c in (label, split, group, *features) if c not in table.columns]
     if missing:
         raise ValueError(f"audit: column {missing[0]!r} is not in the table")
@@ -221,7 +229,9 @@ def run_audit(
         resplit_scores=resplits,
         test_scores=kept,
     )
-    result.findings = _findings(result, table, split, group, n_resplits, inversion_sd)
+    result.findings = _findings(
+        result, table, split, group, n_resplits, inversion_sd, perfect_auc, report_shift
+    )
     return result
 
 
@@ -232,6 +242,8 @@ def _findings(
     group: str,
     n_resplits: int,
     inversion_sd: float = 1.0,
+    perfect_auc: float | None = None,
+    report_shift: bool = False,
 ) -> list[str]:
     out = []
     for row in r.split_scores.itertuples():
@@ -263,6 +275,13 @@ def _findings(
         )
     for row in r.leaky_features.itertuples():
         out.append(f"FLAG leaked feature: {row.feature} alone reaches AUC {row.auc:.3f}.")
+    for row in r.split_scores.itertuples():
+        if perfect_auc is not None and row.test_auc >= perfect_auc:
+            out.append(
+                f"FLAG near-perfect model: {row.model} reaches AUC {row.test_auc:.4f} on the "
+                "test rows; check that no columns together restate the label (other labels, "
+                "outcomes recorded after the fact)."
+            )
     if not r.resplit_scores.empty:
         summary = r.resplit_scores.groupby("model")["auc"].agg(["mean", "std"])
         for row in r.split_scores.itertuples():
@@ -271,6 +290,16 @@ def _findings(
                 f"{row.model}: AUC {row.test_auc:.3f} on the original split, "
                 f"{m['mean']:.3f} ± {m['std']:.3f} over {n_resplits} grouped re-splits."
             )
+        for row in r.split_scores.itertuples():
+            mean, sd = summary.loc[row.model]
+            if report_shift and row.test_auc < mean - max(inversion_sd * sd, SHIFT_MARGIN):
+                out.append(
+                    f"NOTE shift: {row.model} reaches AUC {row.test_auc:.3f} on the test rows "
+                    f"but {mean:.3f} ± {sd:.3f} on re-splits of the same rows: the test rows "
+                    "differ from the training rows (new kinds, later times, other sites), "
+                    "which no re-split shows. Not a leak; expect the test figure, not the "
+                    "re-split one, in use."
+                )
     if not any(f.startswith("FLAG") for f in out):
         out.insert(0, "No leakage found: every check passed.")
     return out

@@ -93,6 +93,7 @@ def read_raw(path: str | Path, t: TableDataset, nrows: int | None = None) -> pd.
     if frame.empty:
         raise InputError(f"{path}: no data rows; check the file")
     frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame.apply(lambda column: column.str.strip())  # once: every use reads stripped
     declared = [t.label, *t.numeric, *t.categorical, *t.drop, t.group, t.time]
     for column in filter(None, declared):
         if column not in frame.columns:
@@ -162,7 +163,7 @@ def numeric_columns(frame: pd.DataFrame, t: TableDataset, path: Path) -> list[st
 
 def parse_numbers(frame: pd.DataFrame, column: str, path: Path) -> np.ndarray:
     """A numeric column as float (empty cells NaN), or the first bad cell named."""
-    text = frame[column].str.strip()
+    text = frame[column]
     values = pd.to_numeric(text.where(text != "", None), errors="coerce")
     bad = values.isna() & (text != "")
     if bad.any():
@@ -201,7 +202,7 @@ class Encoding:
     def encode(self, frame: pd.DataFrame, path: Path, unknown: str) -> np.ndarray:
         parts = [parse_numbers(frame, c, path)[:, None] for c in self.numeric]
         for column, values in self.categories:
-            cells = frame[column].str.strip().replace("", "(missing)")
+            cells = category_cells(frame, column)
             new = sorted(set(cells) - set(values))
             if new and unknown == "fail":
                 raise InputError(
@@ -213,16 +214,18 @@ class Encoding:
         return np.hstack(parts).astype(np.float32) if parts else np.zeros((len(frame), 0))
 
 
+def category_cells(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A categorical column's cells, an empty one as its own category."""
+    return frame[column].replace("", "(missing)")
+
+
 def learn_encoding(frame: pd.DataFrame, t: TableDataset, path: Path) -> Encoding:
     numeric = numeric_columns(frame, t, path)
     for column in [*numeric, *t.categorical]:
-        check_informative(path, column, frame[column].str.strip())
+        check_informative(path, column, frame[column])
     if not numeric and not t.categorical:
         raise InputError(f"{path}: no feature columns left; declare numeric or categorical")
-    categories = tuple(
-        (c, tuple(sorted(set(frame[c].str.strip().replace("", "(missing)")))))
-        for c in t.categorical
-    )
+    categories = tuple((c, tuple(sorted(set(category_cells(frame, c))))) for c in t.categorical)
     return Encoding(tuple(numeric), categories)
 
 
@@ -232,7 +235,6 @@ def label_classes(
     """Class names and the labels as indices (-1: empty cell)."""
 
     def mapped(values: pd.Series) -> pd.Series:
-        values = values.str.strip()
         return values.map(lambda v: t.label_map.get(v, v) if v else "")
 
     y_train = mapped(train)
@@ -260,10 +262,9 @@ def label_classes(
     return classes, y_tr, y_te
 
 
-def time_order(values: pd.Series, column: str, path: Path) -> np.ndarray:
+def time_order(text: pd.Series, column: str, path: Path) -> np.ndarray:
     """A time column's values as sortable keys: numbers, else dates (text would put '10'
     before '9')."""
-    text = values.str.strip()
     numbers = pd.to_numeric(text, errors="coerce")
     if not numbers.isna().any():
         return numbers.to_numpy(dtype=float)
@@ -303,25 +304,20 @@ def build_table_dataset(t: TableSettings, train_path: str | Path, test_path=None
     """The table dataset from its file(s) (see the module's docstring)."""
     train_path = Path(train_path)
     frame = read_raw(train_path, t)
-    if t.test_file:
-        test_path = Path(test_path)
-        test_frame = read_raw(test_path, t)
-        classes, y, y_test = label_classes(frame[t.label], test_frame[t.label], t, train_path)
+    test_frame = read_raw(Path(test_path), t) if t.test_file else None
+    test_labels = test_frame[t.label] if test_frame is not None else None
+    classes, y, y_test = label_classes(frame[t.label], test_labels, t, train_path)
+    encoding = learn_encoding(frame, t, train_path)  # the whole training file's categories
+    x = encoding.encode(frame, train_path, "fail")
+    groups = frame[t.group].to_numpy(str) if t.group else None
+    if test_frame is not None:
         assert y_test is not None
-        encoding = learn_encoding(frame, t, train_path)
-        x = encoding.encode(frame, train_path, "fail")
-        x_test = encoding.encode(test_frame, test_path, t.unknown_categories)
-        groups = frame[t.group].to_numpy(str) if t.group else None
+        x_test = encoding.encode(test_frame, Path(test_path), t.unknown_categories)
         groups_test = test_frame[t.group].to_numpy(str) if t.group else None
-    else:
-        classes, y_all, _ = label_classes(frame[t.label], None, t, train_path)
-        encoding = learn_encoding(frame, t, train_path)
-        x_all = encoding.encode(frame, train_path, "fail")
-        held = split_rows(frame, y_all >= 0, t, train_path)
-        x, y, x_test, y_test = x_all[~held], y_all[~held], x_all[held], y_all[held]
-        all_groups = frame[t.group].to_numpy(str) if t.group else None
-        groups = all_groups[~held] if all_groups is not None else None
-        groups_test = all_groups[held] if all_groups is not None else None
+    else:  # one file: hold out a share of its labelled rows
+        held = split_rows(frame, y >= 0, t, train_path)
+        x, x_test, y, y_test = x[~held], x[held], y[~held], y[held]
+        groups, groups_test = (groups[~held], groups[held]) if groups is not None else (None, None)
     log.info(
         "%s: %d training rows (%d labelled), %d test rows, %d features from %d columns, classes %s",
         t.name,

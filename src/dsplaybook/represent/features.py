@@ -66,11 +66,6 @@ def feature_path(dataset: str, features: str, results: str | Path = "results") -
     return Path(results) / "represent" / dataset / f"{features}_features.npz"
 
 
-def applies(features: str, data_is_table: bool) -> bool:
-    entry = FEATURE_SETS[features]
-    return entry.tables if data_is_table else entry.images
-
-
 def flat_pixels(images: np.ndarray) -> np.ndarray:
     """uint8 N×28×28 -> float32 N×784 in [0, 1] (the 'raw' features)."""
     pixels = int(np.prod(images.shape[1:]))  # not -1: an empty set (no test images) has 0

@@ -104,18 +104,12 @@ def dataset_cells(dataset):
     """(selection, features, method) cells of the dataset's sweep (label_budget.skip and
     selection_cells applied)."""
     lb, table = SETTINGS.label_budget, table_sweep(dataset)
-    if table:  # a table's own feature sets and selection cells
-        return selection_cells(
-            dataset,
-            lb.selections,
-            table.features,
-            lb.methods,
-            lb.skip,
-            table.selection_cells,
-        )
-    return selection_cells(
-        dataset, lb.selections, lb.features, lb.methods, lb.skip, lb.selection_cells
+    features, cells = (
+        (table.features, table.selection_cells)
+        if table
+        else (lb.features, lb.selection_cells)
     )
+    return selection_cells(dataset, lb.selections, features, lb.methods, lb.skip, cells)
 
 
 def sweep_cell_files(wildcards):
