@@ -23,8 +23,8 @@ from dsplaybook.lineups.backtest.run import RealContest, backtest, pit_error
 from dsplaybook.lineups.backtest.standings import read_standings
 from dsplaybook.lineups.contest.settings import Contest
 from dsplaybook.lineups.player_pool import read_player_pool
+from dsplaybook.lineups.presets import PRESETS
 from dsplaybook.lineups.projections import join_projections, read_projections
-from dsplaybook.lineups.rosters import PRESETS
 from dsplaybook.lineups.settings import LineupSettings, Simulation
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "contests"

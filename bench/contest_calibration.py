@@ -34,8 +34,9 @@ from dsplaybook.lineups.contest.ownership import (
 )
 from dsplaybook.lineups.contest.settings import Contest, OwnershipModel
 from dsplaybook.lineups.player_pool import read_player_pool
+from dsplaybook.lineups.presets import PRESETS
 from dsplaybook.lineups.projections import join_projections, name_key, read_projections
-from dsplaybook.lineups.rosters import PRESETS, plays
+from dsplaybook.lineups.rosters import plays
 from dsplaybook.lineups.settings import LineupSettings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "contests"

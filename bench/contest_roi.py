@@ -31,7 +31,7 @@ from dsplaybook.lineups.contest.play import play_contest
 from dsplaybook.lineups.contest.settings import Contest
 from dsplaybook.lineups.demo_pool import demo_pool
 from dsplaybook.lineups.player_pool import load_pool
-from dsplaybook.lineups.rosters import PRESETS
+from dsplaybook.lineups.presets import PRESETS
 from dsplaybook.lineups.settings import LineupSettings, PoolSettings, Simulation
 
 
@@ -77,7 +77,7 @@ def main() -> None:
     for name in names:
         path, roster, projection = pools[name]
         rules = PRESETS[roster]
-        pool = load_pool(path, PoolSettings(projection_column=projection), rules.positions)
+        pool = load_pool(path, PoolSettings(projection_column=projection), rules)
         started = time.perf_counter()
         result = play_contest(pool, rules, LineupSettings(), contest, Simulation(), args.seed)
         seconds = time.perf_counter() - started

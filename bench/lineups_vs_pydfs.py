@@ -41,7 +41,7 @@ from dsplaybook.lineups.engines.highs import HighsSequence
 from dsplaybook.lineups.formulation import EngineInputs, formulate
 from dsplaybook.lineups.optimize import LineupSettings, optimize_lineups, overlap_limit
 from dsplaybook.lineups.player_pool import read_player_pool
-from dsplaybook.lineups.rosters import PRESETS
+from dsplaybook.lineups.presets import PRESETS
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH_VENV = REPO / ".venv-bench-pydfs"

@@ -10,7 +10,8 @@ import pandas as pd
 
 from dsplaybook.lineups.checks import lineup_violations
 from dsplaybook.lineups.optimize import LineupSettings
-from dsplaybook.lineups.rosters import RosterRules
+from dsplaybook.lineups.rosters import RosterRules, SlotGroup
+from dsplaybook.lineups.slot_rows import slot_rows
 
 
 def small_pool(counts: dict[str, int], teams: int = 4, seed: int = 0, decimals: int = 4):
@@ -37,6 +38,44 @@ def small_pool(counts: dict[str, int], teams: int = 4, seed: int = 0, decimals: 
     return pd.DataFrame(rows)
 
 
+def preset_pool(rules: RosterRules, seed: int = 0, extra: int = 6) -> pd.DataFrame:
+    """A small pool for any roster: each slot group's count (+ a share of ``extra``) players at its
+    eligible positions in turn, on four teams in two games, salaries so the cap binds on
+    some draws; single-game slots get their copies (slot_rows), tiers a player per tier."""
+    if rules.mode == "tiers":
+        rules = RosterRules(
+            name="tiers",
+            salary_cap=rules.salary_cap,
+            slots=(*(SlotGroup(f"T{k}", frozenset([f"T{k}"]), 1) for k in range(1, 5)),),
+        )
+    positions = []
+    plain = [g for g in rules.slots if not g.eligible <= rules.multiplier_slots]
+    spare = -(-extra // len(plain))
+    for g in plain:
+        choices = sorted(g.eligible - {"FLEX", "UTIL"}) or sorted(g.eligible)
+        positions += [choices[k % len(choices)] for k in range(g.count + spare)]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k, pos in enumerate(positions):
+        team = int(rng.integers(4))
+        rows.append(
+            {
+                "id": f"p{k}",
+                "name": f"{pos} {k}",
+                "position": pos,
+                "team": f"T{team}",
+                "opponent": f"T{team ^ 1}",
+                "salary": float(int(rng.integers(35, 95)) * 100),
+                "projection": round(float(rng.uniform(2, 25)), 4),
+                "injury": "",
+            }
+        )
+    pool = pd.DataFrame(rows)
+    pool["salary"] = pool["salary"] * 0.9 * min(rules.salary_cap, 10**6) / (rules.size * 6_500)
+    pool["salary"] = pool["salary"].round()
+    return slot_rows(pool, rules)
+
+
 def all_valid_lineups(pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings):
     """Every roster that breaks no single-lineup rule: all combinations of roster-size
     players, checked by the independent checker (slots by matching). Salary and slots
@@ -55,6 +94,12 @@ def all_valid_lineups(pool: pd.DataFrame, rules: RosterRules, settings: LineupSe
     other_rules = settings.team_rules(rules) != plain.team_rules(rules) or settings.model_dump(
         exclude={"max_per_team", "min_teams", "min_games"}
     ) != plain.model_dump(exclude={"max_per_team", "min_teams", "min_games"})
+    # rules of the roster itself and captain copies: the full checker on every lineup
+    other_rules = other_rules or bool(
+        rules.position_caps
+        or rules.teams_exclude
+        or pool.get("person", pd.Series()).duplicated().any()
+    )
     fits: dict[tuple, bool] = {}
     valid = []
     for combo in itertools.combinations(range(len(pool)), rules.size):
@@ -136,7 +181,12 @@ def exact_sequence(pool, rules, settings, points_for=None):
     returned are in those points."""
     candidates = all_valid_lineups(pool, rules, settings)
     n, ids, team = settings.n_lineups, pool["id"].astype(str).tolist(), pool["team"].to_numpy()
-    limit = rules.size - 1 if settings.max_overlap is None else settings.max_overlap
+    # lineups always differ: at most size - 1 shared, whatever max_overlap says
+    limit = (
+        rules.size - 1
+        if settings.max_overlap is None
+        else min(settings.max_overlap, rules.size - 1)
+    )
 
     def band(b):
         return math.ceil(b.min * n - 1e-9), math.floor(b.max * n + 1e-9)

@@ -32,7 +32,8 @@ from dsplaybook.lineups.contest.play import play_contest
 from dsplaybook.lineups.contest.prizes import double_up, prize_pool, top_heavy
 from dsplaybook.lineups.contest.settings import Contest, OwnershipModel
 from dsplaybook.lineups.optimize import LineupSettings, optimize_lineups
-from dsplaybook.lineups.rosters import PRESETS, custom_rules
+from dsplaybook.lineups.presets import PRESETS
+from dsplaybook.lineups.rosters import custom_rules
 from dsplaybook.lineups.settings import Simulation
 
 NFL = PRESETS["fanduel_nfl"]

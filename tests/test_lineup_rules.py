@@ -4,6 +4,8 @@ and the independent checker rejecting lineups the sites would refuse."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,10 +15,11 @@ from lineup_fixtures import all_valid_lineups, exact_sequence, small_pool
 from dsplaybook.lineups.checks import lineup_violations, portfolio_violations
 from dsplaybook.lineups.noise import lineup_points
 from dsplaybook.lineups.optimize import InfeasibleRules, LineupSettings, optimize_lineups
-from dsplaybook.lineups.rosters import PRESETS, RosterRules
+from dsplaybook.lineups.presets import PRESETS, roster_rules
+from dsplaybook.lineups.rosters import RosterRules
 
 ROSTER = {"salary_cap": 45_000, "slots": {"QB": 1, "RB": 2, "WR": 2, "TE": 1, "D": 1}}
-MINI = RosterRules.from_config(ROSTER)
+MINI = roster_rules(ROSTER)
 COUNTS = {"QB": 3, "RB": 5, "WR": 6, "TE": 3, "D": 3}
 
 
@@ -50,10 +53,10 @@ STATIC_RULES = {
 
 
 def _rules_and_settings(name: str, **extra):
-    rules_update, roster_rules = STATIC_RULES[name]
-    rules = RosterRules.from_config({**ROSTER, **(roster_rules or {})})
+    rules_update, roster_spec = STATIC_RULES[name]
+    rules = roster_rules({**ROSTER, **(roster_spec or {})})
     settings = LineupSettings.unconstrained(**rules_update, **extra)
-    if roster_rules:  # the roster's own rules apply through "site"
+    if roster_spec:  # the roster's own rules apply through "site"
         settings = settings.model_copy(
             update={"max_per_team": "site", "min_teams": "site", "min_games": "site"}
         )
@@ -166,14 +169,6 @@ def _roster_lineup(pool: pd.DataFrame, rules: RosterRules) -> np.ndarray:
     return np.arange(rules.size)
 
 
-def test_presets_carry_their_sites_rules():
-    for name, rules in PRESETS.items():
-        if name.startswith("fanduel"):
-            assert (rules.max_per_team, rules.min_teams, rules.min_games) == (4, 3, None)
-        else:
-            assert (rules.max_per_team, rules.min_teams, rules.min_games) == (None, None, 2)
-
-
 def test_the_checker_rejects_a_one_game_draftkings_lineup():
     rules = PRESETS["draftkings_nba"]
     positions = ["PG", "SG", "SF", "PF", "C", "PG", "SF", "C"]
@@ -226,26 +221,45 @@ def test_the_site_rules_bind_the_optimiser_on_a_small_slate():
         optimize_lineups(pool, PRESETS["draftkings_nba"], LineupSettings(stack=False))
 
 
-@pytest.mark.parametrize("preset", PRESETS)
+WITH_SITE_RULES = [
+    name
+    for name, r in PRESETS.items()
+    if (r.max_per_team or r.size) < r.size or r.min_teams or r.min_games or r.position_caps
+]
+
+
+@pytest.mark.parametrize("preset", WITH_SITE_RULES)
 def test_every_presets_site_rules_against_exhaustive_search(preset):
     from test_lineups import _preset_pool
 
     site = LineupSettings(stack=False, avoid_opposing_defense=False, n_lineups=3, max_exposure=1.0)
     binds = False
-    for seed in range(3):
+    # four fifths of the players in one game, then four fifths on one team: the site
+    # rules bind on such slates (a captain copy stays on his player's team)
+    for seed, teams, opponents in (
+        (0, ("T0", "T1", "T0", "T0", "T2"), ("T1", "T0", "T1", "T1", "T3")),
+        (1, ("T0",) * 9 + ("T2",), ("T1",) * 9 + ("T3",)),
+    ):
         pool, rules = _preset_pool(preset, seed)
-        # four fifths of the players in one game: the site rules bind on such a slate
+        uncapped = dataclasses.replace(rules, position_caps=())  # the roster's own caps off
+        person = pd.factorize(pool.get("person", pool["id"]))[0]
         pool = pool.assign(
-            team=[("T0", "T1", "T0", "T1", "T2")[i % 5] for i in range(len(pool))],
-            opponent=[("T1", "T0", "T1", "T0", "T3")[i % 5] for i in range(len(pool))],
+            team=[teams[i % len(teams)] for i in person],
+            opponent=[opponents[i % len(teams)] for i in person],
         )
         expected, _ = exact_sequence(pool, rules, site)
+        if len(expected) < site.n_lineups:  # too lopsided a slate: both say so
+            with pytest.raises(InfeasibleRules):
+                optimize_lineups(pool, rules, site)
+            free = LineupSettings.unconstrained(n_lineups=3, max_overlap=6)
+            binds |= len(optimize_lineups(pool, uncapped, free).lineups) == 3
+            continue
         result = optimize_lineups(pool, rules, site)
         values = [float(pool["projection"].to_numpy()[x].sum()) for x in result.lineups]
         assert values == pytest.approx(expected)
         assert portfolio_violations(pool, result.lineups, rules, site, result.slots) == []
         free = optimize_lineups(
-            pool, rules, LineupSettings.unconstrained(n_lineups=3, max_overlap=6)
+            pool, uncapped, LineupSettings.unconstrained(n_lineups=3, max_overlap=6)
         )
         binds |= bool(portfolio_violations(pool, free.lineups, rules, site))
     assert binds, f"{preset}: the site rules never bind on these pools"

@@ -5,7 +5,7 @@ import pytest
 from lineup_fixtures import small_pool
 
 from dsplaybook.lineups.optimize import LineupSettings, optimize_lineups
-from dsplaybook.lineups.rosters import PRESETS
+from dsplaybook.lineups.presets import PRESETS
 from dsplaybook.lineups.simulation import (
     SimulationSettings,
     build_portfolio,

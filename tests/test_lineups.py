@@ -15,6 +15,7 @@ from lineup_fixtures import (
     all_valid_lineups,
     best_given_earlier,
     brute_force_sequence,
+    preset_pool,
     small_pool,
 )
 
@@ -23,14 +24,12 @@ from dsplaybook.lineups.checks import lineup_violations, portfolio_violations, s
 from dsplaybook.lineups.engines import LineupEngine
 from dsplaybook.lineups.formulation import EngineInputs, formulate
 from dsplaybook.lineups.optimize import InfeasibleRules, LineupSettings, optimize_lineups
-from dsplaybook.lineups.rosters import PRESETS, RosterRules
+from dsplaybook.lineups.presets import PRESETS, roster_rules
 
 # A FanDuel-shaped roster small enough to enumerate: QB 1, RB 2, WR 2, TE 1, D 1.
-MINI = RosterRules.from_config(
-    {"salary_cap": 45_000, "slots": {"QB": 1, "RB": 2, "WR": 2, "TE": 1, "D": 1}}
-)
+MINI = roster_rules({"salary_cap": 45_000, "slots": {"QB": 1, "RB": 2, "WR": 2, "TE": 1, "D": 1}})
 # With a flex: 7 players, one of them RB, WR or TE.
-FLEX = RosterRules.from_config(
+FLEX = roster_rules(
     {
         "salary_cap": 40_000,
         "slots": {"QB": 1, "RB": 1, "WR": 2, "TE": 1, "D": 1},
@@ -69,6 +68,9 @@ def _values(pool, result):
 
 def _preset_pool(name, seed):
     rules = PRESETS[name]
+    if name not in PRESET_POOLS:  # every other site, sport and mode: a generated pool
+        pool = preset_pool(rules, seed)
+        return pool, rules.for_pool(pool["position"])
     pool = small_pool(PRESET_POOLS[name], seed=seed)
     # salaries around the cap, so it binds on some draws
     return pool.assign(salary=pool["salary"] * 0.9 * rules.salary_cap / (rules.size * 6_500)), rules
@@ -86,11 +88,19 @@ def test_single_lineup_is_optimal_against_exhaustive_search(rules, seed, engine)
     assert portfolio_violations(pool, result.lineups, rules, settings, result.slots) == []
 
 
-@pytest.mark.parametrize("preset", list(PRESETS))
-@pytest.mark.parametrize("seed", [0, 1])
+# the hand-built pools on two draws; every other preset on one generated pool, under its
+# site's own team rules (DraftKings NHL's goalie-free team count, MLB hitter caps, …)
+PRESET_DRAWS = [(p, s) for p in PRESET_POOLS for s in (0, 1)]
+PRESET_DRAWS += [(p, 0) for p in PRESETS if p not in PRESET_POOLS]
+
+
+@pytest.mark.parametrize(("preset", "seed"), PRESET_DRAWS)
 def test_every_preset_sequence_matches_exhaustive_search(preset, seed):
     pool, rules = _preset_pool(preset, seed)
-    settings = LineupSettings.unconstrained(n_lineups=4, max_overlap=rules.size - 3)
+    site = {"max_per_team": "site", "min_teams": "site", "min_games": "site"}
+    settings = LineupSettings.unconstrained(
+        n_lineups=4, max_overlap=rules.size - 3, **({} if preset in PRESET_POOLS else site)
+    )
     expected = brute_force_sequence(pool, rules, settings, 4)
     assert len(expected) == 4
     for engine in ENGINES:
@@ -310,7 +320,7 @@ def test_presets_match_the_sites():
         "fanduel_nba": (60_000, "PG PG SG SG SF SF PF PF C"),
         "draftkings_nba": (50_000, "PG SG SF PF C G F UTIL"),
     }
-    assert set(expected) == set(PRESETS)
+    assert set(expected) <= set(PRESETS)
     for name, (cap, slots) in expected.items():
         assert (PRESETS[name].salary_cap, " ".join(PRESETS[name].slot_names())) == (cap, slots)
     dk = {g.name: g.eligible for g in PRESETS["draftkings_nba"].slots}
@@ -320,13 +330,13 @@ def test_presets_match_the_sites():
 
 def test_bad_roster_config_is_one_line():
     with pytest.raises(ConfigError, match="unknown preset 'yahoo'"):
-        RosterRules.from_config("yahoo")
+        roster_rules("yahoo")
     with pytest.raises(ConfigError, match="position 'FB' has no slot"):
-        RosterRules.from_config(
+        roster_rules(
             {"salary_cap": 1, "slots": {"QB": 1}, "flex": [{"positions": ["FB"], "count": 1}]}
         )
     with pytest.raises(ConfigError, match=r"slots.RB': \[2, 3\] is not a number of slots.*flex"):
-        RosterRules.from_config({"salary_cap": 1, "slots": {"QB": 1, "RB": [2, 3]}})
+        roster_rules({"salary_cap": 1, "slots": {"QB": 1, "RB": [2, 3]}})
 
 
 def test_exposure_that_rounds_to_zero_names_the_product_and_the_fix():

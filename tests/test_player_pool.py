@@ -63,7 +63,7 @@ def test_drop_injured(tmp_path):
             "row 2 column 'Position': 'FB' is not a position",
         ),
         (lambda t: t.replace("FPPG", "Points"), "no projection column"),
-        (lambda t: "a;b\n1;2\n", "neither a FanDuel export"),
+        (lambda t: "a;b\n1;2\n", "not a FanDuel or Yahoo export"),
         (lambda t: t.replace("28.3", "inf"), "row 3 column 'FPPG': 'inf' is not a finite number"),
         (lambda t: t.replace("9400", "1e308"), "row 3 column 'Salary': '1e308' is out of range"),
         (lambda t: t.replace("26.1", "-nan"), "row 2 column 'FPPG': '-nan' is not a number"),
@@ -126,7 +126,7 @@ def test_not_active_players_are_dropped_by_default():
 
 def test_multi_position_players_are_read_and_each_position_checked(tmp_path):
     from dsplaybook.lineups.demo_pool import demo_draftkings_nba_pool
-    from dsplaybook.lineups.rosters import PRESETS
+    from dsplaybook.lineups.presets import PRESETS
 
     path = tmp_path / "dk.csv"
     frame = demo_draftkings_nba_pool(n_games=2, seed=0)

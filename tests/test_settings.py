@@ -21,7 +21,7 @@ from dsplaybook.label_budget.graph import GraphSpreading, GraphSvmEnsemble
 from dsplaybook.label_budget.methods import METHODS
 from dsplaybook.label_budget.selection import SELECTIONS
 from dsplaybook.label_budget.sweep import SweepSettings
-from dsplaybook.lineups.rosters import PRESETS
+from dsplaybook.lineups.presets import PRESETS
 from dsplaybook.represent.features import FEATURE_SETS
 from dsplaybook.settings import Config, load_config
 

@@ -9,7 +9,7 @@ from conftest import SHARED_DATA, WorkflowRun
 from dsplaybook.lineups.checks import portfolio_violations
 from dsplaybook.lineups.optimize import LineupSettings
 from dsplaybook.lineups.player_pool import read_player_pool
-from dsplaybook.lineups.rosters import PRESETS
+from dsplaybook.lineups.presets import PRESETS
 from dsplaybook.lineups.settings import PoolSettings
 from dsplaybook.lineups.tables import lineups_from_table, slots_from_table
 from dsplaybook.lineups.upload import read_upload

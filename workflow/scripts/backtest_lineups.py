@@ -9,8 +9,8 @@ from dsplaybook.lineups.contest.settings import Contest
 from dsplaybook.lineups.optimize import LineupSettings
 from dsplaybook.lineups.player_pool import read_player_pool
 from dsplaybook.lineups.plots import plot_backtest
+from dsplaybook.lineups.presets import roster_rules
 from dsplaybook.lineups.projections import join_projections, read_projections
-from dsplaybook.lineups.rosters import RosterRules
 from dsplaybook.lineups.settings import Simulation
 from dsplaybook.logs import run_rule
 
@@ -18,7 +18,7 @@ from dsplaybook.logs import run_rule
 def main(log) -> None:
     p = snakemake.params
     slate = Backtest.from_config(p.slate)
-    rules = RosterRules.from_config(slate.roster)
+    rules = roster_rules(slate.roster)
     pool = read_player_pool(  # projections come from the files, never the export's average
         snakemake.input.salaries, projection_column=None, positions=rules.positions
     )

@@ -5,7 +5,7 @@ from dsplaybook.atomic import write_csv
 from dsplaybook.lineups.late_swap import late_swap, started_players
 from dsplaybook.lineups.optimize import LineupSettings
 from dsplaybook.lineups.player_pool import PoolSettings, load_pool, projection_files
-from dsplaybook.lineups.rosters import RosterRules
+from dsplaybook.lineups.presets import roster_rules
 from dsplaybook.lineups.settings import LateSwap
 from dsplaybook.lineups.upload import read_upload
 from dsplaybook.logs import run_rule
@@ -13,7 +13,7 @@ from dsplaybook.logs import run_rule
 
 def main(log) -> None:
     p = snakemake.params
-    rules = RosterRules.from_config(p.roster)
+    rules = roster_rules(p.roster)
     settings = LineupSettings.from_config(p.settings)
     swap = LateSwap.from_config(p.swap)
     pool_settings = PoolSettings.from_config(p.pool)
@@ -22,9 +22,10 @@ def main(log) -> None:
     pool = load_pool(
         snakemake.input.pool,
         pool_settings.model_copy(update={"drop_injured": False}),
-        rules.positions,
+        rules,
         projections=projection_files(p),
     )
+    rules = rules.for_pool(pool["position"])
     submitted = read_upload(snakemake.input.submitted, pool, rules)
     started = started_players(pool, swap.started, swap.at)
     if pool_settings.drop_injured:

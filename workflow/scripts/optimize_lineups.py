@@ -5,7 +5,7 @@ from dsplaybook.atomic import write_csv, write_text
 from dsplaybook.lineups.checks import optimize_checked
 from dsplaybook.lineups.optimize import LineupSettings
 from dsplaybook.lineups.player_pool import PoolSettings, load_pool, projection_files
-from dsplaybook.lineups.rosters import RosterRules
+from dsplaybook.lineups.presets import roster_rules
 from dsplaybook.lineups.tables import (
     exposure_table,
     lineups_markdown,
@@ -18,12 +18,11 @@ from dsplaybook.logs import run_rule
 
 def main(log) -> None:
     p = snakemake.params
-    rules = RosterRules.from_config(p.roster)
+    rules = roster_rules(p.roster)
     pool_settings = PoolSettings.from_config(p.pool)
     settings = LineupSettings.from_config(p.settings)
-    pool = load_pool(
-        snakemake.input.pool, pool_settings, rules.positions, settings.lock, projection_files(p)
-    )
+    pool = load_pool(snakemake.input.pool, pool_settings, rules, settings.lock, projection_files(p))
+    rules = rules.for_pool(pool["position"])
     log.info("%d players after dropping injured: %s", len(pool), pool_settings.drop_injured)
     result = optimize_checked(pool, rules, settings, seed=p.seed)
     table = lineups_table(pool, result.lineups, result.slots, rules)

@@ -7,7 +7,7 @@ from dsplaybook.lineups.contest.settings import Contest
 from dsplaybook.lineups.optimize import LineupSettings
 from dsplaybook.lineups.player_pool import PoolSettings, load_pool, projection_files
 from dsplaybook.lineups.plots import plot_contest
-from dsplaybook.lineups.rosters import RosterRules
+from dsplaybook.lineups.presets import roster_rules
 from dsplaybook.lineups.tables import lineups_table
 from dsplaybook.lineups.upload import upload_table
 from dsplaybook.logs import run_rule
@@ -15,15 +15,16 @@ from dsplaybook.logs import run_rule
 
 def main(log) -> None:
     p = snakemake.params
-    rules = RosterRules.from_config(p.roster)
+    rules = roster_rules(p.roster)
     settings = LineupSettings.from_config(p.settings)
     pool = load_pool(
         snakemake.input.pool,
         PoolSettings.from_config(p.pool),
-        rules.positions,
+        rules,
         settings.lock,
         projection_files(p),
     )
+    rules = rules.for_pool(pool["position"])
     contest = Contest.from_config(p.contest)
     owned = snakemake.input.get("ownership")
     result = play_contest(pool, rules, settings, contest, p.simulation, p.seed, owned)

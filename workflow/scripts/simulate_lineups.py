@@ -5,7 +5,7 @@ import pandas as pd
 from dsplaybook.atomic import write_csv
 from dsplaybook.lineups.player_pool import PoolSettings, load_pool, projection_files
 from dsplaybook.lineups.plots import plot_score_distributions
-from dsplaybook.lineups.rosters import RosterRules
+from dsplaybook.lineups.presets import roster_rules
 from dsplaybook.lineups.simulation import (
     SimulationSettings,
     build_portfolio,
@@ -18,13 +18,14 @@ from dsplaybook.logs import run_rule
 
 def main(log) -> None:
     p = snakemake.params
-    rules = RosterRules.from_config(p.roster)
+    rules = roster_rules(p.roster)
     pool = load_pool(
         snakemake.input.pool,
         PoolSettings.from_config(p.pool),
-        rules.positions,
+        rules,
         projections=projection_files(p),
     )
+    rules = rules.for_pool(pool["position"])
     table = pd.read_csv(snakemake.input.lineups, dtype={"id": str})
     lineups = lineups_from_table(pool, table)
     settings = SimulationSettings.from_config(p.simulation, seed=p.seed)

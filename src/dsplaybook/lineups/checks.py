@@ -46,10 +46,14 @@ def lineup_violations(
     slots: list[str] | None = None,
 ) -> list[str]:
     players = pool.iloc[list(lineup)]
-    listed = [player_positions(p) for p in players["position"]]
+    as_listed = players["plays_as"] if "plays_as" in players.columns else players["position"]
+    listed = [player_positions(p) for p in as_listed]
     problems = []
     if len(set(lineup)) != len(lineup):
         problems.append("a player appears twice")
+    if "person" in players.columns and players["person"].duplicated().any():
+        twice = players["person"][players["person"].duplicated()].iloc[0]
+        problems.append(f"player {twice} fills two slots")
     if len(players) != rules.size:
         problems.append(f"{len(players)} players, roster needs {rules.size}")
     elif rules.assign_slots(list(players["position"])) is None:
@@ -70,8 +74,10 @@ def lineup_violations(
     if players["salary"].sum() < settings.min_salary - 1e-9:
         problems.append(f"salary {players['salary'].sum():.0f} under min {settings.min_salary}")
     teams, opponents = list(players["team"]), list(players["opponent"])
-    problems += _team_and_game_problems(teams, opponents, settings.team_rules(rules))
+    counted = [t for t, mine in zip(teams, listed, strict=True) if not mine <= rules.teams_exclude]
+    problems += _team_and_game_problems(teams, opponents, settings.team_rules(rules), counted)
     problems += _stack_problems(players, listed, rules, settings)
+    problems += _cap_and_ownership_problems(pool, players, listed, rules, settings)
     for k, group in enumerate(settings.groups):
         n = len(ids & set(group.players))
         if group.at_most is not None and n > group.at_most:
@@ -81,29 +87,66 @@ def lineup_violations(
     for r in settings.requires:
         if r.player in ids and not ids & set(r.only_with):
             problems.append(f"player {r.player} without any of {list(r.only_with)}")
-    if settings.avoid_opposing_defense:
+    avoid: list[tuple[set[str], set[str]]] = (
+        [({rules.defense}, set())] if settings.avoid_opposing_defense else []
+    )
+    avoid += [(set(a.positions), set(a.against)) for a in settings.avoid]
+    for anchors, against in avoid:
         for d, mine in enumerate(listed):
-            if rules.defense not in mine:
+            if not mine & anchors:
                 continue
             facing = [
                 j
                 for j, theirs in enumerate(listed)
-                if opponents[j] == teams[d] and rules.defense not in theirs
+                if opponents[j] == teams[d]
+                and (theirs & against if against else not theirs & anchors)
             ]
             if facing:
-                problems.append(f"{len(facing)} players face defense {teams[d]}")
+                problems.append(
+                    f"{len(facing)} players face {'/'.join(sorted(mine))} of {teams[d]}"
+                )
     return problems
 
 
-def _team_and_game_problems(teams: list[str], opponents: list[str], limits) -> list[str]:
+def _cap_and_ownership_problems(
+    pool: pd.DataFrame,
+    players: pd.DataFrame,
+    listed: list[frozenset],
+    rules: RosterRules,
+    settings: LineupSettings,
+) -> list[str]:
+    problems = []
+    teams = list(players["team"])
+    for cap in rules.position_caps:
+        at = [t for t, mine in zip(teams, listed, strict=True) if mine & cap.positions]
+        counts = Counter(at) if cap.per_team else Counter({"the lineup": len(at)})
+        for where, n in counts.items():
+            if n > cap.limit:
+                problems.append(
+                    f"{n} players at {'/'.join(sorted(cap.positions))} in {where}, max {cap.limit}"
+                )
+    if settings.ownership.active:
+        # % when any player of the pool is above 1 (a share is at most 1)
+        scale = 100.0 if float(pool["ownership"].max()) > 1.0 else 1.0
+        total = float(players["ownership"].sum()) / scale
+        low, high = settings.ownership.totals(rules.size)
+        if total < low - 1e-9 or total > high + 1e-9:
+            problems.append(f"total ownership {total:.4f} outside {low:g}…{high:g}")
+    return problems
+
+
+def _team_and_game_problems(
+    teams: list[str], opponents: list[str], limits, counted: list[str] | None = None
+) -> list[str]:
     problems = []
     per_team = Counter(teams)
     if limits.max_per_team is not None:
         for team, n in per_team.items():
             if n > limits.max_per_team:
                 problems.append(f"{n} players from {team}, max {limits.max_per_team}")
-    if limits.min_teams is not None and len(per_team) < limits.min_teams:
-        problems.append(f"players from {len(per_team)} teams, site needs {limits.min_teams}")
+    distinct = len(set(teams if counted is None else counted))
+    if limits.min_teams is not None and distinct < limits.min_teams:
+        problems.append(f"players from {distinct} teams, site needs {limits.min_teams}")
     games = {frozenset({t, o}) for t, o in zip(teams, opponents, strict=True)}
     if limits.min_games is not None and len(games) < limits.min_games:
         problems.append(f"players from {len(games)} games, site needs {limits.min_games}")
@@ -146,11 +189,39 @@ def _stack_problems(
             problems.append(
                 f"at most {max(per_game.values())} players from one game, needs {stack.game}"
             )
-    if stack.team and max(Counter(teams).values()) < stack.team:
-        problems.append(
-            f"at most {max(Counter(teams).values())} players from one team, needs {stack.team}"
+    if stack.team:
+        problems += _team_stack_problems(players, listed, stack)
+    if stack.line:
+        lines = Counter(
+            (t, line)
+            for t, line in zip(teams, players["line"].astype(str), strict=True)
+            if line != ""
         )
+        most = max(lines.values(), default=0)
+        if most < stack.line:
+            problems.append(f"at most {most} players from one line, needs {stack.line}")
     return problems
+
+
+def _team_stack_problems(players: pd.DataFrame, listed: list[frozenset], stack) -> list[str]:
+    """n players (at stack.team_positions) from one team; with stack.consecutive, n of
+    them within n consecutive batting-order spots (9 wraps to 1)."""
+    wanted = set(stack.team_positions)
+    at = [not wanted or bool(mine & wanted) for mine in listed]
+    teams = [t for t, ok in zip(players["team"], at, strict=True) if ok]
+    if not stack.consecutive:
+        most = max(Counter(teams).values(), default=0)
+        if most < stack.team:
+            return [f"at most {most} players from one team, needs {stack.team}"]
+        return []
+    orders = [o for o, ok in zip(players["batting_order"], at, strict=True) if ok]
+    for team in set(teams):
+        spots = [int(o) for t, o in zip(teams, orders, strict=True) if t == team and o == o]
+        for start in range(9):
+            window = {(start + k) % 9 + 1 for k in range(stack.team)}
+            if sum(o in window for o in spots) >= stack.team:
+                return []
+    return [f"no {stack.team} players of one team bat consecutively"]
 
 
 def portfolio_violations(

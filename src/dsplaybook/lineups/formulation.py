@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from dsplaybook.errors import ConfigError
+from dsplaybook.lineups.player_pool import ownership_share
 from dsplaybook.lineups.rosters import RosterRules, plays
 from dsplaybook.lineups.rule_rows import cover_rows, game_keys, hall_rows, membership
 from dsplaybook.lineups.settings import LineupSettings
@@ -154,12 +156,15 @@ def formulate(
         "roster size and positions": _roster_rows(pool, rules, player, group, rows, by_slot),
         "salary cap": rows(pool["salary"].to_numpy(float), -np.inf, rules.salary_cap),
     }
+    groups.update(_one_slot_per_player(pool, rows))
     ids = pool["id"].astype(str).to_numpy()
     index_of = {pid: i for i, pid in enumerate(ids)}
     settings.check_ids(set(index_of))
     teams, games = membership(pool["team"].to_numpy()), membership(game_keys(pool))
     groups.update(_locked_and_excluded(index_of, settings, rows))
-    groups.update(_team_and_game_rows(teams, games, rules, settings, rows))
+    counted = ~plays(listed_as(pool), rules.teams_exclude)
+    groups.update(_team_and_game_rows(teams, games, rules, settings, rows, counted))
+    groups.update(_position_caps(pool, rules, rows))
     if settings.min_salary:
         groups["min salary"] = rows(pool["salary"].to_numpy(float), settings.min_salary, np.inf)
     roles = _Roles.of(pool, rules, settings)
@@ -167,11 +172,16 @@ def formulate(
     anchors = _anchors(roles, rules, settings)
     choices = {}
     stack = settings.stack
-    for name, sets, need in (("game stack", games, stack.game), ("team stack", teams, stack.team)):
+    for name, sets, need in (
+        ("game stack", games, stack.game),
+        ("team stack", lambda: stack_sets(pool, settings), stack.team),
+        ("line stack", lambda: line_sets(pool), stack.line),
+    ):
         if need:
-            choices[name] = Choice(sparse.csr_matrix(sets), need)
+            choices[name] = Choice(sparse.csr_matrix(sets() if callable(sets) else sets), need)
     groups.update(_player_group_rows(ids, index_of, settings, rows))
-    groups.update(_defense_rows(roles, settings, rows))
+    groups.update(_facing_rows(pool, rules, settings, rows))
+    groups.update(_ownership_rows(pool, rules, settings, rows))
     projection = pool["projection"].to_numpy(float)
     return Formulation(player, group, incidence, projection[player], groups, choices, anchors)
 
@@ -213,22 +223,105 @@ def _locked_and_excluded(index_of: dict[str, int], settings: LineupSettings, row
 
 
 def _team_and_game_rows(
-    teams: np.ndarray, games: np.ndarray, rules: RosterRules, settings: LineupSettings, rows: Rows
+    teams: np.ndarray,
+    games: np.ndarray,
+    rules: RosterRules,
+    settings: LineupSettings,
+    rows: Rows,
+    counted: np.ndarray,
 ) -> dict:
     """The site's team rules (``teams``, ``games``: membership matrices): max players per
-    team, min teams and min games."""
+    team, min teams and min games (``counted``: the players min teams counts; DraftKings
+    NHL leaves its goalie out, so its skaters, a fixed number, come from 3 teams)."""
     groups = {}
     limits = settings.team_rules(rules)
     if limits.max_per_team is not None:
         groups["max players per team"] = rows(teams, -np.inf, limits.max_per_team)
-    for name, sets, least in (
-        ("min teams", teams, limits.min_teams),
-        ("min games", games, limits.min_games),
+    skaters = rules.size - sum(g.count for g in rules.slots if g.eligible <= rules.teams_exclude)
+    for name, sets, least, size in (
+        ("min teams", teams * counted, limits.min_teams, skaters),
+        ("min games", games, limits.min_games, rules.size),
     ):
-        cover = cover_rows(sets, least, rules.size, limits.max_per_team, name)
+        cover = cover_rows(sets, least, size, limits.max_per_team, name)
         if cover is not None:
-            groups[name] = rows(cover, -np.inf, rules.size - 1)
+            groups[name] = rows(cover, -np.inf, size - 1)
     return groups
+
+
+def listed_as(pool: pd.DataFrame) -> pd.Series:
+    """The positions an export lists for each row (a captain row's are his, not CPT)."""
+    return pool["plays_as"] if "plays_as" in pool.columns else pool["position"]
+
+
+def _one_slot_per_player(pool: pd.DataFrame, rows: Rows) -> dict:
+    """A player listed on several rows (his captain copy) fills one slot at most."""
+    if "person" not in pool.columns:
+        return {}
+    person = pool["person"].to_numpy()
+    shared = [v for v, n in zip(*np.unique(person, return_counts=True), strict=True) if n > 1]
+    if not shared:
+        return {}
+    matrix = np.array([(person == v).astype(float) for v in shared])
+    return {"one slot per player": rows(matrix, -np.inf, 1.0)}
+
+
+def _position_caps(pool: pd.DataFrame, rules: RosterRules, rows: Rows) -> dict:
+    """The site's caps on players listed at some positions (per lineup or per team)."""
+    if not rules.position_caps:
+        return {}
+    matrices, upper = [], []
+    team = pool["team"].to_numpy()
+    for cap in rules.position_caps:
+        at = plays(listed_as(pool), cap.positions).astype(float)
+        sets = [at * (team == t) for t in sorted(set(team))] if cap.per_team else [at]
+        matrices += [s for s in sets if s.any()]
+        upper += [cap.limit] * sum(1 for s in sets if s.any())
+    if not matrices:
+        return {}
+    return {"position caps": rows(np.array(matrices), -np.inf, np.array(upper, float))}
+
+
+def stack_sets(pool: pd.DataFrame, settings: LineupSettings) -> np.ndarray:
+    """The player sets a team stack may come from: each team's players (at
+    ``stack.team_positions``), or with ``stack.consecutive`` each run of ``stack.team``
+    consecutive batting-order spots of a team (9 wraps to 1)."""
+    stack = settings.stack
+    team = pool["team"].to_numpy()
+    at = (
+        plays(listed_as(pool), stack.team_positions)
+        if stack.team_positions
+        else np.ones(len(pool), dtype=bool)
+    )
+    if not stack.consecutive:
+        return np.array([(team == t) & at for t in sorted(set(team))], dtype=float)
+    if "batting_order" not in pool.columns:
+        raise ConfigError(
+            "config: key 'lineups.stack.consecutive': the pool has no batting order; set "
+            "lineups.batting_order_column to the column holding it"
+        )
+    order = np.nan_to_num(pool["batting_order"].to_numpy(float), nan=0).astype(int)
+    sets = []
+    for t in sorted(set(team)):
+        for start in range(9):
+            spots = {(start + k) % 9 + 1 for k in range(stack.team)}
+            member = (team == t) & at & np.isin(order, list(spots))
+            if member.sum() >= stack.team:
+                sets.append(member)
+    return np.array(sets, dtype=float).reshape(-1, len(pool))
+
+
+def line_sets(pool: pd.DataFrame) -> np.ndarray:
+    """Players of one team and line (lineups.line_column), for the line stack."""
+    if "line" not in pool.columns:
+        raise ConfigError(
+            "config: key 'lineups.stack.line': the pool has no lines; set "
+            "lineups.line_column to the column holding them"
+        )
+    key = pool["team"].astype(str) + ":" + pool["line"].astype(str)
+    key = key.where(pool["line"].astype(str) != "", "")
+    return np.array([(key == k).to_numpy() for k in sorted(set(key) - {""})], dtype=float).reshape(
+        -1, len(pool)
+    )
 
 
 @dataclass(frozen=True)
@@ -244,7 +337,7 @@ class _Roles:
 
     @classmethod
     def of(cls, pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings) -> _Roles:
-        listed, stack = pool["position"], settings.stack
+        listed, stack = listed_as(pool), settings.stack
         is_defense = plays(listed, [rules.defense])
         brings_back = (
             plays(listed, stack.bring_back_positions) if stack.bring_back_positions else ~is_defense
@@ -313,18 +406,51 @@ def _player_group_rows(
     return groups
 
 
-def _defense_rows(roles: _Roles, settings: LineupSettings, rows: Rows) -> dict:
-    if not (settings.avoid_opposing_defense and roles.is_defense.any()):
+def facing_pairs(pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings) -> list:
+    """(anchor, opponent) row pairs no lineup may hold both of: the defense rule and each
+    ``lineups.avoid`` (the players' listed positions, whatever slot a row fills)."""
+    listed = listed_as(pool)
+    team, opponent = pool["team"].to_numpy(), pool["opponent"].to_numpy()
+    person = pool["person"].to_numpy() if "person" in pool.columns else np.arange(len(pool))
+    rules_on: list[tuple[frozenset[str], frozenset[str]]] = [
+        (frozenset([rules.defense]), frozenset())
+    ] * settings.avoid_opposing_defense
+    rules_on += [(frozenset(a.positions), frozenset(a.against)) for a in settings.avoid]
+    pairs = set()
+    for anchors, against in rules_on:
+        is_anchor = plays(listed, anchors)
+        facing = plays(listed, against) if against else ~is_anchor
+        for d in np.flatnonzero(is_anchor):
+            for i in np.flatnonzero((opponent == team[d]) & facing & (person != person[d])):
+                pairs.add((int(d), int(i)))
+    return sorted(pairs)
+
+
+def _facing_rows(
+    pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings, rows: Rows
+) -> dict:
+    pairs = facing_pairs(pool, rules, settings)
+    if not pairs:
         return {}
-    facing = []
-    for d in np.flatnonzero(roles.is_defense):
-        for i in np.flatnonzero((roles.opponent == roles.team[d]) & ~roles.is_defense):
-            row = np.zeros(len(roles.team))
-            row[[d, i]] = 1.0
-            facing.append(row)
-    if not facing:
+    matrix = np.zeros((len(pairs), len(pool)))
+    for r, (d, i) in enumerate(pairs):
+        matrix[r, [d, i]] = 1.0
+    return {"no player facing the chosen defense": rows(matrix, -np.inf, 1.0)}
+
+
+def _ownership_rows(
+    pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings, rows: Rows
+) -> dict:
+    band = settings.ownership
+    if not band.active:
         return {}
-    return {"no player facing the chosen defense": rows(np.array(facing), -np.inf, 1.0)}
+    if "ownership" not in pool.columns:
+        raise ConfigError(
+            "config: key 'lineups.ownership': the pool has no projected ownership; set "
+            "lineups.ownership_column to the export's ownership column"
+        )
+    low, high = band.totals(rules.size)
+    return {"total ownership": rows(ownership_share(pool["ownership"]), low, high)}
 
 
 def expanded(f: Formulation) -> Formulation:

@@ -53,18 +53,26 @@ class LineupResult:
 GROUP_FIXES = {
     "roster size and positions": "the pool lacks players for some slot; check lineups.roster",
     "salary cap": "no roster fits under the cap; raise the cap or check salaries",
+    "one slot per player": "the pool lacks players for the roster once each captain (CPT/MVP) "
+    "copy is tied to its player; check the export",
     "locked/excluded players": "unlock or un-exclude players (lineups.lock / lineups.exclude)",
     "max players per team": "raise lineups.max_per_team",
     "min teams": "lower lineups.min_teams (the site's rule: check the pool has enough teams)",
     "min games": "lower lineups.min_games (the site's rule: check the pool has enough games)",
+    "position caps": "the site's cap on players at some positions (MLB hitters per team, "
+    "QBs in single game): check the pool has enough other players",
     "min salary": "lower lineups.min_salary",
+    "total ownership": "widen lineups.ownership (min/max total or mean)",
     "player groups": "loosen lineups.groups",
     "conditional players": "loosen lineups.requires",
     "QB stacking": "lower lineups.stack.qb_receivers (or allow the QB's receivers)",
     "bring-back": "lower lineups.stack.bring_back",
     "game stack": "lower lineups.stack.game",
-    "team stack": "lower lineups.stack.team",
-    "no player facing the chosen defense": "set lineups.avoid_opposing_defense: false",
+    "team stack": "lower lineups.stack.team (or widen stack.team_positions, drop "
+    "stack.consecutive)",
+    "line stack": "lower lineups.stack.line (check lineups.line_column)",
+    "no player facing the chosen defense": "set lineups.avoid_opposing_defense: false or "
+    "loosen lineups.avoid",
     "exposure limits": "raise lineups.max_exposure (or player/team_exposure max) or lower "
     "lineups.n_lineups",
     "required by min exposure": "lower lineups.min_exposure or player/team_exposure min",

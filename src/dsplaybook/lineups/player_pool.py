@@ -17,8 +17,9 @@ import pandas as pd
 
 from dsplaybook.errors import InputError
 from dsplaybook.lineups.projections import join_projections, read_projections
-from dsplaybook.lineups.rosters import player_positions
+from dsplaybook.lineups.rosters import RosterRules, player_positions
 from dsplaybook.lineups.settings import PoolSettings, ProjectionFile
+from dsplaybook.lineups.slot_rows import slot_rows
 from dsplaybook.lineups.text_csv import read_text_csv
 
 log = logging.getLogger("dsplaybook")
@@ -56,8 +57,21 @@ DRAFTKINGS = {
     "game": "Game Info",
     "salary": "Salary",
 }
-DEFAULT_PROJECTION = {"fanduel": ("FPPG", "Expected Points"), "draftkings": ("AvgPointsPerGame",)}
-SEASON_AVERAGES = ("AvgPointsPerGame", "FPPG")  # the sites' season averages, not projections
+# Yahoo's export is FanDuel's shape with ID and Injury Status; FantasyDraft's and
+# FanBall's (and any other site's) a Name, Position, Team, Salary table
+FANDUEL_ALIASES = {"ID": "Id", "Injury Status": "Injury Indicator"}
+BY_NAME = {"name": "Name", "position": "Position", "team": "Team", "salary": "Salary"}
+DEFAULT_PROJECTION = {
+    "fanduel": ("FPPG", "Expected Points"),
+    "draftkings": ("AvgPointsPerGame",),
+    "by_name": ("Projection", "FPPG", "Avg FPPG", "Avg FPPT"),
+}
+SEASON_AVERAGES = (
+    "AvgPointsPerGame",
+    "FPPG",
+    "Avg FPPG",
+    "Avg FPPT",
+)  # the sites' season averages, not projections
 # older DraftKings exports (2017) spell two columns otherwise and carry no ID
 DK_ALIASES = {"teamAbbrev": "TeamAbbrev", "GameInfo": "Game Info"}
 
@@ -68,9 +82,12 @@ def detect_format(columns: Iterable[str]) -> str:
         return "draftkings"
     if {"First Name", "Last Name"} <= columns:
         return "fanduel"
+    if set(BY_NAME.values()) <= columns:
+        return "by_name"
     raise InputError(
-        "header: neither a FanDuel export (Id, Position, First Name, Last Name, …) nor a "
-        "DraftKings export (Position, Name, ID, Salary, Game Info, TeamAbbrev, …)"
+        "header: not a FanDuel or Yahoo export (Id, Position, First Name, Last Name, …), a "
+        "DraftKings export (Position, Name, ID, Salary, Game Info, TeamAbbrev, …) or a "
+        "Name, Position, Team, Salary table (FantasyDraft, FanBall, your own)"
     )
 
 
@@ -80,16 +97,25 @@ def read_player_pool(
     positions: Iterable[str] | None = None,
     range_columns: tuple[str, str] | None = None,
     ownership_column: str = "",
+    order_columns: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Return a frame with :data:`COLUMNS`, validated. ``projection_column`` None: the
     projections come from elsewhere (a projection file), 0 here. ``positions`` are the allowed ones;
     ``range_columns`` (floor, ceiling) add columns floor and ceiling, ``ownership_column``
-    a column ownership (as written: % or share)."""
+    a column ownership (as written: % or share), ``order_columns`` {batting_order: …,
+    line: …} those columns (batting order 1-9 as a number, NaN when blank; line as text).
+    A DraftKings export's Roster Position (showdown, Tiers) is kept as roster_position."""
     path = Path(path)
     raw = read_text_csv(path, skipinitialspace=True)
     raw.columns = [DK_ALIASES.get(c, c) for c in raw.columns]
     try:
         kind = detect_format(raw.columns)
+        if kind == "fanduel":  # Yahoo's names for FanDuel's columns
+            present = set(raw.columns)
+            raw.columns = [
+                FANDUEL_ALIASES[c] if FANDUEL_ALIASES.get(c) not in (None, *present) else c
+                for c in raw.columns
+            ]
         pool = _normalise(raw, kind, projection_column)
         if range_columns:
             pool = pool.assign(**_ranges(raw, pool, *range_columns))
@@ -101,10 +127,40 @@ def read_player_pool(
                 )
             owned = raw[ownership_column].str.replace("%", "")
             pool["ownership"] = _numbers(owned, ownership_column, 100.0).to_numpy()
+        for name, column in (order_columns or {}).items():
+            if column:
+                pool[name] = _order_column(raw, column, name)
+        if kind == "draftkings" and "Roster Position" in raw.columns:
+            pool["roster_position"] = raw["Roster Position"].str.strip().to_numpy()
         _validate(pool, positions)
     except InputError as err:
         raise InputError(f"{path}: {err}") from None
     return pool.reset_index(drop=True)
+
+
+def _order_column(raw: pd.DataFrame, column: str, name: str) -> np.ndarray:
+    """A batting order (1-9, blank for none) or a line label (text, blank for none)."""
+    key = f"lineups.{name}_column"
+    if column not in raw.columns:
+        raise InputError(f"column {column!r} ({key}) is missing; name the column, or set it to ''")
+    cells = raw[column].fillna("").str.strip()
+    if name == "line":
+        return cells.to_numpy()
+    values = pd.to_numeric(cells.replace("", "nan"), errors="coerce")
+    bad = (cells != "") & ~values.between(1, 9)
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(
+            f"row {row + 2} column {column!r}: {cells.iloc[row]!r} is not a batting order "
+            "1-9 (blank for a pitcher); fix the file"
+        )
+    return values.to_numpy(float)
+
+
+def ownership_share(values: np.ndarray) -> np.ndarray:
+    """Ownership as a share of lineups (0 … 1): % when any value is above 1."""
+    values = np.asarray(values, float)
+    return values / 100.0 if values.max(initial=0) > 1.0 else values
 
 
 def _require(raw: pd.DataFrame, columns: Iterable[str], kind: str) -> None:
@@ -136,15 +192,27 @@ def _normalise(raw: pd.DataFrame, kind: str, projection_column: str | None) -> p
         _require(raw, [projection_column], kind)
     out = pd.DataFrame(index=raw.index)
     if kind == "fanduel":
-        required = [v for k, v in FANDUEL.items() if k != "injury"]
+        optional = ("injury", "opponent") if "Game" in raw.columns else ("injury",)
+        required = [v for k, v in FANDUEL.items() if k not in optional]
         _require(raw, required, kind)
         out["id"] = raw["Id"].str.strip()
         out["name"] = (
             raw["First Name"].str.strip() + " " + raw["Last Name"].str.strip()
         ).str.strip()
         out["team"] = raw["Team"].str.strip()
-        out["opponent"] = raw["Opponent"].str.strip()
+        out["opponent"] = _opponents(raw, out["team"])
         out["injury"] = raw.get("Injury Indicator", pd.Series("", index=raw.index)).str.strip()
+    elif kind == "by_name":
+        _require(raw, list(BY_NAME.values()), kind)
+        out["id"] = (
+            raw["ID"].str.strip()
+            if "ID" in raw.columns
+            else raw["Name"].str.strip() + " (" + raw["Team"].str.strip() + ")"
+        )
+        out["name"] = raw["Name"].str.strip()
+        out["team"] = raw["Team"].str.strip()
+        out["opponent"] = _opponents(raw, out["team"])
+        out["injury"] = raw.get("Injury Status", pd.Series("", index=raw.index)).str.strip()
     else:
         _require(raw, [c for c in DRAFTKINGS.values() if c != "ID"], kind)
         out["name"] = raw["Name"].str.strip()
@@ -169,6 +237,18 @@ def _normalise(raw: pd.DataFrame, kind: str, projection_column: str | None) -> p
         else _numbers(raw[projection_column], projection_column, LARGEST["projection"])
     )
     return out[COLUMNS]
+
+
+def _opponents(raw: pd.DataFrame, teams: pd.Series) -> list[str]:
+    """Opponent column, else the other team of a Game column (AWAY@HOME), else none."""
+    if "Opponent" in raw.columns:
+        return list(raw["Opponent"].fillna("").str.strip())
+    if "Game" in raw.columns:
+        return [
+            _dk_opponent(game, team, row) if "@" in game else ""
+            for row, (game, team) in enumerate(zip(raw["Game"].fillna(""), teams, strict=True), 2)
+        ]
+    return [""] * len(raw)
 
 
 def _ranges(raw: pd.DataFrame, pool: pd.DataFrame, floor: str, ceiling: str) -> dict:
@@ -248,17 +328,22 @@ def _validate(pool: pd.DataFrame, positions: Iterable[str] | None) -> None:
     if len(negative):
         raise InputError(f"row {negative[0] + 2} column 'Salary': negative salary")
     if positions is not None:
-        # a multi-position player (PG/SG) needs every listed position to be known: a
-        # typo in one of them must not quietly narrow where he may play
-        allowed = set(positions)
-        unknown = [not player_positions(p) <= allowed for p in pool["position"]]
-        if any(unknown):
-            row = unknown.index(True)
-            raise InputError(
-                f"row {row + 2} column 'Position': {pool['position'].iloc[row]!r} is not a "
-                f"position of these roster rules ({', '.join(sorted(allowed))}); check "
-                "lineups.roster (or the pool's roster) matches this export's sport and site"
-            )
+        check_positions(pool, positions)
+
+
+def check_positions(pool: pd.DataFrame, positions: Iterable[str]) -> None:
+    """Every player's positions are the roster's. A multi-position player (PG/SG) needs
+    every listed position to be known: a typo in one of them must not quietly narrow
+    where he may play."""
+    allowed = set(positions)
+    unknown = [not player_positions(p) <= allowed for p in pool["position"]]
+    if any(unknown):
+        row = unknown.index(True)
+        raise InputError(
+            f"row {row + 2} column 'Position': {pool['position'].iloc[row]!r} is not a "
+            f"position of these roster rules ({', '.join(sorted(allowed))}); check "
+            "lineups.roster (or the pool's roster) matches this export's sport and site"
+        )
 
 
 def drop_injured(pool: pd.DataFrame, statuses: Iterable[str]) -> pd.DataFrame:
@@ -270,26 +355,36 @@ def drop_injured(pool: pd.DataFrame, statuses: Iterable[str]) -> pd.DataFrame:
 def load_pool(
     path: str | Path,
     settings: PoolSettings,
-    positions: Iterable[str] | None = None,
+    rules: RosterRules | None = None,
     locked: Iterable[str] = (),
     projections: Sequence[ProjectionFile] = (),
 ) -> pd.DataFrame:
     """Read an export with ``settings.projection_column`` (or, given ``projections``, with
-    the projections of those files: ``lineups.projections``) and, if
-    ``settings.drop_injured``, drop the players whose injury indicator is in
+    the projections of those files: ``lineups.projections``), lay its rows out for
+    ``rules``' slots (:func:`~dsplaybook.lineups.slot_rows.slot_rows`: captain copies,
+    tiers) and, if ``settings.drop_injured``, drop the players whose injury indicator is in
     ``settings.injury_statuses``. A ``locked`` player that would be dropped is a one-line
-    error naming him and why."""
+    error naming him and why. Tiers: ``rules.for_pool(pool['position'])`` is the roster."""
     ranges = (settings.floor_column, settings.ceiling_column)
+    laid_out = rules is not None and (rules.multipliers or rules.mode == "tiers")
     pool = read_player_pool(
         path,
         None if projections else settings.projection_column,
-        positions,
+        rules.positions if rules is not None and not laid_out else None,
         ranges if all(ranges) and not projections else None,  # ranges frame the export's
         settings.ownership_column,
+        {"batting_order": settings.batting_order_column, "line": settings.line_column},
     )
     if projections:
         files = [read_projections(f.path, f.column) for f in projections]
         pool = join_projections(pool, files)
+    if rules is not None:
+        try:
+            pool = slot_rows(pool, rules)
+            if laid_out:
+                check_positions(pool, rules.for_pool(pool["position"]).positions)
+        except InputError as err:
+            raise InputError(f"{path}: {err}") from None
     if not settings.drop_injured:
         return pool
     kept = drop_injured(pool, settings.injury_statuses)

@@ -10,14 +10,20 @@ slot double-booked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from dsplaybook.errors import ConfigError
 
 POSITION_SEPARATOR = "/"
+
+
+def _natural(text: str) -> tuple:
+    """'T10' after 'T9'."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
 
 
 def player_positions(position: str) -> frozenset[str]:
@@ -39,6 +45,26 @@ class SlotGroup:
 
 
 @dataclass(frozen=True)
+class Multiplier:
+    """A single-game slot that scores (and may cost) more: DraftKings' captain (CPT:
+    1.5× points and 1.5× salary), FanDuel's MVP, STAR and PRO (points only)."""
+
+    slot: str  # the slot's position token (CPT, MVP, …): copies are listed at it
+    points: float
+    salary: float = 1.0
+
+
+@dataclass(frozen=True)
+class PositionCap:
+    """At most ``limit`` players listed at any of ``positions`` in a lineup (``per_team``:
+    from one team): FanDuel single-game NFL's two QBs, the sites' MLB hitters per team."""
+
+    positions: frozenset[str]
+    limit: int
+    per_team: bool = False
+
+
+@dataclass(frozen=True)
 class RosterRules:
     name: str
     salary_cap: int
@@ -55,6 +81,15 @@ class RosterRules:
     # slot group when the site's template names it otherwise (FanDuel's D slot is DEF)
     site: str = "custom"
     upload_names: tuple[tuple[str, str], ...] = ()
+    sport: str = ""
+    mode: str = "classic"  # classic, captain (DraftKings showdown), single_game, tiers
+    # single-game slots: each player also listed at the slot (a copy tied to him, or the
+    # export's own CPT row), at these multiples of points and salary
+    multipliers: tuple[Multiplier, ...] = ()
+    no_multiplier: frozenset[str] = frozenset()  # positions without such a copy (LoL TEAM)
+    position_caps: tuple[PositionCap, ...] = ()
+    # positions the site's min_teams does not count (DraftKings NHL: goalies)
+    teams_exclude: frozenset[str] = frozenset()
 
     @property
     def size(self) -> int:
@@ -76,6 +111,18 @@ class RosterRules:
     def slot_names(self) -> list[str]:
         """One name per slot, in roster order (RB, RB, WR, …)."""
         return [group.name for group in self.slots for _ in range(group.count)]
+
+    @property
+    def multiplier_slots(self) -> frozenset[str]:
+        return frozenset(m.slot for m in self.multipliers)
+
+    def for_pool(self, positions: Iterable[str]) -> RosterRules:
+        """Tiers (DraftKings Tiers): one slot per tier the pool lists (T1, T2, …, in
+        natural order); other rosters as they are."""
+        if self.mode != "tiers":
+            return self
+        tiers = sorted({p for listed in positions for p in player_positions(listed)}, key=_natural)
+        return replace(self, slots=tuple(SlotGroup(t, frozenset([t]), 1) for t in tiers))
 
     def upload_header(self) -> list[str]:
         """The bulk-upload file's column per slot, in roster order."""
@@ -106,99 +153,6 @@ class RosterRules:
             return None
         slot_of = {player: slots[s][0] for s, player in enumerate(holder)}
         return [slot_of[p] for p in range(len(positions))]
-
-    @classmethod
-    def from_config(cls, spec: str | Mapping) -> RosterRules:
-        """``lineups.roster``: a preset name or a custom mapping (see ``custom_rules``)."""
-        if isinstance(spec, str):
-            if spec not in PRESETS:
-                raise ConfigError(
-                    f"config: key 'lineups.roster': unknown preset {spec!r}; "
-                    f"use one of {', '.join(PRESETS)} or a mapping with salary_cap and slots"
-                )
-            return PRESETS[spec]
-        return custom_rules(spec)
-
-
-def _roster(name: str, cap: int, *slots: tuple[str, str, int], **roles) -> RosterRules:
-    """Preset shorthand: (slot name, eligible positions as 'RB/WR/TE', count)."""
-    groups = tuple(SlotGroup(n, player_positions(e), c) for n, e, c in slots)
-    return RosterRules(name=name, salary_cap=cap, slots=groups, **roles)
-
-
-NBA_POSITIONS = "PG/SG/SF/PF/C"
-
-# Site rules, as pydfs-lineup-optimizer 3.6.1 carries them (sites/*/classic/settings.py)
-# and the sites' rules pages state: FanDuel classic contests take at most 4 players from
-# one team and players from at least 3 teams; DraftKings classic NFL and NBA contests
-# take players from at least 2 different games.
-FANDUEL = {"site": "fanduel", "max_per_team": 4, "min_teams": 3}
-DRAFTKINGS = {"site": "draftkings", "min_games": 2}
-
-# The registry of roster presets (the schema's lineups.roster enum is tested against it).
-PRESETS = {
-    # FanDuel NFL today: one FLEX (RB/WR/TE), no kicker.
-    "fanduel_nfl": _roster(
-        "fanduel_nfl",
-        60_000,
-        ("QB", "QB", 1),
-        ("RB", "RB", 2),
-        ("WR", "WR", 3),
-        ("TE", "TE", 1),
-        ("FLEX", "RB/WR/TE", 1),
-        ("D", "D", 1),
-        # FanDuel's NFL upload template heads the defense column DEF
-        upload_names=(("D", "DEF"),),
-        **FANDUEL,
-    ),
-    # FanDuel NFL until 2019 (and its 2015 exports): a kicker and no flex.
-    "fanduel_nfl_kicker": _roster(
-        "fanduel_nfl_kicker",
-        60_000,
-        ("QB", "QB", 1),
-        ("RB", "RB", 2),
-        ("WR", "WR", 3),
-        ("TE", "TE", 1),
-        ("K", "K", 1),
-        ("D", "D", 1),
-        **FANDUEL,
-    ),
-    "draftkings_nfl": _roster(
-        "draftkings_nfl",
-        50_000,
-        ("QB", "QB", 1),
-        ("RB", "RB", 2),
-        ("WR", "WR", 3),
-        ("TE", "TE", 1),
-        ("FLEX", "RB/WR/TE", 1),
-        ("DST", "DST", 1),
-        defense="DST",
-        **DRAFTKINGS,
-    ),
-    "fanduel_nba": _roster(
-        "fanduel_nba",
-        60_000,
-        ("PG", "PG", 2),
-        ("SG", "SG", 2),
-        ("SF", "SF", 2),
-        ("PF", "PF", 2),
-        ("C", "C", 1),
-        **FANDUEL,
-    ),
-    "draftkings_nba": _roster(
-        "draftkings_nba",
-        50_000,
-        ("PG", "PG", 1),
-        ("SG", "SG", 1),
-        ("SF", "SF", 1),
-        ("PF", "PF", 1),
-        ("C", "C", 1),
-        ("G", "PG/SG", 1),
-        ("F", "SF/PF", 1),
-        ("UTIL", NBA_POSITIONS, 1),
-        **DRAFTKINGS,
-    ),
-}
 
 
 def custom_rules(spec: Mapping) -> RosterRules:

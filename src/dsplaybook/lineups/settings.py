@@ -13,7 +13,8 @@ from pydantic import Field, NonNegativeInt, PositiveInt, field_validator, model_
 
 from dsplaybook.config import Section, block
 from dsplaybook.errors import ConfigError
-from dsplaybook.lineups.rosters import PRESETS, RosterRules
+from dsplaybook.lineups.presets import PRESETS
+from dsplaybook.lineups.rosters import RosterRules
 
 CORRELATION: dict[str, Any] = {"ge": -0.5, "le": 0.9}
 
@@ -113,6 +114,16 @@ class PoolSettings(Section):
         description="Column with each player's projected ownership, in % or as a share "
         "('' when none: lineups.contest models it).",
     )
+    batting_order_column: str = Field(
+        "",
+        description="Column with each hitter's batting order, 1-9 (MLB; '' when none, "
+        "blank for pitchers): lineups.stack.consecutive reads it.",
+    )
+    line_column: str = Field(
+        "",
+        description="Column with each player's line (NHL: 1, 2, PP1, …; '' when none, blank "
+        "for no line): lineups.stack.line groups players of one team and line.",
+    )
 
 
 SITE: Literal["site"] = "site"
@@ -145,6 +156,62 @@ class Stacks(Section):
     team: NonNegativeInt = Field(
         0, description="At least this many players from one team (NBA team stack)."
     )
+    team_positions: tuple[str, ...] = Field(
+        (),
+        description="Positions the team stack counts ((): all; MLB: [C, 1B, 2B, 3B, SS, OF] "
+        "for a stack of hitters).",
+    )
+    consecutive: bool = Field(
+        False,
+        description="The team stack's players bat consecutively in the order (9 wraps to 1; "
+        "needs lineups.batting_order_column).",
+    )
+    line: NonNegativeInt = Field(
+        0,
+        description="At least this many players from one line (NHL line or power-play "
+        "stack; needs lineups.line_column).",
+    )
+
+
+class Avoid(Section):
+    """No player listed at ``against`` facing a lineup's player listed at ``positions``
+    (MLB: no hitter against your pitcher; NHL: no skater against your goalie)."""
+
+    positions: tuple[str, ...] = Field(min_length=1, description="Positions of the anchor.")
+    against: tuple[str, ...] = Field(
+        (), description="Positions that may not face him ((): any other position)."
+    )
+
+
+class OwnershipBand(Section):
+    """A lineup's projected ownership, summed over its players (as shares: 0.25 = 25%)."""
+
+    min_total: float | None = Field(None, ge=0, description="Least total ownership.")
+    max_total: float | None = Field(
+        None, ge=0, description="Most total ownership (e.g. 1.2: six players at 20%)."
+    )
+    min_mean: float | None = Field(None, ge=0, le=1, description="Least mean per player.")
+    max_mean: float | None = Field(None, ge=0, le=1, description="Most mean per player.")
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in self.model_dump().values())
+
+    def totals(self, size: int) -> tuple[float, float]:
+        """(least, most) total ownership of a ``size``-player lineup."""
+        lows = [self.min_total, None if self.min_mean is None else self.min_mean * size]
+        highs = [self.max_total, None if self.max_mean is None else self.max_mean * size]
+        low = max((v for v in lows if v is not None), default=0.0)
+        high = min((v for v in highs if v is not None), default=math.inf)
+        return float(low), float(high)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OwnershipBand:
+        for low, high in (("min_total", "max_total"), ("min_mean", "max_mean")):
+            a, b = getattr(self, low), getattr(self, high)
+            if a is not None and b is not None and a > b:
+                raise ValueError(f"{low} {a:g} is above {high} {b:g}; swap them")
+        return self
 
 
 class Band(Section):
@@ -220,6 +287,16 @@ class LineupSettings(Section):
         description="Stacking rules: QB + receivers, bring-back, game and team stacks.",
     )
     avoid_opposing_defense: bool = Field(True, description="No player facing the lineup's defense.")
+    avoid: tuple[Avoid, ...] = Field(
+        (),
+        description="More 'no player facing …' rules: [{positions: [SP, RP], against: [C, "
+        "1B, 2B, 3B, SS, OF]}] (MLB: no hitter against your pitcher).",
+    )
+    ownership: OwnershipBand = Field(
+        default_factory=OwnershipBand,
+        description="A lineup's total (or mean) projected ownership within a band; ownership "
+        "from lineups.ownership_column.",
+    )
     max_exposure: float = Field(
         0.6, gt=0, le=1, description="Largest share of the lineups one player may appear in."
     )

@@ -12,6 +12,10 @@ writes and reads them, ``lineup_exporter.py`` and ``sites/*/classic/importer.py`
   (NFL ``QB,RB,RB,WR,WR,WR,TE,FLEX,DEF``; NBA ``PG,PG,SG,SG,SF,SF,PF,PF,C``), each cell
   the export's ``Id`` (``12345-67890``); ``Id:Name`` is read too.
 
+Single-game slots (MVP, STAR, CPT, …) hold the player's own id: a FanDuel copy row
+(``<id>~MVP``) is written as ``<id>`` and read back to the copy; DraftKings' CPT rows
+have ids of their own.
+
 A submitted file from the site's "edit entries" download carries other columns
 (``entry_id``, ``contest_id``, …): :func:`read_upload` keeps them, so a late swap writes
 them back unchanged.
@@ -28,6 +32,7 @@ import pandas as pd
 
 from dsplaybook.errors import InputError
 from dsplaybook.lineups.rosters import RosterRules
+from dsplaybook.lineups.slot_rows import COPY_MARK, site_id
 
 # 'Name (ID)' (DraftKings) and 'ID:Name' (FanDuel): the id is read out of both.
 NAME_AND_ID = re.compile(r"^.*\(([^()]+)\)\s*$")
@@ -68,7 +73,7 @@ def upload_table(
         for player, slot in sorted(
             zip(lineup, names, strict=True), key=lambda pair: -pool["salary"].iloc[pair[0]]
         ):
-            by_slot.setdefault(slot, []).append(str(pool["id"].iloc[int(player)]))
+            by_slot.setdefault(slot, []).append(site_id(pool["id"].iloc[int(player)]))
         rows.append([by_slot[name].pop(0) for name in rules.slot_names()])
     table = pd.DataFrame(rows, columns=range(len(header)))
     table.columns = header  # repeated names (RB, RB): set after building
@@ -98,14 +103,20 @@ def read_upload(path: str | Path, pool: pd.DataFrame, rules: RosterRules) -> Upl
     slot_columns = _slot_columns(header, wanted, path)
     index_of = {pid: i for i, pid in enumerate(pool["id"].astype(str))}
     names = rules.slot_names()
+    # a single-game slot's cell holds the player's own id: the row is his copy for it
+    copy_of = {
+        g.name: next(iter(g.eligible)) for g in rules.slots if g.eligible <= rules.multiplier_slots
+    }
     lineups, slots, rows_read = [], [], []
     for r in range(1, len(raw)):
         cells = [str(v) for v in raw.iloc[r]]
         if not any(c.strip() for c in cells):
             continue  # blank lines and the template's trailing rows
         rows = []
-        for column in slot_columns:
+        for column, slot in zip(slot_columns, names, strict=True):
             pid = _player_id(cells[column]) if column < len(cells) else ""
+            if slot in copy_of and f"{pid}{COPY_MARK}{copy_of[slot]}" in index_of:
+                pid = f"{pid}{COPY_MARK}{copy_of[slot]}"
             if pid not in index_of:
                 raise InputError(
                     f"{path}: row {r + 1} column {header[column]!r}: {cells[column]!r} is not a "
