@@ -16,7 +16,12 @@ time covers the optimisation only (not reading the CSV). Every lineup of *both* 
 re-checked by dsplaybook's independent checker (slots by matching, cap, every rule).
 
 Usage: .venv/bin/python bench/lineups_vs_pydfs.py [--verify] [--realistic] [N_LINEUPS]
-[POOL_NAME ...]. Prints the figures recorded in docs/benchmarks.md. ``--verify`` also
+[POOL_NAME ...], or ``--family FAMILY[,FAMILY…] [N_LINEUPS]`` for the contests beyond
+classic NFL/NBA, on generated DraftKings exports (bench/_family_pools.py): showdown_nfl,
+showdown_nba (captain mode), mlb_stack (5-hitter stack, no hitter against the lineup's
+pitcher), nhl_lines (3 of one line, no skater against the goalie), golf; the same rules
+on both sides (bench/_pydfs_families.py), at most 4 shared of 6 players (6 of 9-10).
+Prints the figures recorded in docs/benchmarks.md. ``--verify`` also
 re-solves every one of our lineups with the HiGHS MILP given our earlier lineups
 (exactness where ties make the two optimisers' sequences differ; plain rules only).
 """
@@ -34,13 +39,14 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _family_pools import family_pool
 from _pools import bench_pools
 
 from dsplaybook.lineups.checks import portfolio_violations
 from dsplaybook.lineups.engines.highs import HighsSequence
 from dsplaybook.lineups.formulation import EngineInputs, formulate
 from dsplaybook.lineups.optimize import LineupSettings, optimize_lineups, overlap_limit
-from dsplaybook.lineups.player_pool import read_player_pool
+from dsplaybook.lineups.player_pool import PoolSettings, load_pool, read_player_pool
 from dsplaybook.lineups.presets import PRESETS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -149,7 +155,112 @@ def shortfall_given_earlier(csv: Path, roster: str, projection: str, n: int) -> 
     return worst
 
 
+HITTERS = ["C", "1B", "2B", "3B", "SS", "OF"]
+FAMILY_RULES = {
+    "showdown_nfl": {},
+    "showdown_nba": {},
+    "mlb_stack": {
+        "stack": {"qb_receivers": 0, "team": 5, "team_positions": HITTERS},
+        "avoid": [{"positions": ["SP", "RP"], "against": HITTERS}],
+    },
+    "nhl_lines": {"stack": {"qb_receivers": 0, "line": 3}, "avoid_opposing_defense": True},
+    "golf": {},
+}
+
+
+def family_settings(family: str, rules, n: int) -> LineupSettings:
+    """The family's rules on top of the site's (``site`` team rules, no exposure cap, as
+    pydfs by default); overlap 4 on 6-player rosters, else MAX_OVERLAP."""
+    plain = {"stack": False, "avoid_opposing_defense": False, "max_exposure": 1.0}
+    overlap = 4 if rules.size <= 6 else MAX_OVERLAP
+    return LineupSettings(n_lineups=n, max_overlap=overlap, **{**plain, **FAMILY_RULES[family]})
+
+
+def family_pool_of(csv: Path, family: str, rules):
+    settings = PoolSettings(
+        projection_column="Projection",
+        batting_order_column="Order" if family == "mlb_stack" else "",
+        line_column="Line" if family == "nhl_lines" else "",
+    )
+    return load_pool(csv, settings, rules)
+
+
+def run_family(csv: Path, family: str, preset: str, n: int, who: str) -> dict:
+    rules = PRESETS[preset]
+    pool = family_pool_of(csv, family, rules)
+    settings = family_settings(family, rules, n)
+    values = pool["projection"].to_numpy()
+    if who == "ours":
+        started = time.perf_counter()
+        result = optimize_lineups(pool, rules, settings)
+        seconds = time.perf_counter() - started
+        lineups, slots, runs = result.lineups, result.slots, result.solver_runs
+    else:
+        command = [
+            str(pydfs_python()),
+            str(REPO / "bench" / "_pydfs_families.py"),
+            family,
+            str(csv),
+            str(n),
+            str(settings.max_overlap),
+        ]
+        out = subprocess.run(command, check=True, capture_output=True, text=True)
+        run = json.loads(out.stdout.strip().splitlines()[-1])
+        index_of = {pid: i for i, pid in enumerate(pool["id"].astype(str))}
+        lineups = [np.array(sorted(index_of[str(p)] for p in ids)) for ids in run["ids"]]
+        seconds, slots, runs = run["seconds"], None, 0
+    return {
+        "seconds": seconds,
+        "points": [float(values[lineup].sum()) for lineup in lineups],
+        "solver_runs": runs,
+        "problems": portfolio_violations(pool, lineups, rules, settings, slots),
+        "peak_mb": peak_rss_mb(),
+        "players": len(pool),
+    }
+
+
+def main_families(families: list[str], n: int) -> None:
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, load average {os.getloadavg()[0]:.2f} at start"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        for family in families:
+            csv, preset = family_pool(family, Path(tmp))
+            for attempt in (1, 2):
+                order = ["ours", "pydfs"] if attempt == 1 else ["pydfs", "ours"]
+                runs = {who: run_family(csv, family, preset, n, who) for who in order}
+                ours, ref = runs["ours"], runs["pydfs"]
+                if attempt == 1:
+                    print(
+                        f"\nfamily {family}: {ours['players']} rows, roster {preset}, {n} lineups"
+                    )
+                same = sum(
+                    abs(a - b) < 1e-6 for a, b in zip(ours["points"], ref["points"], strict=False)
+                )
+                print(
+                    f"  run {attempt} ({' first, '.join(order)} second): dsplaybook "
+                    f"{ours['seconds']:6.2f} s ({ours['solver_runs']} MIP solves), pydfs "
+                    f"{ref['seconds']:6.1f} s, speed-up {ref['seconds'] / ours['seconds']:.1f}x"
+                )
+                print(
+                    f"    totals: dsplaybook {sum(ours['points']):.4f} ({len(ours['points'])} "
+                    f"lineups), pydfs {sum(ref['points']):.4f} ({len(ref['points'])}), "
+                    f"difference {sum(ours['points']) - sum(ref['points']):+.2e}; values equal "
+                    f"{same} of {n}; violations: dsplaybook {len(ours['problems'])}, pydfs "
+                    f"{len(ref['problems'])}; peak memory {ours['peak_mb']:.0f} MB"
+                )
+                for who in ("ours", "pydfs"):
+                    for problem in runs[who]["problems"][:3]:
+                        print(f"      {who}: {problem}")
+
+
 def main() -> None:
+    if "--family" in sys.argv:
+        at = sys.argv.index("--family")
+        rest = sys.argv[at + 2 :]
+        main_families(sys.argv[at + 1].split(","), int(rest[0]) if rest else 150)
+        return
     verify = "--verify" in sys.argv
     realistic = "--realistic" in sys.argv
     args = [a for a in sys.argv[1:] if a not in ("--verify", "--realistic")]

@@ -124,3 +124,8 @@ def test_a_lineup_of_every_preset_passes_the_checker_and_rereads_from_its_upload
     back = read_upload(path, pool, rules)
     assert [list(x) for x in back.lineups] == [list(x) for x in result.lineups]
     assert back.slots == result.slots
+
+
+def test_the_docs_table_lists_every_preset():
+    docs = (Path(__file__).parents[1] / "docs" / "lineups.md").read_text()
+    assert [name for name in PRESETS if f"| `{name}` |" not in docs] == []

@@ -282,8 +282,8 @@ def _dk_start(game: str) -> str:
 
 def _dk_opponent(game: str, team: str, row: int) -> str:
     matchup = game.split(" ")[0]
-    if "@" not in matchup:
-        raise InputError(f"row {row} column 'Game Info': {game!r} is not like 'ATL@HOU …'")
+    if "@" not in matchup:  # golf, NASCAR, tennis: an event, no opponent
+        return ""
     away, home = matchup.split("@", 1)
     if team not in (away, home):
         raise InputError(f"row {row} column 'TeamAbbrev': {team!r} does not play in {matchup!r}")
