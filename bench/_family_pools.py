@@ -66,7 +66,8 @@ def showdown(sport: str, seed: int) -> pd.DataFrame:
         if sport == "nfl"
         else {"PG": 30, "SG": 26, "SF": 27, "PF": 28, "C": 30}
     )
-    rows = _rows(side, [("AAA", "BBB", side), ("BBB", "AAA", side)], rng, mean, 0.45, 6.0)
+    share = 6.0 if sport == "nfl" else 1.9  # salary per point: a FLEX five near the cap
+    rows = _rows(side, [("AAA", "BBB", side), ("BBB", "AAA", side)], rng, mean, 0.45, share)
     flex = _export(rows, _matchup, "FLEX" if sport == "nfl" else "UTIL")
     cpt = flex.assign(
         ID=[str(20_000 + i) for i in range(len(flex))],
