@@ -201,6 +201,22 @@ def test_the_sites_hitter_cap_per_team_is_exact_and_binds():
     assert _holds_exactly_and_binds(pool, capped, LineupSettings.unconstrained(), MLB)
 
 
+def test_a_team_stack_under_the_sites_hitter_cap_is_exact_and_binds():
+    # the cap per team is built into the stack's listing (set_caps); a stack the cap
+    # leaves no room for is never listed
+    capped = dataclasses.replace(
+        MLB, position_caps=(PositionCap(frozenset(HITTERS), 3, per_team=True),)
+    )
+    settings = LineupSettings.unconstrained(
+        stack={"qb_receivers": 0, "team": 3, "team_positions": HITTERS}
+    )
+    broken = [
+        _holds_exactly_and_binds(_players(MLB_POSITIONS, s, teams=3), capped, settings, MLB)
+        for s in range(3)
+    ]
+    assert any(broken)
+
+
 NHL = roster_rules(
     {"salary_cap": 30_000, "slots": {"C": 1, "W": 2, "D": 1, "G": 1}, "defense": "G"}
 )

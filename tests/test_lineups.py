@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import numpy as np
+from scipy import sparse
 import pandas as pd
 import pytest
 from cvxpy_reference import WITH_REFERENCE as ENGINES
@@ -441,6 +442,50 @@ def test_the_best_lineup_and_the_listing_match_exhaustive_search():
             [v for v in values if v >= threshold], abs=1e-9
         )
         assert len({tuple(x) for x in lineups}) == len(lineups)
+
+
+def test_a_stack_built_into_the_listing_lists_exactly_the_lineups_that_meet_it():
+    # ChoiceLister: one listing per set with the stack's count built in, overlapping sets
+    # listed once, and a set's cap (set_caps: a static row over all its players) obeyed:
+    # the same lineups as the plain listing filtered by hand.
+    from dsplaybook.lineups.engines.listing import (
+        ChoiceLister,
+        LineupLister,
+        player_classes,
+        set_caps,
+    )
+    from dsplaybook.lineups.formulation import RowGroup
+
+    for seed in range(3):
+        pool = small_pool(POOL_COUNTS, seed=seed)
+        usable = np.ones(len(pool), dtype=bool)
+        rng = np.random.default_rng(seed)
+        sets = rng.random((4, len(pool))) < 0.3  # overlapping sets
+        sets[3] = sets[0] | sets[1]
+        sets[2, np.flatnonzero(~sets[3])[0]] = True  # no row holds all of set 2
+        need = 3
+        cap_row = RowGroup(
+            sparse.csr_matrix(sets[3:4].astype(float)), np.array([-np.inf]), np.array([4.0])
+        )
+        caps = set_caps(sets, [cap_row])
+        assert caps.tolist() == [4.0, 4.0, np.inf, 4.0]
+        plain = LineupLister(
+            player_classes(pool["position"], FLEX, usable),
+            pool["projection"].to_numpy(float),
+            pool["salary"].to_numpy(float),
+            FLEX.salary_cap,
+        )
+        stacked = ChoiceLister(sets, need, caps, usable, pool, FLEX)
+        threshold = plain.best - 25.0
+        _, every = plain.lineups_above(threshold)
+        counts = np.stack([sets[:, row].sum(axis=1) for row in every])
+        meets = ((counts >= need) & (counts <= caps)).any(axis=1)
+        expected = {tuple(r) for r in every[meets]}
+        points, got = stacked.lineups_above(threshold)
+        assert 0 < len(expected) < len(every)  # the stack rules lineups out
+        assert {tuple(r) for r in got} == expected
+        assert len(got) == len(expected)  # each once
+        assert stacked.best == pytest.approx(points.max(), abs=1e-9)
 
 
 @pytest.mark.parametrize("name", list(ENGINES))

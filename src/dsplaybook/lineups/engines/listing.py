@@ -46,18 +46,20 @@ def player_classes(
     usable: np.ndarray,
     tags: np.ndarray | None = None,
     needs: tuple[int, ...] = (),
+    most: tuple[float, ...] = (),
 ) -> PlayerClasses:
     """Classes of players by eligible slot groups, and every per-class count vector that
     fills the roster (Kuhn matching on one representative position per class).
 
     ``tags`` (a bit mask per player, 0 for none) split classes further, and a count
     vector must take at least ``needs[b]`` players whose tag has bit b: how an anchored
-    rule ("this QB with 2 receivers of his team") and a required player are built into
-    the listing."""
+    rule ("this QB with 2 receivers of his team"), a stack and a required player are
+    built into the listing; ``most[b]`` caps them (a static row that holds them all, such
+    as a team limit, so vectors that row rules out are never listed). The vectors of the untagged classes are enumerated once
+    (cached: the same for every anchor or stack set) and then split among the tags."""
     tags = np.zeros(len(positions), dtype=int) if tags is None else tags
-    eligible = [
-        (frozenset(rules.groups_for(p)), int(t)) for p, t in zip(positions, tags, strict=True)
-    ]
+    groups = [frozenset(rules.groups_for(p)) for p in positions]
+    eligible = [(g, int(t)) for g, t in zip(groups, tags, strict=True)]
     kinds = sorted(
         {e for e, ok in zip(eligible, usable, strict=True) if e[0] and ok},
         key=lambda k: (sorted(k[0]), k[1]),
@@ -66,39 +68,43 @@ def player_classes(
         np.flatnonzero([e == k and ok for e, ok in zip(eligible, usable, strict=True)])
         for k in kinds
     ]
-    example = [str(positions.iloc[m[0]]) for m in members]
+    bases = sorted({k[0] for k in kinds}, key=sorted)
+    base_size = [
+        sum(len(m) for m, k in zip(members, kinds, strict=True) if k[0] == b) for b in bases
+    ]
+    example = [
+        str(positions.iloc[next(i for i, g in enumerate(groups) if g == b and usable[i])])
+        for b in bases
+    ]
     # a class cannot fill more slots than the groups it may go to
     room = [
-        min(len(m), sum(rules.slots[g].count for g in k[0]))
-        for m, k in zip(members, kinds, strict=True)
+        min(n, sum(rules.slots[g].count for g in b)) for n, b in zip(base_size, bases, strict=True)
     ]
-    vectors = _count_vectors(rules, tuple(kinds), tuple(room), tuple(example), tuple(needs))
+    base_vectors = _count_vectors(rules, tuple(bases), tuple(room), tuple(example))
+    vectors = _split_by_tags(
+        base_vectors,
+        [bases.index(k[0]) for k in kinds],
+        [len(m) for m in members],
+        [k[1] for k in kinds],
+        needs,
+        most,
+    )
     return PlayerClasses(members, np.array(vectors, dtype=int).reshape(-1, len(kinds)))
 
 
 @functools.lru_cache(maxsize=64)
 def _count_vectors(
     rules: RosterRules,
-    kinds: tuple[tuple[frozenset, int], ...],
+    kinds: tuple[frozenset, ...],
     room: tuple[int, ...],
     example: tuple[str, ...],
-    needs: tuple[int, ...],
 ) -> tuple[tuple[int, ...], ...]:
-    """Per-class counts that fill the roster and meet ``needs``. The same for every QB of
-    an anchored listing (classes alike, members differ), hence the cache; ``example`` (a
-    position per class) only stands for its class's eligibility."""
-    tag_of = [k[1] for k in kinds]
+    """Per-class counts that fill the roster; ``example`` (a position per class) only
+    stands for its class's eligibility."""
     vectors: list[tuple[int, ...]] = []
 
     def extend(i: int, left: int, counts: list[int]) -> None:
         if i == len(kinds):
-            for bit, need in enumerate(needs):
-                if (
-                    need
-                    and sum(n for n, tag in zip(counts, tag_of, strict=True) if tag >> bit & 1)
-                    < need
-                ):
-                    return
             chosen = [example[c] for c, n in enumerate(counts) for _ in range(n)]
             if left == 0 and rules.assign_slots(chosen) is not None:
                 vectors.append(tuple(counts))
@@ -107,10 +113,67 @@ def _count_vectors(
             extend(i + 1, left - n, [*counts, n])
 
     extend(0, rules.size, [])
+    return tuple(vectors)
+
+
+def _split_by_tags(
+    base_vectors: tuple[tuple[int, ...], ...],
+    base_of: list[int],
+    size: list[int],
+    tag_of: list[int],
+    needs: tuple[int, ...],
+    most: tuple[float, ...] = (),
+) -> list[tuple[int, ...]]:
+    """Every split of each untagged vector's counts among its tagged classes (at most a
+    class's size each) that meets ``needs`` and ``most``."""
+    import itertools
+
+    by_base: dict[int, list[int]] = {}
+    for c, b in enumerate(base_of):
+        by_base.setdefault(b, []).append(c)
+    splits: dict[tuple[int, int], list[tuple[int, ...]]] = {}
+
+    def ways(b: int, n: int) -> list[tuple[int, ...]]:
+        """Counts per tagged class of base class b that add up to n."""
+        if (b, n) not in splits:
+            classes = by_base[b]
+            found: list[tuple[int, ...]] = []
+
+            def extend(i: int, left: int, counts: list[int]) -> None:
+                if i == len(classes) - 1:
+                    if left <= size[classes[i]]:
+                        found.append((*counts, left))
+                    return
+                for k in range(min(left, size[classes[i]]) + 1):
+                    extend(i + 1, left - k, [*counts, k])
+
+            extend(0, n, [])
+            splits[(b, n)] = found
+        return splits[(b, n)]
+
+    order = [c for b in sorted(by_base) for c in by_base[b]]
+    candidates = [
+        [n for part in parts for n in part]
+        for base in base_vectors
+        for parts in itertools.product(*(ways(b, base[b]) for b in sorted(by_base)))
+    ]
+    counts = np.zeros((len(candidates), len(base_of)), dtype=int)
+    if len(candidates):
+        counts[:, order] = np.array(candidates, dtype=int)
+    bits = max(len(needs), len(most))
+    tagged = counts @ np.array([[t >> b & 1 for b in range(bits)] for t in tag_of]).reshape(
+        len(tag_of), bits
+    )
+    keep = np.ones(len(counts), dtype=bool)
+    for b, need in enumerate(needs):
+        keep &= tagged[:, b] >= need
+    for b, cap in enumerate(most):
+        keep &= tagged[:, b] <= cap
+    counts = counts[keep]
     # the last classes vary slowest, so consecutive vectors share the knapsack tables of
     # their last classes (LineupLister's cache)
-    vectors.sort(key=lambda counts: counts[::-1])
-    return tuple(vectors)
+    counts = counts[np.lexsort(counts.T)] if len(counts) else counts
+    return [tuple(int(n) for n in row) for row in counts]
 
 
 class LineupLister:
@@ -281,14 +344,15 @@ def _class_table(gain: np.ndarray, cost: np.ndarray, count: int, after: np.ndarr
     """H[k, need, b]: the most points from ``need`` players of positions k.. of a class
     plus ``after`` (the classes after it) within b salary units; -inf where none fits."""
     m, width = len(gain), len(after)
-    table = np.full((m + 1, count + 1, width), -np.inf)
+    table = np.empty((m + 1, count + 1, width))  # every cell is written below
     table[:, 0, :] = after
+    table[m, 1:, :] = -np.inf
     for k in range(m - 1, -1, -1):
-        table[k, 1:] = table[k + 1, 1:]
-        c = int(cost[k])
-        if c < width:
-            take = gain[k] + table[k + 1, :-1, : width - c]
-            table[k, 1:, c:] = np.maximum(table[k, 1:, c:], take)
+        c = min(int(cost[k]), width)
+        table[k, 1:, :c] = table[k + 1, 1:, :c]
+        if c < width:  # take player k or not, written in place (no temporaries)
+            np.add(table[k + 1, :-1, : width - c], gain[k], out=table[k, 1:, c:])
+            np.maximum(table[k, 1:, c:], table[k + 1, 1:, c:], out=table[k, 1:, c:])
     return table
 
 
@@ -358,3 +422,99 @@ class AnchoredLister:
         if not points:
             return np.zeros(0), np.zeros((0, self.rules.size), dtype=np.int32)
         return np.concatenate(points), np.vstack(lineups)
+
+
+class ChoiceLister:
+    """Every lineup at or above T that meets a Choice rule (at least ``need`` players from
+    one of several sets: a team stack, a line stack), one LineupLister per set.
+
+    Listing every lineup and dropping those without a stack lists mostly lineups that
+    are dropped (an MLB 5-hitter stack keeps ~1 in 1,000); per set the rule is a count
+    of tagged players built into the listing, so only lineups that meet it are listed.
+    A lineup that meets it from two sets is listed twice and kept once. ``most``: per
+    set, the most of its players any lineup may hold (:func:`set_caps`).
+    """
+
+    def __init__(
+        self,
+        sets: np.ndarray,
+        need: int,
+        most: np.ndarray,
+        usable: np.ndarray,
+        pool: pd.DataFrame,
+        rules: RosterRules,
+        extra_tags: np.ndarray | None = None,
+        extra_needs: tuple[int, ...] = (),
+    ):
+        self.rules = rules
+        extra = np.zeros(len(pool), dtype=int) if extra_tags is None else extra_tags
+        self.points = pool["projection"].to_numpy(float)
+        self.salary = pool["salary"].to_numpy(float)
+        self.listers: list[LineupLister] = []
+        self.disjoint = bool((sets.sum(axis=0) <= 1).all()) and 2 * need > rules.size
+        for members, cap in zip(sets, most, strict=True):
+            if int((members & usable).sum()) < need or cap < need:
+                continue
+            # bit 0: the set; bit 1 unused (the anchors' bring-back bit elsewhere); extra
+            # requirements from bit 2 on, as RankedSequence.lister builds them
+            classes = player_classes(
+                pool["position"],
+                rules,
+                usable,
+                members.astype(int) | extra,
+                (need, 0, *extra_needs),
+                (float(cap),),
+            )
+            if len(classes.counts):
+                self.listers.append(
+                    LineupLister(classes, self.points, self.salary, rules.salary_cap)
+                )
+        self._best: float | None = None
+
+    @property
+    def best(self) -> float:
+        if self._best is None:
+            best = -np.inf
+            for lister in sorted(self.listers, key=lambda x: -x.bound):
+                if lister.bound < best:
+                    break
+                best = max(best, lister.best)
+            self._best = best
+        return self._best
+
+    def lineups_above(self, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+        lineups, total = [], 0
+        for lister in self.listers:
+            if lister.bound < threshold - 1e-7 or lister.best < threshold - 1e-7:
+                continue
+            _, rows = lister.lineups_above(threshold)
+            total += len(rows)
+            if total > MAX_LISTED:
+                raise TooManyLineups(f"more than {MAX_LISTED:,} lineups to list")
+            lineups.append(rows)
+        if not lineups or total == 0:
+            return np.zeros(0), np.zeros((0, self.rules.size), dtype=np.int32)
+        rows = np.vstack(lineups)
+        if not self.disjoint:  # a lineup may meet the rule from two sets: keep it once
+            flat = np.ascontiguousarray(rows).view(
+                np.dtype((np.void, rows.itemsize * rows.shape[1]))
+            )
+            rows = rows[np.sort(np.unique(flat.ravel(), return_index=True)[1])]
+        return self.points[rows].sum(axis=1), rows
+
+
+def set_caps(sets: np.ndarray, groups) -> np.ndarray:
+    """Per player set, the most of its players a lineup may hold by the static rows: the
+    least upper bound of a row with nonnegative weights of at least 1 on every member (a
+    team limit over a team's hitters); inf when no row holds a set."""
+    caps = np.full(len(sets), np.inf)
+    for group in groups:
+        matrix = group.matrix.toarray()
+        if matrix.shape[1] != sets.shape[1]:
+            continue  # columns are not players (the reference engine's slot columns)
+        nonnegative = (matrix >= 0).all(axis=1) & np.isfinite(group.upper)
+        for s, members in enumerate(sets):
+            covers = nonnegative & (matrix[:, members] >= 1).all(axis=1)
+            if covers.any():
+                caps[s] = min(caps[s], float(np.min(np.asarray(group.upper)[covers])))
+    return caps
