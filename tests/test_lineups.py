@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import numpy as np
-from scipy import sparse
 import pandas as pd
 import pytest
 from cvxpy_reference import WITH_REFERENCE as ENGINES
@@ -19,6 +18,7 @@ from lineup_fixtures import (
     preset_pool,
     small_pool,
 )
+from scipy import sparse
 
 from dsplaybook.errors import ConfigError, InputError
 from dsplaybook.lineups.checks import lineup_violations, portfolio_violations, slot_violations

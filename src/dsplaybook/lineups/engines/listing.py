@@ -55,8 +55,9 @@ def player_classes(
     vector must take at least ``needs[b]`` players whose tag has bit b: how an anchored
     rule ("this QB with 2 receivers of his team"), a stack and a required player are
     built into the listing; ``most[b]`` caps them (a static row that holds them all, such
-    as a team limit, so vectors that row rules out are never listed). The vectors of the untagged classes are enumerated once
-    (cached: the same for every anchor or stack set) and then split among the tags."""
+    as a team limit, so vectors that row rules out are never listed). The vectors of the
+    untagged classes are enumerated once (cached: the same for every anchor or stack set)
+    and then split among the tags."""
     tags = np.zeros(len(positions), dtype=int) if tags is None else tags
     groups = [frozenset(rules.groups_for(p)) for p in positions]
     eligible = [(g, int(t)) for g, t in zip(groups, tags, strict=True)]

@@ -64,8 +64,8 @@ class Walk:
         self.history: list[tuple[float, int]] = []  # (depth below the best, lineups listed)
 
     def _grown_band(self) -> float:
-        """The next depth below the best: doubled, or (after two listings) the depth expected to list
-        about GROWTH times as many lineups."""
+        """The next depth below the best: doubled, or (after two listings) the depth
+        expected to list about GROWTH times as many lineups."""
         if len(self.history) < 2 or min(n for _, n in self.history[-2:]) <= 0:
             return self.band
         (d1, n1), (d2, n2) = self.history[-2:]
