@@ -60,6 +60,18 @@ class SweepDraws(Section):
             description="summary.csv: the share of the pool accepted at these accuracies.",
         )
     )
+    accept_level: float = Field(
+        0.95,
+        gt=0,
+        lt=1,
+        description="One-sided confidence that labels accepted at an accuracy are at least "
+        "that right: the audit's Clopper-Pearson lower bound must reach the accuracy.",
+    )
+    accept_candidates: int = Field(
+        20,
+        ge=1,
+        description="Thresholds the audit tests (evenly spaced ranks; Bonferroni over them).",
+    )
 
 
 class SweepSelection(SelectionSettings):
