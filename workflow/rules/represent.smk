@@ -197,7 +197,7 @@ rule compute_handmade_features:
         mem_mb=4000,
         runtime=20,
     params:
-        hog=config["represent"]["hog"],
+        settings=lambda wc: config["represent"][FEATURE_SETS[wc.handmade].settings],
     script:
         "../scripts/compute_handmade_features.py"
 

@@ -26,7 +26,8 @@ class FeatureSet:
     neither (raw pixels)."""
 
     model: str | None = None
-    handmade: Callable[..., np.ndarray] | None = None  # (images, HogSettings, threads)
+    handmade: Callable[..., np.ndarray] | None = None  # (images, its settings, threads)
+    settings: str = "hog"  # the represent.<block> a hand-made set reads
     images: bool = True  # applies to image sets
     tables: bool = False  # applies to tables (data.tables)
 
@@ -43,6 +44,12 @@ def _hog2(images, settings, threads):
     return hog_two_scales(images, settings, threads)
 
 
+def _scattering(images, settings, threads):
+    from dsplaybook.represent.handmade import scattering_features
+
+    return scattering_features(images, settings, threads)
+
+
 # The registry of feature sets a classifier can see. The schema's feature enums and the
 # workflow's wildcards are built from / tested against it.
 FEATURE_SETS: dict[str, FeatureSet] = {
@@ -53,6 +60,7 @@ FEATURE_SETS: dict[str, FeatureSet] = {
     "sslcnn": FeatureSet(model="sslcnn_encoder.keras"),
     "hog": FeatureSet(handmade=_hog),
     "hog2": FeatureSet(handmade=_hog2),
+    "scattering": FeatureSet(handmade=_scattering, settings="scattering"),
     "trees": FeatureSet(model="trees.pkl", images=False, tables=True),
 }
 LEARNED = tuple(name for name, f in FEATURE_SETS.items() if f.model)
