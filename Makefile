@@ -56,7 +56,7 @@ test: $(INSTALLED)  ## lint, then the whole test suite
 	$(MAKE) lint
 	$(BIN)/pytest
 
-test-fast: $(INSTALLED)  ## the inner loop: no snakemake runs, browser or slow tests (3.3 min, 505 tests)
+test-fast: $(INSTALLED)  ## the inner loop: no snakemake runs, browser or slow tests (~5 min, ~720 tests)
 	$(BIN)/pytest -m "not workflow and not browser and not slow"
 
 # ruff (RUF100 too), ruff format, snakefmt, snakemake --lint, lint-imports and mypy: the
