@@ -357,6 +357,17 @@ def _class_table(gain: np.ndarray, cost: np.ndarray, count: int, after: np.ndarr
     return table
 
 
+def best_of(listers) -> float:
+    """The best lineup over several listings, most promising first; a listing whose
+    Lagrangian bound is below the best so far costs nothing more."""
+    best = -np.inf
+    for lister in sorted(listers, key=lambda x: -x.bound):
+        if lister.bound < best:
+            break
+        best = max(best, lister.best)
+    return best
+
+
 class AnchoredLister:
     """Every lineup at or above T under anchored rules, one LineupLister per anchor.
 
@@ -401,12 +412,7 @@ class AnchoredLister:
     @property
     def best(self) -> float:
         if self._best is None:
-            best = -np.inf
-            for lister in sorted(self.listers.values(), key=lambda x: -x.bound):
-                if lister.bound < best:
-                    break
-                best = max(best, lister.best)
-            self._best = best
+            self._best = best_of(self.listers.values())
         return self._best
 
     def lineups_above(self, threshold: float) -> tuple[np.ndarray, np.ndarray]:
@@ -475,12 +481,7 @@ class ChoiceLister:
     @property
     def best(self) -> float:
         if self._best is None:
-            best = -np.inf
-            for lister in sorted(self.listers, key=lambda x: -x.bound):
-                if lister.bound < best:
-                    break
-                best = max(best, lister.best)
-            self._best = best
+            self._best = best_of(self.listers)
         return self._best
 
     def lineups_above(self, threshold: float) -> tuple[np.ndarray, np.ndarray]:
