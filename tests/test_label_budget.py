@@ -21,7 +21,7 @@ from dsplaybook.label_budget.sweep import (
     summarise,
 )
 from dsplaybook.labelling.pool_labelling import best_cell, coverage_curve
-from dsplaybook.represent.features import FEATURE_SETS, HANDMADE
+from dsplaybook.represent.features import COMBINED, FEATURE_SETS, HANDMADE, combine_blocks
 from dsplaybook.represent.handmade import HogSettings, ScatteringSettings, scattering_features
 
 
@@ -38,7 +38,7 @@ def digits():
     blocks = {"hog": HogSettings(), "scattering": ScatteringSettings()}
     tr_img = (x_tr.reshape(-1, 28, 28) * 255).round().astype(np.uint8)
     te_img = (x_te.reshape(-1, 28, 28) * 255).round().astype(np.uint8)
-    return {
+    sets = {
         "raw": (x_tr, x_te),
         "pca": (pca.transform(x_tr), pca.transform(x_te)),
         **{
@@ -50,6 +50,9 @@ def digits():
         },
         "y": (y_tr, y_te),
     }
+    for name in COMBINED:  # after the parts they are made of
+        sets[name] = combine_blocks([sets[part] for part in FEATURE_SETS[name].parts])
+    return sets
 
 
 SETTINGS = SweepSettings(budgets=(100,), draws=3, seed=11, pool_size=3000)
@@ -160,7 +163,7 @@ def test_learning_curve_picture_keeps_the_winner_at_every_budget():
     assert curves == ["f + m0", "f + m1", "f + m2", "f + m9"]
 
 
-@pytest.mark.parametrize("features", HANDMADE)
+@pytest.mark.parametrize("features", HANDMADE + COMBINED)
 def test_handmade_features_beat_raw_pixels_at_100_labels(digits, features):
     raw = _mean_accuracy(digits, "raw", "svm")
     handmade = _mean_accuracy(digits, features, "svm")
@@ -253,3 +256,17 @@ def test_scattering_is_zero_on_a_blank_image_and_stable_to_a_small_shift(digits)
         images.astype(float), axis=(1, 2)
     )
     assert np.median(moved) < 0.5 * np.median(pixels), (np.median(moved), np.median(pixels))
+
+
+def test_combined_blocks_weigh_the_same_and_use_training_statistics_only():
+    rng = np.random.default_rng(0)
+    small = (rng.normal(5, 1, (200, 3)), rng.normal(5, 1, (50, 3)))
+    large = (rng.normal(0, 30, (200, 40)), rng.normal(0, 30, (50, 40)))
+    train, test = combine_blocks([small, large])
+    assert train.shape == (200, 43) and test.shape == (50, 43)
+    for block in (slice(0, 3), slice(3, 43)):  # total variance 1 per block, centred
+        assert ((train[:, block] ** 2).sum() / 200) == pytest.approx(1.0, rel=1e-5)
+        assert np.abs(train[:, block].mean(axis=0)).max() < 1e-5
+    # a test row is mapped with the training rows' mean and scale
+    mean, scale = small[0].mean(axis=0), np.sqrt(((small[0] - small[0].mean(0)) ** 2).sum() / 200)
+    assert test[:, :3] == pytest.approx((small[1] - mean) / scale, rel=1e-4, abs=1e-5)

@@ -10,7 +10,13 @@ from dsplaybook.dadc.simulate import STRATEGIES
 from dsplaybook.errors import ConfigError
 from dsplaybook.label_budget.methods import METHODS
 from dsplaybook.label_budget.selection import SELECTIONS
-from dsplaybook.represent.features import FEATURE_SETS, HANDMADE, LEARNED, feature_path
+from dsplaybook.represent.features import (
+    COMBINED,
+    FEATURE_SETS,
+    HANDMADE,
+    LEARNED,
+    feature_path,
+)
 from dsplaybook.settings import load_config
 
 # Snakemake deep-merges nested --config values into config.yaml's; for the pools that
@@ -42,6 +48,7 @@ SELECTION_NAMES = one_of(SELECTIONS)
 FEATURE_NAMES = one_of(FEATURE_SETS)
 LEARNED_NAMES = one_of(LEARNED)
 HANDMADE_NAMES = one_of(HANDMADE)
+COMBINED_NAMES = one_of(COMBINED)
 STRATEGY_NAMES = one_of(STRATEGIES)
 
 BUILTIN_IDS = SETTINGS.builtin_dataset_ids()  # fashion_mnist / quickdraw(_synthetic)

@@ -202,6 +202,30 @@ rule compute_handmade_features:
         "../scripts/compute_handmade_features.py"
 
 
+rule combine_features:
+    input:
+        parts=lambda wc: [
+            f"results/represent/{wc.dataset}/{part}_features.npz"
+            for part in FEATURE_SETS[wc.combined].parts
+        ],
+    output:
+        features="results/represent/{dataset}/{combined}_features.npz",
+    log:
+        "logs/represent/combine_features/{dataset}_{combined}.log",
+    benchmark:
+        "benchmarks/represent/combine_features/{dataset}_{combined}.tsv"
+    wildcard_constraints:
+        combined=COMBINED_NAMES,
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=8000,
+        runtime=10,
+    script:
+        "../scripts/combine_features.py"
+
+
 rule plot_reconstructions:
     input:
         h5="results/data/{dataset}.h5",
