@@ -23,8 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from dsplaybook.data.idx import parse_idx
-from dsplaybook.label_budget.settings import SweepSettings
-from dsplaybook.label_budget.sweep import run_cell
+from dsplaybook.label_budget.sweep import SweepSettings, run_cell
 from dsplaybook.represent.features import FEATURE_SETS, combine_blocks
 from dsplaybook.represent.settings import Represent
 

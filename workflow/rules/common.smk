@@ -10,13 +10,8 @@ from dsplaybook.dadc.simulate import STRATEGIES
 from dsplaybook.errors import ConfigError
 from dsplaybook.label_budget.methods import METHODS
 from dsplaybook.label_budget.selection import SELECTIONS
-from dsplaybook.represent.features import (
-    COMBINED,
-    FEATURE_SETS,
-    HANDMADE,
-    LEARNED,
-    feature_path,
-)
+from dsplaybook.represent.features import COMBINED, FEATURE_SETS, HANDMADE, LEARNED
+from dsplaybook.represent.features import feature_path
 from dsplaybook.settings import load_config
 
 # Snakemake deep-merges nested --config values into config.yaml's; for the pools that
