@@ -60,6 +60,7 @@ def main() -> None:
     parser.add_argument("--methods", default="graphspread,graphsvm,svm")
     parser.add_argument("--budgets", default="100,500,2000")
     parser.add_argument("--draws", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=42, help="the draws (config.yaml: 42)")
     parser.add_argument("--cache", default="/tmp/dsplaybook-few-label-features")
     args = parser.parse_args()
     cache = Path(args.cache)
@@ -68,7 +69,10 @@ def main() -> None:
     x_test, y_test = idx("t10k-images-idx3-ubyte"), idx("t10k-labels-idx1-ubyte")
     images, n = np.concatenate([x_train, x_test]), len(x_train)
     settings = SweepSettings(
-        budgets=tuple(int(b) for b in args.budgets.split(",")), draws=args.draws
+        budgets=tuple(int(b) for b in args.budgets.split(",")),
+        draws=args.draws,
+        seed=args.seed,
+        threads=os.cpu_count() or 1,
     )
     load = os.getloadavg()[0]
     print(
