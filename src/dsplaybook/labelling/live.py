@@ -128,6 +128,7 @@ class LiveRanking:
         self.version = 0  # models made so far
         self.trained_on = 0  # labels the current model saw
         self._trained_at = 0  # the label count (maybe_retrain) its retrain started at
+        self._latest = 0  # the latest label count seen: labels given during a retrain
         self.cell: tuple[str, str] | None = None  # the chosen features + method
         self.ranking: list[int] | None = None
         self.seconds: float | None = None  # the last retrain, start to new model
@@ -157,6 +158,7 @@ class LiveRanking:
         """Start a retrain if it is due and none is running; ``labels``: the labels given
         so far, counted as events (the folder's, then every label people gave)."""
         with self._lock:
+            self._latest = max(self._latest, labels)
             if not self.due(labels) or self.training:
                 return False
             self._trained_at = labels
@@ -165,9 +167,12 @@ class LiveRanking:
             return True
 
     def wait(self, timeout: float = 120.0) -> None:
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
+        """Until no retrain runs, the catch-up retrains included (or ``timeout`` s)."""
+        deadline = time.monotonic() + timeout
+        while (thread := self._thread) is not None and time.monotonic() < deadline:
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if self._thread is thread:  # still the same: timed out
+                return
 
     def suggestion(self, image: int, class_names: tuple[str, ...]) -> dict | None:
         if self._suggested is None or self._confidence is None:
@@ -191,6 +196,13 @@ class LiveRanking:
             self._retrain()
         except Exception:  # a background thread has nobody to raise to
             log.exception("label page: retraining failed; the last model stays")
+        finally:
+            # labels given while this model trained started no retrain: if they are due,
+            # train again now, or the model stays behind until the next label
+            with self._lock:
+                if self._thread is threading.current_thread():
+                    self._thread = None
+            self.maybe_retrain(self._latest)
 
     def _choose(self, labels: dict[int, int]) -> tuple[str, str]:
         """The chosen cell (too few labels to cross-validate: the first candidate)."""
