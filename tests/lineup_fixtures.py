@@ -76,45 +76,95 @@ def preset_pool(rules: RosterRules, seed: int = 0, extra: int = 6) -> pd.DataFra
     return slot_rows(pool, rules)
 
 
+class CheckedLineups:
+    """Every roster of a pool that breaks no single-lineup rule, found lazily: all
+    combinations of roster-size players meeting salary and slots (cheap) are listed up
+    front; the independent checker runs on one only when a search reaches it, and its
+    answer is kept. Searches walk the combinations in descending value, so a sequence
+    of a few lineups checks a few hundred rosters, not every one (81,000 on a soccer
+    pool), and still returns what checking them all would."""
+
+    def __init__(self, pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings):
+        self.pool, self.rules, self.settings = pool, rules, settings
+        salary, position = pool["salary"].to_numpy(), pool["position"].to_numpy()
+        plain = LineupSettings.unconstrained(
+            n_lineups=settings.n_lineups,
+            max_overlap=settings.max_overlap,
+            max_exposure=settings.max_exposure,
+            min_exposure=settings.min_exposure,
+            player_exposure=settings.player_exposure,
+            team_exposure=settings.team_exposure,
+            randomness=settings.randomness,
+            mip_gap=settings.mip_gap,
+        )
+        site_keys = {"max_per_team", "min_teams", "min_games"}
+        other_rules = settings.team_rules(rules) != plain.team_rules(rules) or settings.model_dump(
+            exclude=site_keys
+        ) != plain.model_dump(exclude=site_keys)
+        # rules of the roster itself and captain copies: the full checker on every lineup
+        self.full_check = other_rules or bool(
+            rules.position_caps
+            or rules.teams_exclude
+            or pool.get("person", pd.Series()).duplicated().any()
+        )
+        fits: dict[tuple, bool] = {}
+        self.candidates: list[np.ndarray] = []
+        for combo in itertools.combinations(range(len(pool)), rules.size):
+            lineup = np.array(combo)
+            if salary[lineup].sum() > rules.salary_cap:
+                continue
+            key = tuple(sorted(position[lineup]))
+            if key not in fits:
+                fits[key] = rules.assign_slots(list(key)) is not None
+            if fits[key]:
+                self.candidates.append(lineup)
+        # A lineup's verdict depends on its players' attributes, not on who they are:
+        # lineups whose rows agree on every column but the name, the points and the
+        # salary (the cap is met already) share it, so lopsided slates, where most
+        # rosters repeat a few team/position patterns, are checked once per pattern.
+        # Ids count only when a rule names players, salaries only under a minimum, and
+        # persons (captain copies) only by whether one fills two slots.
+        ignored = {"name", "projection", "salary", "person"}
+        if not (settings.lock or settings.exclude or settings.groups or settings.requires):
+            ignored.add("id")
+        kept = [c for c in pool.columns if c not in ignored]
+        self._rows = list(pool[kept].itertuples(index=False, name=None))
+        self._salary = salary if settings.min_salary > 0 else None
+        self._person = pool["person"].to_numpy() if "person" in pool.columns else None
+        self._verdicts: dict[tuple, bool] = {}
+
+    def valid(self, k: int) -> bool:
+        if not self.full_check:
+            return True
+        lineup = self.candidates[k]
+        key = tuple(sorted(self._rows[i] for i in lineup))
+        if self._salary is not None:
+            key += (float(self._salary[lineup].sum()),)
+        if self._person is not None:
+            key += (len(set(self._person[lineup])),)
+        if key not in self._verdicts:
+            self._verdicts[key] = not lineup_violations(
+                self.pool, lineup, self.rules, self.settings
+            )
+        return self._verdicts[key]
+
+    def values(self, points: np.ndarray) -> np.ndarray:
+        return np.array([float(points[c].sum()) for c in self.candidates])
+
+    def best(self, values: np.ndarray, allowed) -> int | None:
+        """The first valid candidate meeting ``allowed(k)`` in descending value; ties in
+        listing order, as a scan keeping the first strict maximum would pick."""
+        for k in np.argsort(-values, kind="stable"):
+            if allowed(int(k)) and self.valid(int(k)):
+                return int(k)
+        return None
+
+
 def all_valid_lineups(pool: pd.DataFrame, rules: RosterRules, settings: LineupSettings):
     """Every roster that breaks no single-lineup rule: all combinations of roster-size
-    players, checked by the independent checker (slots by matching). Salary and slots
-    are checked first, cheaply; the full checker runs when other rules are on."""
-    salary, position = pool["salary"].to_numpy(), pool["position"].to_numpy()
-    plain = LineupSettings.unconstrained(
-        n_lineups=settings.n_lineups,
-        max_overlap=settings.max_overlap,
-        max_exposure=settings.max_exposure,
-        min_exposure=settings.min_exposure,
-        player_exposure=settings.player_exposure,
-        team_exposure=settings.team_exposure,
-        randomness=settings.randomness,
-        mip_gap=settings.mip_gap,
-    )
-    other_rules = settings.team_rules(rules) != plain.team_rules(rules) or settings.model_dump(
-        exclude={"max_per_team", "min_teams", "min_games"}
-    ) != plain.model_dump(exclude={"max_per_team", "min_teams", "min_games"})
-    # rules of the roster itself and captain copies: the full checker on every lineup
-    other_rules = other_rules or bool(
-        rules.position_caps
-        or rules.teams_exclude
-        or pool.get("person", pd.Series()).duplicated().any()
-    )
-    fits: dict[tuple, bool] = {}
-    valid = []
-    for combo in itertools.combinations(range(len(pool)), rules.size):
-        lineup = np.array(combo)
-        if salary[lineup].sum() > rules.salary_cap:
-            continue
-        key = tuple(sorted(position[lineup]))
-        if key not in fits:
-            fits[key] = rules.assign_slots(list(key)) is not None
-        if not fits[key]:
-            continue
-        if other_rules and lineup_violations(pool, lineup, rules, settings):
-            continue
-        valid.append(lineup)
-    return valid
+    players, checked by the independent checker (slots by matching)."""
+    checked = CheckedLineups(pool, rules, settings)
+    return [c for k, c in enumerate(checked.candidates) if checked.valid(k)]
 
 
 def _allowed(candidate, earlier, used, limit, cap) -> bool:
@@ -125,23 +175,23 @@ def _allowed(candidate, earlier, used, limit, cap) -> bool:
 
 
 class _Sequence:
-    """Every valid lineup of a pool and the overlap/exposure state of a sequence."""
+    """The valid lineups of a pool and the overlap/exposure state of a sequence."""
 
     def __init__(self, pool, rules, settings):
-        self.candidates = all_valid_lineups(pool, rules, settings)
-        values = pool["projection"].to_numpy()
-        self.points = np.array([values[c].sum() for c in self.candidates])
+        self.checked = CheckedLineups(pool, rules, settings)
+        self.points = self.checked.values(pool["projection"].to_numpy())
         self.limit = rules.size - 1 if settings.max_overlap is None else settings.max_overlap
         self.cap = math.floor(settings.max_exposure * settings.n_lineups + 1e-9)
         self.used = np.zeros(len(pool), dtype=int)
         self.earlier: list[set] = []
 
-    def allowed(self) -> list[int]:
-        return [
-            k
-            for k, c in enumerate(self.candidates)
-            if _allowed(c, self.earlier, self.used, self.limit, self.cap)
-        ]
+    def best(self) -> int | None:
+        """The best valid lineup the sequence still allows."""
+        candidates = self.checked.candidates
+        return self.checked.best(
+            self.points,
+            lambda k: _allowed(candidates[k], self.earlier, self.used, self.limit, self.cap),
+        )
 
     def take(self, lineup) -> None:
         self.earlier.append(set(np.asarray(lineup).tolist()))
@@ -153,8 +203,8 @@ def best_given_earlier(pool, rules, settings, lineups):
     the lineups before it (overlap and exposure), by exhaustive search."""
     sequence, best = _Sequence(pool, rules, settings), []
     for lineup in lineups:
-        ok = sequence.allowed()
-        best.append(max(sequence.points[ok]) if ok else None)
+        k = sequence.best()
+        best.append(None if k is None else sequence.points[k])
         sequence.take(lineup)
     return best
 
@@ -164,12 +214,11 @@ def brute_force_sequence(pool, rules, settings, n):
     (meaningful when the pool has no ties)."""
     sequence, values = _Sequence(pool, rules, settings), []
     for _ in range(n):
-        ok = sequence.allowed()
-        if not ok:
+        k = sequence.best()
+        if k is None:
             break
-        k = max(ok, key=lambda k: sequence.points[k])
         values.append(sequence.points[k])
-        sequence.take(sequence.candidates[k])
+        sequence.take(sequence.checked.candidates[k])
     return values
 
 
@@ -179,7 +228,8 @@ def exact_sequence(pool, rules, settings, points_for=None):
     "a player (team) whose minimum needs every lineup left is in this one".
     ``points_for(k)``: per-player points of lineup k (projection noise); the values
     returned are in those points."""
-    candidates = all_valid_lineups(pool, rules, settings)
+    checked = CheckedLineups(pool, rules, settings)
+    candidates = checked.candidates
     n, ids, team = settings.n_lineups, pool["id"].astype(str).tolist(), pool["team"].to_numpy()
     # lineups always differ: at most size - 1 shared, whatever max_overlap says
     limit = (
@@ -199,21 +249,22 @@ def exact_sequence(pool, rules, settings, points_for=None):
         points = pool["projection"].to_numpy() if points_for is None else points_for(k)
         must = {i for i, (low, _) in enumerate(player_band) if low - used[i] >= left}
         must_team = {t for t, (low, _) in team_band.items() if low - team_used.get(t, 0) >= left}
-        best, best_lineup = None, None
-        for c in candidates:
-            players = set(c.tolist())
+
+        def allowed(j, must=must, must_team=must_team):
+            players = set(candidates[j].tolist())
             if any(used[i] >= player_band[i][1] for i in players):
-                continue
+                return False
             teams = set(team[list(players)])
             if any(team_used.get(t, 0) >= team_band[t][1] for t in teams if t in team_band):
-                continue
+                return False
             if not must <= players or not must_team <= teams:
-                continue
-            if any(len(players & e) > limit for e in earlier):
-                continue
-            value = float(points[c].sum())
-            if best is None or value > best:
-                best, best_lineup = value, c
+                return False
+            return all(len(players & e) <= limit for e in earlier)
+
+        values_now = checked.values(points)
+        k_best = checked.best(values_now, allowed)
+        best = None if k_best is None else float(values_now[k_best])
+        best_lineup = None if k_best is None else candidates[k_best]
         if best is None:
             break
         values.append(best)
