@@ -51,3 +51,43 @@ def test_real_quickdraw_categories_build_through_the_mirror(tmp_path):
     hats = np.concatenate([data.x_train[data.y_train == 1], data.x_test[data.y_test == 1]])
     assert any(np.array_equal(first_hat, h) for h in hats)
     assert (run.workdir / "results/data/quickdraw_samples.png").stat().st_size > 10_000
+
+
+STROKES_MIRROR = SHARED_DATA / "quickdraw_strokes"
+STROKE_CATEGORIES = ["snowman", "cake", "power outlet", "smiley face"]
+
+
+@pytest.mark.skipif(
+    not (STROKES_MIRROR / "snowman.ndjson").exists(),
+    reason=f"real QuickDraw strokes not present at {STROKES_MIRROR} (CI/dev machines only)",
+)
+def test_real_strokes_build_a_set_rendered_as_the_page_renders(tmp_path):
+    """Stroke files (names with spaces found under their underscore names) -> an
+    MNIST-style set named quickdraw_strokes, each image the page's rendering of one of
+    the first recognised drawings."""
+    from dsplaybook.dadc.drawings import strokes_to_bitmap
+    from dsplaybook.data.strokes import read_category
+
+    run = WorkflowRun(workdir=tmp_path / "work", configfile=tmp_path / "qd.yaml")
+    run.workdir.mkdir()
+    run.write_config(
+        {
+            "branches": ["data"],
+            "datasets": ["quickdraw"],
+            "quickdraw": {
+                "source": "strokes",
+                "categories": STROKE_CATEGORIES,
+                "per_category": 200,
+                "strokes_url": "",
+                "mirror": str(STROKES_MIRROR),
+            },
+        }
+    )
+    run.snakemake()
+    data = read_mnist_style(run.workdir / "results/data/quickdraw_strokes.h5")
+    assert data.x_train.shape == (640, 28, 28) and data.x_test.shape == (160, 28, 28)
+    assert data.class_names == tuple(STROKE_CATEGORIES) and "strokes" in data.source
+    first_cake = read_category(STROKES_MIRROR / "cake.ndjson", 1)[0]
+    cakes = np.concatenate([data.x_train[data.y_train == 1], data.x_test[data.y_test == 1]])
+    page = strokes_to_bitmap([[(x * 1.1 + 7, y * 1.1 + 3) for x, y in s] for s in first_cake])
+    assert any(np.array_equal(page, c) for c in cakes)

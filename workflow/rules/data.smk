@@ -50,6 +50,26 @@ rule download_quickdraw:
         "../scripts/download_file.py"
 
 
+rule download_quickdraw_strokes:
+    output:
+        ndjson="resources/quickdraw/strokes/{category}.ndjson",
+    log:
+        "logs/data/download_quickdraw_strokes/{category}.log",
+    benchmark:
+        "benchmarks/data/download_quickdraw_strokes/{category}.tsv"
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=60,
+    params:
+        source="quickdraw_strokes",
+        item=quickdraw_category_name,
+    script:
+        "../scripts/download_file.py"
+
+
 rule draw_synthetic_doodles:
     output:
         npy="resources/quickdraw/synthetic/{category}.npy",

@@ -113,7 +113,7 @@ def live_ranking(config: Config, name: str, data, results: Path = Path("results"
 def drawing_from_config(config: Config, results: Path = Path("results")) -> DrawingSession | None:
     """The drawing page's session, once the dataset people draw for is built."""
     from dsplaybook.dadc.drawing_store import DrawingStore
-    from dsplaybook.dadc.drawings import ink_extent
+    from dsplaybook.dadc.drawings import drawing_extent
     from dsplaybook.dadc.round_model import HumanRoundSettings
     from dsplaybook.sessions.drawing import DrawingRounds
 
@@ -131,7 +131,7 @@ def drawing_from_config(config: Config, results: Path = Path("results")) -> Draw
     annotations = Path(config.annotations)
     store = DrawingStore(annotations / f"{name}.sqlite", busy_ms=STORE_BUSY_MS)
     rounds = DrawingRounds(data, store, annotations / f"{name}.models", settings)
-    return DrawingSession(name, rounds, ink_extent(data.x_train))
+    return DrawingSession(name, rounds, drawing_extent(data))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -122,7 +122,7 @@ def _guess_answer(
     }
 
 
-def _bitmap_of(body: dict, extent: float) -> tuple[list, np.ndarray] | Response:
+def _bitmap_of(body: dict, extent: float | None) -> tuple[list, np.ndarray] | Response:
     """The body's strokes and the bitmap they render to, or a 400 naming the bad point."""
     try:
         strokes = parse_strokes(body.get("strokes"))

@@ -1,11 +1,11 @@
 """People's drawings in the dataset's own bitmap format.
 
-QuickDraw's numpy bitmaps come from the simplified drawings: strokes aligned to the
-top-left corner and scaled uniformly so the longer side spans 0-255, rendered on a
-256×256 canvas and reduced to 28×28 with anti-aliasing, white ink on black. A sketchpad
-drawing goes through the same steps, centred, with its longer side as wide as the ink of
-the dataset's own images (``ink_extent``: 28 pixels for real QuickDraw, about 21 for the
-synthetic stand-ins), so a circle drawn in the page looks like the dataset's circles.
+A drawing from the page goes through the same steps as Google's simplified drawings
+(top-left aligned, longer side 0-255) and the same renderer (``data.strokes.render``:
+Google's recipe for the numpy_bitmap files), so a drawing means the same pixels wherever
+it comes from. Datasets whose ink spans less than Google's (the synthetic stand-ins,
+about 21 of 28 pixels) get a wider padding, so a circle drawn in the page looks like the
+dataset's circles.
 """
 
 from __future__ import annotations
@@ -13,17 +13,22 @@ from __future__ import annotations
 from typing import cast
 
 import numpy as np
-from PIL import Image, ImageDraw
 
+from dsplaybook.data.datasets import MnistStyle
+from dsplaybook.data.quickdraw import is_real_quickdraw
+from dsplaybook.data.strokes import (
+    MAX_POINTS,
+    MAX_STROKES,
+    PADDING,
+    Strokes,
+    padding_for_ink,
+    render,
+    simplified,
+)
 from dsplaybook.errors import InputError
 
-CANVAS = 256
-LINE_WIDTH = 18  # on the 256 canvas, about 2 pixels at 28×28 as in the bitmaps
-MAX_STROKES, MAX_POINTS = 200, 5000  # a drawing larger than this is refused
 PAD = 280  # side of the page's drawing pad, in its pixels
 PAD_MARGIN = PAD // 2  # a stroke may leave the pad by this much (a fast mouse does)
-
-Strokes = list[list[tuple[float, float]]]
 
 
 def _coordinate(value: object) -> float | None:
@@ -75,31 +80,18 @@ def ink_extent(images: np.ndarray, sample: int = 500) -> float:
     return float(np.median(sides)) if sides else 28.0
 
 
-def strokes_to_bitmap(strokes: Strokes, extent: float = 28.0) -> np.ndarray:
-    """Strokes -> 28×28 uint8, white on black, centred, the longer side ``extent`` pixels
-    of ink (line width included), as the dataset's images."""
-    points = np.concatenate([np.asarray(s, dtype=float) for s in strokes])
-    low = points.min(axis=0)
-    span = float((points.max(axis=0) - low).max()) or 1.0  # a dot stays a dot
-    target = max(min(extent, 28.0) * CANVAS / 28 - LINE_WIDTH, 1.0)  # centre line
-    scale = target / span
-    size = (points.max(axis=0) - low) * scale
-    offset = (CANVAS - size) / 2
-    image = Image.new("L", (CANVAS, CANVAS), 0)
-    pen = ImageDraw.Draw(image)
-    for stroke in strokes:
-        xy = [tuple((np.asarray(p) - low) * scale + offset) for p in stroke]
-        if len(xy) == 1:
-            x, y = xy[0]
-            r = LINE_WIDTH / 2
-            pen.ellipse((x - r, y - r, x + r, y + r), fill=255)
-        else:
-            pen.line(xy, fill=255, width=LINE_WIDTH, joint="curve")
-            for x, y in (xy[0], xy[-1]):  # round caps
-                r = LINE_WIDTH / 2
-                pen.ellipse((x - r, y - r, x + r, y + r), fill=255)
-    small = image.resize((28, 28), Image.Resampling.BOX)  # area average = anti-aliasing
-    return np.asarray(small, dtype=np.uint8)
+def strokes_to_bitmap(strokes: Strokes, extent: float | None = None) -> np.ndarray:
+    """Strokes in any coordinates -> 28×28 uint8, white on black, as Google renders its
+    simplified drawings; ``extent``: the longer side in pixels of ink instead (line
+    included), for datasets drawn smaller than Google's."""
+    padding = PADDING if extent is None else padding_for_ink(extent)
+    return render(simplified(strokes), padding=padding)
+
+
+def drawing_extent(data: MnistStyle) -> float | None:
+    """How the page renders drawings for a dataset: Google's recipe for real QuickDraw
+    (None), else the ink extent of its own images."""
+    return None if is_real_quickdraw(data.source) else ink_extent(data.x_train)
 
 
 def varied(

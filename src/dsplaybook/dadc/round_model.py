@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from dsplaybook.dadc.drawings import ink_extent, strokes_to_bitmap, varied
+from dsplaybook.dadc.drawings import drawing_extent, strokes_to_bitmap, varied
 from dsplaybook.dadc.settings import HumanRounds
 from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.label_budget.methods import make_classifier
@@ -139,7 +139,7 @@ def base_indices(y: np.ndarray, per_class: int, seed: int) -> np.ndarray:
     return np.sort(np.concatenate(chosen))
 
 
-def copies_of(row, extent: float, s: HumanRoundSettings) -> np.ndarray:
+def copies_of(row, extent: float | None, s: HumanRoundSettings) -> np.ndarray:
     """``s.copies`` varied redrawings of one stored drawing, seeded by its id."""
     rng = np.random.default_rng([s.seed, int(row.id)])
     strokes = json.loads(row.strokes)
@@ -156,7 +156,7 @@ def training_set(
     labels.append(drawings["true_class"].to_numpy(dtype=np.int64))
     fooling = drawings[drawings["fooled"] == 1] if len(drawings) else drawings
     if s.copies and len(fooling):
-        extent = ink_extent(data.x_train)
+        extent = drawing_extent(data)
         for row in fooling.itertuples():
             images.append(copies_of(row, extent, s))
             labels.append(np.full(s.copies, int(row.true_class), np.int64))

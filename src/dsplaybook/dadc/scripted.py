@@ -122,10 +122,10 @@ def play_rounds(rounds, n_rounds: int, seed: int, attempts: int = 400) -> list[d
     gets right, and the next model's test error."""
     import time
 
-    from dsplaybook.dadc.drawings import ink_extent, strokes_to_bitmap
+    from dsplaybook.dadc.drawings import drawing_extent, strokes_to_bitmap
 
     rng = np.random.default_rng(seed)
-    extent = ink_extent(rounds.data.x_train)
+    extent = drawing_extent(rounds.data)
     names = rounds.data.class_names
     played = []
     for k in range(n_rounds):

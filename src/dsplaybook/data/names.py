@@ -8,9 +8,16 @@ BUILTIN = ("fashion_mnist", "quickdraw")  # datasets config `datasets` names by 
 
 def quickdraw_id(source: str) -> str:
     """The QuickDraw set's name in results/: marked when it is the synthetic stand-in."""
-    return "quickdraw" if source == "official" else "quickdraw_synthetic"
+    return {"official": "quickdraw", "strokes": "quickdraw_strokes"}.get(
+        source, "quickdraw_synthetic"
+    )
 
 
-def category_filename(category: str) -> str:
+def category_suffix(source: str) -> str:
+    """File type of a QuickDraw source's per-category files under resources/."""
+    return ".ndjson" if source == "strokes" else ".npy"
+
+
+def category_filename(category: str, suffix: str = ".npy") -> str:
     """File name used under resources/: spaces become underscores (shell friendly)."""
-    return category.replace(" ", "_") + ".npy"
+    return category.replace(" ", "_") + suffix

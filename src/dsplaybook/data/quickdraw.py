@@ -1,4 +1,5 @@
-"""Google QuickDraw numpy bitmaps: fetch per category, combine into an MNIST-style set."""
+"""Google QuickDraw: fetch per category (numpy bitmaps, or simplified strokes rendered by
+``data.strokes``), combine into an MNIST-style set."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dsplaybook.data.datasets import MnistStyle
 from dsplaybook.data.download import ContentError, RetryPolicy, fetch_verified
 from dsplaybook.data.names import category_filename
 from dsplaybook.data.settings import QuickDrawBuild
+from dsplaybook.data.strokes import check_stroke_file, read_category, render_all, strokes_url
 from dsplaybook.errors import InputError
 
 
@@ -20,9 +22,9 @@ def category_url(base_url: str, category: str) -> str:
     return base_url.rstrip("/") + "/" + quote(f"{category}.npy")
 
 
-def mirror_candidates(mirror: str | Path, category: str) -> list[Path]:
+def mirror_candidates(mirror: str | Path, category: str, suffix: str = ".npy") -> list[Path]:
     folder = Path(mirror)
-    return [folder / f"{category}.npy", folder / category_filename(category)]
+    return [folder / f"{category}{suffix}", folder / category_filename(category, suffix)]
 
 
 def check_bitmap_file(path: Path) -> None:
@@ -91,20 +93,34 @@ class QuickDrawSettings(QuickDrawBuild):
     seed: int
 
 
+SOURCES = {
+    "synthetic": "SYNTHETIC doodles drawn by dsplaybook (not Google QuickDraw)",
+    "official": "Google QuickDraw numpy_bitmap (CC BY 4.0)",
+    "strokes": "Google QuickDraw simplified strokes, rendered as numpy_bitmap (CC BY 4.0)",
+}
+
+
+def is_real_quickdraw(source: str) -> bool:
+    """Whether a dataset's ``source`` is Google's drawings (bitmaps or rendered strokes)."""
+    return source in (SOURCES["official"], SOURCES["strokes"])
+
+
+def load_any_category(path: str | Path, s: QuickDrawBuild) -> np.ndarray:
+    """One category's first drawings as N×28×28 uint8, from bitmaps or strokes."""
+    if s.source == "strokes":
+        return render_all(read_category(path, s.per_category, s.recognized_only))
+    return load_category(path, s.per_category)
+
+
 def build_quickdraw(category_files: list[str], s: QuickDrawSettings) -> MnistStyle:
     """One file per category (in ``s.categories`` order) -> MNIST-style set, seeded split."""
-    synthetic = s.source == "synthetic"
     return combine_categories(
-        [load_category(path, s.per_category) for path in category_files],
+        [load_any_category(path, s) for path in category_files],
         list(s.categories),
         test_fraction=s.test_fraction,
         seed=s.seed,
-        source=(
-            "SYNTHETIC doodles drawn by dsplaybook (not Google QuickDraw)"
-            if synthetic
-            else "Google QuickDraw numpy_bitmap (CC BY 4.0)"
-        ),
-        synthetic=synthetic,
+        source=SOURCES[s.source],
+        synthetic=s.source == "synthetic",
     )
 
 
@@ -125,6 +141,30 @@ def download_category(
             "the QuickDraw server could not be reached (no network here?); set "
             f"quickdraw.mirror to a folder holding '{category}.npy', or quickdraw.source: "
             "synthetic to run offline"
+        ),
+        retry=retry,
+    )
+
+
+def download_stroke_category(
+    category: str, dest: str | Path, cfg: Mapping[str, str], retry: RetryPolicy
+) -> None:
+    """One category's simplified strokes from ``cfg['mirror']`` or ``cfg['strokes_url']``."""
+    fetch_verified(
+        dest,
+        url=strokes_url(cfg["strokes_url"], category) if cfg["strokes_url"] else None,
+        mirror_files=(
+            mirror_candidates(cfg["mirror"], category, ".ndjson") if cfg["mirror"] else ()
+        ),
+        check=check_stroke_file,
+        fix_hint=(
+            f"check that {category!r} is a QuickDraw category (exact spelling, spaces allowed) "
+            f"or set quickdraw.mirror to a folder holding '{category}.ndjson'"
+        ),
+        offline_hint=(
+            "the QuickDraw server could not be reached (no network here?); set "
+            f"quickdraw.mirror to a folder holding '{category}.ndjson' (Google's simplified "
+            "format), or quickdraw.source: synthetic to run offline"
         ),
         retry=retry,
     )

@@ -41,10 +41,12 @@ class QuickDrawBuild(Section):
     """The ``quickdraw`` keys that shape the dataset (url and mirror only fetch files, so
     moving a mirror rebuilds nothing)."""
 
-    source: Literal["synthetic", "official"] = Field(
+    source: Literal["synthetic", "official", "strokes"] = Field(
         "synthetic",
         description="synthetic draws labelled stand-in doodles offline (outputs named "
-        "quickdraw_synthetic); official downloads Google's drawings.",
+        "quickdraw_synthetic); official downloads Google's 28x28 bitmaps; strokes downloads "
+        "Google's simplified drawings and renders them as the bitmaps are made (outputs "
+        "named quickdraw_strokes; the drawing page renders the same way).",
     )
     categories: Annotated[tuple[Category, ...], UniqueItems()] = Field(
         ("circle", "square", "triangle", "zigzag"),
@@ -53,6 +55,11 @@ class QuickDrawBuild(Section):
     )
     per_category: int = Field(
         20_000, ge=10, description="Drawings taken from each category (the first N of its file)."
+    )
+    recognized_only: bool = Field(
+        True,
+        description="strokes: take only drawings the game recognised (the official bitmaps "
+        "hold every drawing, recognised or not).",
     )
     test_fraction: float = Field(
         0.2,
@@ -74,7 +81,7 @@ class QuickDrawBuild(Section):
             raise ConfigError(
                 f"config: key 'quickdraw.categories': cannot synthesise {unknown[0]!r}; "
                 f"synthetic source draws only {', '.join(sorted(SHAPES))}; "
-                "set quickdraw.source: official for real QuickDraw categories"
+                "set quickdraw.source: official (or strokes) for real QuickDraw categories"
             )
         return self
 
@@ -90,9 +97,14 @@ class QuickDraw(QuickDrawBuild):
         "https://storage.googleapis.com/quickdraw_dataset/full/numpy_bitmap/",
         description="Base URL of the per-category numpy_bitmap files.",
     )
+    strokes_url: str = Field(
+        "https://storage.googleapis.com/quickdraw_dataset/full/simplified/",
+        description="Base URL of the per-category simplified .ndjson files (source: strokes).",
+    )
     mirror: str = Field(
         "",
-        description="Local folder with <category>.npy files, tried before the URL ('' for none).",
+        description="Local folder with <category>.npy files (official) or <category>.ndjson "
+        "files (strokes), tried before the URL ('' for none).",
     )
 
 
@@ -106,7 +118,7 @@ class NamedDataset(Section):
 
     @model_validator(mode="after")
     def _not_a_builtin_name(self) -> NamedDataset:
-        if self.name in (*BUILTIN, quickdraw_id("synthetic")):
+        if self.name in (*BUILTIN, quickdraw_id("synthetic"), quickdraw_id("strokes")):
             raise ValueError(f"name {self.name!r} is a built-in dataset's; choose another")
         return self
 

@@ -348,4 +348,4 @@ class DrawingSession:
 
     name: str
     rounds: DrawingRounds
-    extent: float  # ink extent of the dataset's images (see dadc.drawings)
+    extent: float | None  # how drawings are rendered for the dataset (dadc.drawings)

@@ -2,7 +2,7 @@
 from dsplaybook.data import fashion_mnist, folder
 from dsplaybook.data.tables import resource_path, table_files
 from dsplaybook.data.datasets import dataset_file
-from dsplaybook.data.names import category_filename
+from dsplaybook.data.names import category_filename, category_suffix
 from dsplaybook.data.settings import QuickDrawBuild
 
 QUICKDRAW_ID = SETTINGS.quickdraw.dataset_id
@@ -43,18 +43,19 @@ def table_file_name(wildcards):
 def quickdraw_category_name(wildcards):
     """Map a resources/ file stem back to the configured category name (spaces kept)."""
     for category in SETTINGS.quickdraw.categories:
-        if category_filename(category) == f"{wildcards.category}.npy":
+        if category_filename(category, "") == wildcards.category:
             return category
     raise WorkflowError(
-        f"resources/quickdraw/*/{wildcards.category}.npy: not among quickdraw.categories; "
+        f"resources/quickdraw/*/{wildcards.category}.*: not among quickdraw.categories; "
         "add the category to config.yaml"
     )
 
 
 def quickdraw_category_files(wildcards):
     source = SETTINGS.quickdraw.source
+    suffix = category_suffix(source)
     return [
-        f"resources/quickdraw/{source}/{category_filename(c)}"
+        f"resources/quickdraw/{source}/{category_filename(c, suffix)}"
         for c in SETTINGS.quickdraw.categories
     ]
 
