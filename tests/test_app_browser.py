@@ -565,3 +565,54 @@ def test_the_drawing_page_answers_keys_and_counts_in_words(served_drawing, tmp_p
         driver.quit()
     stored = rounds.store.drawings()
     assert list(stored["true_class"]) == [wrong] and list(stored["fooled"]) == [1]
+
+
+def test_real_drawings_replayed_by_mouse_get_the_models_guess(tmp_path):
+    """Real people's drawings (shared QuickDraw strokes, none in the model's fit) drawn by
+    mouse in Chromium: the page shows the open round's guess for the drawing it received,
+    and recognises most of them."""
+    import json
+
+    import numpy as np
+    from app_fixtures import drawing_rounds
+    from conftest import SHARED_DATA
+
+    from dsplaybook.dadc.drawings import page_bitmap
+    from dsplaybook.dadc.replay import as_sent_by_the_page, held_out_drawings
+    from dsplaybook.data.quickdraw import SOURCES, combine_categories
+    from dsplaybook.data.strokes import read_category, render_all
+    from dsplaybook.sessions.drawing import DrawingSession
+
+    strokes = SHARED_DATA / "quickdraw_strokes"
+    if not (strokes / "snowman.ndjson").exists():
+        pytest.skip("shared QuickDraw strokes are on CI and dev machines only")
+    _browser_or_skip()
+    categories = ["snowman", "cake", "power_outlet", "smiley_face"]
+    data = combine_categories(
+        [render_all(read_category(strokes / f"{c}.ndjson", 300)) for c in categories],
+        categories,
+        test_fraction=0.2,
+        seed=1,
+        source=SOURCES["strokes"],
+    )
+    rounds = drawing_rounds(tmp_path, round_size=50, data=data, base_per_class=240)
+    real = [held_out_drawings(strokes / f"{c}.ndjson", 300, 2) for c in categories]
+    with _serving(create_app(None, drawing=DrawingSession("qd", rounds, None))) as url:
+        driver = _browser(tmp_path / "profile")
+        try:
+            driver.get(url + "draw")
+            shown = []
+            for k, drawings in enumerate(real):
+                for drawing in drawings:
+                    _draw(driver, as_sent_by_the_page(drawing))
+                    shown.append(_guess(driver)[0])
+                    _answer(driver, k)
+        finally:
+            driver.quit()
+    stored = rounds.store.drawings()
+    assert len(stored) == 8 and stored["prediction"].tolist() == shown
+    for row in stored.itertuples():  # the guess is the model's for what the page received
+        _, bitmap = page_bitmap(json.loads(row.strokes), None)
+        assert np.array_equal(bitmap, np.frombuffer(row.bitmap, np.uint8).reshape(28, 28))
+        assert int(np.argmax(rounds.judge(bitmap)[1])) == row.prediction
+    assert (stored["prediction"] == stored["true_class"]).sum() >= 6

@@ -15,7 +15,7 @@ from starlette.routing import Route
 from dsplaybook.app.bodies import NONE_OF_THESE, DrawingSubmission, Verdict, parse_body
 from dsplaybook.app.http import bitmap_png, index_in, off_loop, small_json
 from dsplaybook.app.security import client_of
-from dsplaybook.dadc.drawings import parse_strokes, strokes_to_bitmap
+from dsplaybook.dadc.drawings import page_bitmap
 from dsplaybook.errors import InputError
 from dsplaybook.sessions.drawing import DrawingSession
 
@@ -125,10 +125,9 @@ def _guess_answer(
 def _bitmap_of(body: dict, extent: float | None) -> tuple[list, np.ndarray] | Response:
     """The body's strokes and the bitmap they render to, or a 400 naming the bad point."""
     try:
-        strokes = parse_strokes(body.get("strokes"))
+        return page_bitmap(body.get("strokes"), extent)  # replays take it too (dadc.replay)
     except InputError as err:
         return JSONResponse({"error": str(err)}, status_code=400)
-    return strokes, strokes_to_bitmap(strokes, extent)
 
 
 def _class_number(true_class: int | str, n_classes: int) -> int | Response:

@@ -80,6 +80,13 @@ def ink_extent(images: np.ndarray, sample: int = 500) -> float:
     return float(np.median(sides)) if sides else 28.0
 
 
+def page_bitmap(value: object, extent: float | None) -> tuple[Strokes, np.ndarray]:
+    """What the drawing page does with the strokes a browser sends: parse (InputError
+    naming the bad point) and render."""
+    strokes = parse_strokes(value)
+    return strokes, strokes_to_bitmap(strokes, extent)
+
+
 def strokes_to_bitmap(strokes: Strokes, extent: float | None = None) -> np.ndarray:
     """Strokes in any coordinates -> 28×28 uint8, white on black, as Google renders its
     simplified drawings; ``extent``: the longer side in pixels of ink instead (line
