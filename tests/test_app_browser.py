@@ -144,14 +144,15 @@ def served_drawing(tmp_path):
         yield rounds, url + "draw"
 
 
-def _draw(driver, strokes) -> None:
-    """Mouse strokes on the pad; points in pad pixels (0..280), as a person would draw."""
+def _draw(driver, strokes, move_ms: int = 250) -> None:
+    """Mouse strokes on the pad; points in pad pixels (0..280), as a person would draw;
+    each move takes ``move_ms`` (Selenium's default 250: real drawings have many points)."""
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
 
     pad = driver.find_element(By.ID, "pad")
     for stroke in strokes:
-        actions = ActionChains(driver)
+        actions = ActionChains(driver, duration=move_ms)
         x, y = stroke[0]
         actions.move_to_element_with_offset(pad, x - 140, y - 140).click_and_hold()
         for (x0, y0), (x1, y1) in zip(stroke, stroke[1:], strict=False):
@@ -604,7 +605,7 @@ def test_real_drawings_replayed_by_mouse_get_the_models_guess(tmp_path):
             shown = []
             for k, drawings in enumerate(real):
                 for drawing in drawings:
-                    _draw(driver, as_sent_by_the_page(drawing))
+                    _draw(driver, as_sent_by_the_page(drawing), move_ms=10)
                     shown.append(_guess(driver)[0])
                     _answer(driver, k)
         finally:
