@@ -166,18 +166,25 @@ def training_set(
     return x, y, weights
 
 
-def train_round_model(
-    data: MnistStyle, drawings: pd.DataFrame, s: HumanRoundSettings
+def fit_round_model(
+    x: np.ndarray, y: np.ndarray, weights: np.ndarray, s: HumanRoundSettings
 ) -> RoundModel:
-    """Round model: ``s.method`` on ``s.features`` of ``training_set``; ``drawings`` are
-    those that count (see ``validation.counted``)."""
-    x, y, weights = training_set(data, drawings, s)
+    """``s.method`` on ``s.features`` of images ``x``, each weighted (uncalibrated)."""
     model = RoundModel(make_classifier(s.method, s.seed, 1, s.hyperparameters), s)
     features = model.transform(x)
     estimator = model.estimator
     last = estimator.steps[-1][0] if hasattr(estimator, "steps") else None
     fit_weights = {f"{last}__sample_weight" if last else "sample_weight": weights}
     estimator.fit(features, y, **fit_weights)
+    return model
+
+
+def train_round_model(
+    data: MnistStyle, drawings: pd.DataFrame, s: HumanRoundSettings
+) -> RoundModel:
+    """Round model: ``s.method`` on ``s.features`` of ``training_set``; ``drawings`` are
+    those that count (see ``validation.counted``)."""
+    model = fit_round_model(*training_set(data, drawings, s), s)
     held = calibration_indices(data.y_train, s.base_per_class, s.seed)
     if len(held):
         model.calibrate(data.x_train[held], data.y_train[held])
