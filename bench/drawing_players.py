@@ -2,7 +2,7 @@
 (issue 39): per-round errors on held-out real drawings and on a hard set, 5 seeds.
 
     python bench/drawing_players.py [--seeds 5] [--rounds 5] [--budget 200]
-        [--attempts 6] [--copies 0] [--weight 1] [--plot docs/dadc_players.png]
+        [--attempts 6] [--copies 0] [--weight 1] [--fools-only] [--plot docs/dadc_players.png]
 
 Seven shared stroke categories with ~2,000 real drawings each are split per class into
 the initial drawings, the players' pool, a reference split (two reference models that
@@ -89,6 +89,9 @@ def main() -> None:
     parser.add_argument("--attempts", type=int, default=6)
     parser.add_argument("--copies", type=int, default=0)
     parser.add_argument("--weight", type=float, default=1.0)
+    parser.add_argument(
+        "--fools-only", action="store_true", help="edits enter training only when they fool"
+    )
     parser.add_argument("--plot", default="")
     args = parser.parse_args()
     with open(args.config, encoding="utf-8") as fh:
@@ -110,6 +113,7 @@ def main() -> None:
             attempts=args.attempts,
             copies=args.copies,
             weight=args.weight,
+            keep_recognised_edits=not args.fools_only,
             seed=seed,
         )
         run = simulate_players(

@@ -17,6 +17,7 @@ from dsplaybook.label_budget.sweep import (
     draw_pool,
     draw_seed,
     labels_needed,
+    mark_best,
     run_cell,
     summarise,
 )
@@ -114,6 +115,28 @@ def test_summary_reports_labels_to_reach_the_goals():
     assert needed.loc[0.7, "labels"] == 100  # reached at the smallest budget
     assert np.isnan(needed.loc[0.85, "labels"])  # never reached: no extrapolation
     assert best_cell(summary, 500) == ("f", "m")
+
+
+def test_summary_marks_the_best_cell_per_budget_in_each_selection_and_overall():
+    rows = [
+        # selection, features, method, budget, accuracy
+        ("random", "hog2", "svm", 100, 0.70),
+        ("random", "pca", "svm", 100, 0.72),
+        ("random", "hog2", "svm", 500, 0.85),
+        ("random", "pca", "svm", 500, 0.80),
+        ("kmeans", "hog2", "graphsvm", 100, 0.75),
+        ("kmeans", "hog2", "graphsvm", 500, 0.84),
+    ]
+    summary = pd.DataFrame(
+        [
+            {"dataset": "d", "selection": s, "features": f, "method": m, "budget": b,
+             "accuracy_mean": a}
+            for s, f, m, b, a in rows
+        ]
+    )  # fmt: skip
+    marked = mark_best(summary)
+    assert marked["best_in_selection"].tolist() == [0, 1, 1, 0, 1, 1]
+    assert marked["best_at_budget"].tolist() == [0, 0, 1, 0, 1, 0]
 
 
 def test_confidence_and_coverage_curve(digits):

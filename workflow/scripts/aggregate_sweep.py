@@ -8,15 +8,21 @@ sweep.csv and summary.csv are byte-identical for the same config.
 import pandas as pd
 
 from dsplaybook.atomic import write_csv
-from dsplaybook.label_budget.sweep import best_per_budget, labels_needed, summarise, tidy_cells
+from dsplaybook.label_budget.sweep import (
+    best_per_budget,
+    labels_needed,
+    mark_best,
+    summarise,
+    tidy_cells,
+)
 from dsplaybook.logs import run_rule
 
 
 def main(log) -> None:
     cells = pd.concat([pd.read_csv(path) for path in snakemake.input.cells], ignore_index=True)
     sweep, fit_times = tidy_cells(cells)
-    summary = summarise(sweep)
     p = snakemake.params
+    summary = mark_best(summarise(sweep), p.metric)
     needed = labels_needed(summary, tuple(p.goals), p.metric, tuple(p.reference_shares))
     out = snakemake.output
     for dest, frame in (

@@ -128,6 +128,11 @@ class PlayerSettings(Section):
         "(a natural fool counts too); edits follow only if the model recognised it.",
     )
     weight: float = Field(1.0, gt=0, description="Training weight of a collected drawing.")
+    keep_recognised_edits: bool = Field(
+        True,
+        description="Edited attempts the model still recognised enter training too (the "
+        "page keeps every drawing given); false: only real drawings as drawn and fools.",
+    )
     copies: int = Field(
         0,
         ge=0,
@@ -187,9 +192,11 @@ def play_round(
             if int(peer.predict(bitmap[None])[0]) != c:
                 got.peer_rejected += 1  # not a drawing of its class to another player
                 continue
-            got.bitmaps.append(bitmap)
-            got.classes.append(c)
-            if int(model.predict(bitmap[None])[0]) != c:
+            fooled = int(model.predict(bitmap[None])[0]) != c
+            if fooled or attempt == 0 or s.keep_recognised_edits:
+                got.bitmaps.append(bitmap)
+                got.classes.append(c)
+            if fooled:
                 got.fools += 1
                 got.fooling.append((strokes, c))
                 break  # fooled: the player moves on to another drawing

@@ -442,6 +442,24 @@ def tidy_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return cells[scores], cells[[*CELL_KEYS, "fit_seconds"]]
 
 
+def mark_best(summary: pd.DataFrame, metric: str = "accuracy") -> pd.DataFrame:
+    """``summary`` with two 0/1 columns saying which cell is best by mean ``metric`` at
+    its budget: ``best_in_selection`` among the cells of its selection,
+    ``best_at_budget`` among every selection's cells (per dataset; ties: the first in
+    name order, as ``best_per_budget``)."""
+    out = summary.copy()
+    for column, by in (
+        ("best_in_selection", ("dataset", "selection")),
+        ("best_at_budget", ("dataset",)),
+    ):
+        best = best_per_budget(summary, by=by, metric=metric)
+        keys = [*[k for k in by if k in summary.columns], "budget", "features", "method"]
+        keys += [] if "selection" in by else ["selection"]
+        chosen = set(best[keys].itertuples(index=False, name=None))
+        out[column] = [int(t in chosen) for t in summary[keys].itertuples(index=False, name=None)]
+    return out
+
+
 def best_per_budget(
     summary: pd.DataFrame,
     by: tuple[str, ...] = ("dataset", "selection"),
