@@ -7,14 +7,14 @@ import pytest
 from conftest import SHARED_DATA
 
 from dsplaybook.dadc.drawings import strokes_to_bitmap
+from dsplaybook.dadc.player_settings import PlayerSettings
+from dsplaybook.dadc.player_study import round_table
 from dsplaybook.dadc.round_model import HumanRoundSettings, fit_round_model
 from dsplaybook.dadc.stroke_players import (
     EDITS,
-    PlayerSettings,
     play_round,
     relative_reduction,
     simulate_players,
-    summarise,
 )
 from dsplaybook.data.strokes import read_category
 
@@ -108,5 +108,5 @@ def test_players_and_standard_spend_equal_drawings_and_rerun_identically():
     dadc = run[(run.strategy == "dadc") & (run["round"] > 0)]
     assert dadc["fools"].sum() > 0  # the players find fools on real drawings
     assert (run["test_error"] < 2 / 3).all()  # better than chance (3 classes)
-    table = summarise(run)
-    assert list(table.index) == [0, 1, 2] and table.loc[0, ("test_reduction", "mean")] == 0
+    table = round_table(run)
+    assert table["round"].tolist() == [0, 1, 2] and table.loc[0, "test_reduction_mean"] == 0

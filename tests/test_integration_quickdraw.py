@@ -91,3 +91,48 @@ def test_real_strokes_build_a_set_rendered_as_the_page_renders(tmp_path):
     cakes = np.concatenate([data.x_train[data.y_train == 1], data.x_test[data.y_test == 1]])
     page = strokes_to_bitmap([[(x * 1.1 + 7, y * 1.1 + 3) for x, y in s] for s in first_cake])
     assert any(np.array_equal(page, c) for c in cakes)
+
+
+@pytest.mark.skipif(
+    not (STROKES_MIRROR / "snowman.ndjson").exists(),
+    reason=f"real QuickDraw strokes not present at {STROKES_MIRROR} (CI/dev machines only)",
+)
+def test_drawing_players_study_runs_from_stroke_files_and_reruns_identically(tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    run = WorkflowRun(workdir=tmp_path / "work", configfile=tmp_path / "qd.yaml")
+    run.workdir.mkdir()
+    players = {
+        "rounds": 2, "round_budget": 30, "attempts": 3, "seeds": 2, "initial": 10,
+        "pool": 60, "reference": 40, "peer": 30, "test": 40,
+    }  # fmt: skip
+    run.write_config(
+        {
+            "branches": ["data", "dadc"],
+            "datasets": ["quickdraw"],
+            "quickdraw": {
+                "source": "strokes",
+                "categories": ["cake", "snowman", "smiley face"],
+                "per_category": 100,
+                "strokes_url": "",
+                "mirror": str(STROKES_MIRROR),
+            },
+            "dadc": {"players": players},
+        }
+    )
+    folder = run.workdir / "results/dadc/quickdraw_strokes/players"
+    run.snakemake(str(folder.relative_to(run.workdir) / "summary.csv"))
+    rounds = pd.read_csv(folder / "rounds.csv")
+    assert rounds["seed"].nunique() == 2
+    assert (rounds[rounds["round"] > 0]["made"] == 30).all()  # equal drawings made
+    assert (rounds["test_size"] == 120).all() and (rounds["hard_size"] == 24).all()
+    summary = pd.read_csv(folder / "summary.csv")
+    assert summary["round"].tolist() == [0, 1, 2] and (summary["seeds"] == 2).all()
+    assert summary.loc[0, "test_reduction_mean"] == 0  # the same start
+    assert (folder / "players.png").stat().st_size > 10_000
+    first = (folder / "rounds.csv").read_bytes()
+    shutil.rmtree(folder)
+    run.snakemake(str(folder.relative_to(run.workdir) / "summary.csv"))
+    assert (folder / "rounds.csv").read_bytes() == first

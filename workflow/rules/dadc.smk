@@ -151,3 +151,58 @@ rule evaluate_human_rounds:
         seed=config["seed"],
     script:
         "../scripts/evaluate_human_rounds.py"
+
+
+rule simulate_drawing_players:
+    input:
+        strokes=quickdraw_category_files,
+    output:
+        rounds="results/dadc/{dataset}/players/seed{replicate}.csv",
+    log:
+        "logs/dadc/simulate_drawing_players/{dataset}/seed{replicate}.log",
+    benchmark:
+        "benchmarks/dadc/simulate_drawing_players/{dataset}/seed{replicate}.tsv"
+    wildcard_constraints:
+        dataset=HUMAN_DATASET,
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=3000,
+        runtime=60,
+    params:
+        study=SETTINGS.dadc.players.to_data(),
+        round_model=player_round_model(),
+        hyperparameters=player_hyperparameters(),
+        recognized_only=SETTINGS.quickdraw.recognized_only,
+        seed=config["seed"],
+    script:
+        "../scripts/simulate_drawing_players.py"
+
+
+rule aggregate_drawing_players:
+    input:
+        runs=player_run_files,
+    output:
+        rounds="results/dadc/{dataset}/players/rounds.csv",
+        summary="results/dadc/{dataset}/players/summary.csv",
+        plot=report(
+            "results/dadc/{dataset}/players/players.png",
+            caption="../report/dadc_players.rst",
+            category="dadc",
+            subcategory="{dataset}",
+        ),
+    log:
+        "logs/dadc/aggregate_drawing_players/{dataset}.log",
+    wildcard_constraints:
+        dataset=HUMAN_DATASET,
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        budget=SETTINGS.dadc.players.round_budget,
+    script:
+        "../scripts/aggregate_drawing_players.py"

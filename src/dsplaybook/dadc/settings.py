@@ -10,6 +10,7 @@ from pydantic import Field
 from dsplaybook.config import Scaled, Section, UniqueItems, block
 from dsplaybook.dadc.cnn_settings import Cnn
 from dsplaybook.dadc.loop_model import LOOP_METHODS
+from dsplaybook.dadc.player_settings import PlayerStudy
 from dsplaybook.dadc.simulate import STRATEGIES, DadcScale
 from dsplaybook.represent.features import FEATURE_SETS
 
@@ -113,6 +114,7 @@ class Dadc(Scaled[DadcScale]):
     )
     human: HumanRounds = block(HumanRounds)
     hard_test: HardTest = block(HardTest)
+    players: PlayerStudy = block(PlayerStudy)
 
     def run_settings(self) -> dict:
         """What one simulated run reads (``DadcSettings``, less its seed)."""

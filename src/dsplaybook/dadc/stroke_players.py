@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from pydantic import Field
 
-from dsplaybook.config import Section
 from dsplaybook.dadc.drawings import strokes_to_bitmap, varied
+from dsplaybook.dadc.player_settings import PlayerSettings
 from dsplaybook.dadc.round_model import HumanRoundSettings, RoundModel, fit_round_model
 from dsplaybook.data.strokes import Strokes
 
@@ -110,36 +109,6 @@ EDITS: dict[str, Edit] = {
     "add_stroke": add_stroke,
     "borrow_stroke": borrow_stroke,
 }
-
-
-class PlayerSettings(Section):
-    """How simulated players collect drawings (``dadc.players``)."""
-
-    rounds: int = Field(5, ge=1, description="Collection rounds.")
-    round_budget: int = Field(200, ge=1, description="Drawings made per round (attempts).")
-    initial_per_class: int = Field(60, ge=2, description="Real drawings a class to start.")
-    attempts: int = Field(
-        6, ge=1, description="Edits a player tries on one real drawing before taking another."
-    )
-    edits_per_attempt: int = Field(1, ge=1, description="Tricks combined in one attempt.")
-    first_unedited: bool = Field(
-        True,
-        description="A player's first attempt is the real drawing as its person drew it "
-        "(a natural fool counts too); edits follow only if the model recognised it.",
-    )
-    weight: float = Field(1.0, gt=0, description="Training weight of a collected drawing.")
-    keep_recognised_edits: bool = Field(
-        True,
-        description="Edited attempts the model still recognised enter training too (the "
-        "page keeps every drawing given); false: only real drawings as drawn and fools.",
-    )
-    copies: int = Field(
-        0,
-        ge=0,
-        description="Varied redrawings of each fool added to training, as the page adds "
-        "them (machine-made: not counted as drawings made).",
-    )
-    seed: int = 0
 
 
 @dataclass
@@ -279,20 +248,3 @@ def simulate_players(
 def relative_reduction(standard: float, dadc: float) -> float:
     """Share of standard collection's errors that DADC avoids (negative: it adds)."""
     return (standard - dadc) / standard if standard > 0 else float("nan")
-
-
-def summarise(rounds: pd.DataFrame) -> pd.DataFrame:
-    """Per round: mean ± sd over seeds of each strategy's errors and the relative error
-    reduction of dadc against standard on each test set."""
-    wide = rounds.pivot_table(
-        index=["seed", "round"], columns="strategy", values=["test_error", "hard_error"]
-    )
-    out = pd.DataFrame(
-        {
-            "test_reduction": (wide["test_error"]["standard"] - wide["test_error"]["dadc"])
-            / wide["test_error"]["standard"],
-            "hard_reduction": (wide["hard_error"]["standard"] - wide["hard_error"]["dadc"])
-            / wide["hard_error"]["standard"],
-        }
-    ).reset_index()
-    return out.groupby("round")[["test_reduction", "hard_reduction"]].agg(["mean", "std"])

@@ -66,7 +66,40 @@ def human_round_files(wildcards):
     )
 
 
+def player_round_model():
+    """The round model's keys the drawing players' study reads (the page's model)."""
+    human = SETTINGS.dadc.human
+    return {
+        "method": human.method,
+        "features": human.features,
+        "hog_cell_size": human.hog_cell_size,
+        "hog_orientations": human.hog_orientations,
+    }
+
+
+def player_hyperparameters():
+    """Per method the study fits: the round model's, the peer's and the references'."""
+    methods = {SETTINGS.dadc.human.method, SETTINGS.dadc.players.peer_method, "logreg"}
+    return {m: hyperparameters(m) for m in sorted(methods)}
+
+
+def player_run_files(wildcards):
+    return expand(
+        "results/dadc/{dataset}/players/seed{replicate}.csv",
+        dataset=wildcards.dataset,
+        replicate=range(SETTINGS.dadc.players.seeds),
+    )
+
+
+def player_targets():
+    """The drawing players' study: only on real drawings as strokes."""
+    if SETTINGS.quickdraw.source != "strokes" or HUMAN_DATASET not in BUILTIN_IDS:
+        return []
+    folder = f"results/dadc/{HUMAN_DATASET}/players"
+    return [f"{folder}/rounds.csv", f"{folder}/summary.csv", f"{folder}/players.png"]
+
+
 def dadc_targets():
     names = ["rounds.csv", "summary.csv", "summary.txt", "error_vs_labels.png"]
     simulated = expand("results/dadc/{dataset}/{name}", dataset=BUILTIN_IDS, name=names)
-    return simulated + (human_round_targets() if HUMAN_ROUNDS else [])
+    return simulated + (human_round_targets() if HUMAN_ROUNDS else []) + player_targets()
