@@ -2,7 +2,7 @@
 (issue 39): per-round errors on held-out real drawings and on a hard set, 5 seeds.
 
     python bench/drawing_players.py [--seeds 5] [--attempts 6] [--copies 0]
-        [--fools-only] [--plot docs/dadc_players.png]
+        [--keep-edits] [--plot docs/dadc_players.png]
 
 The workflow's study (``dadc.player_study.run_study``, rule simulate_drawing_players)
 on the seven shared stroke categories with ~2,000 real drawings each, the config's
@@ -33,14 +33,18 @@ def main() -> None:
     parser.add_argument("--seeds", type=int)
     parser.add_argument("--attempts", type=int)
     parser.add_argument("--copies", type=int)
-    parser.add_argument("--fools-only", action="store_true", help="edits train only if they fool")
+    parser.add_argument(
+        "--keep-edits", action="store_true", help="edits the model got right train too"
+    )
     parser.add_argument("--plot", default="")
     args = parser.parse_args()
     with open(args.config, encoding="utf-8") as fh:
         config = load_config(yaml.safe_load(fh), args.config)
-    levers = {k: getattr(args, k) for k in ("seeds", "attempts", "copies") if getattr(args, k)}
-    if args.fools_only:
-        levers["keep_recognised_edits"] = False
+    levers = {
+        k: getattr(args, k) for k in ("seeds", "attempts", "copies") if getattr(args, k) is not None
+    }
+    if args.keep_edits:
+        levers["keep_recognised_edits"] = True
     study = config.dadc.players.model_copy(update=levers)
     human = config.dadc.human
     methods = {m: getattr(config.classifiers, m).to_data() for m in ("svm", "logreg", "rf")}

@@ -19,7 +19,10 @@ class PlayerRules(Section):
     rounds: int = Field(5, ge=1, description="Collection rounds.")
     round_budget: int = Field(200, ge=1, description="Drawings made per round (attempts).")
     attempts: int = Field(
-        6, ge=1, description="Edits a player tries on one real drawing before taking another."
+        2,
+        ge=1,
+        description="Attempts on one real drawing before taking another (the first "
+        "as drawn, then edits).",
     )
     edits_per_attempt: int = Field(1, ge=1, description="Tricks combined in one attempt.")
     first_unedited: bool = Field(
@@ -29,12 +32,12 @@ class PlayerRules(Section):
     )
     weight: float = Field(1.0, gt=0, description="Training weight of a collected drawing.")
     keep_recognised_edits: bool = Field(
-        True,
+        False,
         description="Edited attempts the model still recognised enter training too (the "
         "page keeps every drawing given); false: only real drawings as drawn and fools.",
     )
     copies: int = Field(
-        0,
+        10,
         ge=0,
         description="Varied redrawings of each fool added to training, as the page adds "
         "them (machine-made: not counted as drawings made).",

@@ -42,7 +42,9 @@ class Queue(Section):
     )
     size: int = Field(100, ge=1, description="Images per batch.")
     features: Literal[tuple(FEATURE_SETS)] = Field(
-        "pca", description="The feature set the choice is made on."
+        "hog2",
+        description="The feature set the choice is made on (hog2: the space the sweep's "
+        "chosen-label figures were measured in, label_budget.selection.features).",
     )
     method: Literal[SUPERVISED] = Field("logreg", description="The model whose uncertainty counts.")
 
