@@ -102,4 +102,6 @@ def player_targets():
 def dadc_targets():
     names = ["rounds.csv", "summary.csv", "summary.txt", "error_vs_labels.png"]
     simulated = expand("results/dadc/{dataset}/{name}", dataset=BUILTIN_IDS, name=names)
-    return simulated + (human_round_targets() if HUMAN_ROUNDS else []) + player_targets()
+    return (
+        simulated + (human_round_targets() if HUMAN_ROUNDS else []) + player_targets()
+    )
