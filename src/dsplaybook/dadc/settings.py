@@ -37,7 +37,7 @@ class HumanRounds(Section):
     dataset: Literal["quickdraw", "fashion_mnist"] = Field(
         "quickdraw",
         description="The dataset people draw for (quickdraw = the synthetic stand-ins unless "
-        "quickdraw.source is official).",
+        "quickdraw.source is official or strokes).",
     )
     round_size: int = Field(10, ge=1, description="Fooling drawings that close a round.")
     base_per_class: int = Field(
