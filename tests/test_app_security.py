@@ -374,7 +374,7 @@ def test_make_app_builds_only_what_the_page_needs():
             capture_output=True, text=True, timeout=60, check=True,
         ).stdout.split()  # fmt: skip
 
-    features = ["hog2_features.npz"]  # the queue's and the candidates' (one space)
+    features = ["hog2_features.npz", "pca_features.npz"]  # the queue's, then the candidates'
     assert queue_path("--dataset", "fashion_mnist") == [
         "results/label_budget/fashion_mnist/queue.csv",
         *(f"results/represent/fashion_mnist/{f}" for f in features),
