@@ -244,9 +244,10 @@ def exact_sequence(pool, rules, settings, points_for=None):
     player_band = [band(settings.player_band(pid)) for pid in ids]
     team_band = {t: band(b) for t, b in settings.team_exposure.items()}
     used, team_used, earlier, values, chosen = [0] * len(pool), {}, [], [], []
+    # every lineup's value: once, unless each lineup of the sequence has its own points
+    fixed = None if points_for is not None else checked.values(pool["projection"].to_numpy())
     for k in range(n):
         left = n - k
-        points = pool["projection"].to_numpy() if points_for is None else points_for(k)
         must = {i for i, (low, _) in enumerate(player_band) if low - used[i] >= left}
         must_team = {t for t, (low, _) in team_band.items() if low - team_used.get(t, 0) >= left}
 
@@ -261,7 +262,7 @@ def exact_sequence(pool, rules, settings, points_for=None):
                 return False
             return all(len(players & e) <= limit for e in earlier)
 
-        values_now = checked.values(points)
+        values_now = fixed if fixed is not None else checked.values(points_for(k))
         k_best = checked.best(values_now, allowed)
         best = None if k_best is None else float(values_now[k_best])
         best_lineup = None if k_best is None else candidates[k_best]

@@ -55,12 +55,23 @@ def test_real_quickdraw_categories_build_through_the_mirror(tmp_path):
 
 STROKES_MIRROR = SHARED_DATA / "quickdraw_strokes"
 STROKE_CATEGORIES = ["snowman", "cake", "power outlet", "smiley face"]
-
-
-@pytest.mark.skipif(
+needs_strokes = pytest.mark.skipif(
     not (STROKES_MIRROR / "snowman.ndjson").exists(),
     reason=f"real QuickDraw strokes not present at {STROKES_MIRROR} (CI/dev machines only)",
 )
+
+
+def strokes_run(tmp_path, categories, per_category, **config) -> WorkflowRun:
+    """A workflow on shared stroke files through the mirror, with no URL to fall back on."""
+    run = WorkflowRun(workdir=tmp_path / "work", configfile=tmp_path / "qd.yaml")
+    run.workdir.mkdir()
+    quickdraw = {"source": "strokes", "categories": categories, "per_category": per_category,
+                 "strokes_url": "", "mirror": str(STROKES_MIRROR)}  # fmt: skip
+    run.write_config({"datasets": ["quickdraw"], "quickdraw": quickdraw, **config})
+    return run
+
+
+@needs_strokes
 def test_real_strokes_build_a_set_rendered_as_the_page_renders(tmp_path):
     """Stroke files (names with spaces found under their underscore names) -> an
     MNIST-style set named quickdraw_strokes, each image the page's rendering of one of
@@ -68,21 +79,7 @@ def test_real_strokes_build_a_set_rendered_as_the_page_renders(tmp_path):
     from dsplaybook.dadc.drawings import strokes_to_bitmap
     from dsplaybook.data.strokes import read_category
 
-    run = WorkflowRun(workdir=tmp_path / "work", configfile=tmp_path / "qd.yaml")
-    run.workdir.mkdir()
-    run.write_config(
-        {
-            "branches": ["data"],
-            "datasets": ["quickdraw"],
-            "quickdraw": {
-                "source": "strokes",
-                "categories": STROKE_CATEGORIES,
-                "per_category": 200,
-                "strokes_url": "",
-                "mirror": str(STROKES_MIRROR),
-            },
-        }
-    )
+    run = strokes_run(tmp_path, STROKE_CATEGORIES, 200, branches=["data"])
     run.snakemake()
     data = read_mnist_style(run.workdir / "results/data/quickdraw_strokes.h5")
     assert data.x_train.shape == (640, 28, 28) and data.x_test.shape == (160, 28, 28)
@@ -93,34 +90,22 @@ def test_real_strokes_build_a_set_rendered_as_the_page_renders(tmp_path):
     assert any(np.array_equal(page, c) for c in cakes)
 
 
-@pytest.mark.skipif(
-    not (STROKES_MIRROR / "snowman.ndjson").exists(),
-    reason=f"real QuickDraw strokes not present at {STROKES_MIRROR} (CI/dev machines only)",
-)
+@needs_strokes
 def test_drawing_players_study_runs_from_stroke_files_and_reruns_identically(tmp_path):
     import shutil
 
     import pandas as pd
 
-    run = WorkflowRun(workdir=tmp_path / "work", configfile=tmp_path / "qd.yaml")
-    run.workdir.mkdir()
     players = {
         "rounds": 2, "round_budget": 30, "attempts": 3, "seeds": 2, "initial": 10,
         "pool": 60, "reference": 40, "peer": 30, "test": 40,
     }  # fmt: skip
-    run.write_config(
-        {
-            "branches": ["data", "dadc"],
-            "datasets": ["quickdraw"],
-            "quickdraw": {
-                "source": "strokes",
-                "categories": ["cake", "snowman", "smiley face"],
-                "per_category": 100,
-                "strokes_url": "",
-                "mirror": str(STROKES_MIRROR),
-            },
-            "dadc": {"players": players},
-        }
+    run = strokes_run(
+        tmp_path,
+        ["cake", "snowman", "smiley face"],
+        100,
+        branches=["data", "dadc"],
+        dadc={"players": players},
     )
     folder = run.workdir / "results/dadc/quickdraw_strokes/players"
     run.snakemake(str(folder.relative_to(run.workdir) / "summary.csv"))

@@ -15,7 +15,7 @@ import pandas as pd
 from dsplaybook.dadc.drawings import strokes_to_bitmap
 from dsplaybook.dadc.player_settings import PlayerRules, PlayerSettings, PlayerStudy
 from dsplaybook.dadc.round_model import HumanRoundSettings, fit_round_model
-from dsplaybook.dadc.stroke_players import simulate_players
+from dsplaybook.dadc.stroke_players import relative_reduction, simulate_players
 from dsplaybook.data.strokes import Strokes, read_category
 from dsplaybook.errors import InputError
 
@@ -130,8 +130,9 @@ def round_table(rounds: pd.DataFrame) -> pd.DataFrame:
         | {"fools": wide["fools"]["dadc"], "peer_rejected": wide["peer_rejected"]["dadc"]}
     )
     for column in ("test", "hard"):
-        standard, dadc = per_seed[f"standard_{column}_error"], per_seed[f"dadc_{column}_error"]
-        per_seed[f"{column}_reduction"] = (standard - dadc) / standard.where(standard > 0)
+        per_seed[f"{column}_reduction"] = relative_reduction(
+            per_seed[f"standard_{column}_error"], per_seed[f"dadc_{column}_error"]
+        )
     grouped = per_seed.reset_index().drop(columns="seed").groupby("round")
     table = grouped.mean().add_suffix("_mean").join(grouped.std().add_suffix("_sd"))
     table.insert(0, "seeds", rounds.groupby("round")["seed"].nunique())

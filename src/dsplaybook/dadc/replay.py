@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 
 from dsplaybook.dadc.drawings import PAD, page_bitmap
 from dsplaybook.dadc.round_model import RoundModel
-from dsplaybook.data.strokes import Strokes, iter_drawings
+from dsplaybook.data.strokes import Strokes, drawings_in
 
 PAD_INSET = 20  # pad pixels left free around a replayed drawing, as a person leaves
 
@@ -37,17 +38,7 @@ def held_out_drawings(
 ) -> list[Strokes]:
     """Up to ``count`` drawings of a stroke file after the first ``skip`` (the ones a
     dataset built with ``per_category = skip`` took), recognised ones only when asked."""
-    drawings: list[Strokes] = []
-    seen = 0
-    for _, _, recognized, strokes in iter_drawings(path):
-        if not recognized and recognized_only:
-            continue
-        seen += 1
-        if seen > skip:
-            drawings.append(strokes)
-            if len(drawings) == count:
-                break
-    return drawings
+    return list(islice(drawings_in(path, recognized_only), skip, skip + count))
 
 
 @dataclass(frozen=True)

@@ -121,10 +121,6 @@ class Collected:
     fooling: list[tuple[Strokes, int]] = field(default_factory=list)
 
 
-def _render(strokes: Strokes, extent: float | None) -> np.ndarray:
-    return strokes_to_bitmap(strokes, extent)
-
-
 def play_round(
     model,
     peer,
@@ -135,28 +131,30 @@ def play_round(
     extent: float | None,
 ) -> tuple[Collected, int]:
     """One round of drawing: from ``pool[start:]`` until ``s.round_budget`` drawings are
-    made. Every attempt the peer recognises is kept (fooling or not: the page keeps each
-    drawing given with its class); a fool the peer rejects is dropped, as players reject
-    it. Returns what was collected and the next unused pool position."""
+    made. An attempt the peer does not recognise is dropped, as players reject it; of
+    the rest, the drawing as drawn and every fool are kept, and the edits the model
+    still recognised too when ``s.keep_recognised_edits`` (the page keeps each drawing
+    given). Returns what was collected and the next unused pool position."""
     got = Collected([], [])
     by_class: dict[int, list[int]] = {}
     for k, (_, c) in enumerate(pool):
         by_class.setdefault(c, []).append(k)
+    # a stroke to borrow comes from the first 50 drawings of each other class
+    others = {c: [k for cls, ks in by_class.items() if cls != c for k in ks[:50]] for c in by_class}
     position = start
     names = list(EDITS)
     while got.made < s.round_budget and position < len(pool):
         original, c = pool[position]
         position += 1
-        others = [k for cls, ks in by_class.items() if cls != c for k in ks[:50]]
         for attempt in range(s.attempts):
             if got.made >= s.round_budget:
                 break
             strokes = original
-            other = pool[int(rng.choice(others))][0] if others else original
+            other = pool[int(rng.choice(others[c]))][0] if others[c] else original
             if attempt or not s.first_unedited:
                 for name in rng.choice(names, size=s.edits_per_attempt, replace=False):
                     strokes = EDITS[str(name)](strokes, rng, other)
-            bitmap = _render(strokes, extent)
+            bitmap = strokes_to_bitmap(strokes, extent)
             got.made += 1
             if int(peer.predict(bitmap[None])[0]) != c:
                 got.peer_rejected += 1  # not a drawing of its class to another player
@@ -177,7 +175,9 @@ def standard_round(
 ) -> tuple[Collected, int]:
     """``budget`` unedited real drawings, in pool order."""
     taken = pool[start : start + budget]
-    got = Collected([_render(st, extent) for st, _ in taken], [c for _, c in taken], len(taken))
+    got = Collected(
+        [strokes_to_bitmap(st, extent) for st, _ in taken], [c for _, c in taken], len(taken)
+    )
     return got, start + len(taken)
 
 
@@ -202,7 +202,7 @@ def simulate_players(
     rng = np.random.default_rng(s.seed)
     order = rng.permutation(len(pool))
     shuffled = [pool[k] for k in order]
-    x0 = np.stack([_render(st, extent) for st, _ in initial])
+    x0 = np.stack([strokes_to_bitmap(st, extent) for st, _ in initial])
     y0 = np.array([c for _, c in initial])
     x_test, y_test, hard = test
     first = fit_round_model(x0, y0, np.ones(len(y0)), model_settings)
@@ -223,7 +223,7 @@ def simulate_players(
             bitmaps, classes = list(got.bitmaps), list(got.classes)
             for strokes, c in got.fooling:  # the page's varied copies of a fool
                 for _ in range(s.copies):
-                    bitmaps.append(_render(varied(strokes, play_rng), extent))
+                    bitmaps.append(strokes_to_bitmap(varied(strokes, play_rng), extent))
                     classes.append(c)
             if bitmaps:
                 xs.append(np.stack(bitmaps))
@@ -245,6 +245,7 @@ def simulate_players(
     return pd.DataFrame(rows).assign(seed=s.seed)
 
 
-def relative_reduction(standard: float, dadc: float) -> float:
-    """Share of standard collection's errors that DADC avoids (negative: it adds)."""
-    return (standard - dadc) / standard if standard > 0 else float("nan")
+def relative_reduction(standard, dadc):
+    """Share of standard collection's errors that DADC avoids (negative: it adds; NaN
+    where standard made none): numbers or aligned Series alike."""
+    return (standard - dadc) / np.where(np.asarray(standard) > 0, standard, np.nan)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from urllib.parse import quote
 
@@ -131,17 +132,21 @@ def iter_drawings(path: str | Path) -> Iterator[tuple[int, str, bool, Strokes]]:
         raise InputError(f"{path}: not UTF-8 text; expected simplified ndjson") from err
 
 
+def drawings_in(path: str | Path, recognized_only: bool = True) -> Iterator[Strokes]:
+    """The strokes of each drawing of a file in order, recognised ones only when asked."""
+    for _, _, recognized, strokes in iter_drawings(path):
+        if recognized or not recognized_only:
+            yield strokes
+
+
 def read_category(
     path: str | Path, per_category: int, recognized_only: bool = True
 ) -> list[Strokes]:
     """The first ``per_category`` drawings of a stroke file (recognised ones only when
     asked), or an InputError saying how many it has."""
-    drawings = []
-    for _, _, recognized, strokes in iter_drawings(path):
-        if recognized or not recognized_only:
-            drawings.append(strokes)
-            if len(drawings) == per_category:
-                return drawings
+    drawings = list(islice(drawings_in(path, recognized_only), per_category))
+    if len(drawings) == per_category:
+        return drawings
     kind = "recognised drawings" if recognized_only else "drawings"
     raise InputError(
         f"{path}: has {len(drawings)} {kind} but quickdraw.per_category is {per_category}; "
