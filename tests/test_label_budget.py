@@ -293,3 +293,46 @@ def test_combined_blocks_weigh_the_same_and_use_training_statistics_only():
     # a test row is mapped with the training rows' mean and scale
     mean, scale = small[0].mean(axis=0), np.sqrt(((small[0] - small[0].mean(0)) ** 2).sum() / 200)
     assert test[:, :3] == pytest.approx((small[1] - mean) / scale, rel=1e-4, abs=1e-5)
+
+
+@pytest.mark.parametrize("method", ["svm", "graphsvm", "graphspread", "logreg"])
+def test_one_pass_scoring_equals_predict_and_class_scores(digits, method):
+    """The sweep scores a model in one pass; its predictions and per-class scores must be
+    exactly what ``predict`` and ``class_scores`` give (libsvm's vote, sklearn's OvR)."""
+    from dsplaybook.label_budget.scores import class_scores, predictions_and_scores
+
+    (x_tr, x_te), y_tr = digits["pca"], digits["y"][0]
+    labelled = draw_labelled(len(x_tr), 200, 3)
+    y = np.full(len(x_tr), -1)
+    y[labelled] = y_tr[labelled]
+    model = make_classifier(method, seed=0)
+    if METHODS[method].whole_pool:
+        model.fit(x_tr, y)
+    else:
+        model.fit(x_tr[labelled], y_tr[labelled])
+    predicted, scores = predictions_and_scores(model, x_te)
+    np.testing.assert_array_equal(predicted, model.predict(x_te))
+    np.testing.assert_array_equal(scores, class_scores(model, x_te))
+
+
+@pytest.mark.parametrize(("shape", "break_ties"), [("ovr", False), ("ovr", True), ("ovo", False)])
+def test_svm_one_pass_matches_libsvm_with_ties(shape, break_ties):
+    """Integer-valued points with few support vectors make tied votes common: the vote's
+    tie-break (the lower class) must be libsvm's."""
+    from sklearn.svm import SVC
+
+    from dsplaybook.label_budget.scores import predictions_and_scores
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 3, size=(60, 2)).astype(float)
+    y = rng.integers(0, 5, size=60)
+    svc = SVC(C=0.5, gamma=1.0, decision_function_shape=shape, break_ties=break_ties)
+    svc.fit(x, y)
+    grid = rng.uniform(-1, 3, size=(4000, 2))
+    votes = svc.set_params(decision_function_shape="ovr").decision_function(grid).round()
+    svc.set_params(decision_function_shape=shape)
+    ties = (np.sort(votes, axis=1)[:, -1] == np.sort(votes, axis=1)[:, -2]).mean()
+    assert ties > 0.01  # the test exercises the tie-break
+    predicted, scores = predictions_and_scores(svc, grid)
+    np.testing.assert_array_equal(predicted, svc.predict(grid))
+    np.testing.assert_allclose(scores, svc.decision_function(grid), rtol=0, atol=1e-12)

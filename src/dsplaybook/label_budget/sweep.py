@@ -30,7 +30,7 @@ from sklearn.metrics import (
 
 from dsplaybook.errors import InputError
 from dsplaybook.label_budget.methods import METHODS, make_classifier
-from dsplaybook.label_budget.scores import class_scores, confidences
+from dsplaybook.label_budget.scores import class_scores, confidences, predictions_and_scores
 from dsplaybook.label_budget.selection import SelectionSettings, pick_labels
 from dsplaybook.label_budget.settings import SweepDraws
 
@@ -231,11 +231,14 @@ def known_rows(y_train: np.ndarray) -> np.ndarray:
     return np.flatnonzero(y_train >= 0)
 
 
-def all_class_scores(model, x: np.ndarray, n_classes: int) -> np.ndarray:
+def all_class_scores(
+    model, x: np.ndarray, n_classes: int, scores: np.ndarray | None = None
+) -> np.ndarray:
     """Per-class scores with one column per class of the dataset (a class the labels never
-    showed scores lowest everywhere)."""
+    showed scores lowest everywhere); ``scores``: the model's, if already computed."""
+    scores = class_scores(model, x) if scores is None else scores
     # label spreading leaves NaN where no labelled neighbour reaches a row: no evidence
-    scores = np.nan_to_num(class_scores(model, x), nan=0.0)
+    scores = np.nan_to_num(scores, nan=0.0)
     out = np.full((len(x), n_classes), np.min(scores) - 1.0 if scores.size else 0.0)
     out[:, np.asarray(model.classes_, dtype=int)] = scores
     return out
@@ -263,12 +266,12 @@ def ranking_scores(scores: np.ndarray, y_test: np.ndarray, precision: float) -> 
 
 def scores_on_test(model, x_test, y_test, n_classes: int, precision: float) -> dict[str, float]:
     """Every score of a fitted model on the test set (the rare-class ones too)."""
-    predicted = model.predict(x_test)
+    predicted, scores = predictions_and_scores(model, x_test)
     return {
         "accuracy": accuracy_score(y_test, predicted),
         "balanced_accuracy": balanced_accuracy_score(y_test, predicted),
         "macro_f1": f1_score(y_test, predicted, average="macro"),
-        **ranking_scores(all_class_scores(model, x_test, n_classes), y_test, precision),
+        **ranking_scores(all_class_scores(model, x_test, n_classes, scores), y_test, precision),
     }
 
 
