@@ -336,3 +336,40 @@ def test_svm_one_pass_matches_libsvm_with_ties(shape, break_ties):
     predicted, scores = predictions_and_scores(svc, grid)
     np.testing.assert_array_equal(predicted, svc.predict(grid))
     np.testing.assert_allclose(scores, svc.decision_function(grid), rtol=0, atol=1e-12)
+
+
+def test_conjugate_gradient_solves_each_column():
+    from dsplaybook.label_budget.poisson import conjugate_gradient
+
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=(30, 30))
+    a = a @ a.T + 0.5 * np.eye(30)
+    rhs = rng.normal(size=(30, 3))
+    x, steps = conjugate_gradient(lambda v: a @ v, rhs, tol=1e-10, max_iter=500)
+    np.testing.assert_allclose(x, np.linalg.solve(a, rhs), atol=1e-6)
+    assert 0 < steps <= 500
+
+
+def test_poisson_potential_is_the_graph_poisson_solution():
+    """Against a dense solve: u = D^-1/2 (I - S)^+ D^-1/2 b, and L u = b (L = D - W)."""
+    from scipy import sparse
+
+    from dsplaybook.label_budget.poisson import poisson_potential
+
+    rng = np.random.default_rng(2)
+    n = 40
+    w = np.triu(rng.random((n, n)) * (rng.random((n, n)) < 0.3), 1)
+    w = w + w.T + np.diag(np.zeros(n))
+    w[np.arange(n - 1), np.arange(1, n)] += 0.1  # a path: connected
+    w[np.arange(1, n), np.arange(n - 1)] += 0.1
+    degree = w.sum(axis=1)
+    root = 1 / np.sqrt(degree)
+    s = sparse.csr_matrix(root[:, None] * w * root[None, :])
+    labelled, classes = np.array([0, 7, 19, 33]), np.array([0, 1, 2, 1])
+    u, _ = poisson_potential(s, root, labelled, classes, 3, tol=1e-12, max_iter=5000)
+    b = np.zeros((n, 3))
+    onehot = np.eye(3)[classes]
+    b[labelled] = onehot - onehot.mean(axis=0)
+    expected = root[:, None] * (np.linalg.pinv(np.eye(n) - s.toarray()) @ (root[:, None] * b))
+    np.testing.assert_allclose(u, expected, atol=1e-8)
+    np.testing.assert_allclose((np.diag(degree) - w) @ u, b, atol=1e-8)

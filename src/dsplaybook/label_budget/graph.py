@@ -26,13 +26,14 @@ from dsplaybook.label_budget.calibration import platt_scaling
 from dsplaybook.label_budget.fingerprint import fingerprint
 from dsplaybook.label_budget.hyperparameters import GraphspreadParams, GraphsvmParams
 
-_GRAPHS: dict[tuple, tuple] = {}  # digest of (X, settings) -> (pca, index, S, scale)
+# digest of (X, settings) -> (pca, index, S, scale, 1 / sqrt(degree))
+_GRAPHS: dict[tuple, tuple] = {}
 _QUERIES: dict[tuple, tuple] = {}  # digest of (graph, query) -> its neighbours (test set)
 _SPREAD = GraphspreadParams()  # the defaults of classifiers.graphspread
 _ENSEMBLE = GraphsvmParams()  # the defaults of classifiers.graphsvm
 
 
-def _is_labelled(y: np.ndarray) -> np.ndarray:
+def is_labelled(y: np.ndarray) -> np.ndarray:
     """Rows with a class: every row but those marked -1 (numeric labels only)."""
     if y.dtype.kind in "iuf":
         return y != -1
@@ -79,9 +80,10 @@ class GraphSpreading(ClassifierMixin, BaseEstimator):
             )
             w = w.maximum(w.T)
             degree = np.asarray(w.sum(axis=1)).ravel()
-            inverse_root = sparse.diags(1.0 / np.sqrt(np.maximum(degree, 1e-12)))
+            root = 1.0 / np.sqrt(np.maximum(degree, 1e-12))
+            inverse_root = sparse.diags(root)
             _GRAPHS.clear()  # one graph at a time: a cell works on one training set
-            _GRAPHS[key] = (pca, index, inverse_root @ w @ inverse_root, scale)
+            _GRAPHS[key] = (pca, index, (inverse_root @ w @ inverse_root).tocsr(), scale, root)
         return key, _GRAPHS[key]
 
     def _neighbours(self, n_images: int) -> int:
@@ -91,9 +93,9 @@ class GraphSpreading(ClassifierMixin, BaseEstimator):
         """``y`` is -1 for unlabelled images (any other value, text included, a class)."""
         x, y = validate_data(self, x, y, ensure_min_samples=2)
         check_classification_targets(y)
-        labelled = np.flatnonzero(_is_labelled(y))
+        labelled = np.flatnonzero(is_labelled(y))
         self.classes_ = np.unique(y[labelled])
-        self.graph_key_, (pca, index, s, scale) = self._graph(x)
+        self.graph_key_, (pca, index, s, scale, _) = self._graph(x)
         seeds = np.zeros((len(y), len(self.classes_)))
         seeds[labelled, np.searchsorted(self.classes_, y[labelled])] = 1.0
         f = seeds.copy()
@@ -165,7 +167,7 @@ class GraphSvmEnsemble(ClassifierMixin, BaseEstimator):
         self.graph_ = GraphSpreading(
             self.n_neighbors, self.alpha, self.max_iter, self.n_components, self.n_jobs
         ).fit(x, y)
-        labelled = _is_labelled(y)
+        labelled = is_labelled(y)
         svm = SVC(C=self.C, gamma=self.gamma, probability=True, random_state=self.random_state)
         with platt_scaling():
             self.svm_ = svm.fit(np.asarray(x)[labelled], y[labelled])

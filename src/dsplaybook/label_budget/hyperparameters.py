@@ -69,6 +69,30 @@ class GraphspreadParams(Section):
     n_components: int = Field(50, ge=2, description="PCA dimensions the graph is built in.")
 
 
+class PoissonParams(Section):
+    """Poisson learning (Calder et al., 2020) on graphspread's graph: the labelled images
+    are sources and sinks of each class's potential; unlabelled ones take the class whose
+    potential is highest."""
+
+    n_neighbors: int = Field(10, ge=1, description="Neighbours per image in the graph.")
+    n_components: int = Field(50, ge=2, description="PCA dimensions the graph is built in.")
+    tol: float = Field(
+        1e-3, gt=0, lt=1, description="Conjugate gradient: relative residual to stop at."
+    )
+    max_iter: int = Field(1000, ge=1, description="Conjugate gradient: at most this many steps.")
+    balance: bool = Field(
+        True,
+        description="Weigh each class's potential by 1 / its share of the labels (classes "
+        "assumed equally common, as the paper's s_j with uniform priors).",
+    )
+    temperature: float = Field(
+        0.1,
+        gt=0,
+        description="Probabilities: softmax of the potentials over this share of their "
+        "standard deviation (sets confidence, not the predicted class).",
+    )
+
+
 class GraphsvmParams(GraphspreadParams):
     """Mean of graphspread's label distribution and an RBF SVM's probabilities."""
 

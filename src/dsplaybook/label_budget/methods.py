@@ -106,6 +106,15 @@ def _graphspread(h, seed, threads):
     return make_pipeline(GlobalScaler(), graph)
 
 
+def _poisson(h, seed, threads):
+    from sklearn.pipeline import make_pipeline
+
+    from dsplaybook.label_budget.poisson import PoissonLearning
+    from dsplaybook.label_budget.scaling import GlobalScaler
+
+    return make_pipeline(GlobalScaler(), PoissonLearning(**h, n_jobs=threads))
+
+
 def _graphsvm(h, seed, threads):
     from sklearn.pipeline import make_pipeline
 
@@ -133,6 +142,7 @@ METHODS: dict[str, Method] = {
         _graphspread, hp.GraphspreadParams, semi_supervised=True, whole_pool=True
     ),
     "graphsvm": Method(_graphsvm, hp.GraphsvmParams, semi_supervised=True, whole_pool=True),
+    "poisson": Method(_poisson, hp.PoissonParams, semi_supervised=True, whole_pool=True),
 }
 SUPERVISED = tuple(name for name, m in METHODS.items() if not m.semi_supervised)
 SEMI_SUPERVISED = tuple(name for name, m in METHODS.items() if m.semi_supervised)

@@ -26,6 +26,8 @@ DEFAULT_SKIP = (
     # hog2:graphsvm's 76.4 / 80.6 / 84.1 / 85.5 / 86.7); its time pays for hog2:graphsvm
     # under the chosen labels
     "hog2:svm",
+    # on Fashion-MNIST label spreading trails every other method (68.7-79.4%)
+    *("fashion_mnist/pca:labelspread", "fashion_mnist/autoencoder:labelspread"),
     # the synthetic stand-in is solved (97% at 100 labels: label spreading on autoencoder
     # features) without hog2; random forest and self-training are never its best cell
     *("quickdraw_synthetic/hog2:*", "quickdraw_synthetic/*:rf"),
@@ -101,9 +103,10 @@ class LabelBudget(SweepDraws):
         description="Feature sets swept (cvae, hog and sslcnn are left out for time).",
     )
     methods: Annotated[tuple[MethodName, ...], UniqueItems()] = Field(
-        ("logreg", "svm", "rf", "labelspread", "selftrain", "graphspread", "graphsvm"),
+        ("logreg", "svm", "labelspread", "graphspread", "graphsvm"),
         min_length=1,
-        description="Methods swept (gb is left out: never the best cell).",
+        description="Methods swept (rf, selftrain, gb and poisson are left out for time: "
+        "never the best cell).",
     )
     skip: tuple[Annotated[str, Field(pattern=SKIP_PATTERN)], ...] = Field(
         DEFAULT_SKIP,
