@@ -9,6 +9,12 @@ and how right it really was, seconds per fit.
 
     python bench/few_label_features.py [--features hog2,scattering,hog2_scattering]
         [--methods graphspread,graphsvm,svm] [--budgets 100,500,2000] [--draws 2]
+        [--quickdraw FOLDER [--per-category 5000]]
+
+--quickdraw runs the same table on Google's QuickDraw bitmaps instead: every
+<category>.npy of FOLDER (numpy_bitmap files, e.g. ../shared/data/quickdraw), the first
+--per-category drawings of each, split as the workflow's `build_quickdraw` splits them
+(seeded, stratified, quickdraw.test_fraction of config.yaml: 0.2).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from dsplaybook.data.idx import parse_idx
+from dsplaybook.data.quickdraw import QuickDrawSettings, build_quickdraw
 from dsplaybook.label_budget.sweep import SweepSettings, run_cell
 from dsplaybook.represent.features import FEATURE_SETS, combine_blocks
 from dsplaybook.represent.settings import Represent
@@ -54,6 +61,29 @@ def features(name: str, images: np.ndarray, cache: Path, n_train: int) -> np.nda
     return out
 
 
+def fashion_mnist() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    x_train, y_train = idx("train-images-idx3-ubyte"), idx("train-labels-idx1-ubyte")
+    x_test, y_test = idx("t10k-images-idx3-ubyte"), idx("t10k-labels-idx1-ubyte")
+    return x_train, y_train, x_test, y_test
+
+
+def quickdraw(folder: Path, per_category: int, seed: int):
+    files = sorted(folder.glob("*.npy"))
+    if not files:
+        raise SystemExit(f"{folder}: no <category>.npy files (QuickDraw numpy_bitmap)")
+    settings = QuickDrawSettings(
+        source="official",
+        categories=[f.stem for f in files],
+        per_category=per_category,
+        test_fraction=0.2,
+        seed=seed,
+    )
+    data = build_quickdraw([str(f) for f in files], settings)
+    print(f"# QuickDraw {', '.join(settings.categories)}: {len(data.x_train):,} train, "
+          f"{len(data.x_test):,} test")  # fmt: skip
+    return data.x_train, data.y_train, data.x_test, data.y_test
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--features", default="hog2,scattering,hog2_scattering")
@@ -62,11 +92,16 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=2)
     parser.add_argument("--seed", type=int, default=42, help="the draws (config.yaml: 42)")
     parser.add_argument("--cache", default="/tmp/dsplaybook-few-label-features")
+    parser.add_argument("--quickdraw", type=Path, help="a folder of QuickDraw <category>.npy")
+    parser.add_argument("--per-category", type=int, default=5000)
     args = parser.parse_args()
-    cache = Path(args.cache)
+    cache = Path(args.cache) / ("quickdraw" if args.quickdraw else "")
     cache.mkdir(parents=True, exist_ok=True)
-    x_train, y_train = idx("train-images-idx3-ubyte"), idx("train-labels-idx1-ubyte")
-    x_test, y_test = idx("t10k-images-idx3-ubyte"), idx("t10k-labels-idx1-ubyte")
+    x_train, y_train, x_test, y_test = (
+        quickdraw(args.quickdraw, args.per_category, args.seed)
+        if args.quickdraw
+        else fashion_mnist()
+    )
     images, n = np.concatenate([x_train, x_test]), len(x_train)
     settings = SweepSettings(
         budgets=tuple(int(b) for b in args.budgets.split(",")),
