@@ -61,6 +61,7 @@ def digits_run(tmp_path_factory):
                 "audit_size": 300,
                 "accept_pool": 1000,
                 "selections": ["random", "typiclust", "probcover", "kmeans", "uncertainty"],
+                "selection_cells": ["hog2:graphspread"],
                 "selection": {"kmeans_sample": 2000},
             },
             "labelling": {"budget": 100},
