@@ -144,11 +144,22 @@ def test_bad_values_give_one_line_naming_the_key(config, fragment):
         ({"aftershock": {"source": "files"}}, "key 'aftershock.split_list': required"),
         ({"branches": []}, "key 'branches': empty"),
         ({"labelling": {"features": "auto", "method": "svm"}}, "set both to auto or name both"),
+        (
+            {"label_budget": {"methods": ["svm", "graphspread"]}},
+            "key 'label_budget.selection_cells': 'hog2:graphsvm' matches no swept cell",
+        ),
     ],
 )
 def test_checks_across_keys_live_on_the_models(config, fragment):
     with pytest.raises(ConfigError, match=re.escape(fragment)):
         load_config(config)
+
+
+def test_selection_cells_need_only_match_when_chosen_selections_run():
+    only_random = {"methods": ["svm"], "selections": ["random"]}
+    assert load_config({"label_budget": only_random}).label_budget.methods == ("svm",)
+    wildcard = {"methods": ["svm"], "selection_cells": ["fashion_mnist/*:svm"]}
+    assert load_config({"label_budget": wildcard}).label_budget.selection_cells
 
 
 def test_a_folder_dataset_needs_no_named_cell():  # best without a sweep: cross-validation

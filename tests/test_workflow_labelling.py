@@ -28,6 +28,7 @@ SMALL = {
         "methods": ["logreg", "svm"],
         "skip": [],
         "pool_size": 300,
+        "selections": ["random"],
         "selection": {"kmeans_sample": 500},
     },
     "labelling": {"budget": 100, "queue": {"size": 20}},

@@ -89,6 +89,7 @@ class Config(Section):
                 f"name at least one of {', '.join(BRANCHES)}"
             )
         self._check_labelling()
+        self._check_selection_cells()
         names = [d.name for d in self.datasets if not isinstance(d, str)]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
@@ -103,6 +104,26 @@ class Config(Section):
                 "raise kmeans_sample"
             )
         return self
+
+    def _check_selection_cells(self) -> None:
+        """A selection cell that no features × methods pair can match would run the chosen
+        selections on nothing, silently (a dataset may still skip it by design)."""
+        sweep = self.label_budget
+        images = [d for d in self.datasets if not isinstance(d, TableDataset)]
+        if "label_budget" not in self.branches or not images or set(sweep.selections) <= {"random"}:
+            return  # tables name their own selection cells (datasets[].sweep)
+        for pattern in sweep.selection_cells:
+            features, method = pattern.split("/")[-1].split(":")
+            if not any(
+                features in ("*", f) and method in ("*", m)
+                for f in sweep.features
+                for m in sweep.methods
+            ):
+                raise ConfigError(
+                    f"config: key 'label_budget.selection_cells': {pattern!r} matches no "
+                    f"swept cell (features {list(sweep.features)}, methods "
+                    f"{list(sweep.methods)}); add them there or name a swept cell"
+                )
 
     def _check_labelling(self) -> None:
         sweep, labelling = self.label_budget, self.labelling
