@@ -20,6 +20,7 @@ from dsplaybook.dadc.settings import Dadc
 from dsplaybook.data.download import RetryPolicy
 from dsplaybook.data.settings import Dataset, FashionMnist, FolderDataset, QuickDraw, TableDataset
 from dsplaybook.errors import ConfigError
+from dsplaybook.label_budget.cells import matches
 from dsplaybook.label_budget.settings import Classifiers, LabelBudget
 from dsplaybook.labelling.settings import Labelling
 from dsplaybook.lineups.section import Lineups
@@ -113,11 +114,9 @@ class Config(Section):
         if "label_budget" not in self.branches or not images or set(sweep.selections) <= {"random"}:
             return  # tables name their own selection cells (datasets[].sweep)
         for pattern in sweep.selection_cells:
-            features, method = pattern.split("/")[-1].split(":")
+            dataset = pattern.rpartition("/")[0]  # judged by the pattern's own dataset
             if not any(
-                features in ("*", f) and method in ("*", m)
-                for f in sweep.features
-                for m in sweep.methods
+                matches(dataset, f, m, [pattern]) for f in sweep.features for m in sweep.methods
             ):
                 raise ConfigError(
                     f"config: key 'label_budget.selection_cells': {pattern!r} matches no "

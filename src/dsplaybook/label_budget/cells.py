@@ -11,7 +11,7 @@ from fnmatch import fnmatchcase
 BASELINE = "random"  # the selection that runs every cell
 
 
-def _matches(dataset: str, f: str, m: str, patterns: list[str]) -> bool:
+def matches(dataset: str, f: str, m: str, patterns: list[str]) -> bool:
     """Does any ``features:method`` / ``dataset/features:method`` pattern (``*`` for any
     side) name this cell?"""
     for entry in patterns:
@@ -29,7 +29,7 @@ def sweep_cells(
 ) -> list[tuple[str, str]]:
     """The (features, method) cells of ``dataset``. A skip entry is ``features:method``
     or ``dataset/features:method`` (that dataset only); either side may be ``*``."""
-    return [(f, m) for f in features for m in methods if not _matches(dataset, f, m, skip)]
+    return [(f, m) for f in features for m in methods if not matches(dataset, f, m, skip)]
 
 
 def selection_cells(
@@ -46,6 +46,6 @@ def selection_cells(
     out = []
     for selection in selections:
         for f, m in cells:
-            if selection == BASELINE or _matches(dataset, f, m, chosen_cells):
+            if selection == BASELINE or matches(dataset, f, m, chosen_cells):
                 out.append((selection, f, m))
     return out
