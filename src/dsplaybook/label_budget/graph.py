@@ -95,20 +95,28 @@ class GraphSpreading(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         labelled = np.flatnonzero(is_labelled(y))
         self.classes_ = np.unique(y[labelled])
-        self.graph_key_, (pca, index, s, scale, _) = self._graph(x)
-        seeds = np.zeros((len(y), len(self.classes_)))
-        seeds[labelled, np.searchsorted(self.classes_, y[labelled])] = 1.0
+        self.graph_key_, (pca, index, s, scale, root) = self._graph(x)
+        class_index = np.searchsorted(self.classes_, y[labelled])
+        self.label_distributions_, self.n_iter_ = self._distributions(
+            s, root, labelled, class_index
+        )
+        self.pca_, self.index_, self.scale_ = pca, index, scale
+        self.n_train_ = len(x)
+        return self
+
+    def _distributions(
+        self, s, root: np.ndarray, labelled: np.ndarray, class_index: np.ndarray
+    ) -> tuple[np.ndarray, int]:
+        """Each training image's class distribution (and the steps it took) from the
+        normalised adjacency ``s`` and the ``labelled`` rows' ``class_index``."""
+        seeds = np.zeros((len(root), len(self.classes_)))
+        seeds[labelled, class_index] = 1.0
         f = seeds.copy()
         for _ in range(self.max_iter):
             f = self.alpha * (s @ f) + (1 - self.alpha) * seeds
         total = f.sum(axis=1, keepdims=True)
-        self.label_distributions_ = np.where(
-            total > 0, f / np.maximum(total, 1e-300), 1 / len(self.classes_)
-        )
-        self.pca_, self.index_, self.scale_ = pca, index, scale
-        self.n_train_ = len(x)
-        self.n_iter_ = self.max_iter  # a fixed number of spreading steps
-        return self
+        spread = np.where(total > 0, f / np.maximum(total, 1e-300), 1 / len(self.classes_))
+        return spread, self.max_iter  # a fixed number of spreading steps
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         check_is_fitted(self)

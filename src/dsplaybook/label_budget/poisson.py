@@ -18,10 +18,8 @@ from collections.abc import Callable
 
 import numpy as np
 from scipy.special import softmax
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import validate_data
 
-from dsplaybook.label_budget.graph import GraphSpreading, is_labelled
+from dsplaybook.label_budget.graph import GraphSpreading
 from dsplaybook.label_budget.hyperparameters import PoissonParams
 
 _DEFAULTS = PoissonParams()
@@ -98,21 +96,14 @@ class PoissonLearning(GraphSpreading):
         self.temperature = temperature
         self.n_jobs = n_jobs
 
-    def fit(self, x: np.ndarray, y: np.ndarray) -> PoissonLearning:
-        """``y`` is -1 for unlabelled images (any other value, text included, a class)."""
-        x, y = validate_data(self, x, y, ensure_min_samples=2)
-        check_classification_targets(y)
-        labelled = np.flatnonzero(is_labelled(y))
-        self.classes_ = np.unique(y[labelled])
-        self.graph_key_, (pca, index, s, scale, root) = self._graph(x)
-        index_of = np.searchsorted(self.classes_, y[labelled])
-        u, self.n_iter_ = poisson_potential(
-            s, root, labelled, index_of, len(self.classes_), self.tol, self.max_iter
+    def _distributions(
+        self, s, root: np.ndarray, labelled: np.ndarray, class_index: np.ndarray
+    ) -> tuple[np.ndarray, int]:
+        n_classes = len(self.classes_)
+        u, steps = poisson_potential(
+            s, root, labelled, class_index, n_classes, self.tol, self.max_iter
         )
         if self.balance:  # a class drawn more often than its share must not grow with it
-            u = u / np.bincount(index_of, minlength=len(self.classes_))
+            u = u / np.bincount(class_index, minlength=n_classes)
         spread = float(u.std()) or 1.0
-        self.label_distributions_ = softmax(u / (self.temperature * spread), axis=1)
-        self.pca_, self.index_, self.scale_ = pca, index, scale
-        self.n_train_ = len(x)
-        return self
+        return softmax(u / (self.temperature * spread), axis=1), steps
