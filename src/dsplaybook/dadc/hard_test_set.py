@@ -19,7 +19,7 @@ import pandas as pd
 from dsplaybook.dadc.settings import HardTest
 from dsplaybook.errors import InputError
 from dsplaybook.label_budget.methods import make_classifier
-from dsplaybook.label_budget.scores import class_scores
+from dsplaybook.label_budget.scores import predictions_and_scores
 
 
 def true_class_margins(scores: np.ndarray, y: np.ndarray, classes: np.ndarray) -> np.ndarray:
@@ -91,8 +91,8 @@ def build_hard_test_set(
     chosen = np.sort(np.random.default_rng(s.seed).choice(len(x_train), n, False))
     model = make_classifier(s.method, s.seed, s.threads, s.hyperparameters)
     model.fit(x_train[chosen], y_train[chosen])
-    predicted = model.predict(x_test)
-    margins = true_class_margins(class_scores(model, x_test), y_test, model.classes_)
+    predicted, scores = predictions_and_scores(model, x_test)  # one pass over the test set
+    margins = true_class_margins(scores, y_test, model.classes_)
     table = hard_test_table(y_test, predicted, margins, s.fraction)
     correct = predicted == y_test
     progress(
