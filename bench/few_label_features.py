@@ -31,7 +31,7 @@ import numpy as np
 from dsplaybook.data.idx import parse_idx
 from dsplaybook.data.quickdraw import QuickDrawSettings, build_quickdraw
 from dsplaybook.label_budget.sweep import SweepSettings, run_cell
-from dsplaybook.represent.features import FEATURE_SETS, combine_blocks
+from dsplaybook.represent.features import FEATURE_SETS, combined_features
 from dsplaybook.represent.settings import Represent
 
 MIRROR = Path(__file__).resolve().parents[1] / "resources" / "mirror" / "fashion-mnist"
@@ -51,7 +51,8 @@ def features(name: str, images: np.ndarray, cache: Path, n_train: int) -> np.nda
     started = time.perf_counter()
     if entry.parts:
         blocks = [features(part, images, cache, n_train) for part in entry.parts]
-        train, test = combine_blocks([(b[:n_train], b[n_train:]) for b in blocks])
+        parts = [(b[:n_train], b[n_train:]) for b in blocks]
+        train, test = combined_features(name, parts, settings.combined_components)
         out = np.vstack([train, test])
     else:
         out = entry.handmade(images, getattr(settings, entry.settings), os.cpu_count() or 1)

@@ -22,8 +22,15 @@ from dsplaybook.label_budget.sweep import (
     summarise,
 )
 from dsplaybook.labelling.pool_labelling import best_cell, coverage_curve
-from dsplaybook.represent.features import COMBINED, FEATURE_SETS, HANDMADE, combine_blocks
+from dsplaybook.represent.features import (
+    COMBINED,
+    FEATURE_SETS,
+    HANDMADE,
+    combine_blocks,
+    combined_features,
+)
 from dsplaybook.represent.handmade import HogSettings, ScatteringSettings, scattering_features
+from dsplaybook.represent.settings import Represent
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +59,8 @@ def digits():
         "y": (y_tr, y_te),
     }
     for name in COMBINED:  # after the parts they are made of
-        sets[name] = combine_blocks([sets[part] for part in FEATURE_SETS[name].parts])
+        blocks = [sets[part] for part in FEATURE_SETS[name].parts]
+        sets[name] = combined_features(name, blocks, Represent().combined_components)
     return sets
 
 
@@ -293,6 +301,30 @@ def test_combined_blocks_weigh_the_same_and_use_training_statistics_only():
     # a test row is mapped with the training rows' mean and scale
     mean, scale = small[0].mean(axis=0), np.sqrt(((small[0] - small[0].mean(0)) ** 2).sum() / 200)
     assert test[:, :3] == pytest.approx((small[1] - mean) / scale, rel=1e-4, abs=1e-5)
+
+
+def test_a_reduced_combination_keeps_the_training_rows_leading_axes():
+    """hog2_scattering_pca = the side-by-side blocks projected on the top eigenvectors of
+    the training rows' covariance (numpy's eigh here, independently); test rows only
+    mapped; the plain combination keeps every dimension."""
+    rng = np.random.default_rng(1)
+    low_rank = rng.normal(0, 1, (6, 20))
+    blocks = [
+        (rng.normal(0, 1, (300, 6)) @ low_rank, rng.normal(0, 1, (40, 6)) @ low_rank),
+        (rng.normal(0, 2, (300, 8)), rng.normal(0, 2, (40, 8))),
+    ]
+    train, test = combined_features("hog2_scattering_pca", blocks, 5)
+    assert train.shape == (300, 5) and test.shape == (40, 5)
+    full_train, full_test = combine_blocks(blocks)
+    values, vectors = np.linalg.eigh(np.cov(full_train.T, bias=True))
+    top = vectors[:, ::-1][:, :5]  # eigh sorts ascending
+    centred = full_test - full_train.mean(axis=0)
+    signs = np.sign(np.sum(test * (centred @ top), axis=0))  # an axis's sign is arbitrary
+    np.testing.assert_allclose(test, signs * (centred @ top), atol=1e-4)
+    assert train.var(axis=0).sum() == pytest.approx(values[::-1][:5].sum(), rel=1e-4)
+    again, _ = combined_features("hog2_scattering_pca", [(a, b * 0) for a, b in blocks], 5)
+    np.testing.assert_array_equal(train, again)  # test rows change nothing fitted
+    assert combined_features("hog2_scattering", blocks, 5)[0].shape == (300, 28)
 
 
 @pytest.mark.parametrize("method", ["svm", "graphsvm", "graphspread", "logreg"])

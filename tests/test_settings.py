@@ -146,7 +146,8 @@ def test_bad_values_give_one_line_naming_the_key(config, fragment):
         ({"labelling": {"features": "auto", "method": "svm"}}, "set both to auto or name both"),
         (
             {"label_budget": {"methods": ["svm", "graphspread"]}},
-            "key 'label_budget.selection_cells': 'hog2:graphsvm' matches no swept cell",
+            "key 'label_budget.selection_cells': 'hog2_scattering_pca:graphsvm' matches no swept "
+            "cell",
         ),
     ],
 )

@@ -222,6 +222,13 @@ rule combine_features:
     resources:
         mem_mb=8000,
         runtime=10,
+    params:
+        # a plain combination has no components: changing them re-runs reduced ones only
+        components=lambda wc: (
+            config["represent"]["combined_components"]
+            if FEATURE_SETS[wc.combined].reduced
+            else 0
+        ),
     script:
         "../scripts/combine_features.py"
 

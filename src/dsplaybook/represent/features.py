@@ -29,6 +29,7 @@ class FeatureSet:
     handmade: Callable[..., np.ndarray] | None = None  # (images, its settings, threads)
     settings: str = "hog"  # the represent.<block> a hand-made set reads
     parts: tuple[str, ...] = ()  # a combination of other feature sets (combine_blocks)
+    reduced: bool = False  # a combination kept to its leading principal components
     images: bool = True  # applies to image sets
     tables: bool = False  # applies to tables (data.tables)
 
@@ -63,6 +64,9 @@ FEATURE_SETS: dict[str, FeatureSet] = {
     "hog2": FeatureSet(handmade=_hog2),
     "scattering": FeatureSet(handmade=_scattering, settings="scattering"),
     "hog2_scattering": FeatureSet(parts=("hog2", "scattering")),
+    # the same in represent.combined_components dimensions: as accurate, and an RBF SVM
+    # on 128 dimensions fits and scores ~10x faster than on 5,589 (docs/label_budget.md)
+    "hog2_scattering_pca": FeatureSet(parts=("hog2", "scattering"), reduced=True),
     "trees": FeatureSet(model="trees.pkl", images=False, tables=True),
 }
 LEARNED = tuple(name for name, f in FEATURE_SETS.items() if f.model)
@@ -146,6 +150,24 @@ def combine_blocks(
         trains.append(((train - mean) / scale).astype(np.float32))
         tests.append(((test - mean) / scale).astype(np.float32))
     return np.hstack(trains), np.hstack(tests)
+
+
+def combined_features(
+    name: str, blocks: list[tuple[np.ndarray, np.ndarray]], components: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The combined feature set ``name`` from its parts' (train, test) blocks: side by
+    side (:func:`combine_blocks`) and, for a reduced set, projected on the ``components``
+    leading principal axes of the training rows. Not whitened: that weighs the weakest
+    directions (mostly noise) as much as the strongest, and cost hog2_scattering 42 points
+    at 100 labels (33.8% against 75.8%)."""
+    train, test = combine_blocks(blocks)
+    if not FEATURE_SETS[name].reduced:
+        return train, test
+    from sklearn.decomposition import PCA  # here, not at the top: the workflow parses this
+
+    pca = PCA(n_components=min(components, *train.shape), svd_solver="covariance_eigh")
+    pca.fit(train)  # deterministic: an eigendecomposition, signs fixed by scikit-learn
+    return pca.transform(train).astype(np.float32), pca.transform(test).astype(np.float32)
 
 
 def save_pickle(obj: object, dest: str | Path) -> None:

@@ -153,6 +153,12 @@ class Represent(Section):
     trees: TreeEmbedding = block(TreeEmbedding)
     hog: HogSettings = block(HogSettings)
     scattering: ScatteringSettings = block(ScatteringSettings)
+    combined_components: int = Field(
+        128,
+        ge=2,
+        description="Principal components a reduced combination (hog2_scattering_pca) keeps, "
+        "fitted on the training rows.",
+    )
     autoencoder: Autoencoder = block(Autoencoder)
     reconstruction_images: int = Field(
         10, ge=1, le=30, description="Images drawn in reconstructions.png."
