@@ -209,6 +209,27 @@ def test_graph_methods_beat_the_raw_pixel_svm_at_100_labels(digits, features, me
     assert graph > 0.5 and graph > raw_svm + 0.02, (graph, raw_svm)
 
 
+@pytest.mark.parametrize("method", ["graphspread", "graphsvm"])
+def test_training_scores_agree_with_asking_the_graph_again(digits, method):
+    """A graph model's scores of its own training images (what uncertainty selection
+    ranks) are distributions that mostly agree with predict_proba's neighbour lookup of
+    the same images, and are right about as often as test predictions."""
+    from dsplaybook.label_budget.scores import training_scores
+
+    (x_tr, x_te), (y_tr, y_te) = digits["hog2"], digits["y"]
+    y = np.full(len(y_tr), -1)
+    y[:200] = y_tr[:200]
+    model = make_classifier(method, 0).fit(x_tr, y)
+    rows = np.arange(200, len(x_tr))
+    scores = training_scores(model, x_tr, rows)
+    assert scores.shape == (len(rows), 10)
+    np.testing.assert_allclose(scores.sum(axis=1), 1.0, atol=1e-6)
+    agree = (scores.argmax(axis=1) == model.predict_proba(x_tr[rows]).argmax(axis=1)).mean()
+    assert agree > 0.9, agree
+    right = (model.classes_[scores.argmax(axis=1)] == y_tr[rows]).mean()
+    assert abs(right - (model.predict(x_te) == y_te).mean()) < 0.05, right
+
+
 def test_graph_spreading_is_inductive_and_builds_its_graph_once(digits):
     (x_tr, x_te), (y_tr, _) = digits["raw"], digits["y"]
     y = np.full(len(y_tr), -1)

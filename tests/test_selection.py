@@ -105,6 +105,33 @@ def test_a_strategy_never_offers_an_image_already_labelled(digits, strategy):
     assert not np.isin(chosen, labelled).any()
 
 
+def test_a_graph_model_chooses_uncertain_images_from_the_whole_pool(digits):
+    """uncertainty with a graph method fits it on every training image (unlabelled: -1),
+    as the sweep does, not on the labelled rows alone; class names need not be numbers."""
+    from dsplaybook.label_budget.scores import class_scores
+    from dsplaybook.label_budget.selection import top_two_margin
+
+    x_tr, y_tr, _, _ = digits
+    labelled = np.arange(0, 1000, 10)
+    named = np.array([f"digit {c}" for c in y_tr])  # text classes, encoded inside
+    known = Known(labelled, named[labelled])
+    everyone = np.arange(len(x_tr))
+    context = {**CONTEXT, "method": "graphspread"}
+    chosen = select("uncertainty", x_tr, known, everyone, 40, 0, SETTINGS, context)
+
+    def picks(scores: np.ndarray) -> np.ndarray:
+        return np.sort(candidates[np.argsort(top_two_margin(scores), kind="stable")[:40]])
+
+    candidates = np.setdiff1d(everyone, labelled)
+    y = np.full(len(x_tr), -1)
+    y[labelled] = y_tr[labelled]
+    whole = make_classifier("graphspread", 0).fit(x_tr, y)  # scaler + GraphSpreading
+    fitted = whole[-1].label_distributions_  # its own distributions of the training images
+    np.testing.assert_array_equal(np.sort(chosen), picks(fitted[candidates]))
+    alone = make_classifier("graphspread", 0).fit(x_tr[labelled], y_tr[labelled])
+    assert not np.array_equal(np.sort(chosen), picks(class_scores(alone, x_tr[candidates])))
+
+
 def test_random_selection_is_the_sweeps_paired_draws(digits):
     x_tr, y_tr, _, _ = digits
     table = selected_table("random", x_tr, lambda r: y_tr[r], (50, 100), 2, 7, SETTINGS)

@@ -138,6 +138,12 @@ class GraphSpreading(ClassifierMixin, BaseEstimator):
         proba = self.predict_proba(x)  # checks first that the model is fitted
         return self.classes_[proba.argmax(axis=1)]
 
+    def training_scores(self, x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Class distributions of the training images ``rows`` (``x``: the matrix it was
+        fitted on) as the fit left them: they are in the graph, nothing is looked up."""
+        check_is_fitted(self)
+        return self.label_distributions_[rows]
+
 
 class GraphSvmEnsemble(ClassifierMixin, BaseEstimator):
     """The mean of graph spreading's label distribution and an RBF SVM's (Platt)
@@ -187,6 +193,11 @@ class GraphSvmEnsemble(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         x = validate_data(self, x, reset=False)
         return (self.graph_.predict_proba(x) + self.svm_.predict_proba(x)) / 2
+
+    def training_scores(self, x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """``predict_proba`` of the training images ``rows``, the graph's part as fitted."""
+        graph = self.graph_.training_scores(x, rows)
+        return (graph + self.svm_.predict_proba(np.asarray(x)[rows])) / 2
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         proba = self.predict_proba(x)  # checks first that the model is fitted

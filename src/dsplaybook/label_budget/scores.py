@@ -16,6 +16,17 @@ def class_scores(model, x: np.ndarray) -> np.ndarray:
     return np.column_stack([-scores, scores]) if scores.ndim == 1 else scores
 
 
+def training_scores(model, x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Per-class scores of the training images ``rows`` of a model fitted on every row of
+    ``x`` whose last step holds its training images' scores (the graph models:
+    ``training_scores``), through any preprocessing steps before it."""
+    from sklearn.pipeline import Pipeline
+
+    if isinstance(model, Pipeline):
+        return model.steps[-1][1].training_scores(model[:-1].transform(x), rows)
+    return model.training_scores(x, rows)
+
+
 def class_probabilities(model, x: np.ndarray) -> np.ndarray:
     """Per-class probabilities in ``model.classes_`` order (softmax of the decision values
     for a model without probabilities)."""

@@ -29,7 +29,7 @@ from pydantic import Field
 
 from dsplaybook.config import Section
 from dsplaybook.label_budget.fingerprint import fingerprint
-from dsplaybook.label_budget.scores import class_scores
+from dsplaybook.label_budget.scores import class_scores, training_scores
 
 
 class SelectionSettings(Section):
@@ -118,8 +118,13 @@ def top_two_margin(scores: np.ndarray) -> np.ndarray:
 
 def pick_uncertain(model, x: np.ndarray, candidates: np.ndarray, budget: int) -> np.ndarray:
     """The ``budget`` candidates with the smallest top-two margin (ties: candidate order)."""
-    margin = top_two_margin(class_scores(model, x[candidates]))
-    return candidates[np.argsort(margin, kind="stable")[:budget]]
+    return smallest_margins(class_scores(model, x[candidates]), candidates, budget)
+
+
+def smallest_margins(scores: np.ndarray, candidates: np.ndarray, budget: int) -> np.ndarray:
+    """The ``budget`` candidates whose class ``scores`` (aligned) have the smallest top-two
+    margin (ties: candidate order)."""
+    return candidates[np.argsort(top_two_margin(scores), kind="stable")[:budget]]
 
 
 def reduce(x: np.ndarray, components: int, seed: int) -> np.ndarray:
@@ -258,9 +263,16 @@ def _probcover(z, known, candidates, size, seed, s, context):
 
 
 def _uncertainty(z, known, candidates, size, seed, s, context):
-    from dsplaybook.label_budget.methods import make_classifier
+    from dsplaybook.label_budget.methods import METHODS, make_classifier
 
-    model = make_classifier(context["method"], seed, 1, context.get("hyperparameters"))
+    method = context["method"]
+    model = make_classifier(method, seed, 1, context.get("hyperparameters"))
+    if METHODS[method].whole_pool:  # a graph method learns from every unlabelled image too
+        y = np.full(len(z), -1)
+        y[known.rows] = np.unique(known.classes, return_inverse=True)[1]
+        model.fit(z, y)
+        # the candidates are in its graph: their fitted scores, not a neighbour search
+        return smallest_margins(training_scores(model, z, candidates), candidates, size)
     model.fit(z[known.rows], known.classes)
     return pick_uncertain(model, z, candidates, size)
 
