@@ -7,7 +7,7 @@ any fit — official test set, the audited auto-accept) and prints one markdown 
 (features, method, budget): accuracy mean ± sd over draws, the pool share accepted at 99%
 and how right it really was, seconds per fit.
 
-    python bench/few_label_features.py [--features hog2,scattering,hog2_scattering,hog2_scattering_pca]
+    python bench/few_label_features.py [--features hog2,scattering,hog2_scattering_pca]
         [--methods graphspread,graphsvm,svm] [--budgets 100,500,2000] [--draws 2]
         [--quickdraw FOLDER [--per-category 5000]]
 
