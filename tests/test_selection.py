@@ -19,6 +19,7 @@ from dsplaybook.label_budget.selection import (
     ball_radius,
     pick_labels,
     select,
+    selection_keys,
 )
 from dsplaybook.label_budget.settings import LabelBudget
 from dsplaybook.label_budget.sweep import (
@@ -130,6 +131,43 @@ def test_a_graph_model_chooses_uncertain_images_from_the_whole_pool(digits):
     np.testing.assert_array_equal(np.sort(chosen), picks(fitted[candidates]))
     alone = make_classifier("graphspread", 0).fit(x_tr[labelled], y_tr[labelled])
     assert not np.array_equal(np.sort(chosen), picks(class_scores(alone, x_tr[candidates])))
+
+
+# another valid value of every label_budget.selection key a pick could read
+OTHER_VALUES = {
+    "kmeans_sample": 1500,
+    "typical_neighbours": 10,
+    "max_clusters": 40,
+    "ball_purity": 0.8,
+    "ball_neighbours": 30,
+    "seed_share": 0.3,
+    "seed_selection": "random",
+    "batches": 2,
+    "method": "svm",
+}
+
+
+@pytest.mark.parametrize("strategy", list(SELECTIONS))
+def test_a_selection_depends_on_exactly_the_keys_the_workflow_gives_it(digits, strategy):
+    """The workflow passes a selection only ``selection_keys`` (so changing another key
+    re-runs none of its cells): changing any other key must not change its picks, and
+    changing one of its own must."""
+    from dsplaybook.label_budget.settings import SweepSelection
+
+    assert set(OTHER_VALUES) | {"features", "components"} == set(SweepSelection.model_fields)
+    x_tr, y_tr, _, _ = digits
+
+    def picks(settings, context):
+        known = pick_labels(strategy, x_tr, 60, 0, settings, lambda r: y_tr[r], context)
+        return np.sort(known.rows)
+
+    base = picks(SETTINGS, CONTEXT)
+    keys = selection_keys(strategy, SETTINGS.seed_selection)
+    for key, value in OTHER_VALUES.items():
+        settings = SETTINGS if key == "method" else SETTINGS.model_copy(update={key: value})
+        context = {**CONTEXT, "method": value} if key == "method" else CONTEXT
+        same = np.array_equal(picks(settings, context), base)
+        assert same == (key not in keys), (strategy, key)
 
 
 def test_random_selection_is_the_sweeps_paired_draws(digits):

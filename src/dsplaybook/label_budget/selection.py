@@ -282,19 +282,45 @@ class Selection:
     pick: Callable[..., np.ndarray]
     needs_labels: bool = False  # needs labels of two classes (the sweep seeds it first)
     description: str = ""
+    reads: tuple[str, ...] = ()  # the label_budget.selection keys its pick reads
 
 
 # The registry of selection strategies. The sweep's ``label_budget.selections`` and the
 # queue's ``labelling.queue.strategy`` are both built from it (a test checks).
 SELECTIONS: dict[str, Selection] = {
     "random": Selection(_random, description="seeded random images"),
-    "kmeans": Selection(_kmeans, description="the image nearest each k-means centroid"),
-    "typiclust": Selection(_typiclust, description="the most typical image of each cluster"),
-    "probcover": Selection(_probcover, description="greedy cover by pure balls"),
+    "kmeans": Selection(
+        _kmeans, description="the image nearest each k-means centroid", reads=("kmeans_sample",)
+    ),
+    "typiclust": Selection(
+        _typiclust,
+        description="the most typical image of each cluster",
+        reads=("typical_neighbours", "max_clusters"),
+    ),
+    "probcover": Selection(
+        _probcover,
+        description="greedy cover by pure balls",
+        reads=("ball_neighbours", "ball_purity"),
+    ),
     "uncertainty": Selection(
-        _uncertainty, needs_labels=True, description="smallest top-two margin"
+        _uncertainty,
+        needs_labels=True,
+        description="smallest top-two margin",
+        reads=("method", "seed_share", "seed_selection", "batches"),
     ),
 }
+
+
+def selection_keys(strategy: str, seed_selection: str) -> tuple[str, ...]:
+    """The ``label_budget.selection`` keys a sweep's ``strategy`` depends on (the
+    workflow's params, so a key it never reads re-runs none of its cells): the space it
+    measures in (not random's), its own knobs, and those of the strategy seeding it."""
+    if strategy == "random":
+        return ()
+    keys = ["features", "components", *SELECTIONS[strategy].reads]
+    if SELECTIONS[strategy].needs_labels:
+        keys += SELECTIONS[seed_selection].reads
+    return tuple(dict.fromkeys(keys))
 
 
 def select(

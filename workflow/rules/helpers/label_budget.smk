@@ -1,6 +1,6 @@
 # Input functions, params and targets of the label_budget branch (its rules: ../label_budget.smk).
 from dsplaybook.label_budget.cells import selection_cells
-from dsplaybook.label_budget.selection import SelectionSettings
+from dsplaybook.label_budget.selection import SelectionSettings, selection_keys
 from dsplaybook.label_budget.settings import SweepDraws
 from dsplaybook.labelling.queue import queue_file
 from dsplaybook.labelling.settings import PoolLabelling
@@ -43,10 +43,14 @@ def dataset_budgets(wildcards):
 
 
 def selection_settings(wildcards):
-    """label_budget.selection, measuring in the table's selection_features for a table."""
+    """The label_budget.selection keys this selection reads (changing another re-runs none
+    of its cells), measuring in the table's selection_features for a table."""
     table = table_sweep(wildcards.dataset)
     selection = config["label_budget"]["selection"]
-    return {**selection, "features": table.selection_features} if table else selection
+    if table:
+        selection = {**selection, "features": table.selection_features}
+    keys = selection_keys(wildcards.selection, selection["seed_selection"])
+    return {key: selection[key] for key in keys}
 
 
 def sweep_settings(wildcards):
