@@ -4,7 +4,7 @@ import numpy as np
 
 from dsplaybook.atomic import write_csv
 from dsplaybook.data.datasets import read_mnist_style
-from dsplaybook.label_budget.selection import reduce
+from dsplaybook.label_budget.selection import SELECTIONS, reduce
 from dsplaybook.label_budget.settings import SweepSelection
 from dsplaybook.label_budget.sweep import known_rows, selected_table
 from dsplaybook.logs import run_rule
@@ -16,7 +16,7 @@ def main(log) -> None:
     s = SweepSelection.from_config(p.selection)
     data = read_mnist_style(snakemake.input.h5)
     known = known_rows(data.y_train)  # the rows a simulated person can label
-    if w.selection == "random":  # needs no features: the paired draws of earlier releases
+    if not SELECTIONS[w.selection].measures:  # random: the paired draws of earlier releases
         z = np.zeros((len(known), 1), dtype=np.float32)
     else:
         x_train, _ = train_test_matrices(data, snakemake.input.features)

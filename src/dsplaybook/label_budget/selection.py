@@ -283,12 +283,13 @@ class Selection:
     needs_labels: bool = False  # needs labels of two classes (the sweep seeds it first)
     description: str = ""
     reads: tuple[str, ...] = ()  # the label_budget.selection keys its pick reads
+    measures: bool = True  # measures distances in selection.features (random: seed only)
 
 
 # The registry of selection strategies. The sweep's ``label_budget.selections`` and the
 # queue's ``labelling.queue.strategy`` are both built from it (a test checks).
 SELECTIONS: dict[str, Selection] = {
-    "random": Selection(_random, description="seeded random images"),
+    "random": Selection(_random, description="seeded random images", measures=False),
     "kmeans": Selection(
         _kmeans, description="the image nearest each k-means centroid", reads=("kmeans_sample",)
     ),
@@ -315,10 +316,9 @@ def selection_keys(strategy: str, seed_selection: str) -> tuple[str, ...]:
     """The ``label_budget.selection`` keys a sweep's ``strategy`` depends on (the
     workflow's params, so a key it never reads re-runs none of its cells): the space it
     measures in (not random's), its own knobs, and those of the strategy seeding it."""
-    if strategy == "random":
-        return ()
-    keys = ["features", "components", *SELECTIONS[strategy].reads]
-    if SELECTIONS[strategy].needs_labels:
+    entry = SELECTIONS[strategy]
+    keys = [*(("features", "components") if entry.measures else ()), *entry.reads]
+    if entry.needs_labels:
         keys += SELECTIONS[seed_selection].reads
     return tuple(dict.fromkeys(keys))
 

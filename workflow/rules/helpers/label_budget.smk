@@ -1,6 +1,10 @@
 # Input functions, params and targets of the label_budget branch (its rules: ../label_budget.smk).
 from dsplaybook.label_budget.cells import selection_cells
-from dsplaybook.label_budget.selection import SelectionSettings, selection_keys
+from dsplaybook.label_budget.selection import (
+    SELECTIONS,
+    SelectionSettings,
+    selection_keys,
+)
 from dsplaybook.label_budget.settings import SweepDraws
 from dsplaybook.labelling.queue import queue_file
 from dsplaybook.labelling.settings import PoolLabelling
@@ -79,7 +83,7 @@ def reference_shares(wildcards):
 
 def selection_features_file(wildcards):
     """random needs no features (its draws depend on the seed alone)."""
-    if wildcards.selection == "random":
+    if not SELECTIONS[wildcards.selection].measures:
         return []
     table = table_sweep(wildcards.dataset)
     features = (
