@@ -1,10 +1,6 @@
 # Input functions, params and targets of the label_budget branch (its rules: ../label_budget.smk).
 from dsplaybook.label_budget.cells import selection_cells
-from dsplaybook.label_budget.selection import (
-    SELECTIONS,
-    SelectionSettings,
-    selection_keys,
-)
+from dsplaybook.label_budget.selection import SelectionSettings, selection_keys
 from dsplaybook.label_budget.settings import SweepDraws
 from dsplaybook.labelling.queue import queue_file
 from dsplaybook.labelling.settings import PoolLabelling
