@@ -1,0 +1,215 @@
+"""Few labels, far: do stronger learners lift the best cell (issue 38, Deliver 2)?
+
+On the best feature set (``hog2_scattering_pca``, computed and cached as
+``few_label_features.py`` does), the same seeded random label draws as the sweep, and the
+official test set (inductive: no test image in any fit), it prints one markdown row per
+(lever, labels):
+
+* ``graphsvm``: the default, graph spreading's and the SVM's probabilities averaged;
+* ``stacked``: the same two, weighted by the share chosen on the *labelled rows only*
+  (5-fold out-of-fold predictions, the weight with the best out-of-fold accuracy);
+* ``selftrain``: the SVM refitted on the labelled rows plus the ``--pseudo`` most confident
+  pool images per class of graphsvm's own labels (confidence = its Platt-calibrated
+  score), then averaged with the graph again; the pseudo-labels' real accuracy is shown;
+* ``poisson_mbo`` (with ``--graphlearning``, needs ``pip install graphlearning annoy``):
+  the graphlearning package's Poisson-MBO (Calder et al. 2020) and Laplace learning on
+  its own 10-neighbour graph, *transductive* (scored on the unlabelled training images,
+  its protocol), beside ours (graphspread, poisson) scored on the same images;
+* ``ceiling`` (with ``--ceiling``): the SVM on 10,000 and all 60,000 *true* training
+  labels, what a learner on these features could reach with every label.
+
+    python bench/few_label_learners.py [--budgets 100,500,2000] [--draws 2]
+        [--pseudo 1000,3000] [--graphlearning] [--ceiling]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+from few_label_features import fashion_mnist, features
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import SVC
+
+from dsplaybook.label_budget.calibration import platt_scaling
+from dsplaybook.label_budget.graph import GraphSpreading, GraphSvmEnsemble
+from dsplaybook.label_budget.hyperparameters import GraphsvmParams
+from dsplaybook.label_budget.poisson import PoissonLearning
+from dsplaybook.label_budget.scaling import GlobalScaler
+from dsplaybook.label_budget.sweep import draw_labelled, draw_seed
+
+WEIGHTS = np.round(np.linspace(0, 1, 11), 1)  # the graph's share in the stacked mean
+H = GraphsvmParams()
+
+
+def svm(seed: int) -> SVC:
+    return SVC(C=H.C, gamma=H.gamma, probability=True, random_state=seed)
+
+
+def full_columns(proba: np.ndarray, classes: np.ndarray, n_classes: int) -> np.ndarray:
+    """Probabilities over every class (a fold may lack one)."""
+    out = np.zeros((len(proba), n_classes))
+    out[:, classes] = proba
+    return out
+
+
+def stacked_weight(x, y_all, labelled, seed, n_classes) -> float:
+    """The graph's share chosen by 5-fold out-of-fold accuracy on the labelled rows."""
+    y = y_all[labelled]
+    folds = min(5, int(np.bincount(y).min())) if len(np.unique(y)) == n_classes else 2
+    graph_oof, svm_oof = np.zeros((len(y), n_classes)), np.zeros((len(y), n_classes))
+    split = StratifiedKFold(max(folds, 2), shuffle=True, random_state=seed)
+    for train, held in split.split(labelled, y):
+        hidden = np.full(len(x), -1)
+        hidden[labelled[train]] = y[train]
+        graph = GraphSpreading(H.n_neighbors, H.alpha, H.max_iter, H.n_components).fit(x, hidden)
+        graph_oof[held] = full_columns(
+            graph.training_scores(x, labelled[held]), graph.classes_, n_classes
+        )
+        with platt_scaling():
+            fitted = svm(seed).fit(x[labelled[train]], y[train])
+        svm_oof[held] = full_columns(
+            fitted.predict_proba(x[labelled[held]]), fitted.classes_, n_classes
+        )
+    accuracy = [((w * graph_oof + (1 - w) * svm_oof).argmax(1) == y).mean() for w in WEIGHTS]
+    best = np.flatnonzero(np.isclose(accuracy, max(accuracy)))
+    return float(WEIGHTS[best[np.argmin(np.abs(WEIGHTS[best] - 0.5))]])  # ties: nearest 0.5
+
+
+def self_trained(model, x, labelled, y_labelled, per_class, seed):
+    """The SVM refitted on the labelled rows plus each class's most confident pool rows."""
+    pool = np.setdiff1d(np.arange(len(x)), labelled)
+    scores = model.training_scores(x, pool)
+    guess, confidence = model.classes_[scores.argmax(1)], scores.max(1)
+    picked = np.concatenate(
+        [
+            pool[guess == c][np.argsort(-confidence[guess == c], kind="stable")[:per_class]]
+            for c in model.classes_
+        ]
+    )
+    guesses = model.classes_[model.training_scores(x, picked).argmax(1)]
+    with platt_scaling():
+        fitted = svm(seed).fit(np.vstack([x[labelled], x[picked]]), np.r_[y_labelled, guesses])
+    return fitted, picked, guesses
+
+
+def row(lever, budget, accuracies, extra=""):
+    a = 100 * np.asarray(accuracies)
+    spread = f" ± {a.std(ddof=1):.1f}" if len(a) > 1 else " (one fit)"
+    print(f"| {lever} | {budget} | {a.mean():.1f}{spread} | {extra} |", flush=True)
+
+
+def graphlearning_rows(x, y, budget, seeds):
+    import graphlearning as gl  # optional: pip install graphlearning annoy
+
+    weights = gl.weightmatrix.knn(x, 10)
+    found: dict[str, list] = {}
+    for seed in seeds:
+        labelled = draw_labelled(len(x), budget, seed)
+        pool = np.setdiff1d(np.arange(len(x)), labelled)
+        priors = np.bincount(y, minlength=10) / len(y)  # balanced classes: Fashion-MNIST's
+        hidden = np.full(len(x), -1)
+        hidden[labelled] = y[labelled]
+        for name, model in (
+            ("graphlearning laplace", gl.ssl.laplace(weights)),
+            ("graphlearning poisson_mbo", gl.ssl.poisson_mbo(weights, class_priors=priors)),
+        ):
+            started = time.perf_counter()
+            guess = model.fit_predict(labelled, y[labelled])
+            found.setdefault(name, []).append(
+                ((guess[pool] == y[pool]).mean(), time.perf_counter() - started)
+            )
+        for name, ours in (
+            ("ours graphspread", GraphSpreading()),
+            ("ours poisson", PoissonLearning()),
+        ):
+            started = time.perf_counter()
+            ours.fit(x, hidden)
+            guess = ours.label_distributions_[pool].argmax(1)
+            found.setdefault(name, []).append(
+                ((guess == y[pool]).mean(), time.perf_counter() - started)
+            )
+    for name, results in found.items():
+        accuracy, seconds = zip(*results, strict=True)
+        row(f"{name} (transductive)", budget, accuracy, f"{np.mean(seconds):.0f} s a fit")
+
+
+def ceiling_rows(x, y, x_test, y_test, seed):
+    for budget in (10_000, len(x)):
+        rows = draw_labelled(len(x), budget, seed)
+        started = time.perf_counter()
+        fitted = SVC(C=H.C, gamma=H.gamma).fit(x[rows], y[rows])
+        accuracy = (fitted.predict(x_test) == y_test).mean()
+        row("ceiling: svm on true labels", budget, [accuracy],
+            f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--features", default="hog2_scattering_pca")
+    parser.add_argument("--budgets", default="100,500,2000")
+    parser.add_argument("--draws", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=42, help="the draws (config.yaml: 42)")
+    parser.add_argument("--pseudo", default="1000,3000", help="pseudo-labels per class")
+    parser.add_argument("--graphlearning", action="store_true")
+    parser.add_argument("--ceiling", action="store_true")
+    parser.add_argument("--cache", default="/tmp/dsplaybook-few-label-features")
+    args = parser.parse_args()
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    x_train, y_train, x_test, y_test = fashion_mnist()
+    n = len(x_train)
+    raw = features(args.features, np.concatenate([x_train, x_test]), cache, n)
+    scaler = GlobalScaler().fit(raw[:n])
+    x, x_test_features = scaler.transform(raw[:n]), scaler.transform(raw[n:])
+    y, y_test = y_train.astype(int), y_test.astype(int)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}, load average {os.getloadavg()[0]:.2f} at start; "
+          f"{args.features}, {args.draws} random draws from seed {args.seed}")  # fmt: skip
+    print("| lever | labels | accuracy (official test set) | notes |\n|---|---|---|---|")
+    pseudo = [int(p) for p in args.pseudo.split(",") if p]
+    for budget in (int(b) for b in args.budgets.split(",") if b):
+        seeds = [draw_seed(args.seed, budget, draw) for draw in range(args.draws)]
+        found: dict[str, list] = {}
+        notes: dict[str, list] = {}
+        for seed in seeds:
+            labelled = draw_labelled(n, budget, seed)
+            hidden = np.full(n, -1)
+            hidden[labelled] = y[labelled]
+            model = GraphSvmEnsemble(random_state=seed).fit(x, hidden)
+            graph = model.graph_.predict_proba(x_test_features)
+            found.setdefault("graphsvm", []).append(
+                (model.classes_[model.predict_proba(x_test_features).argmax(1)] == y_test).mean()
+            )
+            w = stacked_weight(x, y, labelled, seed, 10)
+            stacked = w * graph + (1 - w) * model.svm_.predict_proba(x_test_features)
+            found.setdefault("stacked", []).append((stacked.argmax(1) == y_test).mean())
+            notes.setdefault("stacked", []).append(f"{w:.1f}")
+            for per_class in pseudo:
+                started = time.perf_counter()
+                fitted, picked, guesses = self_trained(
+                    model, x, labelled, y[labelled], per_class, seed
+                )
+                mean = (graph + fitted.predict_proba(x_test_features)) / 2
+                name = f"selftrain {per_class}/class"
+                found.setdefault(name, []).append((mean.argmax(1) == y_test).mean())
+                notes.setdefault(name, []).append(
+                    f"{100 * (guesses == y[picked]).mean():.1f}%, "
+                    f"{time.perf_counter() - started:.0f} s"
+                )
+        row("graphsvm", budget, found.pop("graphsvm"))
+        row("stacked", budget, found.pop("stacked"), "graph share " + ", ".join(notes["stacked"]))
+        for name, accuracy in found.items():
+            row(name, budget, accuracy, "pseudo-labels right, refit: " + "; ".join(notes[name]))
+        if args.graphlearning:
+            graphlearning_rows(x, y, budget, seeds)
+    if args.ceiling:
+        ceiling_rows(x, y, x_test_features, y_test, args.seed)
+
+
+if __name__ == "__main__":
+    main()
