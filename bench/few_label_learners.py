@@ -15,11 +15,15 @@ official test set (inductive: no test image in any fit), it prints one markdown 
   the graphlearning package's Poisson-MBO (Calder et al. 2020) and Laplace learning on
   its own 10-neighbour graph, *transductive* (scored on the unlabelled training images,
   its protocol), beside ours (graphspread, poisson) scored on the same images;
+* ``mirror`` (with ``--mirror``): left-right mirrored images (Fashion-MNIST's classes do
+  not change in a mirror), featurised by the same fitted projection: the SVM taught the
+  labelled rows and their mirrors, the test images scored as the mean over each and its
+  mirror, and mirror-invariant features (each row the mean of an image's and its mirror's);
 * ``ceiling`` (with ``--ceiling``): the SVM on 10,000 and all 60,000 *true* training
   labels, what a learner on these features could reach with every label.
 
     python bench/few_label_learners.py [--budgets 100,500,2000] [--draws 2]
-        [--pseudo 1000,3000] [--graphlearning] [--ceiling]
+        [--pseudo 1000,3000] [--graphlearning] [--mirror] [--ceiling]
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ from dsplaybook.label_budget.hyperparameters import GraphsvmParams
 from dsplaybook.label_budget.poisson import PoissonLearning
 from dsplaybook.label_budget.scaling import GlobalScaler
 from dsplaybook.label_budget.sweep import draw_labelled, draw_seed
+from dsplaybook.represent.features import FEATURE_SETS, combined_features
+from dsplaybook.represent.settings import Represent
 
 WEIGHTS = np.round(np.linspace(0, 1, 11), 1)  # the graph's share in the stacked mean
 H = GraphsvmParams()
@@ -148,6 +154,53 @@ def ceiling_rows(x, y, x_test, y_test, seed):
             f"{time.perf_counter() - started:.0f} s")  # fmt: skip
 
 
+def with_mirrors(name, images, cache, n):
+    """The feature set's rows for the images, then for their mirrors, projected by what
+    was fitted on the unmirrored training rows only."""
+    mirrored = images[:, :, ::-1].copy()
+    settings, blocks = Represent(), []
+    for part in FEATURE_SETS[name].parts:
+        path = cache / f"{part}_mirrored.npy"
+        if not path.exists():
+            entry = FEATURE_SETS[part]
+            settings_part = getattr(settings, entry.settings)
+            np.save(path, entry.handmade(mirrored, settings_part, os.cpu_count() or 1))
+        plain = features(part, images, cache, n)
+        blocks.append((plain[:n], np.vstack([plain[n:], np.load(path)])))
+    train, rest = combined_features(name, blocks, settings.combined_components)
+    return train, rest[: len(images) - n], rest[len(images) - n :]
+
+
+def mirror_rows(x, y, x_test, y_test, mirrored, budget, seeds):
+    """``mirrored``: the scaled features of the mirrored training and test images."""
+    mirrored_train, mirrored_test = mirrored
+    symmetric = GlobalScaler().fit((x + mirrored_train) / 2)
+    x_sym = symmetric.transform((x + mirrored_train) / 2)
+    x_test_sym = symmetric.transform((x_test + mirrored_test) / 2)
+    found: dict[str, list] = {}
+    for seed in seeds:
+        labelled = draw_labelled(len(x), budget, seed)
+        hidden = np.full(len(x), -1)
+        hidden[labelled] = y[labelled]
+        model = GraphSvmEnsemble(random_state=seed).fit(x, hidden)
+        graph = model.graph_.predict_proba(x_test)
+        graph_both = (graph + model.graph_.predict_proba(mirrored_test)) / 2
+        with platt_scaling():
+            taught = svm(seed).fit(
+                np.vstack([x[labelled], mirrored_train[labelled]]), np.r_[y[labelled], y[labelled]]
+            )
+        svm_both = (taught.predict_proba(x_test) + taught.predict_proba(mirrored_test)) / 2
+        invariant = GraphSvmEnsemble(random_state=seed).fit(x_sym, hidden)
+        for name, proba in (
+            ("mirror: svm taught the mirrors too", (graph + taught.predict_proba(x_test)) / 2),
+            ("mirror: that, and scored on both", (graph_both + svm_both) / 2),
+            ("mirror: mirror-invariant features", invariant.predict_proba(x_test_sym)),
+        ):
+            found.setdefault(name, []).append((proba.argmax(1) == y_test).mean())
+    for name, accuracy in found.items():
+        row(name, budget, accuracy)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--features", default="hog2_scattering_pca")
@@ -156,9 +209,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42, help="the draws (config.yaml: 42)")
     parser.add_argument("--pseudo", default="1000,3000", help="pseudo-labels per class")
     parser.add_argument("--graphlearning", action="store_true")
+    parser.add_argument("--mirror", action="store_true")
     parser.add_argument("--ceiling", action="store_true")
     parser.add_argument("--cache", default="/tmp/dsplaybook-few-label-features")
     args = parser.parse_args()
+    if args.mirror and not FEATURE_SETS[args.features].parts:
+        parser.error("--mirror: only for a combined feature set (its parts are mirrored)")
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
     x_train, y_train, x_test, y_test = fashion_mnist()
@@ -167,6 +223,11 @@ def main() -> None:
     scaler = GlobalScaler().fit(raw[:n])
     x, x_test_features = scaler.transform(raw[:n]), scaler.transform(raw[n:])
     y, y_test = y_train.astype(int), y_test.astype(int)
+    if args.mirror:
+        _, _, mirrored_raw = with_mirrors(
+            args.features, np.concatenate([x_train, x_test]), cache, n
+        )
+        mirrored = (scaler.transform(mirrored_raw[:n]), scaler.transform(mirrored_raw[n:]))
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, load average {os.getloadavg()[0]:.2f} at start; "
           f"{args.features}, {args.draws} random draws from seed {args.seed}")  # fmt: skip
@@ -207,6 +268,8 @@ def main() -> None:
             row(name, budget, accuracy, "pseudo-labels right, refit: " + "; ".join(notes[name]))
         if args.graphlearning:
             graphlearning_rows(x, y, budget, seeds)
+        if args.mirror:
+            mirror_rows(x, y, x_test_features, y_test, mirrored, budget, seeds)
     if args.ceiling:
         ceiling_rows(x, y, x_test_features, y_test, args.seed)
 
