@@ -66,9 +66,9 @@ def full_columns(proba: np.ndarray, classes: np.ndarray, n_classes: int) -> np.n
 def stacked_weight(x, y_all, labelled, seed, n_classes) -> float:
     """The graph's share chosen by 5-fold out-of-fold accuracy on the labelled rows."""
     y = y_all[labelled]
-    folds = min(5, int(np.bincount(y).min())) if len(np.unique(y)) == n_classes else 2
+    folds = max(2, min(5, int(np.bincount(y, minlength=n_classes).min())))  # a class missing: 2
     graph_oof, svm_oof = np.zeros((len(y), n_classes)), np.zeros((len(y), n_classes))
-    split = StratifiedKFold(max(folds, 2), shuffle=True, random_state=seed)
+    split = StratifiedKFold(folds, shuffle=True, random_state=seed)
     for train, held in split.split(labelled, y):
         hidden = np.full(len(x), -1)
         hidden[labelled[train]] = y[train]
@@ -91,16 +91,28 @@ def self_trained(model, x, labelled, y_labelled, per_class, seed):
     pool = np.setdiff1d(np.arange(len(x)), labelled)
     scores = model.training_scores(x, pool)
     guess, confidence = model.classes_[scores.argmax(1)], scores.max(1)
-    picked = np.concatenate(
+    chosen = np.concatenate(
         [
-            pool[guess == c][np.argsort(-confidence[guess == c], kind="stable")[:per_class]]
+            np.flatnonzero(guess == c)[
+                np.argsort(-confidence[guess == c], kind="stable")[:per_class]
+            ]
             for c in model.classes_
         ]
     )
-    guesses = model.classes_[model.training_scores(x, picked).argmax(1)]
+    picked, guesses = pool[chosen], guess[chosen]
     with platt_scaling():
         fitted = svm(seed).fit(np.vstack([x[labelled], x[picked]]), np.r_[y_labelled, guesses])
     return fitted, picked, guesses
+
+
+def draws(y, budget, seeds):
+    """Per seed: the sweep's labelled rows for ``budget`` and the labels with the rest
+    hidden (-1), as the graph models take them."""
+    for seed in seeds:
+        labelled = draw_labelled(len(y), budget, seed)
+        hidden = np.full(len(y), -1)
+        hidden[labelled] = y[labelled]
+        yield seed, labelled, hidden
 
 
 def row(lever, budget, accuracies, extra=""):
@@ -114,12 +126,9 @@ def graphlearning_rows(x, y, budget, seeds):
 
     weights = gl.weightmatrix.knn(x, 10)
     found: dict[str, list] = {}
-    for seed in seeds:
-        labelled = draw_labelled(len(x), budget, seed)
+    priors = np.bincount(y, minlength=10) / len(y)  # balanced classes: Fashion-MNIST's
+    for _, labelled, hidden in draws(y, budget, seeds):
         pool = np.setdiff1d(np.arange(len(x)), labelled)
-        priors = np.bincount(y, minlength=10) / len(y)  # balanced classes: Fashion-MNIST's
-        hidden = np.full(len(x), -1)
-        hidden[labelled] = y[labelled]
         for name, model in (
             ("graphlearning laplace", gl.ssl.laplace(weights)),
             ("graphlearning poisson_mbo", gl.ssl.poisson_mbo(weights, class_priors=priors)),
@@ -155,7 +164,7 @@ def ceiling_rows(x, y, x_test, y_test, seed):
 
 
 def with_mirrors(name, images, cache, n):
-    """The feature set's rows for the images, then for their mirrors, projected by what
+    """The feature set's rows for the images' mirrors (train first), projected by what
     was fitted on the unmirrored training rows only."""
     mirrored = images[:, :, ::-1].copy()
     settings, blocks = Represent(), []
@@ -167,38 +176,37 @@ def with_mirrors(name, images, cache, n):
             np.save(path, entry.handmade(mirrored, settings_part, os.cpu_count() or 1))
         plain = features(part, images, cache, n)
         blocks.append((plain[:n], np.vstack([plain[n:], np.load(path)])))
-    train, rest = combined_features(name, blocks, settings.combined_components)
-    return train, rest[: len(images) - n], rest[len(images) - n :]
+    _, rest = combined_features(name, blocks, settings.combined_components)
+    return rest[len(images) - n :]
 
 
-def mirror_rows(x, y, x_test, y_test, mirrored, budget, seeds):
-    """``mirrored``: the scaled features of the mirrored training and test images."""
-    mirrored_train, mirrored_test = mirrored
-    symmetric = GlobalScaler().fit((x + mirrored_train) / 2)
-    x_sym = symmetric.transform((x + mirrored_train) / 2)
-    x_test_sym = symmetric.transform((x_test + mirrored_test) / 2)
-    found: dict[str, list] = {}
-    for seed in seeds:
-        labelled = draw_labelled(len(x), budget, seed)
-        hidden = np.full(len(x), -1)
-        hidden[labelled] = y[labelled]
-        model = GraphSvmEnsemble(random_state=seed).fit(x, hidden)
-        graph = model.graph_.predict_proba(x_test)
-        graph_both = (graph + model.graph_.predict_proba(mirrored_test)) / 2
+class Mirrors:
+    """The mirror levers, given the scaled features of the images and of their mirrors."""
+
+    def __init__(self, x, x_test, mirrored_train, mirrored_test):
+        self.x, self.x_test = x, x_test
+        self.train, self.test = mirrored_train, mirrored_test
+        symmetric = GlobalScaler().fit((x + mirrored_train) / 2)
+        self.x_sym = symmetric.transform((x + mirrored_train) / 2)
+        self.x_test_sym = symmetric.transform((x_test + mirrored_test) / 2)
+
+    def probabilities(self, model, graph, labelled, hidden, seed):
+        """Per lever, the test probabilities; ``model`` is the draw's fitted graphsvm,
+        ``graph`` its graph's test probabilities."""
+        graph_both = (graph + model.graph_.predict_proba(self.test)) / 2
+        y_labelled = hidden[labelled]
         with platt_scaling():
             taught = svm(seed).fit(
-                np.vstack([x[labelled], mirrored_train[labelled]]), np.r_[y[labelled], y[labelled]]
+                np.vstack([self.x[labelled], self.train[labelled]]), np.r_[y_labelled, y_labelled]
             )
-        svm_both = (taught.predict_proba(x_test) + taught.predict_proba(mirrored_test)) / 2
-        invariant = GraphSvmEnsemble(random_state=seed).fit(x_sym, hidden)
-        for name, proba in (
-            ("mirror: svm taught the mirrors too", (graph + taught.predict_proba(x_test)) / 2),
-            ("mirror: that, and scored on both", (graph_both + svm_both) / 2),
-            ("mirror: mirror-invariant features", invariant.predict_proba(x_test_sym)),
-        ):
-            found.setdefault(name, []).append((proba.argmax(1) == y_test).mean())
-    for name, accuracy in found.items():
-        row(name, budget, accuracy)
+        taught_test = taught.predict_proba(self.x_test)
+        svm_both = (taught_test + taught.predict_proba(self.test)) / 2
+        invariant = GraphSvmEnsemble(random_state=seed).fit(self.x_sym, hidden)
+        return {
+            "mirror: svm taught the mirrors too": (graph + taught_test) / 2,
+            "mirror: that, and scored on both": (graph_both + svm_both) / 2,
+            "mirror: mirror-invariant features": invariant.predict_proba(self.x_test_sym),
+        }
 
 
 def main() -> None:
@@ -223,11 +231,12 @@ def main() -> None:
     scaler = GlobalScaler().fit(raw[:n])
     x, x_test_features = scaler.transform(raw[:n]), scaler.transform(raw[n:])
     y, y_test = y_train.astype(int), y_test.astype(int)
+    mirrors = None
     if args.mirror:
-        _, _, mirrored_raw = with_mirrors(
-            args.features, np.concatenate([x_train, x_test]), cache, n
+        mirrored = with_mirrors(args.features, np.concatenate([x_train, x_test]), cache, n)
+        mirrors = Mirrors(
+            x, x_test_features, scaler.transform(mirrored[:n]), scaler.transform(mirrored[n:])
         )
-        mirrored = (scaler.transform(mirrored_raw[:n]), scaler.transform(mirrored_raw[n:]))
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, load average {os.getloadavg()[0]:.2f} at start; "
           f"{args.features}, {args.draws} random draws from seed {args.seed}")  # fmt: skip
@@ -237,10 +246,8 @@ def main() -> None:
         seeds = [draw_seed(args.seed, budget, draw) for draw in range(args.draws)]
         found: dict[str, list] = {}
         notes: dict[str, list] = {}
-        for seed in seeds:
-            labelled = draw_labelled(n, budget, seed)
-            hidden = np.full(n, -1)
-            hidden[labelled] = y[labelled]
+        mirrored_found: dict[str, list] = {}
+        for seed, labelled, hidden in draws(y, budget, seeds):
             model = GraphSvmEnsemble(random_state=seed).fit(x, hidden)
             graph = model.graph_.predict_proba(x_test_features)
             found.setdefault("graphsvm", []).append(
@@ -262,14 +269,19 @@ def main() -> None:
                     f"{100 * (guesses == y[picked]).mean():.1f}%, "
                     f"{time.perf_counter() - started:.0f} s"
                 )
+            if mirrors is not None:
+                for name, proba in mirrors.probabilities(
+                    model, graph, labelled, hidden, seed
+                ).items():
+                    mirrored_found.setdefault(name, []).append((proba.argmax(1) == y_test).mean())
         row("graphsvm", budget, found.pop("graphsvm"))
         row("stacked", budget, found.pop("stacked"), "graph share " + ", ".join(notes["stacked"]))
         for name, accuracy in found.items():
             row(name, budget, accuracy, "pseudo-labels right, refit: " + "; ".join(notes[name]))
         if args.graphlearning:
             graphlearning_rows(x, y, budget, seeds)
-        if args.mirror:
-            mirror_rows(x, y, x_test_features, y_test, mirrored, budget, seeds)
+        for name, accuracy in mirrored_found.items():
+            row(name, budget, accuracy)
     if args.ceiling:
         ceiling_rows(x, y, x_test_features, y_test, args.seed)
 
