@@ -78,6 +78,7 @@ report: setup
 
 # bench/_*.py are helpers the benchmarks call, not benchmarks
 bench: setup
+	$(BIN)/python -m pip install -q -e ".[bench]"
 	for script in bench/[!_]*.py; do $(BIN)/python "$$script" || exit 1; done
 
 clean:  ## results, logs and caches; never annotations/ (what people entered)

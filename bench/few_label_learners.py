@@ -11,7 +11,7 @@ official test set (inductive: no test image in any fit), it prints one markdown 
 * ``selftrain``: the SVM refitted on the labelled rows plus the ``--pseudo`` most confident
   pool images per class of graphsvm's own labels (confidence = its Platt-calibrated
   score), then averaged with the graph again; the pseudo-labels' real accuracy is shown;
-* ``poisson_mbo`` (with ``--graphlearning``, needs ``pip install graphlearning annoy``):
+* ``poisson_mbo`` (with ``--graphlearning``, needs the ``bench`` extra):
   the graphlearning package's Poisson-MBO (Calder et al. 2020) and Laplace learning on
   its own 10-neighbour graph, *transductive* (scored on the unlabelled training images,
   its protocol), beside ours (graphspread, poisson) scored on the same images;
@@ -122,7 +122,7 @@ def row(lever, budget, accuracies, extra=""):
 
 
 def graphlearning_rows(x, y, budget, seeds):
-    import graphlearning as gl  # optional: pip install graphlearning annoy
+    import graphlearning as gl  # the bench extra: pip install -e ".[bench]"
 
     weights = gl.weightmatrix.knn(x, 10)
     found: dict[str, list] = {}
