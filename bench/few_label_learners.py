@@ -19,11 +19,18 @@ official test set (inductive: no test image in any fit), it prints one markdown 
   not change in a mirror), featurised by the same fitted projection: the SVM taught the
   labelled rows and their mirrors, the test images scored as the mean over each and its
   mirror, and mirror-invariant features (each row the mean of an image's and its mirror's);
+* ``ensemble`` (with ``--ensemble``): an ensemble of the best cells across feature sets,
+  graphsvm's probabilities averaged with graphsvm's on ``hog2`` and an RBF SVM's on raw
+  pixels;
 * ``ceiling`` (with ``--ceiling``): the SVM on 10,000 and all 60,000 *true* training
   labels, what a learner on these features could reach with every label.
 
     python bench/few_label_learners.py [--budgets 100,500,2000] [--draws 2]
-        [--pseudo 1000,3000] [--graphlearning] [--mirror] [--ceiling]
+        [--pseudo 1000,3000] [--graphlearning] [--mirror] [--ceiling] [--ensemble]
+        [--selected results/label_budget/fashion_mnist/selected/uncertainty.csv]
+
+``--selected`` takes a sweep's chosen labels (the same budgets and draws) instead of the
+random draws, so every lever is measured on chosen labels too.
 """
 
 from __future__ import annotations
@@ -44,7 +51,7 @@ from dsplaybook.label_budget.graph import GraphSpreading, GraphSvmEnsemble
 from dsplaybook.label_budget.hyperparameters import GraphsvmParams
 from dsplaybook.label_budget.poisson import PoissonLearning
 from dsplaybook.label_budget.scaling import GlobalScaler
-from dsplaybook.label_budget.sweep import draw_labelled, draw_seed
+from dsplaybook.label_budget.sweep import draw_labelled, draw_seed, read_selected
 from dsplaybook.represent.features import FEATURE_SETS, combined_features
 from dsplaybook.represent.settings import Represent
 
@@ -105,11 +112,17 @@ def self_trained(model, x, labelled, y_labelled, per_class, seed):
     return fitted, picked, guesses
 
 
-def draws(y, budget, seeds):
-    """Per seed: the sweep's labelled rows for ``budget`` and the labels with the rest
-    hidden (-1), as the graph models take them."""
-    for seed in seeds:
-        labelled = draw_labelled(len(y), budget, seed)
+def draws(y, budget, seeds, selected=None):
+    """Per draw: its seed, the labelled rows for ``budget`` (the sweep's random draw, or a
+    selection's from ``selected``, ``read_selected``'s mapping) and the labels with the
+    rest hidden (-1), as the graph models take them."""
+    for draw, seed in enumerate(seeds):
+        if selected is None:
+            labelled = draw_labelled(len(y), budget, seed)
+        elif (budget, draw) in selected:
+            seed, labelled = selected[budget, draw]
+        else:
+            raise SystemExit(f"--selected: no labels for budget {budget} draw {draw}")
         hidden = np.full(len(y), -1)
         hidden[labelled] = y[labelled]
         yield seed, labelled, hidden
@@ -209,6 +222,33 @@ class Mirrors:
         }
 
 
+class CellEnsemble:
+    """An ensemble of the best cells across feature sets: the draw's graphsvm averaged with
+    graphsvm on ``hog2`` and with an RBF SVM on raw pixels (each cell's probabilities)."""
+
+    def __init__(self, images, cache, n):
+        hog2 = features("hog2", images, cache, n)
+        scaler = GlobalScaler().fit(hog2[:n])
+        self.hog2, self.hog2_test = scaler.transform(hog2[:n]), scaler.transform(hog2[n:])
+        pixels = images.reshape(len(images), -1).astype(np.float32) / 255.0
+        self.raw, self.raw_test = pixels[:n], pixels[n:]
+
+    def probabilities(self, best, hidden, labelled, seed, n_classes):
+        """Per ensemble, the test probabilities; ``best``: the draw's graphsvm's."""
+        other = GraphSvmEnsemble(random_state=seed).fit(self.hog2, hidden)
+        with platt_scaling():
+            pixels = svm(seed).fit(self.raw[labelled], hidden[labelled])
+        other_p, pixels_p = (
+            full_columns(m.predict_proba(x), m.classes_, n_classes)
+            for m, x in ((other, self.hog2_test), (pixels, self.raw_test))
+        )
+        return {
+            "ensemble: + hog2 graphsvm": (best + other_p) / 2,
+            "ensemble: + raw-pixel svm": (best + pixels_p) / 2,
+            "ensemble: all three": (best + other_p + pixels_p) / 3,
+        }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--features", default="hog2_scattering_pca")
@@ -219,6 +259,11 @@ def main() -> None:
     parser.add_argument("--graphlearning", action="store_true")
     parser.add_argument("--mirror", action="store_true")
     parser.add_argument("--ceiling", action="store_true")
+    parser.add_argument("--ensemble", action="store_true")
+    parser.add_argument(
+        "--selected",
+        help="a sweep's selected/<selection>.csv: its labels instead of random draws",
+    )
     parser.add_argument("--cache", default="/tmp/dsplaybook-few-label-features")
     args = parser.parse_args()
     if args.mirror and not FEATURE_SETS[args.features].parts:
@@ -231,6 +276,8 @@ def main() -> None:
     scaler = GlobalScaler().fit(raw[:n])
     x, x_test_features = scaler.transform(raw[:n]), scaler.transform(raw[n:])
     y, y_test = y_train.astype(int), y_test.astype(int)
+    selected = read_selected(args.selected, n) if args.selected else None
+    ensemble = CellEnsemble(np.concatenate([x_train, x_test]), cache, n) if args.ensemble else None
     mirrors = None
     if args.mirror:
         mirrored = with_mirrors(args.features, np.concatenate([x_train, x_test]), cache, n)
@@ -239,20 +286,23 @@ def main() -> None:
         )
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, load average {os.getloadavg()[0]:.2f} at start; "
-          f"{args.features}, {args.draws} random draws from seed {args.seed}")  # fmt: skip
+          f"{args.features}, {args.draws} draws: "
+          f"{args.selected or f'random from seed {args.seed}'}")  # fmt: skip
     print("| lever | labels | accuracy (official test set) | notes |\n|---|---|---|---|")
     pseudo = [int(p) for p in args.pseudo.split(",") if p]
     for budget in (int(b) for b in args.budgets.split(",") if b):
         seeds = [draw_seed(args.seed, budget, draw) for draw in range(args.draws)]
         found: dict[str, list] = {}
         notes: dict[str, list] = {}
-        mirrored_found: dict[str, list] = {}
-        for seed, labelled, hidden in draws(y, budget, seeds):
+        extra_found: dict[str, list] = {}
+        for seed, labelled, hidden in draws(y, budget, seeds, selected):
             model = GraphSvmEnsemble(random_state=seed).fit(x, hidden)
             graph = model.graph_.predict_proba(x_test_features)
-            found.setdefault("graphsvm", []).append(
-                (model.classes_[model.predict_proba(x_test_features).argmax(1)] == y_test).mean()
-            )
+            best = full_columns(model.predict_proba(x_test_features), model.classes_, 10)
+            found.setdefault("graphsvm", []).append((best.argmax(1) == y_test).mean())
+            if ensemble is not None:
+                for name, proba in ensemble.probabilities(best, hidden, labelled, seed, 10).items():
+                    extra_found.setdefault(name, []).append((proba.argmax(1) == y_test).mean())
             w = stacked_weight(x, y, labelled, seed, 10)
             stacked = w * graph + (1 - w) * model.svm_.predict_proba(x_test_features)
             found.setdefault("stacked", []).append((stacked.argmax(1) == y_test).mean())
@@ -273,14 +323,14 @@ def main() -> None:
                 for name, proba in mirrors.probabilities(
                     model, graph, labelled, hidden, seed
                 ).items():
-                    mirrored_found.setdefault(name, []).append((proba.argmax(1) == y_test).mean())
+                    extra_found.setdefault(name, []).append((proba.argmax(1) == y_test).mean())
         row("graphsvm", budget, found.pop("graphsvm"))
         row("stacked", budget, found.pop("stacked"), "graph share " + ", ".join(notes["stacked"]))
         for name, accuracy in found.items():
             row(name, budget, accuracy, "pseudo-labels right, refit: " + "; ".join(notes[name]))
         if args.graphlearning:
             graphlearning_rows(x, y, budget, seeds)
-        for name, accuracy in mirrored_found.items():
+        for name, accuracy in extra_found.items():
             row(name, budget, accuracy)
     if args.ceiling:
         ceiling_rows(x, y, x_test_features, y_test, args.seed)
