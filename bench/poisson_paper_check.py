@@ -89,7 +89,7 @@ def interval(mean: float, sd: float, n: int, paper: tuple[float, float]) -> str:
     diff = mean - paper[0]
     if n < 2:
         return f"{diff:+.1f} (one trial: no interval)"
-    half = 1.96 * np.sqrt(sd**2 / max(n, 1) + paper[1] ** 2 / PAPER_TRIALS)
+    half = 1.96 * np.sqrt(sd**2 / n + paper[1] ** 2 / PAPER_TRIALS)
     return f"{diff:+.1f} [{diff - half:+.1f}, {diff + half:+.1f}]"
 
 
@@ -127,15 +127,14 @@ def main() -> None:
             hidden = np.full(len(y), -1)
             hidden[labelled] = y[labelled]
             models = [
-                ("graphlearning poisson", "poisson", gl.ssl.poisson(weights)),
-                ("graphlearning laplace", "laplace", gl.ssl.laplace(weights)),
+                ("graphlearning poisson", gl.ssl.poisson(weights)),
+                ("graphlearning laplace", gl.ssl.laplace(weights)),
             ]
             if trial < args.mbo_trials:
                 models.append(
-                    ("graphlearning poisson_mbo", "poisson_mbo",
-                     gl.ssl.poisson_mbo(weights, class_priors=priors))
-                )  # fmt: skip
-            for name, _, model in models:
+                    ("graphlearning poisson_mbo", gl.ssl.poisson_mbo(weights, class_priors=priors))
+                )
+            for name, model in models:
                 started = time.perf_counter()
                 guess = model.fit_predict(labelled, y[labelled])
                 found.setdefault(name, []).append(
