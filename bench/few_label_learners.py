@@ -42,6 +42,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _transductive import transductive_scores
 from few_label_features import fashion_mnist, features
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import SVC
@@ -49,10 +50,9 @@ from sklearn.svm import SVC
 from dsplaybook.label_budget.calibration import platt_scaling
 from dsplaybook.label_budget.graph import GraphSpreading, GraphSvmEnsemble
 from dsplaybook.label_budget.hyperparameters import GraphsvmParams
-from dsplaybook.label_budget.poisson import PoissonLearning
 from dsplaybook.label_budget.scaling import GlobalScaler
 from dsplaybook.label_budget.sweep import draw_labelled, draw_seed, read_selected
-from dsplaybook.represent.features import FEATURE_SETS, combined_features
+from dsplaybook.represent.features import FEATURE_SETS, combined_features, flat_pixels
 from dsplaybook.represent.settings import Represent
 
 WEIGHTS = np.round(np.linspace(0, 1, 11), 1)  # the graph's share in the stacked mean
@@ -140,27 +140,13 @@ def graphlearning_rows(x, y, budget, seeds):
     weights = gl.weightmatrix.knn(x, 10)
     found: dict[str, list] = {}
     priors = np.bincount(y, minlength=10) / len(y)  # balanced classes: Fashion-MNIST's
-    for _, labelled, hidden in draws(y, budget, seeds):
-        pool = np.setdiff1d(np.arange(len(x)), labelled)
-        for name, model in (
+    for _, labelled, _ in draws(y, budget, seeds):
+        theirs = (
             ("graphlearning laplace", gl.ssl.laplace(weights)),
             ("graphlearning poisson_mbo", gl.ssl.poisson_mbo(weights, class_priors=priors)),
-        ):
-            started = time.perf_counter()
-            guess = model.fit_predict(labelled, y[labelled])
-            found.setdefault(name, []).append(
-                ((guess[pool] == y[pool]).mean(), time.perf_counter() - started)
-            )
-        for name, ours in (
-            ("ours graphspread", GraphSpreading()),
-            ("ours poisson", PoissonLearning()),
-        ):
-            started = time.perf_counter()
-            ours.fit(x, hidden)
-            guess = ours.label_distributions_[pool].argmax(1)
-            found.setdefault(name, []).append(
-                ((guess == y[pool]).mean(), time.perf_counter() - started)
-            )
+        )
+        for name, result in transductive_scores(x, y, labelled, theirs).items():
+            found.setdefault(name, []).append(result)
     for name, results in found.items():
         accuracy, seconds = zip(*results, strict=True)
         row(f"{name} (transductive)", budget, accuracy, f"{np.mean(seconds):.0f} s a fit")
@@ -230,7 +216,7 @@ class CellEnsemble:
         hog2 = features("hog2", images, cache, n)
         scaler = GlobalScaler().fit(hog2[:n])
         self.hog2, self.hog2_test = scaler.transform(hog2[:n]), scaler.transform(hog2[n:])
-        pixels = images.reshape(len(images), -1).astype(np.float32) / 255.0
+        pixels = flat_pixels(images)
         self.raw, self.raw_test = pixels[:n], pixels[n:]
 
     def probabilities(self, best, hidden, labelled, seed, n_classes):
@@ -272,15 +258,16 @@ def main() -> None:
     cache.mkdir(parents=True, exist_ok=True)
     x_train, y_train, x_test, y_test = fashion_mnist()
     n = len(x_train)
-    raw = features(args.features, np.concatenate([x_train, x_test]), cache, n)
+    images = np.concatenate([x_train, x_test])
+    raw = features(args.features, images, cache, n)
     scaler = GlobalScaler().fit(raw[:n])
     x, x_test_features = scaler.transform(raw[:n]), scaler.transform(raw[n:])
     y, y_test = y_train.astype(int), y_test.astype(int)
     selected = read_selected(args.selected, n) if args.selected else None
-    ensemble = CellEnsemble(np.concatenate([x_train, x_test]), cache, n) if args.ensemble else None
+    ensemble = CellEnsemble(images, cache, n) if args.ensemble else None
     mirrors = None
     if args.mirror:
-        mirrored = with_mirrors(args.features, np.concatenate([x_train, x_test]), cache, n)
+        mirrored = with_mirrors(args.features, images, cache, n)
         mirrors = Mirrors(
             x, x_test_features, scaler.transform(mirrored[:n]), scaler.transform(mirrored[n:])
         )

@@ -34,10 +34,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
+from _transductive import transductive_scores
 from few_label_features import fashion_mnist
-
-from dsplaybook.label_budget.graph import GraphSpreading
-from dsplaybook.label_budget.poisson import PoissonLearning
 
 # The paper's mean accuracy % (sd) over its 100 trials per labels-per-class, computed from
 # jwcalder/GraphLearning ResultsFromPaper/FashionMNIST{,ModRate}_vae_k10_<method>_accuracy.csv
@@ -123,31 +121,16 @@ def main() -> None:
         found: dict[str, list[tuple[float, float]]] = {}
         for trial in range(args.trials):
             labelled = labels_per_class(y, rate, rng)
-            pool = np.setdiff1d(np.arange(len(y)), labelled)
-            hidden = np.full(len(y), -1)
-            hidden[labelled] = y[labelled]
-            models = [
+            theirs = [
                 ("graphlearning poisson", gl.ssl.poisson(weights)),
                 ("graphlearning laplace", gl.ssl.laplace(weights)),
             ]
             if trial < args.mbo_trials:
-                models.append(
+                theirs.append(
                     ("graphlearning poisson_mbo", gl.ssl.poisson_mbo(weights, class_priors=priors))
                 )
-            for name, model in models:
-                started = time.perf_counter()
-                guess = model.fit_predict(labelled, y[labelled])
-                found.setdefault(name, []).append(
-                    ((guess[pool] == y[pool]).mean(), time.perf_counter() - started)
-                )
-            for name, ours in (("ours poisson", PoissonLearning()),
-                               ("ours graphspread", GraphSpreading())):  # fmt: skip
-                started = time.perf_counter()
-                ours.fit(z, hidden)
-                guess = ours.classes_[ours.label_distributions_[pool].argmax(1)]
-                found.setdefault(name, []).append(
-                    ((guess == y[pool]).mean(), time.perf_counter() - started)
-                )
+            for name, result in transductive_scores(z, y, labelled, theirs).items():
+                found.setdefault(name, []).append(result)
         for name, results in found.items():
             accuracy, seconds = (np.array(a) for a in zip(*results, strict=True))
             accuracy = 100 * accuracy
