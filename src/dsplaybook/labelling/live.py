@@ -162,8 +162,12 @@ class LiveRanking:
             if not self.due(labels) or self.training:
                 return False
             self._trained_at = labels
-            self._thread = threading.Thread(target=self._retrain_logged, daemon=True)
-            self._thread.start()
+            # started before it is published: wait() joins whatever _thread holds, without
+            # the lock, and joining a thread not yet started raises. The thread cannot
+            # clear _thread before this assignment: its finally takes the lock we hold.
+            thread = threading.Thread(target=self._retrain_logged, daemon=True)
+            thread.start()
+            self._thread = thread
             return True
 
     def wait(self, timeout: float = 120.0) -> None:
